@@ -1,0 +1,33 @@
+"""coredis — an async Redis client.
+
+``coredis`` is shared by several distributions (coredis-protocol, coredis-connection,
+coredis-pool, coredis-client, coredis-cluster); only coredis-client ships this file.
+"""
+
+from pkgutil import extend_path
+
+__path__ = extend_path(__path__, __name__)
+
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+from coredis.client._version import __version__  # noqa: E402
+
+if TYPE_CHECKING:
+    from coredis.cluster import RedisCluster
+
+__all__ = ("__version__", "RedisCluster")
+
+
+def __getattr__(name: str) -> Any:
+    # RedisCluster lives in coredis-cluster, which sits above this distribution: import it
+    # only when asked for, and say which distribution to install when it is missing.
+    if name == "RedisCluster":
+        try:
+            from coredis.cluster import RedisCluster
+        except ImportError as exc:
+            raise ImportError(
+                "coredis.RedisCluster needs the coredis-cluster distribution: "
+                "pip install coredis-cluster"
+            ) from exc
+        return RedisCluster
+    raise AttributeError(f"module 'coredis' has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""Command groups of the Redis client, one mixin module per group."""

@@ -1,0 +1,47 @@
+"""The one thing every command-group mixin relies on: ``execute_command``.
+
+Contract (all command modules follow it):
+
+* A command method builds its argument list and returns
+  ``await self.execute_command(b"NAME", *args, callback=cb, **options)``.
+  ``args`` may hold ``str``/``bytes``/``int``/``float``/``PureToken``; anything else is a
+  bug in the method (validate user input before building the list and raise
+  :class:`~coredis.exceptions.DataError`).
+* ``callback(response, **options)`` turns the raw reply into the documented Python value.
+  ``options`` always carries ``version`` (2 or 3: the connection's protocol version) plus
+  whatever keyword options the method passed to ``execute_command`` (e.g.
+  ``withscores=True``). Callbacks normalise RESP2 and RESP3 into *the same* values.
+* ``decode=False`` in ``options`` asks for raw bytes even when the client decodes
+  responses (``DUMP``, ``FUNCTION DUMP``).
+* Error replies are raised by ``execute_command`` before any callback runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Protocol, TypeVar
+
+from .._typing import ValueT
+
+__all__ = ("CommandMixin", "ResponseCallback", "AnyStr_co")
+
+R_co = TypeVar("R_co", covariant=True)
+AnyStr_co = TypeVar("AnyStr_co", str, bytes)
+
+
+class ResponseCallback(Protocol[R_co]):
+    """Turns a raw reply into the value a command method returns."""
+
+    def __call__(self, response: Any, **options: Any) -> R_co: ...
+
+
+class CommandMixin(Generic[AnyStr_co]):
+    """Base of every command-group mixin; the concrete client provides the method."""
+
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[Any] | None = None,
+        **options: Any,
+    ) -> Any:
+        raise NotImplementedError  # provided by the client (coredis.client.Redis)

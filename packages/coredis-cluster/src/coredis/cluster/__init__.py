@@ -1,0 +1,7 @@
+"""coredis.cluster."""
+
+from __future__ import annotations
+
+from ._version import __version__
+
+__all__ = ("__version__",)
