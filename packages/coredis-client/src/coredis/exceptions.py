@@ -27,6 +27,12 @@ from coredis.protocol import (
     UnblockedError,
     UnknownCommandError,
     WrongTypeError,
+    TimeoutError,
+    SentinelConnectionError,
+    PrimaryNotFoundError,
+    ReplicaNotFoundError,
+    RedisClusterException,
+    ClusterRoutingError,
 )
 
 __all__ = (
@@ -54,4 +60,94 @@ __all__ = (
     "UnblockedError",
     "UnknownCommandError",
     "WrongTypeError",
+    "TimeoutError",
+    "SentinelConnectionError",
+    "PrimaryNotFoundError",
+    "ReplicaNotFoundError",
+    "RedisClusterException",
+    "ClusterRoutingError",
+    "WatchError",
+    "PubSubError",
+    "LockError",
+    "FunctionError",
+    "NoKeyError",
+    "ReplicationError",
+    "CommandNotSupportedError",
+    "CommandSyntaxError",
+    "ClusterResponseError",
+    "ClusterTransactionError",
+    "StreamConsumerError",
+    "StreamConsumerGroupError",
+    "StreamConsumerInitializationError",
+    "StreamDuplicateConsumerGroupError",
 )
+
+
+class WatchError(RedisError):
+    """A watched key changed before ``EXEC``: the transaction was not applied."""
+
+
+class PubSubError(RedisError):
+    """A pub/sub operation was used in a state that does not allow it."""
+
+
+class LockError(RedisError, ValueError):
+    """A lock could not be acquired, extended or released as asked."""
+
+
+class FunctionError(RedisError):
+    """A Redis function or library is missing or misbehaved."""
+
+
+class NoKeyError(RedisError):
+    """A command that needs an existing key found none."""
+
+
+class ReplicationError(RedisError):
+    """Fewer replicas acknowledged a write than :meth:`ensure_replication` demanded."""
+
+
+class CommandNotSupportedError(RedisError):
+    """The server is too old, or the deployment (e.g. cluster) cannot run this command."""
+
+    def __init__(self, cmd: str, current_version: str = "") -> None:
+        super().__init__(f"{cmd} is not supported{' on ' + current_version if current_version else ''}")
+
+
+class CommandSyntaxError(RedisError):
+    """The arguments given to a command method do not form a valid command."""
+
+    def __init__(self, arguments: set[str] | frozenset[str], message: str) -> None:
+        super().__init__(message)
+        self.arguments = arguments
+
+
+class ClusterResponseError(ClusterError):
+    """Some nodes of a fanned-out cluster command answered with an error.
+
+    :ivar responses: the reply (or exception) of each node, keyed by node name
+    """
+
+    def __init__(self, message: str, responses: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.responses = responses or {}
+
+
+class ClusterTransactionError(ClusterError):
+    """A cluster transaction named keys in more than one slot, or its node changed."""
+
+
+class StreamConsumerError(RedisError):
+    """Base class of stream consumer errors."""
+
+
+class StreamConsumerGroupError(StreamConsumerError):
+    """A stream consumer group could not be used as configured."""
+
+
+class StreamConsumerInitializationError(StreamConsumerError):
+    """A stream consumer could not be initialised."""
+
+
+class StreamDuplicateConsumerGroupError(StreamConsumerGroupError):
+    """The consumer group already exists."""

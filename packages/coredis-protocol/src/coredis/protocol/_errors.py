@@ -38,6 +38,12 @@ __all__ = (
     "UnblockedError",
     "UnknownCommandError",
     "WrongTypeError",
+    "TimeoutError",
+    "SentinelConnectionError",
+    "PrimaryNotFoundError",
+    "ReplicaNotFoundError",
+    "RedisClusterException",
+    "ClusterRoutingError",
     "error_from_reply",
     "register_error_code",
 )
@@ -53,6 +59,34 @@ class ConnectionError(RedisError):
     The message names the server address. The connection involved is closed; nothing
     sent on it is retried implicitly.
     """
+
+
+class TimeoutError(RedisError):
+    """Connecting, the handshake, a read or a pool acquire took longer than allowed.
+
+    When raised while a reply was awaited, the connection is closed: the reply may
+    still arrive and must never reach another caller.
+    """
+
+
+class SentinelConnectionError(ConnectionError):
+    """No sentinel could be reached, or none knew the service."""
+
+
+class PrimaryNotFoundError(SentinelConnectionError):
+    """No sentinel named a reachable primary for the service."""
+
+
+class ReplicaNotFoundError(SentinelConnectionError):
+    """No sentinel named a reachable replica for the service."""
+
+
+class RedisClusterException(Exception):
+    """Base class of cluster setup errors (no reachable startup node, bad topology)."""
+
+
+class ClusterRoutingError(RedisClusterException):
+    """A command could not be routed to a cluster node."""
 
 
 class ProtocolError(ConnectionError):
