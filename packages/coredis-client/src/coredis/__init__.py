@@ -8,9 +8,9 @@ from pkgutil import extend_path
 
 __path__ = extend_path(__path__, __name__)
 
-from typing import TYPE_CHECKING, Any  # noqa: E402
+from typing import TYPE_CHECKING, Any
 
-from coredis.client._version import __version__  # noqa: E402
+from coredis.client._version import __version__
 
 if TYPE_CHECKING:
     from coredis.cluster import RedisCluster

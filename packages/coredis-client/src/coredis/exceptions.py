@@ -12,6 +12,7 @@ from coredis.protocol import (
     ClusterCrossSlotError,
     ClusterDownError,
     ClusterError,
+    ClusterRoutingError,
     ConnectionError,
     DataError,
     ExecAbortError,
@@ -19,20 +20,19 @@ from coredis.protocol import (
     MovedError,
     NoScriptError,
     NotBusyError,
+    PrimaryNotFoundError,
     ProtocolError,
     ReadOnlyError,
+    RedisClusterException,
     RedisError,
+    ReplicaNotFoundError,
     ResponseError,
+    SentinelConnectionError,
+    TimeoutError,
     TryAgainError,
     UnblockedError,
     UnknownCommandError,
     WrongTypeError,
-    TimeoutError,
-    SentinelConnectionError,
-    PrimaryNotFoundError,
-    ReplicaNotFoundError,
-    RedisClusterException,
-    ClusterRoutingError,
 )
 
 __all__ = (
@@ -111,7 +111,8 @@ class CommandNotSupportedError(RedisError):
     """The server is too old, or the deployment (e.g. cluster) cannot run this command."""
 
     def __init__(self, cmd: str, current_version: str = "") -> None:
-        super().__init__(f"{cmd} is not supported{' on ' + current_version if current_version else ''}")
+        suffix = f" on {current_version}" if current_version else ""
+        super().__init__(f"{cmd} is not supported{suffix}")
 
 
 class CommandSyntaxError(RedisError):
