@@ -260,11 +260,8 @@ def error_from_reply(text: str) -> ResponseError | BusyLoadingError:
     if code == "LOADING":
         return BusyLoadingError(text)
     if code == "ERR":
-        for prefix, cls in _ERR_PREFIXES:
+        for prefix, err_cls in _ERR_PREFIXES:
             if text.startswith(prefix):
-                return cls(text, code)
+                return err_cls(text, code)
         return ResponseError(text, code)
-    cls = ERROR_CODES.get(code)
-    if cls is None:
-        return ResponseError(text, code)
-    return cls(text, code)
+    return ERROR_CODES.get(code, ResponseError)(text, code)
