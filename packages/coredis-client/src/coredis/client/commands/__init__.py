@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from ._bitmap import BitmapCommands
+from ._cluster import ClusterCommands
+from ._connection import ConnectionCommands
 from ._generic import GenericCommands
 from ._geo import GeoCommands
 from ._hash import HashCommands
 from ._hyperloglog import HyperLogLogCommands
 from ._list import ListCommands
+from ._pubsub import PubSubCommands
+from ._scripting import ScriptingCommands
+from ._sentinel import SentinelCommands
+from ._server import ServerCommands
 from ._set import SetCommands
 from ._sorted_set import SortedSetCommands
-from ._string import StringCommands
 from ._stream import StreamCommands
-from ._server import ServerCommands
-from ._connection import ConnectionCommands
-from ._scripting import ScriptingCommands
-from ._pubsub import PubSubCommands
-from ._cluster import ClusterCommands
-from ._sentinel import SentinelCommands
+from ._string import StringCommands
 
 __all__ = (
     "BitmapCommands",
