@@ -1,0 +1,35 @@
+"""Test support for the coredis monorepo: real redis-server processes as pytest fixtures.
+
+The fixtures load automatically through the ``pytest11`` entry point (see
+:mod:`coredis_testing.plugin`). The launching code is usable as a plain library too
+(:func:`start_server`, :func:`start_cluster`), e.g. by the demo.
+"""
+
+from __future__ import annotations
+
+from ._ports import free_port
+from ._resp import Reply, ReplyError, command
+from ._server import (
+    INSTALL_HINT,
+    ServerInfo,
+    ServerStartError,
+    redis_binary,
+    start_server,
+    stop_all,
+)
+from ._tls import TLSFiles, make_tls_files
+
+__all__ = (
+    "INSTALL_HINT",
+    "Reply",
+    "ReplyError",
+    "ServerInfo",
+    "ServerStartError",
+    "TLSFiles",
+    "command",
+    "free_port",
+    "make_tls_files",
+    "redis_binary",
+    "start_server",
+    "stop_all",
+)
