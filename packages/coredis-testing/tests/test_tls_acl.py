@@ -14,10 +14,13 @@ from coredis_testing.plugin import ACL_DEFAULT_PASSWORD, ACL_PASSWORD, ACL_USERN
 
 
 def _tls_ping(server: ServerInfo, context: ssl.SSLContext, hostname: str) -> bytes:
-    raw = socket.create_connection((server.host, server.port), timeout=5)
-    with context.wrap_socket(raw, server_hostname=hostname) as tls:
-        tls.sendall(b"*1\r\n$4\r\nPING\r\n")
-        return tls.recv(64)
+    with socket.create_connection((server.host, server.port), timeout=5) as raw:
+        tls = context.wrap_socket(raw, server_hostname=hostname)
+        try:
+            tls.sendall(b"*1\r\n$4\r\nPING\r\n")
+            return tls.recv(64)
+        finally:
+            tls.close()
 
 
 def test_tls_server_verifies_with_its_ca(redis_tls_server: ServerInfo) -> None:
