@@ -1,0 +1,279 @@
+"""Side-by-side benchmark: coredis (ours) against redis-py and the published coredis.
+
+Every client runs in a virtual environment of its own under ``benchmarks/.venvs`` (the
+published coredis ships the same import paths as ours). The harness starts its own
+standalone redis-server and 3+3 cluster on free loopback ports, runs every (client,
+workload, loop) cell in a fresh process, interleaved and repeated, adds redis-benchmark as
+the native ceiling, and prints medians, ranges, latency, client CPU per operation and the
+ratios ours/peer. ``--out`` writes the markdown table the docs include.
+
+    python benchmarks/run.py                 # full run
+    python benchmarks/run.py --quick         # CI smoke: tiny durations, one repeat
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VENVS = ROOT / "benchmarks" / ".venvs"
+WORKER = ROOT / "benchmarks" / "worker.py"
+PACKAGES = ["protocol", "connection", "pool", "client", "cluster"]
+
+PEERS: dict[str, list[str]] = {
+    "ours": [*(f"-e{ROOT / 'packages' / f'coredis-{p}'}" for p in PACKAGES), "hiredis", "uvloop"],
+    "redispy": ["redis[hiredis]==8.1.0", "uvloop"],
+    "coredis-published": ["coredis==6.9.0", "uvloop"],
+}
+STANDALONE_WORKLOADS = [
+    "seq_get",
+    "conc_get",
+    "conc_set_get_pool8",
+    "pipeline",
+    "big_get",
+    "mget_wide",
+]
+CLUSTER_WORKLOADS = ["cluster_conc_get_set"]
+
+# redis-benchmark invocations matching each workload (the native ceiling), and the row of
+# its CSV output to read ("" = the mean of all rows).
+NATIVE: dict[str, tuple[list[str], str]] = {
+    "seq_get": (["-c", "1", "-t", "set,get"], "GET"),
+    "conc_get": (["-c", "100", "-t", "set,get"], "GET"),
+    "conc_set_get_pool8": (["-c", "8", "-t", "set,get"], ""),
+    "pipeline": (["-c", "1", "-P", "1000", "-t", "set"], "SET"),
+    "big_get": (["-c", "1", "-d", str(1024 * 1024), "-t", "set,get"], "GET"),
+    "mget_wide": (["-c", "1", "MGET", *(f"bench:m:{i}" for i in range(1000))], ""),
+}
+
+
+def venv_python(name: str) -> Path:
+    return VENVS / name / "bin" / "python"
+
+
+def ensure_venv(name: str) -> Path:
+    """Create the client's venv once; later runs reuse it."""
+    python = venv_python(name)
+    marker = VENVS / name / ".installed"
+    wanted = "\n".join(PEERS[name])
+    if python.exists() and marker.exists() and marker.read_text() == wanted:
+        return python
+    uv = shutil.which("uv")
+    if uv:
+        subprocess.run([uv, "venv", "-q", "--python", sys.executable, VENVS / name], check=True)
+        subprocess.run([uv, "pip", "install", "-q", "--python", python, *PEERS[name]], check=True)
+    else:
+        subprocess.run([sys.executable, "-m", "venv", str(VENVS / name)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *PEERS[name]], check=True)
+    marker.write_text(wanted)
+    return python
+
+
+@contextmanager
+def servers(with_cluster: bool) -> Iterator[tuple[Any, Any]]:
+    """Start a throwaway standalone server (and cluster) with the test-support launcher."""
+    import coredis_testing
+
+    standalone = coredis_testing.start_server(name="bench")
+    cluster = None
+    try:
+        if with_cluster:
+            cluster = coredis_testing.start_cluster()
+        yield standalone, cluster
+    finally:
+        if cluster is not None:
+            cluster.destroy()
+        standalone.destroy()
+
+
+def run_cell(
+    client: str, workload: str, loop: str, port: int, cluster_port: int, duration: float
+) -> dict[str, Any]:
+    cmd = [
+        str(venv_python(client)),
+        str(WORKER),
+        client,
+        workload,
+        "--port",
+        str(port),
+        "--cluster-port",
+        str(cluster_port),
+        "--duration",
+        str(duration),
+        "--loop",
+        loop,
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration * 10 + 60)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {
+            "client": client,
+            "workload": workload,
+            "loop": loop,
+            "error": (proc.stderr.strip().splitlines() or ["no output"])[-1],
+        }
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def run_native(workload: str, port: int, seconds: float) -> dict[str, Any]:
+    """redis-benchmark for a comparable workload, sized to run about ``seconds``."""
+    requests = {"pipeline": 2_000_000, "big_get": 3000, "mget_wide": 20000}.get(workload, 100_000)
+    requests = max(1000, int(requests * seconds / 3))
+    options, row_name = NATIVE[workload]
+    cmd = ["redis-benchmark", "-p", str(port), "-n", str(requests), "--csv", *options]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - started
+    rates = []
+    for line in proc.stdout.splitlines()[1:]:
+        fields = [f.strip('"') for f in line.split(",")]
+        if row_name and not fields[0].startswith(row_name):
+            continue
+        try:
+            rates.append(float(fields[1]))
+        except (IndexError, ValueError):
+            continue
+    rate = statistics.mean(rates) if rates else 0.0
+    return {
+        "client": "native",
+        "workload": workload,
+        "loop": "native",
+        "ops_per_s": rate,
+        "elapsed_s": elapsed,
+    }
+
+
+def summarize(results: list[dict[str, Any]]) -> str:
+    cells: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    errors: dict[tuple[str, str, str], str] = {}
+    for r in results:
+        key = (r["workload"], r["client"], r["loop"])
+        if "error" in r:
+            errors[key] = r["error"]
+        else:
+            cells[key].append(r)
+    workloads = sorted({r["workload"] for r in results}, key=_order)
+    columns = sorted({(r["client"], r["loop"]) for r in results})
+    out = ["| workload | " + " | ".join(f"{c} / {lp}" for c, lp in columns) + " |"]
+    out.append("|---" * (len(columns) + 1) + "|")
+    medians: dict[tuple[str, str, str], float] = {}
+    for w in workloads:
+        row = [w]
+        for c, lp in columns:
+            runs = cells.get((w, c, lp), [])
+            if not runs:
+                row.append("error: " + errors[(w, c, lp)][:60] if (w, c, lp) in errors else "—")
+                continue
+            ops = [x["ops_per_s"] for x in runs]
+            med = statistics.median(ops)
+            medians[(w, c, lp)] = med
+            text = f"{med:,.0f} [{min(ops):,.0f}–{max(ops):,.0f}]"
+            p50 = [x["p50_us"] for x in runs if x.get("p50_us")]
+            p99 = [x["p99_us"] for x in runs if x.get("p99_us")]
+            cpu = [x["cpu_us_per_op"] for x in runs if x.get("cpu_us_per_op")]
+            if p50 and p99:
+                text += f" ({statistics.median(p50):,.0f}/{statistics.median(p99):,.0f} µs"
+                text += f", {statistics.median(cpu):.1f} µs CPU/op)" if cpu else ")"
+            row.append(text)
+        out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    out.append("Cells: median ops/s [min–max] (p50/p99 latency per operation, client CPU per op).")
+    out.append("")
+    loops = sorted({lp for _, lp in columns if lp != "native"})
+    peers = sorted({c for c, _ in columns if c not in ("ours", "native")})
+    ratio_cols = [(p, lp) for lp in loops for p in [*peers, "native"]]
+    out.append("| workload | " + " | ".join(f"ours / {p} ({lp})" for p, lp in ratio_cols) + " |")
+    out.append("|---" * (len(ratio_cols) + 1) + "|")
+    for w in workloads:
+        row = [w]
+        for p, lp in ratio_cols:
+            ours = medians.get((w, "ours", lp))
+            peer = medians.get((w, p, "native" if p == "native" else lp))
+            row.append(f"{ours / peer:.2f}×" if ours and peer else "—")
+        out.append("| " + " | ".join(row) + " |")
+    return "\n".join(out) + "\n"
+
+
+def _order(workload: str) -> int:
+    order = STANDALONE_WORKLOADS + CLUSTER_WORKLOADS
+    return order.index(workload) if workload in order else len(order)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="CI smoke run: tiny and fast")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--duration", type=float, default=3.0)
+    parser.add_argument("--loops", default="asyncio,uvloop")
+    parser.add_argument("--clients", default="ours,redispy,coredis-published")
+    parser.add_argument("--workloads", default=",".join(STANDALONE_WORKLOADS + CLUSTER_WORKLOADS))
+    parser.add_argument("--no-native", action="store_true")
+    parser.add_argument("--out", type=Path, help="write the markdown table here")
+    parser.add_argument("--jsonl", type=Path, help="append raw results here")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.duration, args.loops = 1, 0.3, "asyncio"
+    clients = args.clients.split(",")
+    loops = args.loops.split(",")
+    workloads = args.workloads.split(",")
+    for client in clients:
+        ensure_venv(client)
+    with_cluster = any(w in CLUSTER_WORKLOADS for w in workloads)
+    results: list[dict[str, Any]] = []
+    with servers(with_cluster) as (standalone, cluster):
+        cluster_port = cluster.startup_nodes[0][1] if cluster is not None else 0
+        for run in range(args.runs):
+            for workload in workloads:
+                # Interleave: every client and loop runs each workload before the next
+                # repeat, so drift in machine load spreads over all cells alike.
+                order = [(c, lp) for c in clients for lp in loops]
+                if run % 2:
+                    order.reverse()
+                for client, loop in order:
+                    r = run_cell(
+                        client, workload, loop, standalone.port, cluster_port, args.duration
+                    )
+                    r["run"] = run
+                    results.append(r)
+                    _progress(r)
+                if not args.no_native and workload in NATIVE:
+                    r = run_native(workload, standalone.port, args.duration)
+                    r["run"] = run
+                    results.append(r)
+                    _progress(r)
+    if args.jsonl:
+        with args.jsonl.open("a") as fh:
+            for r in results:
+                fh.write(json.dumps(r) + "\n")
+    table = summarize(results)
+    header = (
+        f"Benchmarks: {args.runs} interleaved run(s) of {args.duration}s per cell, "
+        f"loops {args.loops}, on {os.cpu_count()} CPUs.\n\n"
+    )
+    print(header + table)
+    if args.out:
+        args.out.write_text("# Benchmark results\n\n" + header + table)
+    failed = [r for r in results if "error" in r and r["client"] == "ours"]
+    return 1 if failed else 0
+
+
+def _progress(r: dict[str, Any]) -> None:
+    status = "ERROR " + r["error"] if "error" in r else f"{r['ops_per_s']:,.0f} ops/s"
+    print(f"  {r['workload']:<22} {r['client']:<18} {r['loop']:<8} {status}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,305 @@
+"""Run one workload with one client and print one JSON line of results.
+
+This file runs inside each client's own virtual environment (ours, redis-py, the published
+coredis), so it imports nothing from the repository: the published coredis ships the same
+import paths as ours and must never share an environment with it.
+
+    python worker.py CLIENT WORKLOAD --host H --port P [--cluster-port P] [--duration S]
+                     [--loop asyncio|uvloop]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+CONCURRENCY = 100
+PIPELINE_SIZE = 1000
+MGET_WIDTH = 1000
+BIG_VALUE = b"x" * (1024 * 1024)
+CLUSTER_KEYS = 10_000
+
+
+class Adapter:
+    """What every client must offer the workloads."""
+
+    async def setup(self, args: argparse.Namespace, workload: str) -> None:
+        raise NotImplementedError
+
+    async def get(self, key: str) -> Any:
+        raise NotImplementedError
+
+    async def set(self, key: str, value: bytes) -> Any:
+        raise NotImplementedError
+
+    async def mget(self, keys: list[str]) -> Any:
+        raise NotImplementedError
+
+    async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+
+class Ours(Adapter):
+    async def setup(self, args: argparse.Namespace, workload: str) -> None:
+        import coredis
+
+        if workload.startswith("cluster"):
+            self.client: Any = coredis.RedisCluster(args.host, args.cluster_port)
+        elif workload == "conc_set_get_pool8":
+            self.client = coredis.Redis(
+                args.host,
+                args.port,
+                connection_pool_cls=coredis.BlockingConnectionPool,
+                max_connections=8,
+            )
+        else:
+            self.client = coredis.Redis(args.host, args.port)
+
+    async def get(self, key: str) -> Any:
+        return await self.client.get(key)
+
+    async def set(self, key: str, value: bytes) -> Any:
+        return await self.client.set(key, value)
+
+    async def mget(self, keys: list[str]) -> Any:
+        return await self.client.mget(keys)
+
+    async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
+        pipe = await self.client.pipeline(transaction=False)
+        for key, value in items:
+            await pipe.set(key, value)
+        return await pipe.execute()
+
+    async def close(self) -> None:
+        pool = getattr(self.client, "connection_pool", None)
+        if pool is not None:
+            pool.disconnect()
+
+
+class RedisPy(Adapter):
+    async def setup(self, args: argparse.Namespace, workload: str) -> None:
+        import redis.asyncio as redis
+
+        if workload.startswith("cluster"):
+            self.client: Any = redis.RedisCluster(host=args.host, port=args.cluster_port)
+        elif workload == "conc_set_get_pool8":
+            pool = redis.BlockingConnectionPool(
+                host=args.host, port=args.port, max_connections=8, timeout=30
+            )
+            self.client = redis.Redis(connection_pool=pool)
+        else:
+            self.client = redis.Redis(host=args.host, port=args.port, max_connections=1000)
+
+    async def get(self, key: str) -> Any:
+        return await self.client.get(key)
+
+    async def set(self, key: str, value: bytes) -> Any:
+        return await self.client.set(key, value)
+
+    async def mget(self, keys: list[str]) -> Any:
+        return await self.client.mget(keys)
+
+    async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
+        async with self.client.pipeline(transaction=False) as pipe:
+            for key, value in items:
+                pipe.set(key, value)
+            return await pipe.execute()
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+class CoredisPublished(Adapter):
+    """The published coredis 6.x: clients are entered; pipelines have no execute()."""
+
+    async def setup(self, args: argparse.Namespace, workload: str) -> None:
+        import coredis
+
+        if workload.startswith("cluster"):
+            self.client: Any = coredis.RedisCluster(args.host, args.cluster_port)
+        elif workload == "conc_set_get_pool8":
+            pool_cls = getattr(coredis, "BlockingConnectionPool", None) or coredis.ConnectionPool
+            pool = pool_cls(host=args.host, port=args.port, max_connections=8)
+            self.client = coredis.Redis(connection_pool=pool)
+        else:
+            self.client = coredis.Redis(args.host, args.port)
+        self._cm = self.client
+        if hasattr(self.client, "__aenter__"):
+            await self.client.__aenter__()
+
+    async def get(self, key: str) -> Any:
+        return await self.client.get(key)
+
+    async def set(self, key: str, value: bytes) -> Any:
+        return await self.client.set(key, value)
+
+    async def mget(self, keys: list[str]) -> Any:
+        return await self.client.mget(keys)
+
+    async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
+        async with self.client.pipeline(transaction=False) as pipe:
+            for key, value in items:
+                pipe.set(key, value)
+        return pipe.results
+
+    async def close(self) -> None:
+        if hasattr(self.client, "__aexit__"):
+            await self.client.__aexit__(None, None, None)
+
+
+ADAPTERS: dict[str, type[Adapter]] = {
+    "ours": Ours,
+    "redispy": RedisPy,
+    "coredis-published": CoredisPublished,
+}
+
+
+async def _timed_loop(
+    op: Callable[[int], Awaitable[Any]], deadline: float, latencies: list[float]
+) -> int:
+    count = 0
+    clock = time.perf_counter
+    while True:
+        start = clock()
+        if start >= deadline:
+            return count
+        await op(count)
+        latencies.append(clock() - start)
+        count += 1
+
+
+async def run_workload(adapter: Adapter, workload: str, duration: float) -> dict[str, Any]:
+    """Run the workload for ``duration`` seconds (after a short warm-up)."""
+    latencies: list[float] = []
+    per_op = 1
+    tasks = 1
+    if workload == "seq_get":
+        await adapter.set("bench:key", b"value")
+
+        async def op(_: int) -> Any:
+            return await adapter.get("bench:key")
+
+    elif workload == "conc_get":
+        await adapter.set("bench:key", b"value")
+        tasks = CONCURRENCY
+
+        async def op(_: int) -> Any:
+            return await adapter.get("bench:key")
+
+    elif workload == "conc_set_get_pool8":
+        tasks = CONCURRENCY
+
+        async def op(i: int) -> Any:
+            if i & 1:
+                return await adapter.get("bench:key")
+            return await adapter.set("bench:key", b"value")
+
+    elif workload == "pipeline":
+        items = [(f"bench:p:{i}", b"value") for i in range(PIPELINE_SIZE)]
+        per_op = PIPELINE_SIZE
+
+        async def op(_: int) -> Any:
+            return await adapter.pipeline_set(items)
+
+    elif workload == "big_get":
+        await adapter.set("bench:big", BIG_VALUE)
+
+        async def op(_: int) -> Any:
+            value = await adapter.get("bench:big")
+            assert len(value) == len(BIG_VALUE)
+            return value
+
+    elif workload == "mget_wide":
+        keys = [f"bench:m:{i}" for i in range(MGET_WIDTH)]
+        for key in keys[:: MGET_WIDTH // 10]:
+            await adapter.set(key, b"value")
+
+        async def op(_: int) -> Any:
+            return await adapter.mget(keys)
+
+    elif workload == "cluster_conc_get_set":
+        tasks = CONCURRENCY
+        rnd = random.Random(7)
+
+        async def op(i: int) -> Any:
+            key = f"bench:c:{rnd.randrange(CLUSTER_KEYS)}"
+            if i & 1:
+                return await adapter.get(key)
+            return await adapter.set(key, b"value")
+
+    else:
+        raise SystemExit(f"unknown workload {workload}")
+
+    # Warm-up: open the connections and fill caches outside the timed window.
+    warm_deadline = time.perf_counter() + min(0.5, duration / 4)
+    await asyncio.gather(*[_timed_loop(op, warm_deadline, []) for _ in range(tasks)])
+
+    usage_before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    deadline = started + duration
+    counts = await asyncio.gather(*[_timed_loop(op, deadline, latencies) for _ in range(tasks)])
+    elapsed = time.perf_counter() - started
+    usage_after = resource.getrusage(resource.RUSAGE_SELF)
+    ops = sum(counts) * per_op
+    cpu = (usage_after.ru_utime - usage_before.ru_utime) + (
+        usage_after.ru_stime - usage_before.ru_stime
+    )
+    latencies.sort()
+    return {
+        "ops_per_s": ops / elapsed,
+        "p50_us": statistics.median(latencies) * 1e6 if latencies else None,
+        "p99_us": latencies[int(len(latencies) * 0.99) - 1] * 1e6 if latencies else None,
+        "cpu_us_per_op": cpu / ops * 1e6 if ops else None,
+        "ops": ops,
+        "elapsed_s": elapsed,
+    }
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    adapter = ADAPTERS[args.client]()
+    await adapter.setup(args, args.workload)
+    try:
+        return await run_workload(adapter, args.workload, args.duration)
+    finally:
+        await adapter.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("client", choices=sorted(ADAPTERS))
+    parser.add_argument("workload")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--cluster-port", type=int, default=0)
+    parser.add_argument("--duration", type=float, default=3.0)
+    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
+    args = parser.parse_args()
+    if args.loop == "uvloop":
+        import uvloop
+
+        runner: Any = uvloop.run
+    else:
+        runner = asyncio.run
+    try:
+        result = runner(main_async(args))
+    except Exception as exc:  # reported, not hidden: the orchestrator records the failure
+        result = {"error": f"{type(exc).__name__}: {exc}"}
+    result.update(client=args.client, workload=args.workload, loop=args.loop, pid=os.getpid())
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
