@@ -1,11 +1,399 @@
-"""Redis string commands."""
+# mypy: disable-error-code="no-any-return"
+"""Redis string commands.
+
+Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
+subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
+connection failures raise :class:`~coredis.exceptions.ConnectionError` /
+:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
+connection it was sent on is closed, never reused, and the command may or may not have run.
+``.. versionadded::`` gives the Redis version that introduced a command.
+"""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any, Literal, Union, overload
+
+from coredis.exceptions import CommandSyntaxError
+
+from .._response import (
+    as_list,
+    dt_to_milliseconds,
+    dt_to_seconds,
+    flatten_pairs,
+    int_to_milliseconds,
+    int_to_seconds,
+    ok,
+    to_float,
+    to_tuple,
+)
+from .._tokens import PureToken
+from .._typing import KeyT, Parameters, ValueT
+from ..response_types import LCSMatch, LCSResult
 from ._base import AnyStr_co, CommandMixin
 
 __all__ = ("StringCommands",)
 
 
+def _set_reply(response: Any, **options: Any) -> Any:
+    # SET ... GET returns the old value (or null); otherwise OK or null (NX/XX refused).
+    if options.get("get"):
+        return response
+    return response in (b"OK", "OK")
+
+
+def _lcs_reply(response: Any, **options: Any) -> Any:
+    if not options.get("idx"):
+        return response
+    if isinstance(response, dict):
+        data = response
+    else:
+        it = iter(response)
+        data = dict(zip(it, it, strict=False))
+    matches = data[b"matches"] if b"matches" in data else data["matches"]
+    length = data[b"len"] if b"len" in data else data["len"]
+    return LCSResult(
+        tuple(
+            LCSMatch(
+                (item[0][0], item[0][1]),
+                (item[1][0], item[1][1]),
+                item[2] if len(item) > 2 else None,
+            )
+            for item in matches
+        ),
+        length,
+    )
+
+
+def _expiry_args(
+    ex: Union[int, datetime.timedelta] | None,
+    px: Union[int, datetime.timedelta] | None,
+    exat: Union[int, datetime.datetime] | None,
+    pxat: Union[int, datetime.datetime] | None,
+    extra: int = 0,
+) -> list[ValueT]:
+    if (ex is not None) + (px is not None) + (exat is not None) + (pxat is not None) + extra > 1:
+        raise CommandSyntaxError(
+            {"ex", "px", "exat", "pxat", "keepttl/persist"},
+            "at most one of ex, px, exat, pxat, keepttl/persist may be given",
+        )
+    if ex is not None:
+        return [PureToken.EX, int_to_seconds(ex, "ex")]
+    if px is not None:
+        return [PureToken.PX, int_to_milliseconds(px, "px")]
+    if exat is not None:
+        return [PureToken.EXAT, dt_to_seconds(exat, "exat")]
+    if pxat is not None:
+        return [PureToken.PXAT, dt_to_milliseconds(pxat, "pxat")]
+    return []
+
+
 class StringCommands(CommandMixin[AnyStr_co]):
     """The string command group."""
+
+    async def append(self, key: KeyT, value: ValueT) -> int:
+        """Append a value to a key. https://redis.io/commands/append
+
+        :return: the length of the string after the append.
+        """
+        return await self.execute_command(b"APPEND", key, value)
+
+    async def decr(self, key: KeyT) -> int:
+        """Decrement the integer value of a key by one. https://redis.io/commands/decr
+
+        :return: the value after the decrement.
+        """
+        return await self.execute_command(b"DECR", key)
+
+    async def decrby(self, key: KeyT, decrement: int) -> int:
+        """Decrement the integer value of a key. https://redis.io/commands/decrby
+
+        :return: the value after the decrement.
+        """
+        return await self.execute_command(b"DECRBY", key, decrement)
+
+    async def get(self, key: KeyT) -> AnyStr_co | None:
+        """Get the value of a key. https://redis.io/commands/get
+
+        :return: the value, or ``None`` when the key does not exist.
+        """
+        return await self.execute_command(b"GET", key)
+
+    async def getdel(self, key: KeyT) -> AnyStr_co | None:
+        """Get the value of a key and delete the key. https://redis.io/commands/getdel
+
+        :return: the value, or ``None`` when the key does not exist.
+
+        .. versionadded:: 6.2.0
+        """
+        return await self.execute_command(b"GETDEL", key)
+
+    async def getex(
+        self,
+        key: KeyT,
+        ex: Union[int, datetime.timedelta] | None = None,
+        px: Union[int, datetime.timedelta] | None = None,
+        exat: Union[int, datetime.datetime] | None = None,
+        pxat: Union[int, datetime.datetime] | None = None,
+        persist: bool | None = None,
+    ) -> AnyStr_co | None:
+        """Get the value of a key and set or clear its expiration. https://redis.io/commands/getex
+
+        :return: the value, or ``None`` when the key does not exist.
+        :raises CommandSyntaxError: when more than one expiry option is given.
+
+        .. versionadded:: 6.2.0
+        """
+        args: list[ValueT] = [key, *_expiry_args(ex, px, exat, pxat, 1 if persist else 0)]
+        if persist:
+            args.append(PureToken.PERSIST)
+        return await self.execute_command(b"GETEX", *args)
+
+    async def getrange(self, key: KeyT, start: int, end: int) -> AnyStr_co:
+        """Get a substring of the value of a key. https://redis.io/commands/getrange
+
+        :return: the substring (inclusive offsets; negative count from the end).
+        """
+        return await self.execute_command(b"GETRANGE", key, start, end)
+
+    async def getset(self, key: KeyT, value: ValueT) -> AnyStr_co | None:
+        """Set a key and return its old value. https://redis.io/commands/getset
+
+        :return: the old value, or ``None`` when the key did not exist.
+        """
+        return await self.execute_command(b"GETSET", key, value)
+
+    async def incr(self, key: KeyT) -> int:
+        """Increment the integer value of a key by one. https://redis.io/commands/incr
+
+        :return: the value after the increment.
+        """
+        return await self.execute_command(b"INCR", key)
+
+    async def incrby(self, key: KeyT, increment: int) -> int:
+        """Increment the integer value of a key. https://redis.io/commands/incrby
+
+        :return: the value after the increment.
+        """
+        return await self.execute_command(b"INCRBY", key, increment)
+
+    async def incrbyfloat(self, key: KeyT, increment: Union[int, float]) -> float:
+        """Increment the float value of a key. https://redis.io/commands/incrbyfloat
+
+        :return: the value after the increment.
+        """
+        return await self.execute_command(b"INCRBYFLOAT", key, increment, callback=to_float)
+
+    @overload
+    async def lcs(  # type: ignore[overload-overlap]
+        self,
+        key1: KeyT,
+        key2: KeyT,
+        *,
+        len_: Literal[True],
+        idx: bool | None = ...,
+        minmatchlen: int | None = ...,
+        withmatchlen: bool | None = ...,
+    ) -> int: ...
+    @overload
+    async def lcs(
+        self,
+        key1: KeyT,
+        key2: KeyT,
+        *,
+        len_: bool | None = ...,
+        idx: Literal[True],
+        minmatchlen: int | None = ...,
+        withmatchlen: bool | None = ...,
+    ) -> LCSResult: ...
+    @overload
+    async def lcs(
+        self,
+        key1: KeyT,
+        key2: KeyT,
+        *,
+        len_: bool | None = ...,
+        idx: bool | None = ...,
+        minmatchlen: int | None = ...,
+        withmatchlen: bool | None = ...,
+    ) -> Union[AnyStr_co, int, LCSResult]: ...
+    async def lcs(
+        self,
+        key1: KeyT,
+        key2: KeyT,
+        *,
+        len_: bool | None = None,
+        idx: bool | None = None,
+        minmatchlen: int | None = None,
+        withmatchlen: bool | None = None,
+    ) -> Union[AnyStr_co, int, LCSResult]:
+        """Find the longest common substring of two keys. https://redis.io/commands/lcs
+
+        :return: the common string; its length with ``len_``; an :class:`LCSResult` with
+         ``idx``.
+        :raises CommandSyntaxError: when both ``len_`` and ``idx`` are given.
+
+        .. versionadded:: 7.0.0
+        """
+        if len_ and idx:
+            raise CommandSyntaxError({"len_", "idx"}, "len_ and idx are mutually exclusive")
+        args: list[ValueT] = [key1, key2]
+        if len_:
+            args.append(PureToken.LEN)
+        if idx:
+            args.append(PureToken.IDX)
+        if minmatchlen is not None:
+            args += [PureToken.MINMATCHLEN, minmatchlen]
+        if withmatchlen:
+            args.append(PureToken.WITHMATCHLEN)
+        return await self.execute_command(b"LCS", *args, callback=_lcs_reply, idx=bool(idx))
+
+    async def mget(self, keys: Parameters[KeyT]) -> tuple[AnyStr_co | None, ...]:
+        """Get the values of several keys. https://redis.io/commands/mget
+
+        :return: the values in the order of ``keys`` (``None`` for missing keys).
+        :raises DataError: when ``keys`` is a single string instead of an iterable.
+        """
+        return await self.execute_command(b"MGET", *as_list(keys, "keys"), callback=to_tuple)
+
+    async def mset(self, key_values: dict[KeyT, ValueT]) -> bool:
+        """Set several keys. https://redis.io/commands/mset
+
+        :return: ``True``.
+        :raises DataError: when ``key_values`` is not a mapping.
+        """
+        return await self.execute_command(
+            b"MSET", *flatten_pairs(key_values, "key_values"), callback=ok
+        )
+
+    async def msetnx(self, key_values: dict[KeyT, ValueT]) -> bool:
+        """Set several keys, only if none of them exists. https://redis.io/commands/msetnx
+
+        :return: whether the keys were set.
+        :raises DataError: when ``key_values`` is not a mapping.
+        """
+        return await self.execute_command(
+            b"MSETNX", *flatten_pairs(key_values, "key_values"), callback=_bool
+        )
+
+    async def psetex(
+        self, key: KeyT, milliseconds: Union[int, datetime.timedelta], value: ValueT
+    ) -> bool:
+        """Set a key with a time to live in milliseconds. https://redis.io/commands/psetex
+
+        :return: ``True``.
+        """
+        return await self.execute_command(
+            b"PSETEX", key, int_to_milliseconds(milliseconds), value, callback=ok
+        )
+
+    @overload
+    async def set(
+        self,
+        key: KeyT,
+        value: ValueT,
+        *,
+        condition: Literal[PureToken.NX, PureToken.XX] | None = ...,
+        get: Literal[True],
+        ex: Union[int, datetime.timedelta] | None = ...,
+        px: Union[int, datetime.timedelta] | None = ...,
+        exat: Union[int, datetime.datetime] | None = ...,
+        pxat: Union[int, datetime.datetime] | None = ...,
+        keepttl: bool | None = ...,
+    ) -> AnyStr_co | None: ...
+    @overload
+    async def set(
+        self,
+        key: KeyT,
+        value: ValueT,
+        *,
+        condition: Literal[PureToken.NX, PureToken.XX] | None = ...,
+        get: Literal[False] | None = ...,
+        ex: Union[int, datetime.timedelta] | None = ...,
+        px: Union[int, datetime.timedelta] | None = ...,
+        exat: Union[int, datetime.datetime] | None = ...,
+        pxat: Union[int, datetime.datetime] | None = ...,
+        keepttl: bool | None = ...,
+    ) -> bool: ...
+    async def set(
+        self,
+        key: KeyT,
+        value: ValueT,
+        *,
+        condition: Literal[PureToken.NX, PureToken.XX] | None = None,
+        get: bool | None = None,
+        ex: Union[int, datetime.timedelta] | None = None,
+        px: Union[int, datetime.timedelta] | None = None,
+        exat: Union[int, datetime.datetime] | None = None,
+        pxat: Union[int, datetime.datetime] | None = None,
+        keepttl: bool | None = None,
+    ) -> Union[AnyStr_co, bool] | None:
+        """Set the value of a key. https://redis.io/commands/set
+
+        :return: with ``get``, the old value (or ``None``); otherwise whether the key was set
+         (``False`` when ``condition`` refused it).
+        :raises CommandSyntaxError: when more than one of ``ex``/``px``/``exat``/``pxat``/
+         ``keepttl`` is given.
+        """
+        if (
+            condition is None
+            and not get
+            and ex is None
+            and px is None
+            and exat is None
+            and pxat is None
+            and not keepttl
+        ):  # the benchmarked common case: no option, no list building
+            return await self.execute_command(b"SET", key, value, callback=ok)
+        args: list[ValueT] = [key, value]
+        if condition is not None:
+            args.append(condition)
+        if get:
+            args.append(PureToken.GET)
+        args += _expiry_args(ex, px, exat, pxat, 1 if keepttl else 0)
+        if keepttl:
+            args.append(PureToken.KEEPTTL)
+        return await self.execute_command(b"SET", *args, callback=_set_reply, get=bool(get))
+
+    async def setex(
+        self, key: KeyT, value: ValueT, seconds: Union[int, datetime.timedelta]
+    ) -> bool:
+        """Set a key with a time to live in seconds. https://redis.io/commands/setex
+
+        :return: ``True``.
+        """
+        return await self.execute_command(
+            b"SETEX", key, int_to_seconds(seconds), value, callback=ok
+        )
+
+    async def setnx(self, key: KeyT, value: ValueT) -> bool:
+        """Set a key only if it does not exist. https://redis.io/commands/setnx
+
+        :return: whether the key was set.
+        """
+        return await self.execute_command(b"SETNX", key, value, callback=_bool)
+
+    async def setrange(self, key: KeyT, offset: int, value: ValueT) -> int:
+        """Overwrite part of a string at an offset. https://redis.io/commands/setrange
+
+        :return: the length of the string after the change.
+        """
+        return await self.execute_command(b"SETRANGE", key, offset, value)
+
+    async def strlen(self, key: KeyT) -> int:
+        """Get the length of the value of a key. https://redis.io/commands/strlen
+
+        :return: the length (0 when the key does not exist).
+        """
+        return await self.execute_command(b"STRLEN", key)
+
+    async def substr(self, key: KeyT, start: int, end: int) -> AnyStr_co:
+        """Get a substring of a value (deprecated alias of GETRANGE). https://redis.io/commands/substr
+
+        :return: the substring.
+        """
+        return await self.execute_command(b"SUBSTR", key, start, end)
+
+
+def _bool(response: Any, **options: Any) -> bool:
+    return bool(response)
