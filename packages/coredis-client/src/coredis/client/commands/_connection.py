@@ -1,11 +1,413 @@
-"""Redis connection commands."""
+"""Redis connection commands (``AUTH``, ``HELLO``, ``PING``, ``CLIENT *``...).
+
+Commands that change connection state (``AUTH``, ``SELECT``, ``HELLO``, ``CLIENT SETNAME``,
+``CLIENT TRACKING``, ``CLIENT REPLY``...) affect only the pooled connection that happened to
+run them: configure them on the client (``password=``, ``db=``, ``client_name=``...) instead.
+"""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
+from ...exceptions import CommandSyntaxError, DataError
+from .._response_ext import as_bool, as_str, identity, is_ok, pairs
+from .._tokens import PureToken
+from .._types_ext import ClientInfo
+from .._typing import Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
-__all__ = ("ConnectionCommands",)
+__all__ = ("ConnectionCommands", "parse_client_info")
+
+#: ``CLIENT LIST``/``CLIENT INFO`` fields that are not numbers.
+_TEXT_FIELDS = frozenset(
+    ("addr", "laddr", "name", "flags", "events", "cmd", "user", "lib-name", "lib-ver")
+)
+
+
+def parse_client_info(line: Any) -> ClientInfo:
+    """One ``CLIENT LIST`` line (``id=3 addr=... name=...``) as a dict, numbers as ``int``."""
+    info: ClientInfo = {}
+    for token in as_str(line).strip().split(" "):
+        key, _, value = token.partition("=")
+        if not key:
+            continue
+        if key in _TEXT_FIELDS:
+            info[key] = value
+        else:
+            try:
+                info[key] = int(value)
+            except ValueError:
+                info[key] = value
+    return info
+
+
+def _client_list(response: Any, **options: Any) -> tuple[ClientInfo, ...]:
+    return tuple(parse_client_info(line) for line in as_str(response).splitlines() if line)
+
+
+def _client_info(response: Any, **options: Any) -> ClientInfo:
+    return parse_client_info(response)
+
+
+def _tracking_info(response: Any, **options: Any) -> dict[Any, Any]:
+    info: dict[Any, Any] = {}
+    for key, value in pairs(response):
+        name = as_str(key)
+        if name == "flags":
+            value = set(value)
+        elif name == "prefixes":
+            value = list(value)
+        info[key] = value
+    return info
+
+
+def _hello(response: Any, **options: Any) -> dict[Any, Any]:
+    info: dict[Any, Any] = {}
+    for key, value in pairs(response):
+        if as_str(key) == "modules":
+            value = [dict(pairs(m)) for m in value]
+        info[key] = value
+    return info
+
+
+def _kill(response: Any, **options: Any) -> int | bool:
+    return response in (b"OK", "OK") if isinstance(response, (bytes, str)) else int(response)
+
+
+def _reset(response: Any, **options: Any) -> None:
+    return None
 
 
 class ConnectionCommands(CommandMixin[AnyStr_co]):
-    """The connection command group."""
+    """The connection command group.
+
+    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
+    server refuses the command; cancelling one while its reply is outstanding closes the
+    connection it used.
+    """
+
+    async def auth(self, password: StringT, username: StringT | None = None) -> bool:
+        """Authenticate the connection that runs it.
+
+        https://redis.io/commands/auth
+
+        :return: ``True``.
+        :raises AuthenticationError: when the credentials are refused.
+        """
+        args: list[ValueT] = [username, password] if username is not None else [password]
+        return await self.execute_command(b"AUTH", *args, callback=is_ok)  # type: ignore[no-any-return]
+
+    async def echo(self, message: StringT) -> AnyStr_co:
+        """The message, echoed by the server.
+
+        https://redis.io/commands/echo
+
+        :return: ``message``.
+        """
+        return await self.execute_command(b"ECHO", message, callback=identity)  # type: ignore[no-any-return]
+
+    async def hello(
+        self,
+        protover: int | None = None,
+        username: StringT | None = None,
+        password: StringT | None = None,
+        setname: StringT | None = None,
+    ) -> dict[AnyStr_co, Any]:
+        """Handshake: switch protocol, authenticate, name the connection.
+
+        https://redis.io/commands/hello
+
+        :return: the server's description (``server``, ``version``, ``proto``, ``id``,
+            ``mode``, ``role``, ``modules``).
+        :raises CommandSyntaxError: when ``username``/``password``/``setname`` come without
+            ``protover`` or ``username`` without ``password``.
+
+        .. versionadded:: 3.0.0
+        """
+        args: list[ValueT] = []
+        if protover is not None:
+            args.append(protover)
+        elif username is not None or password is not None or setname is not None:
+            raise CommandSyntaxError({"protover"}, "hello options need protover")
+        if password is not None:
+            args.extend((b"AUTH", username if username is not None else "default", password))
+        elif username is not None:
+            raise CommandSyntaxError({"username", "password"}, "username needs password")
+        if setname is not None:
+            args.extend((b"SETNAME", setname))
+        return await self.execute_command(b"HELLO", *args, callback=_hello)  # type: ignore[no-any-return]
+
+    async def ping(self, message: StringT | None = None) -> AnyStr_co:
+        """Ping the server.
+
+        https://redis.io/commands/ping
+
+        :return: ``PONG``, or ``message`` when given.
+        """
+        args: list[ValueT] = [message] if message is not None else []
+        return await self.execute_command(b"PING", *args, callback=identity)  # type: ignore[no-any-return]
+
+    async def quit(self) -> bool:
+        """Ask the server to close the connection (it is then discarded).
+
+        https://redis.io/commands/quit
+
+        :return: ``True``.
+        """
+        return await self.execute_command(b"QUIT", callback=is_ok)  # type: ignore[no-any-return]
+
+    async def reset(self) -> None:
+        """Reset the connection's state (database, name, tracking, subscriptions, auth).
+
+        https://redis.io/commands/reset
+
+        .. versionadded:: 3.0.0
+        """
+        await self.execute_command(b"RESET", callback=_reset)
+
+    async def select(self, index: int) -> bool:
+        """Change the database of the connection that runs it.
+
+        https://redis.io/commands/select
+
+        :return: ``True``.
+        """
+        return await self.execute_command(b"SELECT", index, callback=is_ok)  # type: ignore[no-any-return]
+
+    async def client_caching(self, mode: Literal[PureToken.NO, PureToken.YES]) -> bool:
+        """Whether the next command's keys are tracked (``OPTIN``/``OPTOUT`` tracking).
+
+        https://redis.io/commands/client-caching
+
+        :return: ``True``.
+
+        .. versionadded:: 3.0.0
+        """
+        return await self.execute_command(b"CLIENT", b"CACHING", mode, callback=is_ok)  # type: ignore[no-any-return]
+
+    async def client_getname(self) -> AnyStr_co | None:
+        """The connection's name.
+
+        https://redis.io/commands/client-getname
+
+        :return: the name, ``None`` when unset.
+        """
+        return await self.execute_command(b"CLIENT", b"GETNAME", callback=identity)  # type: ignore[no-any-return]
+
+    async def client_getredir(self) -> int:
+        """Id of the client receiving this connection's tracking invalidations.
+
+        https://redis.io/commands/client-getredir
+
+        :return: the id, 0 when not redirecting, -1 when tracking is off.
+
+        .. versionadded:: 3.0.0
+        """
+        return await self.execute_command(b"CLIENT", b"GETREDIR", callback=identity)  # type: ignore[no-any-return]
+
+    async def client_id(self) -> int:
+        """Id of the connection.
+
+        https://redis.io/commands/client-id
+
+        :return: the id.
+        """
+        return await self.execute_command(b"CLIENT", b"ID", callback=identity)  # type: ignore[no-any-return]
+
+    async def client_info(self) -> ClientInfo:
+        """Information about the connection (the ``CLIENT LIST`` fields).
+
+        https://redis.io/commands/client-info
+
+        :return: a dict, numbers as ``int``.
+
+        .. versionadded:: 3.0.0
+        """
+        return await self.execute_command(b"CLIENT", b"INFO", callback=_client_info)  # type: ignore[no-any-return]
+
+    async def client_kill(
+        self,
+        ip_port: StringT | None = None,
+        identifier: int | None = None,
+        type_: Literal[
+            PureToken.NORMAL, PureToken.MASTER, PureToken.SLAVE, PureToken.REPLICA, PureToken.PUBSUB
+        ]
+        | None = None,
+        user: StringT | None = None,
+        addr: StringT | None = None,
+        laddr: StringT | None = None,
+        skipme: bool | None = None,
+    ) -> int | bool:
+        """Close client connections, by address (``ip_port``) or by filters.
+
+        https://redis.io/commands/client-kill
+
+        :return: ``True`` for the ``ip_port`` form, else the number of clients killed.
+        :raises DataError: when no criterion is given.
+        """
+        args: list[ValueT] = []
+        if ip_port is not None:
+            args.append(ip_port)
+        if identifier is not None:
+            args.extend((b"ID", identifier))
+        if type_ is not None:
+            args.extend((PureToken.TYPE, type_))
+        if user is not None:
+            args.extend((b"USER", user))
+        if addr is not None:
+            args.extend((b"ADDR", addr))
+        if laddr is not None:
+            args.extend((b"LADDR", laddr))
+        if skipme is not None:
+            args.extend((b"SKIPME", PureToken.YES if skipme else PureToken.NO))
+        if not args:
+            raise DataError("client_kill needs ip_port or at least one filter")
+        return await self.execute_command(b"CLIENT", b"KILL", *args, callback=_kill)  # type: ignore[no-any-return]
+
+    async def client_list(
+        self,
+        type_: Literal[PureToken.MASTER, PureToken.NORMAL, PureToken.PUBSUB, PureToken.REPLICA]
+        | None = None,
+        identifiers: Parameters[int] | None = None,
+    ) -> tuple[ClientInfo, ...]:
+        """The connected clients.
+
+        https://redis.io/commands/client-list
+
+        :return: one dict per client, numbers as ``int``.
+        """
+        args: list[ValueT] = []
+        if type_ is not None:
+            args.extend((PureToken.TYPE, type_))
+        if identifiers is not None:
+            ids = list(identifiers)
+            if not ids:
+                raise DataError("identifiers must not be empty")
+            args.append(b"ID")
+            args.extend(ids)
+        return await self.execute_command(b"CLIENT", b"LIST", *args, callback=_client_list)  # type: ignore[no-any-return]
+
+    async def client_no_evict(self, enabled: Literal[PureToken.ON, PureToken.OFF]) -> bool:
+        """Exclude (``ON``) the connection from client eviction.
+
+        https://redis.io/commands/client-no-evict
+
+        :return: ``True``.
+
+        .. versionadded:: 3.2.0
+        """
+        return await self.execute_command(b"CLIENT", b"NO-EVICT", enabled, callback=is_ok)  # type: ignore[no-any-return]
+
+    async def client_pause(
+        self, timeout: int, mode: Literal[PureToken.WRITE, PureToken.ALL] | None = None
+    ) -> bool:
+        """Suspend all (or write) clients for ``timeout`` milliseconds.
+
+        https://redis.io/commands/client-pause
+
+        :return: ``True``.
+        """
+        args: list[ValueT] = [timeout]
+        if mode is not None:
+            args.append(mode)
+        return await self.execute_command(b"CLIENT", b"PAUSE", *args, callback=is_ok)  # type: ignore[no-any-return]
+
+    async def client_unpause(self) -> bool:
+        """End a ``CLIENT PAUSE``.
+
+        https://redis.io/commands/client-unpause
+
+        :return: ``True``.
+
+        .. versionadded:: 3.0.0
+        """
+        return await self.execute_command(b"CLIENT", b"UNPAUSE", callback=is_ok)  # type: ignore[no-any-return]
+
+    async def client_reply(
+        self, mode: Literal[PureToken.OFF, PureToken.ON, PureToken.SKIP]
+    ) -> bool:
+        """Turn server replies on or off for this connection.
+
+        ``OFF``/``SKIP`` leave later commands without a reply: only ``ON`` is safe on a
+        pooled client (use :meth:`~coredis.Redis.ignore_replies` instead).
+
+        https://redis.io/commands/client-reply
+
+        :return: ``True``.
+        :raises DataError: for ``OFF``/``SKIP`` (the reply the client waits for never comes).
+        """
+        if mode != PureToken.ON:
+            raise DataError("client_reply OFF/SKIP would desynchronise a pooled connection")
+        return await self.execute_command(b"CLIENT", b"REPLY", mode, callback=is_ok)  # type: ignore[no-any-return]
+
+    async def client_setname(self, connection_name: StringT) -> bool:
+        """Name the connection that runs it.
+
+        https://redis.io/commands/client-setname
+
+        :return: ``True``.
+        """
+        return await self.execute_command(b"CLIENT", b"SETNAME", connection_name, callback=is_ok)  # type: ignore[no-any-return]
+
+    async def client_tracking(
+        self,
+        status: Literal[PureToken.OFF, PureToken.ON],
+        *prefixes: StringT,
+        redirect: int | None = None,
+        bcast: bool | None = None,
+        optin: bool | None = None,
+        optout: bool | None = None,
+        noloop: bool | None = None,
+    ) -> bool:
+        """Turn server-assisted client-side caching on or off.
+
+        https://redis.io/commands/client-tracking
+
+        :return: ``True``.
+        :raises CommandSyntaxError: when both ``optin`` and ``optout`` are set.
+
+        .. versionadded:: 3.0.0
+        """
+        if optin and optout:
+            raise CommandSyntaxError({"optin", "optout"}, "optin and optout are exclusive")
+        args: list[ValueT] = [status]
+        for prefix in prefixes:
+            args.extend((b"PREFIX", prefix))
+        if redirect is not None:
+            args.extend((PureToken.REDIRECT, redirect))
+        for flag, token in (
+            (bcast, PureToken.BCAST),
+            (optin, PureToken.OPTIN),
+            (optout, PureToken.OPTOUT),
+            (noloop, PureToken.NOLOOP),
+        ):
+            if flag:
+                args.append(token)
+        return await self.execute_command(b"CLIENT", b"TRACKING", *args, callback=is_ok)  # type: ignore[no-any-return]
+
+    async def client_trackinginfo(self) -> dict[AnyStr_co, Any]:
+        """The connection's tracking state.
+
+        https://redis.io/commands/client-trackinginfo
+
+        :return: ``{"flags": set, "redirect": int, "prefixes": list}``.
+
+        .. versionadded:: 3.0.0
+        """
+        return await self.execute_command(b"CLIENT", b"TRACKINGINFO", callback=_tracking_info)  # type: ignore[no-any-return]
+
+    async def client_unblock(
+        self,
+        client_id: int,
+        timeout_error: Literal[PureToken.TIMEOUT, PureToken.ERROR] | None = None,
+    ) -> bool:
+        """Unblock a client blocked in a blocking command.
+
+        https://redis.io/commands/client-unblock
+
+        :return: ``True`` if the client was blocked and is now unblocked.
+        """
+        args: list[ValueT] = [client_id]
+        if timeout_error is not None:
+            args.append(timeout_error)
+        return await self.execute_command(b"CLIENT", b"UNBLOCK", *args, callback=as_bool)  # type: ignore[no-any-return]

@@ -1,0 +1,157 @@
+"""Connection commands against a real server, RESP2/RESP3 x bytes/str."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from coredis.client._tokens import PureToken
+from coredis.exceptions import (
+    AuthenticationError,
+    CommandSyntaxError,
+    DataError,
+    UnblockedError,
+)
+
+pytestmark = pytest.mark.redis
+
+
+async def test_ping_echo(client: Any, _s: Any) -> None:
+    assert await client.ping() == _s("PONG")
+    assert await client.ping("hi") == _s("hi")
+    assert await client.echo("héllo") == _s("héllo")
+
+
+async def test_auth(client: Any) -> None:
+    # The test server's default user is ``nopass``: any password is accepted for it.
+    assert await client.auth("anything", username="default") is True
+    with pytest.raises(AuthenticationError):
+        await client.auth("secret", username="nobody")
+    with pytest.raises(AuthenticationError):
+        await client.auth("secret")
+
+
+async def test_hello(client: Any, _s: Any, protocol_version: int) -> None:
+    info = await client.hello()
+    assert info[_s("server")] == _s("redis")
+    assert info[_s("proto")] == protocol_version
+    assert info[_s("modules")] == []
+    assert info[_s("role")] == _s("master")
+    info = await client.hello(protocol_version, username="default", password="x", setname="n1")
+    assert info[_s("id")] == await client.client_id()
+    assert await client.client_getname() == _s("n1")
+    with pytest.raises(CommandSyntaxError):
+        await client.hello(setname="x")
+    with pytest.raises(CommandSyntaxError):
+        await client.hello(3, username="u")
+
+
+async def test_select_and_names(client: Any, _s: Any) -> None:
+    assert await client.client_getname() is None
+    assert await client.client_setname("coredis-test") is True
+    assert await client.client_getname() == _s("coredis-test")
+    assert await client.select(0) is True
+    ident = await client.client_id()
+    assert isinstance(ident, int) and ident > 0
+
+
+async def test_client_info_and_list(client: Any, protocol_version: int) -> None:
+    await client.client_setname("me")
+    info = await client.client_info()
+    assert info["name"] == "me"
+    assert info["id"] == await client.client_id()
+    assert info["db"] == 0
+    assert info["resp"] == protocol_version
+    assert info["cmd"] == "client|info"
+    assert ":" in info["addr"]
+    listed = await client.client_list()
+    assert info["id"] in [c["id"] for c in listed]
+    only = await client.client_list(identifiers=[info["id"]])
+    assert len(only) == 1 and only[0]["name"] == "me"
+    normal = await client.client_list(type_=PureToken.NORMAL)
+    assert all("N" in c["flags"] for c in normal)
+    with pytest.raises(DataError):
+        await client.client_list(identifiers=[])
+
+
+async def test_client_kill(client: Any, redis_clean: Any) -> None:
+    import socket
+
+    victim = socket.create_connection((redis_clean.host, redis_clean.port))
+    try:
+        victim.sendall(b"CLIENT SETNAME victim\r\n")
+        assert victim.recv(100) == b"+OK\r\n"
+        target = next(c for c in await client.client_list() if c["name"] == "victim")
+        assert await client.client_kill(ip_port=target["addr"]) is True
+        assert await client.client_kill(identifier=target["id"]) == 0
+        assert await client.client_kill(laddr="1.2.3.4:5", skipme=True) == 0
+        assert await client.client_kill(type_=PureToken.PUBSUB, user="default") == 0
+        with pytest.raises(DataError):
+            await client.client_kill()
+    finally:
+        victim.close()
+
+
+async def test_pause_unpause(client: Any) -> None:
+    assert await client.client_pause(50, PureToken.WRITE) is True
+    assert await client.client_unpause() is True
+    assert await client.client_pause(10) is True
+    assert await client.client_unpause() is True
+
+
+async def test_client_unblock(client: Any, _s: Any) -> None:
+    blocked = asyncio.ensure_future(client.xread({"s": "$"}, block=10_000))
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        waiting = [c for c in await client.client_list() if c["cmd"] == "xread"]
+        if waiting:
+            break
+    assert await client.client_unblock(waiting[0]["id"]) is True
+    assert await asyncio.wait_for(blocked, 5) is None
+    assert await client.client_unblock(waiting[0]["id"]) is False
+    blocked = asyncio.ensure_future(client.xread({"s": "$"}, block=10_000))
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        waiting = [c for c in await client.client_list() if c["cmd"] == "xread"]
+        if waiting:
+            break
+    assert await client.client_unblock(waiting[0]["id"], PureToken.ERROR) is True
+    with pytest.raises(UnblockedError):
+        await asyncio.wait_for(blocked, 5)
+
+
+async def test_tracking(client: Any, _s: Any) -> None:
+    assert await client.client_getredir() == -1
+    assert await client.client_trackinginfo() == {
+        _s("flags"): {_s("off")},
+        _s("redirect"): -1,
+        _s("prefixes"): [],
+    }
+    own = await client.client_id()
+    assert await client.client_tracking(
+        PureToken.ON, "a:", "b:", redirect=own, bcast=True, noloop=True
+    )
+    info = await client.client_trackinginfo()
+    assert info[_s("flags")] == {_s("on"), _s("bcast"), _s("noloop")}
+    assert info[_s("redirect")] == own
+    assert sorted(info[_s("prefixes")]) == [_s("a:"), _s("b:")]
+    assert await client.client_getredir() == own
+    assert await client.client_tracking(PureToken.OFF) is True
+    assert await client.client_tracking(PureToken.ON, redirect=own, optin=True) is True
+    assert await client.client_caching(PureToken.YES) is True
+    assert await client.client_tracking(PureToken.OFF) is True
+    with pytest.raises(CommandSyntaxError):
+        await client.client_tracking(PureToken.ON, optin=True, optout=True)
+
+
+async def test_no_evict_reply_reset(client: Any, _s: Any) -> None:
+    assert await client.client_no_evict(PureToken.ON) is True
+    assert await client.client_no_evict(PureToken.OFF) is True
+    assert await client.client_reply(PureToken.ON) is True
+    with pytest.raises(DataError):
+        await client.client_reply(PureToken.OFF)
+    await client.client_setname("before-reset")
+    assert await client.reset() is None
+    assert await client.ping() == _s("PONG")
