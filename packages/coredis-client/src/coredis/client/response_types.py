@@ -11,6 +11,17 @@ __all__ = (
     "GeoSearchResult",
     "LCSMatch",
     "LCSResult",
+    "ClientInfo",
+    "ClusterNode",
+    "ClusterNodeDetail",
+    "Command",
+    "LibraryDefinition",
+    "RoleInfo",
+    "SlowLogInfo",
+    "StreamEntry",
+    "StreamInfo",
+    "StreamPending",
+    "StreamPendingExt",
 )
 
 _StringT = Union[str, bytes]
@@ -63,3 +74,19 @@ class LCSResult(NamedTuple):
     matches: tuple[LCSMatch, ...]
     #: Length of the longest common subsequence.
     length: int
+
+
+# Result types of the stream, server, connection, scripting and cluster groups.
+from ._types_ext import (  # noqa: E402
+    ClientInfo,
+    ClusterNode,
+    ClusterNodeDetail,
+    Command,
+    LibraryDefinition,
+    RoleInfo,
+    SlowLogInfo,
+    StreamEntry,
+    StreamInfo,
+    StreamPending,
+    StreamPendingExt,
+)
