@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._encoder import CommandArgument, encode_command, encode_commands
 from ._errors import (
     ERROR_CODES,
     AskError,
@@ -37,10 +38,24 @@ from ._errors import (
     error_from_reply,
     register_error_code,
 )
+from ._factory import HIREDIS_AVAILABLE, Reader, RespReader
+from ._reader import PythonReader
+from ._types import NOT_ENOUGH_DATA, NotEnoughData, PushFrame, hashable
 from ._version import __version__
 
 __all__ = (
     "__version__",
+    "CommandArgument",
+    "encode_command",
+    "encode_commands",
+    "Reader",
+    "RespReader",
+    "PythonReader",
+    "HIREDIS_AVAILABLE",
+    "NOT_ENOUGH_DATA",
+    "NotEnoughData",
+    "PushFrame",
+    "hashable",
     "ERROR_CODES",
     "AskError",
     "AuthenticationError",

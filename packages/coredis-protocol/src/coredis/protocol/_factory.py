@@ -1,0 +1,90 @@
+"""``Reader``: picks the hiredis-backed reader when hiredis is importable."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ._reader import (
+    DEFAULT_MAX_BUFFER,
+    DEFAULT_MAX_BULK_LENGTH,
+    DEFAULT_MAX_DEPTH,
+    PythonReader,
+)
+
+__all__ = ("Reader", "RespReader", "HIREDIS_AVAILABLE")
+
+try:
+    import hiredis  # noqa: F401
+
+    HIREDIS_AVAILABLE = True
+except ImportError:  # pragma: no cover - exercised only without the extra
+    HIREDIS_AVAILABLE = False
+
+
+class RespReader(Protocol):
+    """What both readers provide."""
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None: ...
+
+    def gets(self, decode: bool = True) -> Any: ...
+
+    def reset(self) -> None: ...
+
+
+def Reader(
+    encoding: str | None = None,
+    errors: str = "strict",
+    *,
+    max_bulk_length: int = DEFAULT_MAX_BULK_LENGTH,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_buffer: int = DEFAULT_MAX_BUFFER,
+    use_hiredis: bool | None = None,
+) -> RespReader:
+    """Create a RESP2/RESP3 reader: feed it bytes, take whole replies out.
+
+    ``reader.feed(data)`` appends received bytes; ``reader.gets(decode=True)`` returns the
+    next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.reset()`` forgets everything
+    (and clears a failed state). Replies:
+
+    * simple, bulk and verbatim strings: ``bytes``, or ``str`` when the reader has an
+      ``encoding`` and ``gets(decode=True)``; a verbatim string loses its ``txt:`` prefix;
+    * error and bulk-error replies: an *instance* (returned, not raised) of the class
+      :func:`error_from_reply` picks, e.g. ``WrongTypeError``;
+    * integers and big numbers: ``int``; doubles: ``float`` (``inf``, ``-inf``, ``nan``);
+      booleans: ``bool``; RESP2 null bulk/array and RESP3 null: ``None``;
+    * arrays: ``list``; maps: ``dict``; sets: ``set``; push frames: :class:`PushFrame`;
+    * a set member or map key that is not hashable (an aggregate) is replaced by
+      :func:`hashable` of it (lists to tuples, maps to tuples of pairs, sets to frozensets);
+    * attributes (``|``) are parsed and dropped: ``gets`` returns the reply they annotate.
+
+    :param encoding: codec for decoding strings; ``None`` keeps ``bytes``.
+    :param errors: codec error handler (``"strict"``, ``"replace"``...).
+    :param max_bulk_length: longest bulk payload accepted.
+    :param max_depth: deepest nesting of aggregates accepted.
+    :param max_buffer: most bytes buffered without a whole reply.
+    :param use_hiredis: ``True`` forces the hiredis reader (``ImportError`` without it),
+     ``False`` the pure-Python one, ``None`` hiredis when importable.
+    :raises ImportError: when ``use_hiredis=True`` and hiredis is not installed.
+
+    The reader's ``gets``/``feed`` raise :class:`ProtocolError` on bytes that are not RESP
+    and when a limit is exceeded; the reader then refuses input until ``reset()``. It does
+    no I/O, so there is nothing to cancel.
+    """
+    # TODO(protocol): default to hiredis once the adapter lands (it is exact on all types).
+    if use_hiredis:
+        from ._hiredis import HiredisReader
+
+        return HiredisReader(
+            encoding,
+            errors,
+            max_bulk_length=max_bulk_length,
+            max_depth=max_depth,
+            max_buffer=max_buffer,
+        )
+    return PythonReader(
+        encoding,
+        errors,
+        max_bulk_length=max_bulk_length,
+        max_depth=max_depth,
+        max_buffer=max_buffer,
+    )

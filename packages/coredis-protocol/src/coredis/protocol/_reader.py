@@ -1,0 +1,329 @@
+"""The pure-Python RESP2/RESP3 reader.
+
+Parsing is incremental and linear in the input:
+
+* the bytes already consumed are never parsed again: the reader keeps a position into its
+  buffer and, for an aggregate that is only partly received, a stack of the containers built
+  so far (their finished elements stay parsed);
+* when the next item needs more bytes than are buffered, the reader records what it waits
+  for (a line end, or a byte count for a bulk payload). Chunks fed in the meantime are only
+  appended to a list (a ``b"\\n" in chunk`` check for a line), and they are joined once when
+  enough has arrived. A 512 MiB bulk fed in 64 KiB pieces is therefore copied once, not
+  once per piece.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._errors import ProtocolError, error_from_reply
+from ._types import NOT_ENOUGH_DATA, PushFrame, hashable
+
+__all__ = ("PythonReader", "DEFAULT_MAX_BULK_LENGTH", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_BUFFER")
+
+#: Redis' own ``proto-max-bulk-len`` default.
+DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024
+#: Redis replies nest a handful of levels deep; 64 leaves ample room.
+DEFAULT_MAX_DEPTH = 64
+#: A whole maximal bulk plus room for what surrounds it.
+DEFAULT_MAX_BUFFER = DEFAULT_MAX_BULK_LENGTH + 16 * 1024 * 1024
+
+# Aggregate kinds on the parse stack.
+_ARRAY, _SET, _PUSH, _MAP, _ATTRIBUTE = range(5)
+_NO_KEY: Any = object()
+_SPECIAL_DOUBLES = frozenset((b"inf", b"-inf", b"+inf", b"nan", b"-nan"))
+
+
+def _double(text: bytes) -> float:
+    value = float(text)
+    if value - value != 0.0:  # inf or nan: only the literal spellings are valid RESP
+        if text.lower() not in _SPECIAL_DOUBLES:
+            raise ValueError(f"bad double {text!r}")
+    elif b"_" in text or text != text.strip():
+        raise ValueError(f"bad double {text!r}")
+    return value
+
+
+class PythonReader:
+    """Pure-Python RESP2/RESP3 reader with the hiredis interface (``feed``/``gets``).
+
+    See :func:`coredis.protocol.Reader` for the meaning of the parameters and of the
+    values returned.
+    """
+
+    __slots__ = (
+        "_blocked",
+        "_buf",
+        "_chunked",
+        "_chunks",
+        "_decode",
+        "_encoding",
+        "_errors",
+        "_failure",
+        "_max_buffer",
+        "_max_bulk_length",
+        "_max_depth",
+        "_need",
+        "_pos",
+        "_stack",
+    )
+
+    def __init__(
+        self,
+        encoding: str | None = None,
+        errors: str = "strict",
+        *,
+        max_bulk_length: int = DEFAULT_MAX_BULK_LENGTH,
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        max_buffer: int = DEFAULT_MAX_BUFFER,
+    ) -> None:
+        self._encoding = encoding
+        self._errors = errors
+        self._max_bulk_length = max_bulk_length
+        self._max_depth = max_depth
+        self._max_buffer = max_buffer
+        self._failure: str | None = None
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget all buffered bytes and partial replies, and clear a failed state."""
+        self._buf = b""
+        self._pos = 0
+        self._chunks: list[bytes] = []
+        self._chunked = 0
+        self._blocked = False
+        # > 0: bytes needed from ``_pos`` before parsing can progress; 0: a line end.
+        self._need = 0
+        self._stack: list[list[Any]] = []
+        self._decode = True
+        self._failure = None
+
+    def _fail(self, message: str) -> ProtocolError:
+        self._failure = message
+        self._stack = []
+        self._chunks = []
+        self._buf = b""
+        self._pos = 0
+        return ProtocolError(message)
+
+    def _refuse(self) -> ProtocolError:
+        return ProtocolError(
+            f"the reader failed earlier ({self._failure}) and must be reset before reuse"
+        )
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        """Append received bytes to the buffer (the bytes are not parsed here).
+
+        :raises ProtocolError: when the buffered bytes would exceed ``max_buffer``, or the
+         reader failed earlier and was not reset.
+        """
+        if self._failure is not None:
+            raise self._refuse()
+        if type(data) is not bytes:
+            data = bytes(data)
+        if not data:
+            return
+        buf = self._buf
+        if self._pos >= len(buf) and not self._chunks:
+            self._buf = data
+            self._pos = 0
+            buffered = len(data)
+        else:
+            self._chunks.append(data)
+            self._chunked += len(data)
+            buffered = len(buf) - self._pos + self._chunked
+        if buffered > self._max_buffer:
+            raise self._fail(
+                f"{buffered} bytes buffered without a complete reply, more than "
+                f"max_buffer={self._max_buffer}"
+            )
+        if self._blocked:
+            if self._need:
+                self._blocked = buffered < self._need
+            else:
+                self._blocked = b"\n" not in data
+
+    def gets(self, decode: bool = True) -> Any:
+        """Return the next whole reply, or :data:`NOT_ENOUGH_DATA`.
+
+        :param decode: when the reader has an encoding, decode the strings of this reply
+         (map keys included); ``False`` returns them as ``bytes``. A reply that arrived in
+         pieces keeps the choice made when its parsing started.
+        :raises ProtocolError: when the bytes are not valid RESP or exceed a limit; the
+         reader then refuses input until :meth:`reset`.
+        """
+        if self._failure is not None:
+            raise self._refuse()
+        if self._blocked:
+            return NOT_ENOUGH_DATA
+        if self._chunks:
+            buf = self._buf
+            rest = buf[self._pos :] if self._pos < len(buf) else b""
+            self._chunks.insert(0, rest)
+            self._buf = b"".join(self._chunks)
+            self._chunks = []
+            self._chunked = 0
+            self._pos = 0
+        if not self._stack:
+            self._decode = decode
+        try:
+            return self._parse()
+        except ProtocolError as exc:
+            raise self._fail(str(exc)) from None
+        except (ValueError, IndexError, UnicodeDecodeError) as exc:
+            raise self._fail(f"invalid RESP near byte {self._pos}: {exc}") from None
+
+    def _wait(self, pos: int, need: int) -> Any:
+        self._pos = pos
+        self._need = need
+        self._blocked = True
+        return NOT_ENOUGH_DATA
+
+    def _parse(self) -> Any:
+        buf = self._buf
+        pos = self._pos
+        size = len(buf)
+        stack = self._stack
+        encoding = self._encoding if self._decode else None
+        errors = self._errors
+        value: Any
+        while True:
+            if pos >= size:
+                return self._wait(pos, 1)
+            newline = buf.find(b"\r\n", pos)
+            if newline < 0:
+                return self._wait(pos, 0)
+            kind = buf[pos]
+            if kind == 36 or kind == 61 or kind == 33:  # $ bulk, = verbatim, ! bulk error
+                length = int(buf[pos + 1 : newline])
+                if length < 0:
+                    if length != -1 or kind != 36:
+                        raise ProtocolError(f"invalid bulk length {length}")
+                    value = None
+                    pos = newline + 2
+                else:
+                    if length > self._max_bulk_length:
+                        raise ProtocolError(
+                            f"bulk of {length} bytes exceeds max_bulk_length="
+                            f"{self._max_bulk_length}"
+                        )
+                    start = newline + 2
+                    stop = start + length
+                    if stop + 2 > size:
+                        return self._wait(pos, stop + 2 - pos)
+                    if buf[stop] != 13 or buf[stop + 1] != 10:
+                        raise ProtocolError("bulk payload not followed by CRLF")
+                    pos = stop + 2
+                    if kind == 36:
+                        value = buf[start:stop]
+                        if encoding is not None:
+                            value = value.decode(encoding, errors)
+                    elif kind == 61:
+                        if length < 4 or buf[start + 3] != 58:
+                            raise ProtocolError("verbatim string without a format prefix")
+                        value = buf[start + 4 : stop]
+                        if encoding is not None:
+                            value = value.decode(encoding, errors)
+                    else:
+                        value = error_from_reply(buf[start:stop].decode("utf-8", "replace"))
+            elif kind == 43:  # + simple string
+                value = buf[pos + 1 : newline]
+                if encoding is not None:
+                    value = value.decode(encoding, errors)
+                pos = newline + 2
+            elif kind == 58:  # : integer
+                value = int(buf[pos + 1 : newline])
+                pos = newline + 2
+            elif kind == 42 or kind == 37 or kind == 126 or kind == 62 or kind == 124:
+                count = int(buf[pos + 1 : newline])
+                pos = newline + 2
+                if count < 0:
+                    if count != -1 or kind != 42:
+                        raise ProtocolError(f"invalid aggregate length {count}")
+                    value = None
+                elif kind == 42:  # * array
+                    if count:
+                        self._push(_ARRAY, [], count)
+                        continue
+                    value = []
+                elif kind == 37:  # % map
+                    if count:
+                        self._push(_MAP, {}, 2 * count)
+                        continue
+                    value = {}
+                elif kind == 126:  # ~ set
+                    if count:
+                        self._push(_SET, [], count)
+                        continue
+                    value = set()
+                elif kind == 62:  # > push
+                    if count:
+                        self._push(_PUSH, PushFrame(), count)
+                        continue
+                    value = PushFrame()
+                else:  # | attribute: parsed, then dropped; the next item is the reply
+                    if count:
+                        self._push(_ATTRIBUTE, {}, 2 * count)
+                    continue
+            elif kind == 45:  # - error
+                value = error_from_reply(buf[pos + 1 : newline].decode("utf-8", "replace"))
+                pos = newline + 2
+            elif kind == 95:  # _ null
+                if newline != pos + 1:
+                    raise ProtocolError("null with a payload")
+                value = None
+                pos = newline + 2
+            elif kind == 35:  # # boolean
+                flag = buf[pos + 1 : newline]
+                if flag == b"t":
+                    value = True
+                elif flag == b"f":
+                    value = False
+                else:
+                    raise ProtocolError(f"invalid boolean {flag!r}")
+                pos = newline + 2
+            elif kind == 44:  # , double
+                value = _double(buf[pos + 1 : newline])
+                pos = newline + 2
+            elif kind == 40:  # ( big number
+                value = int(buf[pos + 1 : newline])
+                pos = newline + 2
+            else:
+                raise ProtocolError(f"invalid reply type byte {bytes([kind])!r}")
+
+            # Hand the value to the aggregate being built, closing those that are complete.
+            while stack:
+                frame = stack[-1]
+                container = frame[1]
+                if frame[0] < _MAP:
+                    container.append(value)
+                elif frame[3] is _NO_KEY:
+                    frame[3] = value
+                else:
+                    key = frame[3]
+                    frame[3] = _NO_KEY
+                    try:
+                        container[key] = value
+                    except TypeError:
+                        container[hashable(key)] = value
+                frame[2] -= 1
+                if frame[2]:
+                    break
+                stack.pop()
+                if frame[0] == _SET:
+                    try:
+                        value = set(container)
+                    except TypeError:
+                        value = {hashable(member) for member in container}
+                elif frame[0] == _ATTRIBUTE:
+                    break  # dropped; the reply it annotates follows
+                else:
+                    value = container
+            else:
+                self._pos = pos
+                return value
+
+    def _push(self, kind: int, container: Any, count: int) -> None:
+        if len(self._stack) >= self._max_depth:
+            raise ProtocolError(f"reply nested deeper than max_depth={self._max_depth}")
+        self._stack.append([kind, container, count, _NO_KEY])
