@@ -1,0 +1,19 @@
+"""Cluster connection pools: a pool per node, the slot table, single-flight discovery."""
+
+from __future__ import annotations
+
+from ._hashslot import SLOT_COUNT, crc16, hash_slot
+from ._nodes import ManagedNode, Node, NodeManager
+from ._pool import BlockingClusterConnectionPool, ClusterConnectionPool, ClusterPoolStatistics
+
+__all__ = (
+    "SLOT_COUNT",
+    "BlockingClusterConnectionPool",
+    "ClusterConnectionPool",
+    "ClusterPoolStatistics",
+    "ManagedNode",
+    "Node",
+    "NodeManager",
+    "crc16",
+    "hash_slot",
+)

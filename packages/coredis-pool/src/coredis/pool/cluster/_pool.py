@@ -1,0 +1,434 @@
+"""Cluster connection pools: one standalone pool per node, a slot table, limits.
+
+The per-node pools are the standalone :class:`~coredis.pool.ConnectionPool` (or
+:class:`~coredis.pool.BlockingConnectionPool`), so idle handling, LIFO reuse, dirty-connection
+rules and statistics are the same as for a single server. This module only decides *which*
+node a request goes to and enforces the cluster-wide cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from coredis.protocol import RedisClusterException
+
+from ._hashslot import hash_slot
+from ._limiter import Limiter
+from ._nodes import ManagedNode, Node, NodeManager, close_quietly
+
+__all__ = ("ClusterConnectionPool", "BlockingClusterConnectionPool", "ClusterPoolStatistics")
+
+
+@dataclass(frozen=True)
+class ClusterPoolStatistics:
+    """A snapshot of a cluster pool.
+
+    :ivar nodes: the standalone pool's ``statistics()`` snapshot for each node, by name
+    :ivar total: the numeric fields of those snapshots summed over the nodes
+    :ivar in_use: connections checked out through this pool (cluster-wide count)
+    :ivar waiting: requests waiting for the cluster-wide cap (blocking pools)
+    :ivar discoveries: ``CLUSTER SLOTS`` round trips made so far
+    """
+
+    nodes: Mapping[str, Any]
+    total: Mapping[str, int]
+    in_use: int
+    waiting: int
+    discoveries: int
+
+
+def _fields(snapshot: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(snapshot) and not isinstance(snapshot, type):
+        return dataclasses.asdict(snapshot)
+    if hasattr(snapshot, "_asdict"):
+        return dict(snapshot._asdict())
+    if isinstance(snapshot, Mapping):
+        return dict(snapshot)
+    return {}
+
+
+def _default_connection_class() -> type[Any]:
+    from coredis.connection import ClusterConnection
+
+    return ClusterConnection
+
+
+class ClusterConnectionPool:
+    """Connections to every node of a Redis Cluster, one standalone pool per node.
+
+    :param startup_nodes: ``(host, port)`` pairs (or mappings with ``host``/``port``) to
+        discover the cluster from. They are remembered for every later discovery.
+    :param connection_class: connection class for every node (default
+        :class:`coredis.connection.ClusterConnection`).
+    :param max_connections: cap on checked-out connections, cluster-wide, or per node when
+        ``max_connections_per_node`` is true. ``None``: no cap.
+    :param reinitialize_steps: refresh the topology after this many ``MOVED`` replies
+        (``None``: on every ``MOVED``, still single-flight).
+    :param skip_full_coverage_check: accept a topology in which some slots have no owner.
+    :param nodemanager_follow_cluster: also discover from the nodes found last time.
+    :param readonly: alias of ``read_from_replicas`` kept from 4.x.
+    :param read_from_replicas: read-only commands may be served by replicas (connections
+        send ``READONLY``).
+    :param blocking: wait for a connection instead of raising when the cap is reached.
+    :param timeout: how long a blocking request waits, in seconds.
+    :param connection_kwargs: passed to every connection (``host``/``port`` set per node).
+    """
+
+    blocking_default = False
+
+    def __init__(
+        self,
+        startup_nodes: Iterable[Node] | None = None,
+        connection_class: type[Any] | None = None,
+        max_connections: int | None = None,
+        max_connections_per_node: bool = False,
+        reinitialize_steps: int | None = None,
+        skip_full_coverage_check: bool = False,
+        nodemanager_follow_cluster: bool = True,
+        readonly: bool = False,
+        read_from_replicas: bool = False,
+        max_idle_time: int = 0,
+        idle_check_interval: int = 1,
+        blocking: bool = False,
+        timeout: int = 20,
+        **connection_kwargs: Any,
+    ) -> None:
+        if startup_nodes is None:
+            host = connection_kwargs.pop("host", None)
+            port = connection_kwargs.pop("port", None)
+            startup_nodes = [(host or "127.0.0.1", int(port or 7000))]
+        else:
+            connection_kwargs.pop("host", None)
+            connection_kwargs.pop("port", None)
+        self.connection_class = connection_class or _default_connection_class()
+        self.max_connections = max_connections
+        self.max_connections_per_node = max_connections_per_node
+        self.reinitialize_steps = reinitialize_steps
+        self.readonly = readonly
+        self.read_from_replicas = read_from_replicas or readonly
+        self.max_idle_time = max_idle_time
+        self.idle_check_interval = idle_check_interval
+        self.blocking = blocking or self.blocking_default
+        self.timeout = timeout
+        self.connection_kwargs = connection_kwargs
+        self.nodes = NodeManager(
+            startup_nodes,
+            self._fetch_slots,
+            skip_full_coverage_check=skip_full_coverage_check,
+            nodemanager_follow_cluster=nodemanager_follow_cluster,
+        )
+        self._limiter = Limiter(
+            None if max_connections_per_node else max_connections,
+            blocking=self.blocking,
+            timeout=timeout,
+        )
+        self._node_pools: dict[str, Any] = {}
+        self._checked_out: dict[int, tuple[Any, Any]] = {}
+        self._moved_count = 0
+        self.pid = os.getpid()
+
+    # -- topology --------------------------------------------------------------------
+
+    async def _fetch_slots(self, host: str, port: int) -> Any:
+        kwargs = dict(self.connection_kwargs)
+        kwargs.pop("read_from_replicas", None)
+        conn = self.connection_class(host=host, port=port, **kwargs)
+        bound = kwargs.get("connect_timeout") or 10
+
+        async def ask() -> Any:
+            await conn.connect()
+            return await conn.execute_command(b"CLUSTER", b"SLOTS")
+
+        try:
+            # A blackholed seed must not stall discovery: bound it, then try the next.
+            return await asyncio.wait_for(ask(), bound * 2)
+        finally:
+            await close_quietly(conn)
+
+    async def initialize(self) -> None:
+        """Discover the cluster topology if not done yet.
+
+        :raises RedisClusterException: no startup node answered ``CLUSTER SLOTS``, or the
+            slots are not fully covered (unless ``skip_full_coverage_check``).
+
+        Cancelling the caller leaves a discovery in flight for the other callers.
+        """
+        self.checkpid()
+        await self.nodes.initialize()
+
+    async def refresh(self, seen_epoch: int | None = None) -> None:
+        """Re-read the topology, single-flight (see :meth:`NodeManager.refresh`).
+
+        :raises RedisClusterException: when no known node answers.
+        """
+        await self.nodes.refresh(seen_epoch)
+
+    async def moved(self, slot: int, host: str, port: int, seen_epoch: int) -> None:
+        """Apply a ``MOVED`` hint at once, then refresh (single-flight, every
+        ``reinitialize_steps`` redirects when set).
+
+        :raises RedisClusterException: when the refresh finds no reachable node.
+        """
+        self.nodes.set_slot_owner(slot, host, port)
+        self._moved_count += 1
+        if self.reinitialize_steps and self._moved_count % self.reinitialize_steps:
+            return
+        await self.nodes.refresh(seen_epoch)
+
+    def get_primary_node_by_slot(self, slot: int) -> ManagedNode:
+        """The primary serving ``slot``.
+
+        :raises RedisClusterException: when no node serves it (topology not loaded or
+            partial coverage).
+        """
+        owners = self.nodes.slots[slot]
+        if not owners:
+            raise RedisClusterException(f"Slot {slot} is not covered by any known node")
+        return owners[0]
+
+    def get_replica_node_by_slot(self, slot: int, replica_only: bool = False) -> ManagedNode:
+        """A random replica serving ``slot`` (its primary when there is none, unless
+        ``replica_only``).
+
+        :raises RedisClusterException: when no suitable node serves the slot.
+        """
+        owners = self.nodes.slots[slot]
+        if len(owners) > 1:
+            return random.choice(owners[1:])
+        if replica_only or not owners:
+            raise RedisClusterException(f"No replica serves slot {slot}")
+        return owners[0]
+
+    def get_node_by_slot(
+        self, slot: int, command: bytes | None = None, *, readonly: bool = False
+    ) -> ManagedNode:
+        """The node a command for ``slot`` should go to: a replica when the command is
+        ``readonly`` and the pool reads from replicas, the primary otherwise.
+
+        :raises RedisClusterException: when no node serves the slot.
+        """
+        if readonly and self.read_from_replicas:
+            return self.get_replica_node_by_slot(slot)
+        return self.get_primary_node_by_slot(slot)
+
+    # -- connections -----------------------------------------------------------------
+
+    def _node_pool(self, node: ManagedNode) -> Any:
+        pool = self._node_pools.get(node.name)
+        if pool is None:
+            from coredis.pool import BlockingConnectionPool, ConnectionPool
+
+            kwargs: dict[str, Any] = dict(self.connection_kwargs)
+            kwargs.update(host=node.host, port=node.port)
+            if self.read_from_replicas:
+                kwargs["read_from_replicas"] = True
+            limit = self.max_connections if self.max_connections_per_node else None
+            common: dict[str, Any] = dict(
+                connection_class=self.connection_class,
+                max_connections=limit,
+                max_idle_time=self.max_idle_time,
+                idle_check_interval=self.idle_check_interval,
+            )
+            if self.blocking and limit is not None:
+                pool = BlockingConnectionPool(timeout=self.timeout, **common, **kwargs)
+            else:
+                pool = ConnectionPool(**common, **kwargs)
+            self._node_pools[node.name] = pool
+        return pool
+
+    async def get_connection_by_node(self, node: ManagedNode) -> Any:
+        """A connection to ``node``; give it back with :meth:`release`.
+
+        :raises ConnectionError: ``Too many connections`` (non-blocking pool at its cap), or
+            the node cannot be reached.
+        :raises TimeoutError: a blocking pool found no free connection within ``timeout``.
+
+        Cancelling while waiting or connecting takes nothing from the pool.
+        """
+        self.checkpid()
+        await self._limiter.acquire()
+        try:
+            pool = self._node_pool(node)
+            conn = await pool.get_connection()
+        except BaseException:
+            self._limiter.release()
+            raise
+        self._checked_out[id(conn)] = (conn, pool)
+        return conn
+
+    async def get_connection_by_slot(self, slot: int) -> Any:
+        """A connection to the primary serving ``slot`` (see :meth:`get_connection_by_node`).
+
+        :raises RedisClusterException: no node serves the slot.
+        """
+        await self.initialize()
+        return await self.get_connection_by_node(self.get_primary_node_by_slot(slot))
+
+    async def get_connection_by_key(self, key: Any, command: bytes | None = None) -> Any:
+        """A connection to the primary serving ``key``'s slot.
+
+        :raises RedisClusterException: no node serves the slot.
+        """
+        return await self.get_connection_by_slot(hash_slot(key))
+
+    async def get_random_connection(self, primary: bool = False) -> Any:
+        """A connection to a random node (a random primary when ``primary``).
+
+        :raises RedisClusterException: no node is known.
+        """
+        await self.initialize()
+        candidates = self.nodes.primaries()
+        if not primary:
+            candidates += self.nodes.replicas()
+        if not candidates:
+            raise RedisClusterException("No cluster node is known")
+        return await self.get_connection_by_node(random.choice(candidates))
+
+    async def get_connection(
+        self, command_name: bytes | None = None, *keys: Any, **options: Any
+    ) -> Any:
+        """A connection for a command: by the first key's slot when keys are given, else
+        to a random primary. ``node=`` picks the node explicitly.
+
+        :raises ConnectionError: at the cap (non-blocking) or the node is unreachable.
+        :raises TimeoutError: blocking pool and no connection freed within ``timeout``.
+        """
+        node = options.get("node")
+        if node is not None:
+            return await self.get_connection_by_node(node)
+        if keys:
+            return await self.get_connection_by_key(keys[0], command_name)
+        return await self.get_random_connection(primary=True)
+
+    def release(self, connection: Any) -> None:
+        """Give back a connection taken from this pool (unknown connections are closed)."""
+        entry = self._checked_out.pop(id(connection), None)
+        if entry is None or entry[0] is not connection:
+            asyncio.ensure_future(close_quietly(connection)) if _loop_running() else None
+            return
+        try:
+            entry[1].release(connection)
+        finally:
+            self._limiter.release()
+
+    def count_all_num_connections(self) -> int:
+        """How many connections the node pools hold (checked out and idle)."""
+        total = 0
+        for pool in self._node_pools.values():
+            stats = _fields(pool.statistics())
+            total += int(stats.get("in_use", 0)) + int(stats.get("idle", 0))
+        return total
+
+    def statistics(self) -> ClusterPoolStatistics:
+        """Per-node pool statistics, their sum, and the cluster-wide counters."""
+        nodes = {name: pool.statistics() for name, pool in self._node_pools.items()}
+        total: dict[str, int] = {}
+        for snapshot in nodes.values():
+            for key, value in _fields(snapshot).items():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    total[key] = total.get(key, 0) + value
+        return ClusterPoolStatistics(
+            nodes=nodes,
+            total=total,
+            in_use=len(self._checked_out),
+            waiting=self._limiter.waiting,
+            discoveries=self.nodes.discoveries,
+        )
+
+    async def disconnect_on_idle_time_exceeded(self, connection: Any) -> None:
+        """Delegate idle-time handling of ``connection`` to its node pool."""
+        for pool in self._node_pools.values():
+            handler = getattr(pool, "disconnect_on_idle_time_exceeded", None)
+            if handler is not None and getattr(connection, "port", None) == getattr(
+                pool, "connection_kwargs", {}
+            ).get("port"):
+                await handler(connection)
+                return
+
+    def checkpid(self) -> None:
+        """After a fork, forget the parent's connections (never reuse its sockets)."""
+        if self.pid != os.getpid():
+            self.reset()
+
+    def disconnect(self) -> None:
+        """Close every idle and checked-out connection of every node pool."""
+        for pool in self._node_pools.values():
+            pool.disconnect()
+
+    def reset(self) -> None:
+        """Drop every node pool and the slot table; the next request rediscovers."""
+        self.pid = os.getpid()
+        self._node_pools = {}
+        self._checked_out = {}
+        self._limiter = Limiter(
+            None if self.max_connections_per_node else self.max_connections,
+            blocking=self.blocking,
+            timeout=self.timeout,
+        )
+        self.nodes = NodeManager(
+            self.nodes.startup_nodes,
+            self._fetch_slots,
+            skip_full_coverage_check=self.nodes.skip_full_coverage_check,
+            nodemanager_follow_cluster=self.nodes.nodemanager_follow_cluster,
+        )
+
+    def __repr__(self) -> str:
+        seeds = ", ".join(n.name for n in self.nodes.startup_nodes)
+        return f"{type(self).__name__}<{seeds}>"
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class BlockingClusterConnectionPool(ClusterConnectionPool):
+    """A :class:`ClusterConnectionPool` whose requests wait (FIFO, up to ``timeout``
+    seconds) for a connection when ``max_connections`` is reached, instead of raising.
+    ``max_connections_per_node`` says whether the cap is cluster-wide or per node.
+    """
+
+    blocking_default = True
+
+    def __init__(
+        self,
+        startup_nodes: Iterable[Node] | None = None,
+        connection_class: type[Any] | None = None,
+        max_connections: int | None = None,
+        max_connections_per_node: bool = False,
+        reinitialize_steps: int | None = None,
+        skip_full_coverage_check: bool = False,
+        nodemanager_follow_cluster: bool = True,
+        readonly: bool = False,
+        read_from_replicas: bool = False,
+        max_idle_time: int = 0,
+        idle_check_interval: int = 1,
+        timeout: int = 20,
+        **connection_kwargs: Any,
+    ) -> None:
+        connection_kwargs.pop("blocking", None)
+        super().__init__(
+            startup_nodes,
+            connection_class,
+            max_connections,
+            max_connections_per_node,
+            reinitialize_steps,
+            skip_full_coverage_check,
+            nodemanager_follow_cluster,
+            readonly,
+            read_from_replicas,
+            max_idle_time,
+            idle_check_interval,
+            True,
+            timeout,
+            **connection_kwargs,
+        )
