@@ -1,7 +1,29 @@
-"""coredis.connection."""
+"""coredis.connection — one socket, one conversation.
+
+:class:`BaseConnection` owns the protocol reader, the handshake and FIFO matching of
+replies to requests; :class:`Connection` (TCP/TLS), :class:`UnixDomainSocketConnection`
+and :class:`ClusterConnection` only say how the transport is opened.
+"""
 
 from __future__ import annotations
 
+from ._base import BaseConnection, CommandArg, ConnectCallback, PushHandler
+from ._reply import CredentialProvider, Credentials, CredentialSource, Reply
+from ._tcp import ClusterConnection, Connection
+from ._unix import UnixDomainSocketConnection
 from ._version import __version__
 
-__all__ = ("__version__",)
+__all__ = (
+    "__version__",
+    "BaseConnection",
+    "Connection",
+    "UnixDomainSocketConnection",
+    "ClusterConnection",
+    "Reply",
+    "CredentialProvider",
+    "CredentialSource",
+    "Credentials",
+    "CommandArg",
+    "ConnectCallback",
+    "PushHandler",
+)

@@ -1,0 +1,525 @@
+"""BaseConnection: one socket, one conversation, replies matched to requests in FIFO order."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, ClassVar, Literal
+
+from coredis.protocol import (
+    NOT_ENOUGH_DATA,
+    ConnectionError,
+    ProtocolError,
+    PushFrame,
+    Reader,
+    RedisError,
+    encode_command,
+    encode_commands,
+)
+from coredis.protocol import TimeoutError as RedisTimeoutError
+
+from ._handshake import perform_handshake
+from ._reply import CredentialSource, Reply
+
+__all__ = ("BaseConnection", "CommandArg", "ConnectCallback", "PushHandler")
+
+CommandArg = bytes | bytearray | memoryview | str | int | float
+ConnectCallback = Callable[["BaseConnection"], Awaitable[None] | None]
+PushHandler = Callable[[Any], None]
+
+# Commands whose confirmations arrive as push frames (RESP3) or as one reply per channel
+# (RESP2): send_command() must not reserve a single FIFO slot for them.
+_SUBSCRIPTION_COMMANDS = frozenset(
+    {b"SUBSCRIBE", b"PSUBSCRIBE", b"SSUBSCRIBE", b"UNSUBSCRIBE", b"PUNSUBSCRIBE", b"SUNSUBSCRIBE"}
+)
+
+
+class _Lost:
+    """Queued for read_response() waiters when the connection goes away."""
+
+    __slots__ = ("exc",)
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+class BaseConnection(asyncio.Protocol):
+    """One connection to a Redis server, built on an asyncio transport (uvloop works too).
+
+    Subclasses only say how the transport is opened, by implementing
+    :meth:`open_transport`. Everything else lives here: the protocol reader, the handshake
+    (``HELLO``/``AUTH``/``SELECT``/``CLIENT SETNAME``), and matching replies to requests in
+    FIFO order.
+
+    Rules kept by every method: an error reply is raised to the caller that sent the
+    command and leaves the connection usable; any other exception or a cancellation
+    between writing a command and receiving its whole reply closes the connection, so no
+    reply ever reaches the wrong caller.
+
+    RESP3 push frames (and, for RESP2 pub/sub, replies nobody asked for) never resolve a
+    request: they go to :meth:`set_push_handler`'s handler when one is set, otherwise to
+    the :attr:`push_messages` queue, which :meth:`read_response` reads.
+    """
+
+    description: ClassVar[str] = "BaseConnection"
+    locator: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        retry_on_timeout: bool = False,
+        stream_timeout: float | None = None,
+        encoding: str = "utf-8",
+        decode_responses: bool = False,
+        *,
+        client_name: str | None = None,
+        protocol_version: Literal[2, 3] = 3,
+        noreply: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        db: int | None = 0,
+        connect_timeout: float | None = None,
+        credential_provider: CredentialSource | None = None,
+    ) -> None:
+        if protocol_version not in (2, 3):
+            raise ValueError(f"protocol_version must be 2 or 3, not {protocol_version!r}")
+        self.retry_on_timeout = retry_on_timeout
+        self.stream_timeout = stream_timeout
+        self.connect_timeout = connect_timeout
+        self.encoding = encoding
+        self.decode_responses = decode_responses
+        self.client_name = client_name
+        #: The version asked for; :attr:`protocol_version` is what the server agreed to.
+        self.requested_protocol_version: Literal[2, 3] = protocol_version
+        self.protocol_version: Literal[2, 3] = protocol_version
+        self.noreply = noreply
+        self.username = username
+        self.password = password
+        self.db = db
+        self.credential_provider = credential_provider
+        #: ``"7.0.15"`` after a RESP3 handshake (from ``HELLO``), otherwise ``None``.
+        self.server_version: str | None = None
+        #: Process that created the connection; pools refuse to reuse it in another one.
+        self.pid = os.getpid()
+        #: ``time.monotonic()`` of the last request written (or of creation).
+        self.last_used = time.monotonic()
+        #: RESP3 push frames and unsolicited replies, when no push handler is set.
+        self.push_messages: asyncio.Queue[Any] = asyncio.Queue()
+        self._push_handler: PushHandler | None = None
+        self._transport: asyncio.Transport | None = None
+        self._reader = Reader(encoding=encoding)
+        # (future or None, decode). None routes the reply to push_messages, in order.
+        self._requests: deque[tuple[asyncio.Future[Any] | None, bool]] = deque()
+        self._connect_callbacks: list[ConnectCallback] = []
+        self._connecting: asyncio.Future[None] | None = None
+        self._connected = False
+        self._broken = False
+        self._write_paused = False
+        self._drain_waiters: list[asyncio.Future[None]] = []
+
+    # -- description --------------------------------------------------------------------
+    def _description_args(self) -> dict[str, Any]:
+        return {"db": self.db}
+
+    def describe(self) -> str:
+        """A short human description, e.g. ``Connection<host=127.0.0.1,port=6379,db=0>``."""
+        return self.description.format(**self._description_args())
+
+    @property
+    def location(self) -> str:
+        """Where the connection goes, e.g. ``127.0.0.1:6379`` or ``unix:///tmp/r.sock``."""
+        return self.locator.format(**self._description_args())
+
+    def __repr__(self) -> str:
+        state = "connected" if self.is_connected else "disconnected"
+        return f"<{self.describe()} {state}>"
+
+    # -- state used by pools --------------------------------------------------------------
+    @property
+    def is_connected(self) -> bool:
+        """True once connected and the handshake is done, until closed or broken."""
+        return self._connected and self._transport is not None and not self._broken
+
+    @property
+    def pending_requests(self) -> int:
+        """Requests written whose reply has not arrived yet."""
+        return len(self._requests)
+
+    @property
+    def is_usable(self) -> bool:
+        """Connected, not broken, nothing in flight and no unread push messages.
+
+        Pools hand out and take back only usable connections; anything else is closed.
+        """
+        return self.is_connected and not self._requests and self.push_messages.empty()
+
+    # -- connecting -----------------------------------------------------------------------
+    async def open_transport(self) -> None:
+        """Open the transport with ``self`` as its protocol (the one hook subclasses write).
+
+        For example ``await loop.create_connection(lambda: self, host, port)``. Raising
+        :class:`OSError` is turned into :class:`~coredis.protocol.ConnectionError` naming
+        :attr:`location`.
+        """
+        raise NotImplementedError
+
+    async def connect(self) -> None:
+        """Open the transport and run the handshake; a no-op when already connected.
+
+        Concurrent calls share one attempt. ``connect_timeout`` bounds the whole of it.
+
+        :raises ConnectionError: the server could not be reached (message names the address)
+        :raises TimeoutError: connecting and the handshake took longer than ``connect_timeout``
+        :raises AuthenticationRequiredError: the server wants credentials and none were given
+        :raises AuthenticationFailureError: the credentials were rejected
+        :raises ResponseError: ``SELECT``/``CLIENT SETNAME``/``READONLY`` was refused
+
+        Cancelling it closes the half-open connection; it may be connected again later.
+        """
+        if self.is_connected:
+            return
+        if self._connecting is not None:
+            await asyncio.shield(self._connecting)
+            return
+        loop = asyncio.get_running_loop()
+        self._connecting = attempt = loop.create_future()
+        try:
+            await asyncio.wait_for(self._connect(), self.connect_timeout)
+        except BaseException as exc:
+            self._abandon(exc)
+            error: BaseException = exc
+            if isinstance(exc, (asyncio.TimeoutError, TimeoutError)) and not isinstance(
+                exc, RedisError
+            ):
+                error = RedisTimeoutError(
+                    f"Timed out connecting to {self.location} after {self.connect_timeout}s"
+                )
+            elif isinstance(exc, OSError):
+                error = ConnectionError(f"Error connecting to {self.location}: {exc}")
+            attempt.set_exception(error)
+            attempt.exception()  # retrieved: concurrent waiters get it, nobody else must
+            if error is exc:
+                raise
+            raise error from exc
+        else:
+            attempt.set_result(None)
+        finally:
+            self._connecting = None
+
+    async def _connect(self) -> None:
+        self._broken = False
+        self._reader = Reader(encoding=self.encoding)
+        self._requests = deque()
+        self.push_messages = asyncio.Queue()
+        self.protocol_version = self.requested_protocol_version
+        await self.open_transport()
+        if self._transport is None:
+            raise ConnectionError(f"Connection to {self.location} closed during connect")
+        await self.perform_handshake()
+        await self.on_connect()
+        if self.noreply:
+            self._write(encode_command(b"CLIENT", b"REPLY", b"OFF", encoding=self.encoding))
+        self._connected = True
+        self.pid = os.getpid()
+        for callback in list(self._connect_callbacks):
+            result = callback(self)
+            if inspect.isawaitable(result):
+                await result
+
+    async def perform_handshake(self) -> None:
+        """``HELLO`` (or ``AUTH`` for RESP2/old servers), ``SELECT``, ``CLIENT SETNAME``.
+
+        :raises AuthenticationRequiredError: credentials are required
+        :raises AuthenticationFailureError: credentials were rejected
+        :raises ResponseError: another handshake command was refused
+        """
+        await perform_handshake(self)
+
+    async def on_connect(self) -> None:
+        """Hook run after the handshake, before the connection is marked connected."""
+
+    def register_connect_callback(self, callback: ConnectCallback) -> None:
+        """Call ``callback(connection)`` (sync or async) after every successful connect."""
+        self._connect_callbacks.append(callback)
+
+    def clear_connect_callbacks(self) -> None:
+        """Forget every callback given to :meth:`register_connect_callback`."""
+        self._connect_callbacks.clear()
+
+    # -- asyncio.Protocol -------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        detail = f": {exc}" if exc else " (closed by the server)"
+        self._close(ConnectionError(f"Connection to {self.location} lost{detail}"), abort=False)
+
+    def eof_received(self) -> bool:
+        """The server closed its side: let the transport close (returns ``False``)."""
+        return False
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        self._wake_drain_waiters(None)
+
+    def data_received(self, data: bytes) -> None:
+        reader = self._reader
+        requests = self._requests
+        reader.feed(data)
+        while True:
+            try:
+                reply = reader.gets(requests[0][1] if requests else self.decode_responses)
+            except ProtocolError as exc:
+                self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
+                return
+            if reply is NOT_ENOUGH_DATA:
+                return
+            if isinstance(reply, PushFrame):
+                self._on_push(reply)
+                continue
+            if not requests:
+                self._on_push(reply)  # RESP2 pub/sub messages, or anything unsolicited
+                continue
+            future, _ = requests.popleft()
+            if future is None:
+                self.push_messages.put_nowait(reply)
+            elif not future.done():
+                if isinstance(reply, Exception):
+                    future.set_exception(reply)
+                else:
+                    future.set_result(reply)
+
+    # -- push messages ----------------------------------------------------------------------
+    def set_push_handler(self, handler: PushHandler | None) -> None:
+        """Send RESP3 push frames (and unsolicited replies) to ``handler(message)``.
+
+        ``None`` restores the default: they are queued on :attr:`push_messages`.
+        """
+        self._push_handler = handler
+
+    def _on_push(self, message: Any) -> None:
+        if self._push_handler is not None:
+            self._push_handler(message)
+        else:
+            self.push_messages.put_nowait(message)
+
+    def can_read(self) -> bool:
+        """Whether :meth:`read_response` would return without waiting."""
+        return not self.push_messages.empty()
+
+    # -- requests ---------------------------------------------------------------------------
+    def _write(self, data: bytes) -> None:
+        transport = self._transport
+        if transport is None or self._broken:
+            raise ConnectionError(f"Not connected to {self.location}")
+        transport.write(data)
+        self.last_used = time.monotonic()
+
+    def _raw_request(self, *command: CommandArg) -> Reply:
+        """Write a command during the handshake or :meth:`on_connect` (before the connection
+        counts as connected); the reply is not decoded."""
+        return self._send(encode_command(*command, encoding=self.encoding), 1, False)[0]
+
+    def _check_ready(self) -> None:
+        if not self.is_connected:
+            raise ConnectionError(f"Not connected to {self.location}")
+
+    def create_request(
+        self, command: bytes | str, *args: CommandArg, decode: bool | None = None
+    ) -> Reply:
+        """Write one command now and return the awaitable of its reply.
+
+        ``decode`` overrides ``decode_responses`` for this reply. With ``noreply`` the
+        awaitable resolves to ``None`` at once.
+
+        :raises ConnectionError: the connection is not connected
+        :raises DataError: an argument cannot be encoded (nothing is written)
+        """
+        self._check_ready()
+        return self._send(encode_command(command, *args, encoding=self.encoding), 1, decode)[0]
+
+    def create_requests(
+        self, commands: Iterable[Sequence[CommandArg]], decode: bool | None = None
+    ) -> list[Reply]:
+        """Write a batch of commands in one write; one awaitable per command, in order.
+
+        :raises ConnectionError: the connection is not connected
+        :raises DataError: an argument cannot be encoded (nothing is written)
+        """
+        self._check_ready()
+        commands = list(commands)
+        return self._send(encode_commands(commands, encoding=self.encoding), len(commands), decode)
+
+    def _send(self, data: bytes, count: int, decode: bool | None) -> list[Reply]:
+        loop = asyncio.get_running_loop()
+        self._write(data)
+        futures = [loop.create_future() for _ in range(count)]
+        if self.noreply and self._connected:
+            for future in futures:
+                future.set_result(None)
+        else:
+            flag = self.decode_responses if decode is None else decode
+            self._requests.extend((future, flag) for future in futures)
+        return [Reply(self, future) for future in futures]
+
+    async def execute_command(
+        self, command: bytes | str, *args: CommandArg, decode: bool | None = None
+    ) -> Any:
+        """Send one command and wait for its reply, at most ``stream_timeout`` seconds.
+
+        :raises ResponseError: the server answered with an error (connection stays usable)
+        :raises TimeoutError: no reply within ``stream_timeout``; the connection is closed
+        :raises ConnectionError: not connected, or the connection broke (it is closed)
+
+        Cancelling it closes the connection (the reply may still be on its way).
+        """
+        reply = self.create_request(command, *args, decode=decode)
+        return await self.wait_for_reply(reply)
+
+    async def wait_for_reply(self, reply: Reply, timeout: float | None = None) -> Any:
+        """Await ``reply`` with ``timeout`` (default ``stream_timeout``) and flow control.
+
+        :raises TimeoutError: the reply did not arrive in time; the connection is closed
+        :raises ResponseError: the server answered with an error
+        :raises ConnectionError: the connection broke
+
+        Cancelling it closes the connection.
+        """
+        timeout = self.stream_timeout if timeout is None else timeout
+        if timeout is None or reply.done():
+            if self._write_paused:
+                await self._drain()
+            return await reply
+        handle = asyncio.get_running_loop().call_later(timeout, self._on_timeout, reply, timeout)
+        try:
+            if self._write_paused:
+                await self._drain()
+            return await reply
+        finally:
+            handle.cancel()
+
+    def _on_timeout(self, reply: Reply, timeout: float) -> None:
+        if not reply._future.done():
+            reply._future.set_exception(
+                RedisTimeoutError(f"Timed out after {timeout}s waiting for {self.location}")
+            )
+            self._abandon(ConnectionError(f"Connection to {self.location} closed after a timeout"))
+
+    async def _drain(self) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._drain_waiters.append(waiter)
+        try:
+            await waiter
+        except BaseException as exc:
+            self._abandon(exc)
+            raise
+
+    def _wake_drain_waiters(self, exc: BaseException | None) -> None:
+        waiters, self._drain_waiters = self._drain_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                if exc is None:
+                    waiter.set_result(None)
+                else:
+                    waiter.set_exception(exc)
+                    waiter.exception()
+
+    # -- 4.x low-level API ------------------------------------------------------------------
+    async def send_command(self, command: bytes | str, *args: CommandArg) -> None:
+        """Write a command whose reply will be read with :meth:`read_response` (4.x API).
+
+        Subscription commands reserve no reply slot: their confirmations arrive as push
+        messages (RESP3) or unsolicited replies (RESP2), also read with ``read_response``.
+
+        :raises ConnectionError: the connection is not connected
+        """
+        self._check_ready()
+        name = command.encode() if isinstance(command, str) else command
+        expected = 0 if name.upper() in _SUBSCRIPTION_COMMANDS else 1
+        self.send_packed_command(
+            encode_command(command, *args, encoding=self.encoding), expected_replies=expected
+        )
+
+    def send_packed_command(self, data: bytes | Sequence[bytes], expected_replies: int = 1) -> None:
+        """Write already encoded bytes; ``expected_replies`` replies go to ``read_response``.
+
+        :raises ConnectionError: the connection is not connected
+        """
+        self._check_ready()
+        self._write(data if isinstance(data, bytes) else b"".join(data))
+        if not self.noreply:
+            self._requests.extend((None, self.decode_responses) for _ in range(expected_replies))
+
+    async def read_response(self, decode: bool | None = None, timeout: float | None = None) -> Any:
+        """Next reply to :meth:`send_command`, push message or unsolicited reply (4.x API).
+
+        ``decode`` is accepted for 4.x compatibility; decoding is decided when the reply
+        is parsed (``decode_responses``).
+
+        :raises ResponseError: the reply was an error reply
+        :raises TimeoutError: nothing arrived within ``timeout`` (default ``stream_timeout``)
+        :raises ConnectionError: the connection was lost
+
+        Cancelling it, or a timeout, closes the connection when replies are still owed to
+        it; while only push messages are awaited (pub/sub) the connection stays usable.
+        """
+        timeout = self.stream_timeout if timeout is None else timeout
+        if self.push_messages.empty() and not self.is_connected:
+            raise ConnectionError(f"Not connected to {self.location}")
+        try:
+            message = await asyncio.wait_for(self.push_messages.get(), timeout)
+        except BaseException as exc:
+            if self._requests:
+                self._abandon(exc)
+            if isinstance(exc, (asyncio.TimeoutError, TimeoutError)) and not isinstance(
+                exc, RedisError
+            ):
+                raise RedisTimeoutError(
+                    f"Timed out after {timeout}s waiting for {self.location}"
+                ) from None
+            raise
+        if isinstance(message, _Lost):
+            self.push_messages.put_nowait(message)  # every later reader fails too
+            raise message.exc
+        if isinstance(message, Exception):
+            raise message
+        return message
+
+    # -- closing ----------------------------------------------------------------------------
+    def disconnect(self) -> None:
+        """Close the connection; requests still in flight fail with ConnectionError."""
+        self._close(ConnectionError(f"Connection to {self.location} closed by disconnect()"))
+
+    def _abandon(self, reason: BaseException) -> None:
+        """Close at once because the conversation can no longer be trusted."""
+        if isinstance(reason, RedisError) and not isinstance(reason, RedisTimeoutError):
+            exc: BaseException = reason
+        else:
+            exc = ConnectionError(f"Connection to {self.location} abandoned ({reason!r})")
+        self._close(exc, abort=True)
+
+    def _close(self, exc: BaseException, abort: bool = False) -> None:
+        if self._broken and self._transport is None:
+            return  # already closed; connection_lost after abort() lands here
+        self._connected = False
+        self._broken = True
+        transport, self._transport = self._transport, None
+        if transport is not None:
+            if abort:
+                transport.abort()
+            else:
+                transport.close()
+        requests, self._requests = self._requests, deque()
+        for future, _ in requests:
+            if future is not None and not future.done():
+                future.set_exception(exc)
+                future.exception()  # mark retrieved: nobody may be awaiting it
+        self._wake_drain_waiters(exc)
+        self.push_messages.put_nowait(_Lost(exc))

@@ -1,0 +1,148 @@
+"""TCP (optionally TLS) connections, and the cluster-node flavour that sends READONLY."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from typing import Any, ClassVar, Literal
+
+from ._base import BaseConnection
+from ._reply import CredentialSource
+
+__all__ = ("ClusterConnection", "Connection")
+
+
+class Connection(BaseConnection):
+    """A TCP connection, with TLS when ``ssl_context`` is given.
+
+    Parameters are those of coredis 4.x, plus ``credential_provider`` (a callable or a
+    :class:`~coredis.connection.CredentialProvider` returning ``(username, password)``,
+    consulted at every connect, for rotating passwords).
+
+    ``socket_keepalive`` turns on ``SO_KEEPALIVE``; ``socket_keepalive_options`` maps
+    ``socket.TCP_KEEP*`` option numbers to values. TCP_NODELAY is always on.
+    """
+
+    description: ClassVar[str] = "Connection<host={host},port={port},db={db}>"
+    locator: ClassVar[str] = "{host}:{port}"
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 6379,
+        username: str | None = None,
+        password: str | None = None,
+        db: int | None = 0,
+        retry_on_timeout: bool = False,
+        stream_timeout: float | None = None,
+        connect_timeout: float | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        encoding: str = "utf-8",
+        decode_responses: bool = False,
+        socket_keepalive: bool | None = None,
+        socket_keepalive_options: dict[int, int | bytes] | None = None,
+        *,
+        client_name: str | None = None,
+        protocol_version: Literal[2, 3] = 3,
+        noreply: bool = False,
+        credential_provider: CredentialSource | None = None,
+    ) -> None:
+        super().__init__(
+            retry_on_timeout=retry_on_timeout,
+            stream_timeout=stream_timeout,
+            encoding=encoding,
+            decode_responses=decode_responses,
+            client_name=client_name,
+            protocol_version=protocol_version,
+            noreply=noreply,
+            username=username,
+            password=password,
+            db=db,
+            connect_timeout=connect_timeout,
+            credential_provider=credential_provider,
+        )
+        self.host = host
+        self.port = port
+        self.ssl_context = ssl_context
+        self.socket_keepalive = socket_keepalive
+        self.socket_keepalive_options = socket_keepalive_options or {}
+
+    def _description_args(self) -> dict[str, Any]:
+        return {"host": self.host, "port": self.port, "db": self.db}
+
+    async def open_transport(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.create_connection(
+            lambda: self,
+            self.host,
+            self.port,
+            ssl=self.ssl_context,
+            server_hostname=self.host if self.ssl_context is not None else None,
+        )
+        if self.socket_keepalive and self._transport is not None:
+            sock = self._transport.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+                for option, value in self.socket_keepalive_options.items():
+                    sock.setsockopt(socket.IPPROTO_TCP, option, value)
+
+
+class ClusterConnection(Connection):
+    """A connection to a cluster node; sends ``READONLY`` after the handshake when
+    ``read_from_replicas`` or ``readonly`` is set, so replicas serve reads."""
+
+    description: ClassVar[str] = "ClusterConnection<host={host},port={port}>"
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 6379,
+        username: str | None = None,
+        password: str | None = None,
+        db: int | None = 0,
+        retry_on_timeout: bool = False,
+        stream_timeout: float | None = None,
+        connect_timeout: float | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        encoding: str = "utf-8",
+        decode_responses: bool = False,
+        socket_keepalive: bool | None = None,
+        socket_keepalive_options: dict[int, int | bytes] | None = None,
+        *,
+        client_name: str | None = None,
+        protocol_version: Literal[2, 3] = 3,
+        read_from_replicas: bool = False,
+        readonly: bool = False,
+        noreply: bool = False,
+        credential_provider: CredentialSource | None = None,
+    ) -> None:
+        super().__init__(
+            host,
+            port,
+            username,
+            password,
+            db,
+            retry_on_timeout,
+            stream_timeout,
+            connect_timeout,
+            ssl_context,
+            encoding,
+            decode_responses,
+            socket_keepalive,
+            socket_keepalive_options,
+            client_name=client_name,
+            protocol_version=protocol_version,
+            noreply=noreply,
+            credential_provider=credential_provider,
+        )
+        self.read_from_replicas = read_from_replicas
+        self.readonly = readonly
+
+    async def on_connect(self) -> None:
+        """Send ``READONLY`` when reads may be served by replicas.
+
+        :raises ResponseError: the node refused ``READONLY`` (e.g. cluster mode is off)
+        """
+        if self.read_from_replicas or self.readonly:
+            await self._raw_request(b"READONLY")

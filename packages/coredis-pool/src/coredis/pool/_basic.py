@@ -1,0 +1,366 @@
+"""ConnectionPool: the default, non-blocking pool; the bookkeeping every pool shares."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import weakref
+from collections import deque
+from typing import Any, TypeVar
+
+from coredis.connection import BaseConnection, Connection
+from coredis.protocol import ConnectionError
+
+from ._stats import PoolStatistics
+from ._url import parse_url
+
+__all__ = ("ConnectionPool",)
+
+_CPT = TypeVar("_CPT", bound="ConnectionPool")
+
+
+class _PooledConnection:
+    """``async with pool.connection() as conn``: acquire, then release whatever happens."""
+
+    __slots__ = ("_args", "_connection", "_pool")
+
+    def __init__(self, pool: ConnectionPool, args: tuple[Any, ...]) -> None:
+        self._pool = pool
+        self._args = args
+        self._connection: BaseConnection | None = None
+
+    async def __aenter__(self) -> BaseConnection:
+        self._connection = await self._pool.get_connection(*self._args)
+        return self._connection
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            self._pool.release(connection)
+
+
+async def _reap_periodically(pool_ref: weakref.ref[ConnectionPool], interval: float) -> None:
+    # Holds only a weak reference: an abandoned pool is collected and the task ends.
+    while True:
+        await asyncio.sleep(interval)
+        pool = pool_ref()
+        if pool is None:
+            return
+        pool._reap_idle()
+        del pool
+
+
+class ConnectionPool:
+    """The default pool: at most ``max_connections`` connections checked out at once.
+
+    One request more raises ``ConnectionError("Too many connections")`` at once (use
+    :class:`~coredis.pool.BlockingConnectionPool` to wait instead). ``None`` means no limit.
+
+    Idle connections are reused last-in first-out; those unused for longer than
+    ``max_idle_time`` seconds (0: never) are closed, checked every ``idle_check_interval``
+    seconds by a background task holding only a weak reference to the pool, and on every
+    acquire. A connection is handed out only when connected and idle; anything released
+    dirty (a request still in flight, cancelled or failed) or closed is closed and counted
+    as discarded. After a ``fork()`` the child starts with an empty pool and never touches
+    the parent's sockets. One pool may be shared by several clients.
+
+    Every other keyword argument is passed to ``connection_class`` (default
+    :class:`~coredis.connection.Connection`), so a custom subclass receives its own.
+    """
+
+    def __init__(
+        self,
+        *,
+        connection_class: type[BaseConnection] | None = None,
+        max_connections: int | None = None,
+        max_idle_time: float = 0,
+        idle_check_interval: float = 1,
+        **connection_kwargs: Any,
+    ) -> None:
+        if max_connections is not None and max_connections < 1:
+            raise ValueError(f"max_connections must be >= 1 or None, not {max_connections!r}")
+        self.connection_class: type[BaseConnection] = connection_class or Connection
+        self.connection_kwargs: dict[str, Any] = connection_kwargs
+        self.max_connections = max_connections
+        self.max_idle_time = max_idle_time
+        self.idle_check_interval = idle_check_interval
+        self._reaper: asyncio.Task[None] | None = None
+        # Connections inherited through fork(): kept referenced, never used or closed.
+        self._inherited: list[BaseConnection] = []
+        self._waiters: deque[asyncio.Future[BaseConnection | None]] = deque()
+        self.reset()
+
+    @classmethod
+    def from_url(
+        cls: type[_CPT],
+        url: str,
+        db: int | None = None,
+        decode_components: bool = False,
+        **kwargs: Any,
+    ) -> _CPT:
+        """A pool for ``redis://``, ``rediss://`` or ``unix://`` URLs.
+
+        ``redis://[[user]:password@]host[:port][/db][?option=value...]``; options from the
+        query string (``db``, ``stream_timeout``, ``connect_timeout``, ``protocol_version``,
+        ``client_name``, ``max_connections``, ``decode_responses``, ``ssl_cert_reqs``,
+        ``ssl_ca_certs``, ``ssl_keyfile``, ``ssl_certfile``, ``ssl_check_hostname``...)
+        override ``kwargs``.
+
+        :raises ValueError: unsupported scheme or malformed option
+        """
+        return cls(**parse_url(url, db=db, decode_components=decode_components, **kwargs))
+
+    # -- properties the client reads ------------------------------------------------------
+    @property
+    def decode_responses(self) -> bool:
+        """Whether connections made by this pool decode replies to ``str``."""
+        return bool(self.connection_kwargs.get("decode_responses", False))
+
+    @property
+    def encoding(self) -> str:
+        """The encoding connections made by this pool use."""
+        return str(self.connection_kwargs.get("encoding", "utf-8"))
+
+    @property
+    def protocol_version(self) -> int:
+        """The RESP version connections made by this pool ask for."""
+        return int(self.connection_kwargs.get("protocol_version", 3))
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} {self.connection_class.__name__} "
+            f"max_connections={self.max_connections} {self.statistics()}>"
+        )
+
+    # -- state ----------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget every connection without closing any (after a fork, or to start over).
+
+        Use :meth:`disconnect` to close them.
+        """
+        self.pid = os.getpid()
+        self._idle: list[BaseConnection] = []
+        self._in_use: set[BaseConnection] = set()
+        self._reserved = 0
+        self._created = 0
+        self._discarded = 0
+        self._expired = 0
+        self._last_reap = time.monotonic()
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_exception(ConnectionError("Connection pool was reset"))
+        self._waiters = deque()
+
+    def checkpid(self) -> None:
+        """After a fork, start over in the child without touching the parent's sockets."""
+        if self.pid != os.getpid():
+            self._inherited.extend(self._idle)
+            self._inherited.extend(self._in_use)
+            self._reaper = None
+            self.reset()
+
+    def statistics(self) -> PoolStatistics:
+        """An immutable snapshot of the pool's counters."""
+        return PoolStatistics(
+            in_use=len(self._in_use),
+            idle=len(self._idle),
+            waiting=sum(1 for waiter in self._waiters if not waiter.done()),
+            connecting=self._reserved,
+            created=self._created,
+            discarded=self._discarded,
+            expired=self._expired,
+            max_connections=self.max_connections,
+        )
+
+    def peek_available(self) -> BaseConnection | None:
+        """The idle connection the next acquire would get, without taking it."""
+        return self._idle[-1] if self._idle else None
+
+    async def initialize(self) -> None:
+        """Nothing to prepare for a standalone pool (kept for the 4.x interface)."""
+
+    # -- acquire --------------------------------------------------------------------------
+    def connection(self, command_name: bytes | None = None, *args: Any) -> _PooledConnection:
+        """``async with pool.connection() as conn:`` gets a connection and releases it.
+
+        Raises what :meth:`get_connection` raises; the connection goes back (or is closed
+        when dirty) however the block ends, cancellation included.
+        """
+        return _PooledConnection(self, (command_name, *args))
+
+    async def get_connection(
+        self, command_name: bytes | None = None, *args: Any, **kwargs: Any
+    ) -> BaseConnection:
+        """A connected connection for the caller's exclusive use until :meth:`release`.
+
+        ``command_name``/``args`` are accepted for the 4.x interface and not used.
+
+        :raises ConnectionError: ``max_connections`` are checked out ("Too many
+            connections"; the blocking pool waits instead), or connecting failed
+        :raises TimeoutError: connecting took longer than ``connect_timeout``
+        :raises AuthenticationError: the handshake's credentials were refused
+
+        Cancelling it while connecting closes the new connection; the pool's counts are
+        left as they were.
+        """
+        self.checkpid()
+        self._start_reaper()
+        if self.max_idle_time and time.monotonic() - self._last_reap >= self.idle_check_interval:
+            self._reap_idle()
+        connection = self._pop_idle()
+        if connection is not None:
+            self._in_use.add(connection)
+            return connection
+        handed = await self._acquire_slot()
+        # A slot is reserved (self._reserved counts it) until it becomes a checked-out
+        # connection or is given back.
+        if handed is not None:
+            self._reserved -= 1
+            if handed.is_usable and handed.pid == self.pid:
+                self._in_use.add(handed)
+                return handed
+            handed.disconnect()
+            self._discarded += 1
+            self._reserved += 1
+        return await self._open_reserved()
+
+    async def _acquire_slot(self) -> BaseConnection | None:
+        """Reserve a slot for a new connection, or raise; the blocking pool may wait."""
+        if self._at_capacity():
+            raise ConnectionError(f"Too many connections (max_connections={self.max_connections})")
+        self._reserved += 1
+        return None
+
+    def _at_capacity(self) -> bool:
+        return (
+            self.max_connections is not None
+            and len(self._in_use) + self._reserved >= self.max_connections
+        )
+
+    async def _open_reserved(self) -> BaseConnection:
+        connection: BaseConnection | None = None
+        try:
+            connection = self.make_connection()
+            await connection.connect()
+        except BaseException:
+            self._reserved -= 1
+            self._discarded += 1
+            if connection is not None:
+                connection.disconnect()
+            self._slot_freed()
+            raise
+        self._reserved -= 1
+        self._created += 1
+        self._in_use.add(connection)
+        return connection
+
+    def make_connection(self) -> BaseConnection:
+        """A new, unconnected connection: ``connection_class(**connection_kwargs)``."""
+        return self.connection_class(**self.connection_kwargs)
+
+    def _pop_idle(self) -> BaseConnection | None:
+        while self._idle:
+            connection = self._idle.pop()
+            if connection.is_usable:
+                return connection
+            connection.disconnect()  # closed by the server while idle (CLIENT KILL, restart)
+            self._discarded += 1
+        return None
+
+    # -- release --------------------------------------------------------------------------
+    def release(self, connection: BaseConnection) -> None:
+        """Give a connection back; never raises.
+
+        A clean connection becomes idle (or goes to the first waiter); a dirty one
+        (request in flight, unread push messages, broken or closed) is closed and counted
+        as discarded. A connection this pool did not hand out, one released twice, or one
+        from before a fork is ignored and the counts stay right.
+        """
+        if connection not in self._in_use:
+            return
+        self._in_use.discard(connection)
+        if connection.pid != self.pid or self.pid != os.getpid():
+            return
+        if connection.is_usable:
+            connection.last_used = time.monotonic()
+            self._hand_back(connection)
+            return
+        connection.disconnect()
+        self._discarded += 1
+        self._slot_freed()
+
+    def _hand_back(self, connection: BaseConnection) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                self._reserved += 1
+                waiter.set_result(connection)
+                return
+        self._idle.append(connection)
+
+    def _slot_freed(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                self._reserved += 1
+                waiter.set_result(None)
+                return
+
+    # -- closing --------------------------------------------------------------------------
+    def disconnect(self) -> None:
+        """Close every connection, idle and checked out, and stop the idle reaper.
+
+        Checked-out connections fail their pending requests with ``ConnectionError``; when
+        released they are counted as discarded. The pool stays usable.
+        """
+        if self.pid != os.getpid():
+            self.checkpid()
+            return
+        if self._reaper is not None:
+            self._reaper.cancel()
+            self._reaper = None
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.disconnect()
+        for connection in list(self._in_use):
+            connection.disconnect()
+
+    # -- idle connections -----------------------------------------------------------------
+    def _start_reaper(self) -> None:
+        if self.max_idle_time and (self._reaper is None or self._reaper.done()):
+            interval = max(self.idle_check_interval, 0.01)
+            self._reaper = asyncio.get_running_loop().create_task(
+                _reap_periodically(weakref.ref(self), interval),
+                name=f"coredis pool reaper {id(self)}",
+            )
+
+    def _reap_idle(self) -> None:
+        self._last_reap = now = time.monotonic()
+        keep: list[BaseConnection] = []
+        for connection in self._idle:
+            if not connection.is_usable:
+                connection.disconnect()
+                self._discarded += 1
+            elif now - connection.last_used > self.max_idle_time:
+                connection.disconnect()
+                self._expired += 1
+            else:
+                keep.append(connection)
+        self._idle = keep
+
+    async def disconnect_on_idle_time_exceeded(self, connection: BaseConnection) -> bool:
+        """Close ``connection`` if it sits idle in this pool longer than ``max_idle_time``.
+
+        Returns whether it was closed. Cancelling it has no effect (it does not wait).
+        """
+        if (
+            self.max_idle_time
+            and connection in self._idle
+            and time.monotonic() - connection.last_used > self.max_idle_time
+        ):
+            self._idle.remove(connection)
+            connection.disconnect()
+            self._expired += 1
+            return True
+        return False
