@@ -7,6 +7,10 @@ no network during builds, so intersphinx is deliberately not enabled.
 from __future__ import annotations
 
 import datetime
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "coredis"
 author = "the coredis developers"
@@ -24,6 +28,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "sphinx_paramlinks",
     "sphinx_copybutton",
+    "benchresults",
 ]
 
 # `:ref:` targets look like ``handbook/connections:non-blocking connection pool``.

@@ -355,3 +355,16 @@ def test_retarget_replaces_explicit_targets() -> None:
 def test_examples_that_build_a_cluster_client_need_the_cluster() -> None:
     assert Example(DOCS, 1, "import coredis\ncoredis.RedisCluster('localhost', 7000)").needs_cluster
     assert not Example(DOCS, 1, "# coredis.RedisCluster('localhost', 7000)").needs_cluster
+
+
+def test_errors_page_names_every_exception_class() -> None:
+    import coredis.exceptions
+
+    page = (DOCS / "handbook" / "errors.rst").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in coredis.exceptions.__all__
+        if isinstance(getattr(coredis.exceptions, name), type)
+        and f"coredis.exceptions.{name}`" not in page
+    ]
+    assert missing == []
