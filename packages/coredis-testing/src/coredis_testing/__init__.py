@@ -7,6 +7,7 @@ The fixtures load automatically through the ``pytest11`` entry point (see
 
 from __future__ import annotations
 
+from ._cluster import ClusterInfo, start_cluster
 from ._ports import free_port
 from ._resp import Reply, ReplyError, command
 from ._server import (
@@ -20,6 +21,8 @@ from ._server import (
 from ._tls import TLSFiles, make_tls_files
 
 __all__ = (
+    "ClusterInfo",
+    "start_cluster",
     "INSTALL_HINT",
     "Reply",
     "ReplyError",

@@ -7,7 +7,7 @@ NODES, ...) without depending on the code under test. Never use it to test cored
 from __future__ import annotations
 
 import socket
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
     from ._server import ServerInfo
@@ -90,11 +90,12 @@ def command(
     decode: bool = False,
     timeout: float = 10.0,
     auth: bool = True,
-) -> Reply:
+) -> Any:
     """Run one command on ``server`` over a fresh connection and return its reply.
 
     Replies: simple and bulk strings as ``bytes`` (``str`` when ``decode=True``), integers as
-    ``int``, nulls as ``None``, arrays as lists. The connection authenticates first with the
+    ``int``, nulls as ``None``, arrays as lists (typed ``Any`` so tests need no casts; the
+    shapes are those of :data:`Reply`). The connection authenticates first with the
     server's ``username``/``password`` when set (``auth=False`` skips that).
 
     :raises ReplyError: when the server answers with an error reply.

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from ._cluster import ClusterInfo, start_cluster
 from ._resp import ReplyError, command
 from ._server import ServerInfo, ServerStartError, start_server
 from ._tls import TLSFiles, make_tls_files
@@ -131,7 +132,59 @@ def redis_server_factory() -> Iterator[Callable[..., ServerInfo]]:
         server.destroy()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster() -> Iterator[ClusterInfo]:
+    """A 3-primary/3-replica cluster, healthy (``cluster_state:ok``, replicas in sync)."""
+    cluster = _or_fail(start_cluster, 3, 1)
+    yield cluster
+    cluster.destroy()
+
+
+def clean_cluster(cluster: ClusterInfo) -> None:
+    """Restart stopped nodes, wait until healthy, then flush every current primary (and wait for
+    the replicas to apply it)."""
+    if not all(node.is_running() for node in cluster.nodes):
+        cluster.start_stopped()
+        cluster.wait_healthy()
+    for node in cluster.current_primaries():
+        flush_server(node)
+        if cluster.replicas:
+            command(node, "WAIT", 1, 2000)
+    for node in cluster.current_replicas():
+        command(node, "SCRIPT", "FLUSH", "SYNC")
+
+
+@pytest.fixture
+def redis_cluster_clean(redis_cluster: ClusterInfo) -> ClusterInfo:
+    """``redis_cluster`` after FLUSHALL + SCRIPT FLUSH + FUNCTION FLUSH on every primary."""
+    try:
+        clean_cluster(redis_cluster)
+    except ServerStartError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    return redis_cluster
+
+
+@pytest.fixture
+def redis_cluster_factory() -> Iterator[Callable[..., ClusterInfo]]:
+    """``factory(primaries=3, replicas_per_primary=1) -> ClusterInfo``: a private cluster for
+    tests that break things; destroyed when the test ends."""
+    started: list[ClusterInfo] = []
+
+    def factory(primaries: int = 3, replicas_per_primary: int = 1) -> ClusterInfo:
+        cluster = _or_fail(start_cluster, primaries, replicas_per_primary)
+        started.append(cluster)
+        return cluster
+
+    yield factory
+    for cluster in started:
+        cluster.destroy()
+
+
 __all__ = (
+    "clean_cluster",
+    "redis_cluster",
+    "redis_cluster_clean",
+    "redis_cluster_factory",
     "ACL_DEFAULT_PASSWORD",
     "ACL_PASSWORD",
     "ACL_USERNAME",
