@@ -96,7 +96,7 @@ class ClusterConnectionPool:
         max_idle_time: int = 0,
         idle_check_interval: int = 1,
         blocking: bool = False,
-        timeout: int = 20,
+        timeout: float = 20,
         **connection_kwargs: Any,
     ) -> None:
         if startup_nodes is None:
@@ -412,7 +412,7 @@ class BlockingClusterConnectionPool(ClusterConnectionPool):
         read_from_replicas: bool = False,
         max_idle_time: int = 0,
         idle_check_interval: int = 1,
-        timeout: int = 20,
+        timeout: float = 20,
         **connection_kwargs: Any,
     ) -> None:
         connection_kwargs.pop("blocking", None)
