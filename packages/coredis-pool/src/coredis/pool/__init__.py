@@ -13,11 +13,14 @@ from ._blocking import BlockingConnectionPool
 from ._stats import PoolStatistics
 from ._url import build_ssl_context, parse_url
 from ._version import __version__
+from .cluster import BlockingClusterConnectionPool, ClusterConnectionPool
 
 __all__ = (
     "__version__",
     "ConnectionPool",
     "BlockingConnectionPool",
+    "ClusterConnectionPool",
+    "BlockingClusterConnectionPool",
     "PoolStatistics",
     "parse_url",
     "build_ssl_context",
