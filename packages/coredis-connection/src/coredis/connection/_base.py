@@ -8,7 +8,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 from coredis.protocol import (
     NOT_ENOUGH_DATA,
@@ -210,7 +210,6 @@ class BaseConnection(asyncio.Protocol):
             self._connecting = None
 
     async def _connect(self) -> None:
-        self._broken = False
         self._reader = Reader(encoding=self.encoding)
         self._requests = deque()
         self.push_messages = asyncio.Queue()
@@ -251,10 +250,16 @@ class BaseConnection(asyncio.Protocol):
 
     # -- asyncio.Protocol -------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        # uvloop's transports are not asyncio.Transport subclasses, but quack alike.
+        self._transport = cast(asyncio.Transport, transport)
+        self._broken = False
 
     def connection_lost(self, exc: Exception | None) -> None:
+        transport = self._transport
+        if transport is not None and not transport.is_closing():
+            # The late notice of a transport closed before a reconnect: the current one
+            # is alive (a transport is always marked closing before it reports the loss).
+            return
         detail = f": {exc}" if exc else " (closed by the server)"
         self._close(ConnectionError(f"Connection to {self.location} lost{detail}"), abort=False)
 
