@@ -70,7 +70,8 @@ def Reader(
     and when a limit is exceeded; the reader then refuses input until ``reset()``. It does
     no I/O, so there is nothing to cancel.
     """
-    # TODO(protocol): default to hiredis once the adapter lands (it is exact on all types).
+    if use_hiredis is None:
+        use_hiredis = HIREDIS_AVAILABLE
     if use_hiredis:
         from ._hiredis import HiredisReader
 

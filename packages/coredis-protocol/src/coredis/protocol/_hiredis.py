@@ -1,4 +1,28 @@
-"""The hiredis-backed reader (work in progress: not the default yet)."""
+"""The hiredis-backed reader: hiredis as a fast path, the pure reader as the reference.
+
+hiredis 3.5 parses most of RESP3 the way :class:`PythonReader` does (push frames even come
+back as :class:`PushFrame`, which *is* ``hiredis.PushNotification`` when hiredis is
+installed), but not all of it:
+
+* sets come back as lists and big numbers as strings, indistinguishable from arrays and
+  bulk strings once parsed; attributes come back as a separate reply;
+* bulk errors are a protocol error; a map key that is an aggregate raises ``TypeError``;
+* it has no bulk-length limit and no buffer limit, and it does not check the CRLF after a
+  bulk payload.
+
+So the adapter keeps hiredis for the bytes it is exact on and hands the stream to a
+:class:`PythonReader` otherwise, without losing or repeating a reply:
+
+* it keeps the chunks fed since hiredis was last *idle* (a reply just returned and nothing
+  left in its buffer) and counts the replies returned since then;
+* a chunk holding a ``~``, ``(`` or ``|`` byte anywhere (a possible set, big number or
+  attribute; a false positive only costs speed), any error hiredis raises, and a backlog
+  larger than ``min(max_bulk_length, max_buffer, 4 MiB)`` switch to the pure reader: it is
+  fed the kept chunks, the replies hiredis already returned are parsed again and dropped,
+  and it goes on from there;
+* when the pure reader is idle and a chunk arrives without those bytes, hiredis takes over
+  again.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +30,31 @@ from typing import Any
 
 import hiredis
 
-from ._errors import ProtocolError, error_from_reply
-from ._reader import DEFAULT_MAX_BUFFER, DEFAULT_MAX_BULK_LENGTH, DEFAULT_MAX_DEPTH
-from ._types import NOT_ENOUGH_DATA, PushFrame
+from ._errors import error_from_reply
+from ._reader import (
+    DEFAULT_MAX_BUFFER,
+    DEFAULT_MAX_BULK_LENGTH,
+    DEFAULT_MAX_DEPTH,
+    PythonReader,
+)
+from ._types import NOT_ENOUGH_DATA
 
 __all__ = ("HiredisReader",)
 
+#: Most bytes kept for a possible hand-over before the pure reader takes the stream.
+BACKLOG_LIMIT = 4 * 1024 * 1024
+
+
+class _HiredisFailed(Exception):
+    """hiredis' protocolError class: any error it reports sends the stream to the pure
+    reader, which decides whether the bytes really are invalid."""
+
 
 class HiredisReader:
-    """RESP reader backed by ``hiredis.Reader``; see :func:`coredis.protocol.Reader`."""
+    """RESP2/RESP3 reader backed by ``hiredis.Reader``; see :func:`coredis.protocol.Reader`.
+
+    Returns exactly what :class:`PythonReader` returns for the same bytes.
+    """
 
     def __init__(
         self,
@@ -25,26 +65,105 @@ class HiredisReader:
         max_depth: int = DEFAULT_MAX_DEPTH,
         max_buffer: int = DEFAULT_MAX_BUFFER,
     ) -> None:
-        self._kwargs: dict[str, Any] = {
-            "protocolError": ProtocolError,
+        self._hiredis_kwargs: dict[str, Any] = {
+            "protocolError": _HiredisFailed,
             "replyError": error_from_reply,
             "notEnoughData": NOT_ENOUGH_DATA,
         }
         if encoding is not None:
-            self._kwargs.update(encoding=encoding, errors=errors)
+            self._hiredis_kwargs.update(encoding=encoding, errors=errors)
+        self._python = PythonReader(
+            encoding,
+            errors,
+            max_bulk_length=max_bulk_length,
+            max_depth=max_depth,
+            max_buffer=max_buffer,
+        )
+        self._backlog_limit = min(BACKLOG_LIMIT, max_bulk_length, max_buffer)
         self.reset()
 
     def reset(self) -> None:
-        """Forget all buffered bytes and partial replies."""
-        self._reader = hiredis.Reader(**self._kwargs)
+        """Forget all buffered bytes and partial replies, and clear a failed state."""
+        self._hiredis = hiredis.Reader(**self._hiredis_kwargs)
+        self._hiredis_gets = self._hiredis.gets
+        self._hiredis_has_data = self._hiredis.has_data
+        self._python.reset()
+        self._use_python = False
+        self._backlog: list[bytes] = []
+        self._backlog_size = 0
+        self._returned = 0
+
+    @property
+    def using_hiredis(self) -> bool:
+        """Whether hiredis (rather than the pure reader) is parsing the stream right now."""
+        return not self._use_python
 
     def feed(self, data: bytes | bytearray | memoryview) -> None:
-        """Append received bytes."""
-        self._reader.feed(data if type(data) is bytes else bytes(data))
+        """Append received bytes to the buffer.
+
+        :raises ProtocolError: when the buffered bytes would exceed ``max_buffer``, or the
+         reader failed earlier and was not reset.
+        """
+        if type(data) is not bytes:
+            data = bytes(data)
+        if self._use_python:
+            python = self._python
+            if python.is_idle() and b"~" not in data and b"(" not in data and b"|" not in data:
+                self._hiredis = hiredis.Reader(**self._hiredis_kwargs)
+                self._hiredis_gets = self._hiredis.gets
+                self._hiredis_has_data = self._hiredis.has_data
+                self._use_python = False
+            else:
+                python.feed(data)
+                return
+        elif b"~" in data or b"(" in data or b"|" in data:
+            self._switch()
+            self._python.feed(data)
+            return
+        if not data:
+            return
+        self._backlog.append(data)
+        self._backlog_size += len(data)
+        if self._backlog_size > self._backlog_limit:
+            self._switch()
+            return
+        self._hiredis.feed(data)
+
+    def _switch(self) -> None:
+        """Hand the stream over to the pure reader, at the same reply."""
+        python = self._python
+        python.reset()
+        self._use_python = True
+        backlog = self._backlog
+        self._backlog = []
+        self._backlog_size = 0
+        skip = self._returned
+        self._returned = 0
+        for chunk in backlog:
+            python.feed(chunk)
+        for _ in range(skip):
+            python.gets()
 
     def gets(self, decode: bool = True) -> Any:
-        """Return the next whole reply, or NOT_ENOUGH_DATA."""
-        reply = self._reader.gets(decode)
-        if type(reply) is hiredis.PushNotification:
-            return PushFrame(reply)
+        """Return the next whole reply, or :data:`NOT_ENOUGH_DATA`.
+
+        :param decode: when the reader has an encoding, decode the strings of this reply
+         (map keys included); ``False`` returns them as ``bytes``.
+        :raises ProtocolError: when the bytes are not valid RESP or exceed a limit; the
+         reader then refuses input until :meth:`reset`.
+        """
+        if self._use_python:
+            return self._python.gets(decode)
+        try:
+            reply = self._hiredis_gets(decode)
+        except (_HiredisFailed, TypeError):
+            self._switch()
+            return self._python.gets(decode)
+        if reply is not NOT_ENOUGH_DATA:
+            if self._hiredis_has_data():
+                self._returned += 1
+            else:
+                self._backlog.clear()
+                self._backlog_size = 0
+                self._returned = 0
         return reply

@@ -98,6 +98,15 @@ class PythonReader:
         self._decode = True
         self._failure = None
 
+    def is_idle(self) -> bool:
+        """Whether no byte is buffered, no reply is partly parsed and the reader has not failed."""
+        return (
+            self._failure is None
+            and not self._stack
+            and not self._chunks
+            and self._pos >= len(self._buf)
+        )
+
     def _fail(self, message: str) -> ProtocolError:
         self._failure = message
         self._stack = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 __all__ = ("NOT_ENOUGH_DATA", "NotEnoughData", "PushFrame", "hashable")
 
@@ -33,19 +33,28 @@ class NotEnoughData:
 NOT_ENOUGH_DATA: Final = NotEnoughData()
 
 
-class PushFrame(list[Any]):
+class _PushFrame(list[Any]):
     """A RESP3 push frame (``>``): out-of-band data such as pub/sub messages or
     client-side-caching invalidations.
 
     It is a ``list`` so it can be indexed like the RESP2 pub/sub arrays, but it is never an
-    ordinary reply: check ``type(reply) is PushFrame`` (or ``isinstance``) before matching a
-    reply to the command that is waiting for one.
+    ordinary reply: check ``isinstance(reply, PushFrame)`` before matching a reply to the
+    command that is waiting for one.
     """
 
     __slots__ = ()
 
-    def __repr__(self) -> str:
-        return f"PushFrame({list.__repr__(self)})"
+
+if TYPE_CHECKING:
+    PushFrame = _PushFrame
+else:
+    try:
+        # With hiredis installed, PushFrame *is* hiredis.PushNotification (also a list
+        # subclass): both readers then return the very same type with no conversion.
+        from hiredis import PushNotification as PushFrame
+    except ImportError:  # pragma: no cover - exercised only without the extra
+        PushFrame = _PushFrame
+        PushFrame.__name__ = PushFrame.__qualname__ = "PushFrame"
 
 
 def hashable(value: Any) -> Any:
