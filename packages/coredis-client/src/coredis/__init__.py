@@ -10,12 +10,49 @@ __path__ = extend_path(__path__, __name__)
 
 from typing import TYPE_CHECKING, Any
 
+from coredis import exceptions
+from coredis.client import (
+    Library,
+    Monitor,
+    Pipeline,
+    PubSub,
+    PureToken,
+    Redis,
+    Script,
+)
 from coredis.client._version import __version__
+from coredis.connection import (
+    BaseConnection,
+    ClusterConnection,
+    Connection,
+    UnixDomainSocketConnection,
+)
+from coredis.pool import BlockingConnectionPool, ConnectionPool
 
 if TYPE_CHECKING:
     from coredis.cluster import RedisCluster
+    from coredis.pool import BlockingClusterConnectionPool, ClusterConnectionPool
 
-__all__ = ("__version__", "RedisCluster")
+__all__ = (
+    "__version__",
+    "Redis",
+    "RedisCluster",
+    "ConnectionPool",
+    "BlockingConnectionPool",
+    "ClusterConnectionPool",
+    "BlockingClusterConnectionPool",
+    "BaseConnection",
+    "Connection",
+    "UnixDomainSocketConnection",
+    "ClusterConnection",
+    "PureToken",
+    "Pipeline",
+    "PubSub",
+    "Script",
+    "Library",
+    "Monitor",
+    "exceptions",
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -30,4 +67,8 @@ def __getattr__(name: str) -> Any:
                 "pip install coredis-cluster"
             ) from exc
         return RedisCluster
+    if name in ("ClusterConnectionPool", "BlockingClusterConnectionPool"):
+        import coredis.pool
+
+        return getattr(coredis.pool, name)
     raise AttributeError(f"module 'coredis' has no attribute {name!r}")

@@ -1,7 +1,30 @@
-"""coredis.client — the standalone Redis client."""
+"""coredis.client — the standalone Redis client and the objects it hands out."""
 
 from __future__ import annotations
 
+from ._client import Redis
+from ._extras import BitFieldOperation, ClientExtras
+from ._monitor import Monitor, MonitoredCommandInfo
+from ._pipeline import Pipeline
+from ._pubsub import PubSub, PubSubMessage
+from ._scripting_objects import Function, Library, Script
+from ._surface import CoreCommands
+from ._tokens import PureToken
 from ._version import __version__
 
-__all__ = ("__version__",)
+__all__ = (
+    "__version__",
+    "Redis",
+    "Pipeline",
+    "PubSub",
+    "PubSubMessage",
+    "Script",
+    "Library",
+    "Function",
+    "Monitor",
+    "MonitoredCommandInfo",
+    "BitFieldOperation",
+    "CoreCommands",
+    "ClientExtras",
+    "PureToken",
+)

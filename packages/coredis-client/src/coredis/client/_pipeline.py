@@ -1,0 +1,275 @@
+"""Pipelines and transactions.
+
+A :class:`Pipeline` has every command method (it reuses the command mixins with an
+``execute_command`` that *queues*), and sends the queue in one write when
+:meth:`Pipeline.execute` is awaited. With ``transaction=True`` the queue is wrapped in
+``MULTI``/``EXEC``. After :meth:`Pipeline.watch` the pipeline is in *immediate mode*: commands
+run at once on the pipeline's own connection (so the watched values can be read) until
+:meth:`Pipeline.multi` starts queueing again — the redis-py / coredis 4.x model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchError
+
+from ._extras import ClientExtras
+from ._surface import CoreCommands
+from ._typing import KeyT, ValueT
+from .commands._base import AnyStr_co, ResponseCallback
+
+if TYPE_CHECKING:
+    from coredis.connection import BaseConnection
+
+    from ._client import Redis
+    from ._scripting_objects import Script
+
+__all__ = ("Pipeline", "run_transaction")
+
+_Queued = tuple[bytes, tuple[ValueT, ...], ResponseCallback[Any] | None, dict[str, Any]]
+
+
+def _command_of(entry: _Queued) -> tuple[ValueT, ...]:
+    return (entry[0], *entry[1])
+
+
+def _apply(entry: _Queued, reply: Any, version: int) -> Any:
+    callback = entry[2]
+    if callback is None or isinstance(reply, Exception):
+        return reply
+    return callback(reply, version=version, **entry[3])
+
+
+class Pipeline(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
+    """Commands queued with ``await pipe.<command>(...)`` and sent by :meth:`execute`.
+
+    Queuing a command returns the pipeline itself (nothing is sent). Use as
+    ``async with client.pipeline() as pipe:`` (the pipeline is reset, and its connection
+    returned, when the block exits) or ``pipe = await client.pipeline()``.
+    """
+
+    def __init__(self, client: Redis[AnyStr_co], transaction: bool = True, watches: Any = None):
+        self.client: Redis[AnyStr_co] = client
+        self.connection_pool = client.connection_pool
+        self.encoding = client.encoding
+        self.decode_responses = client.decode_responses
+        self.protocol_version = client.protocol_version
+        self.transaction = transaction
+        self.command_stack: list[_Queued] = []
+        self.scripts: set[Script[AnyStr_co]] = set()
+        self.watching = False
+        self.explicit_transaction = False
+        self._watches = list(watches) if watches else []
+        self._connection: BaseConnection | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}<{len(self.command_stack)} queued>"
+
+    def __len__(self) -> int:
+        return len(self.command_stack)
+
+    def __bool__(self) -> bool:
+        return True
+
+    async def _start(self) -> Pipeline[AnyStr_co]:
+        if self._watches:
+            watches, self._watches = self._watches, []
+            await self.watch(*watches)
+        return self
+
+    def __await__(self) -> Generator[Any, None, Pipeline[AnyStr_co]]:
+        return self._start().__await__()
+
+    async def __aenter__(self) -> Pipeline[AnyStr_co]:
+        return await self._start()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.reset()
+
+    async def _get_connection(self) -> BaseConnection:
+        if self._connection is None:
+            self._connection = await self.connection_pool.get_connection()
+        return self._connection
+
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[Any] | None = None,
+        **options: Any,
+    ) -> Any:
+        """Queue the command (or, after :meth:`watch` and before :meth:`multi`, run it now
+        on the pipeline's connection and return its reply).
+
+        :raises ResponseError: in immediate mode, for an error reply
+        """
+        if self.watching and not self.explicit_transaction:
+            conn = await self._get_connection()
+            request = conn.create_request(command, *args, decode=options.get("decode"))
+            reply = await conn.wait_for_reply(request)
+            if callback is None:
+                return reply
+            return callback(reply, version=conn.protocol_version, **options)
+        self.command_stack.append((command, args, callback, options))
+        return self
+
+    async def watch(self, *keys: KeyT) -> bool:
+        """``WATCH keys`` on the pipeline's connection and switch to immediate mode.
+
+        :raises RedisError: after :meth:`multi`
+        """
+        if self.explicit_transaction:
+            raise RedisError("WATCH cannot be used after MULTI")
+        conn = await self._get_connection()
+        await conn.execute_command(b"WATCH", *keys)
+        self.watching = True
+        return True
+
+    async def unwatch(self) -> bool:
+        """``UNWATCH`` (when watching); later commands are queued again."""
+        if self.watching and self._connection is not None:
+            await self._connection.execute_command(b"UNWATCH")
+        self.watching = False
+        return True
+
+    def multi(self) -> None:
+        """Start queueing the transaction's commands (after :meth:`watch`).
+
+        :raises RedisError: when called twice, or after commands were queued
+        """
+        if self.explicit_transaction:
+            raise RedisError("MULTI calls cannot be nested")
+        if self.command_stack:
+            raise RedisError("commands were queued before MULTI; call multi() first")
+        self.explicit_transaction = True
+
+    async def reset(self) -> None:
+        """Forget queued commands, ``UNWATCH`` if needed, return the connection to the pool.
+
+        Cancelling it still returns the connection (closed if a reply was pending).
+        """
+        self.command_stack = []
+        self.scripts = set()
+        conn, self._connection = self._connection, None
+        try:
+            if self.watching and conn is not None and conn.is_connected:
+                await conn.execute_command(b"UNWATCH")
+        except RedisError:
+            pass  # the connection closed itself; the pool discards it
+        finally:
+            self.watching = False
+            self.explicit_transaction = False
+            if conn is not None:
+                self.connection_pool.release(conn)
+
+    async def execute(self, raise_on_error: bool = True) -> tuple[Any, ...]:
+        """Send every queued command in one write and return their results in order.
+
+        With ``raise_on_error=False`` a failed command's exception takes its place in the
+        results; otherwise the first one is raised after every reply was read (so the
+        connection stays in step and, in a transaction, the other commands were applied).
+
+        :raises WatchError: when a watched key changed (nothing was applied)
+        :raises ExecAbortError: when the server refused a queued command (nothing applied)
+        :raises ResponseError: the first failed command, with ``raise_on_error=True``
+        :raises ConnectionError: / :raises TimeoutError: when the replies are lost
+
+        Cancelling it closes the connection; the commands may or may not have run.
+        """
+        stack = self.command_stack
+        try:
+            if not stack:
+                return ()
+            conn = await self._get_connection()
+            if self.scripts:
+                await self._load_scripts(conn)
+            if self.transaction or self.explicit_transaction:
+                results = await self._execute_transaction(conn, stack)
+            else:
+                results = await self._execute_pipeline(conn, stack)
+        finally:
+            await self.reset()
+        if raise_on_error:
+            for result in results:
+                if isinstance(result, Exception):
+                    raise result
+        return results
+
+    async def _load_scripts(self, conn: BaseConnection) -> None:
+        scripts = list(self.scripts)
+        exists = await conn.execute_command(b"SCRIPT", b"EXISTS", *(s.sha for s in scripts))
+        for script, present in zip(scripts, exists, strict=True):
+            if not present:
+                await conn.execute_command(b"SCRIPT", b"LOAD", script.script)
+
+    async def _execute_pipeline(
+        self, conn: BaseConnection, stack: list[_Queued]
+    ) -> tuple[Any, ...]:
+        requests = conn.create_requests([_command_of(entry) for entry in stack])
+        version = conn.protocol_version
+        results: list[Any] = []
+        for entry, request in zip(stack, requests, strict=True):
+            try:
+                reply = await conn.wait_for_reply(request)
+            except ResponseError as exc:
+                results.append(exc)
+            else:
+                results.append(_apply(entry, reply, version))
+        return tuple(results)
+
+    async def _execute_transaction(
+        self, conn: BaseConnection, stack: list[_Queued]
+    ) -> tuple[Any, ...]:
+        commands: list[tuple[ValueT, ...]] = [(b"MULTI",)]
+        commands.extend(_command_of(entry) for entry in stack)
+        commands.append((b"EXEC",))
+        requests = conn.create_requests(commands)
+        await conn.wait_for_reply(requests[0])
+        queue_errors: list[tuple[int, ResponseError]] = []
+        for index, request in enumerate(requests[1:-1]):
+            try:
+                await conn.wait_for_reply(request)
+            except ResponseError as exc:
+                queue_errors.append((index, exc))
+        try:
+            replies = await conn.wait_for_reply(requests[-1])
+        except ExecAbortError:
+            if queue_errors:
+                index, first = queue_errors[0]
+                raise ExecAbortError(
+                    f"transaction discarded: command #{index + 1} "
+                    f"({stack[index][0].decode(errors='replace')}) failed: {first}"
+                ) from first
+            raise
+        self.watching = False  # EXEC always unwatches
+        if replies is None:
+            raise WatchError("a watched key changed: the transaction was not applied")
+        version = conn.protocol_version
+        return tuple(
+            _apply(entry, reply, version) for entry, reply in zip(stack, replies, strict=True)
+        )
+
+
+async def run_transaction(
+    client: Redis[Any],
+    func: Callable[[Pipeline[Any]], Awaitable[Any]],
+    *watches: KeyT,
+    value_from_callable: bool = False,
+    watch_delay: float | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Implementation of :meth:`coredis.Redis.transaction`: retry on ``WatchError``."""
+    async with client.pipeline(True) as pipe:
+        while True:
+            try:
+                if watches:
+                    await pipe.watch(*watches)
+                value = await func(pipe)
+                results = await pipe.execute()
+                return value if value_from_callable else results
+            except WatchError:
+                if watch_delay:
+                    await asyncio.sleep(watch_delay)

@@ -1,0 +1,272 @@
+"""Pub/sub on a dedicated connection, with re-subscription after the connection drops."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Generic, TypedDict
+
+from coredis.exceptions import ConnectionError, PubSubError, TimeoutError
+
+from ._typing import StringT
+from .commands._base import AnyStr_co
+
+if TYPE_CHECKING:
+    from coredis.connection import BaseConnection
+
+    from ._client import Redis
+
+__all__ = ("PubSub", "PubSubMessage")
+
+#: Used for "wait forever": read_response() needs a number to override stream_timeout.
+_FOREVER = 365 * 24 * 3600.0
+
+_SUBSCRIPTION_KINDS = frozenset(
+    {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe"}
+)
+_DATA_KINDS = frozenset({"message", "pmessage", "smessage"})
+
+Handler = Callable[["PubSubMessage"], "Awaitable[None] | None"]
+
+
+class PubSubMessage(TypedDict):
+    """A message (or subscription confirmation) as returned by :meth:`PubSub.get_message`.
+
+    ``type`` is ``"message"``, ``"pmessage"``, ``"smessage"``, ``"subscribe"``... ;
+    ``pattern`` is the matching pattern of a ``pmessage`` (else ``None``); ``data`` is the
+    payload, or the subscription count of a confirmation.
+    """
+
+    type: str
+    pattern: Any
+    channel: Any
+    data: Any
+
+
+class PubSub(Generic[AnyStr_co]):
+    """Subscriptions of one client, on a connection of their own taken from the pool.
+
+    Messages are read with :meth:`get_message` or ``async for message in pubsub``. A
+    channel (or pattern) subscribed with a handler (``subscribe(news=handler)``) has its
+    messages passed to ``handler(message)`` (sync or async) instead of being returned.
+
+    **Connection loss.** When the connection drops while subscribed, the next read takes a
+    new connection and subscribes again to every channel, pattern and shard channel. Messages
+    published in between are lost (Redis pub/sub is at-most-once); the application sees the
+    gap as fresh ``subscribe``/``psubscribe``/``ssubscribe`` confirmations (unless it ignores
+    subscribe messages) and as an increment of :attr:`reconnects`.
+    """
+
+    def __init__(
+        self,
+        client: Redis[AnyStr_co],
+        ignore_subscribe_messages: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.client: Redis[AnyStr_co] = client
+        self.connection_pool = client.connection_pool
+        self.ignore_subscribe_messages = ignore_subscribe_messages
+        self.connection: BaseConnection | None = None
+        self._decode = client.decode_responses
+        self._encoding = client.encoding
+        #: Subscribed channels / patterns / shard channels and their handlers (or None).
+        self.channels: dict[Any, Handler | None] = {}
+        self.patterns: dict[Any, Handler | None] = {}
+        self.shard_channels: dict[Any, Handler | None] = {}
+        #: How many times the connection was replaced (and subscriptions renewed).
+        self.reconnects = 0
+
+    def __repr__(self) -> str:
+        return (
+            f"PubSub<channels={len(self.channels)}, patterns={len(self.patterns)}, "
+            f"shard_channels={len(self.shard_channels)}>"
+        )
+
+    @property
+    def subscribed(self) -> bool:
+        """Whether any channel, pattern or shard channel is subscribed."""
+        return bool(self.channels or self.patterns or self.shard_channels)
+
+    async def __aenter__(self) -> PubSub[AnyStr_co]:
+        await self._ensure_connection()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def _name(self, name: StringT) -> Any:
+        # Keys of the subscription dicts use the type messages carry, so lookups match.
+        if self._decode:
+            return name.decode(self._encoding) if isinstance(name, bytes) else name
+        return name.encode(self._encoding) if isinstance(name, str) else name
+
+    async def _ensure_connection(self) -> BaseConnection:
+        if self.connection is None:
+            self.connection = await self.connection_pool.get_connection()
+        return self.connection
+
+    async def _send(self, command: bytes, *names: Any) -> None:
+        conn = await self._ensure_connection()
+        await conn.send_command(command, *names)
+
+    async def _subscribe(
+        self,
+        command: bytes,
+        registry: dict[Any, Handler | None],
+        names: tuple[StringT, ...],
+        handlers: dict[str, Handler],
+    ) -> None:
+        new: dict[Any, Handler | None] = dict.fromkeys(map(self._name, names))
+        new.update({self._name(k): v for k, v in handlers.items()})
+        if not new:
+            raise PubSubError(f"{command.decode()} needs at least one name")
+        await self._send(command, *new)
+        registry.update(new)
+
+    async def _unsubscribe(
+        self, command: bytes, registry: dict[Any, Handler | None], names: tuple[StringT, ...]
+    ) -> None:
+        if names:
+            for name in map(self._name, names):
+                registry.pop(name, None)
+        else:
+            registry.clear()
+        if self.connection is not None:
+            await self._send(command, *names)
+
+    async def subscribe(self, *channels: StringT, **channel_handlers: Handler) -> None:
+        """``SUBSCRIBE`` to ``channels`` (and to the keyword channels, with a handler).
+
+        :raises ConnectionError: when the subscription cannot be sent
+        :raises PubSubError: when no channel is given
+        """
+        await self._subscribe(b"SUBSCRIBE", self.channels, channels, channel_handlers)
+
+    async def psubscribe(self, *patterns: StringT, **pattern_handlers: Handler) -> None:
+        """``PSUBSCRIBE`` to glob ``patterns`` (and to the keyword ones, with a handler).
+
+        :raises ConnectionError: when the subscription cannot be sent
+        """
+        await self._subscribe(b"PSUBSCRIBE", self.patterns, patterns, pattern_handlers)
+
+    async def ssubscribe(self, *channels: StringT, **channel_handlers: Handler) -> None:
+        """``SSUBSCRIBE`` to shard ``channels`` (Redis 7).
+
+        :raises ConnectionError: when the subscription cannot be sent
+        """
+        await self._subscribe(b"SSUBSCRIBE", self.shard_channels, channels, channel_handlers)
+
+    async def unsubscribe(self, *channels: StringT) -> None:
+        """``UNSUBSCRIBE`` from ``channels`` (all when none is given)."""
+        await self._unsubscribe(b"UNSUBSCRIBE", self.channels, channels)
+
+    async def punsubscribe(self, *patterns: StringT) -> None:
+        """``PUNSUBSCRIBE`` from ``patterns`` (all when none is given)."""
+        await self._unsubscribe(b"PUNSUBSCRIBE", self.patterns, patterns)
+
+    async def sunsubscribe(self, *channels: StringT) -> None:
+        """``SUNSUBSCRIBE`` from shard ``channels`` (all when none is given)."""
+        await self._unsubscribe(b"SUNSUBSCRIBE", self.shard_channels, channels)
+
+    async def _reconnect(self) -> None:
+        old, self.connection = self.connection, None
+        if old is not None:
+            old.disconnect()
+            self.connection_pool.release(old)
+        conn = await self._ensure_connection()
+        for command, registry in (
+            (b"SUBSCRIBE", self.channels),
+            (b"PSUBSCRIBE", self.patterns),
+            (b"SSUBSCRIBE", self.shard_channels),
+        ):
+            if registry:
+                await conn.send_command(command, *registry)
+        self.reconnects += 1
+
+    async def _read(self, timeout: float | None) -> Any:
+        conn = await self._ensure_connection()
+        if timeout is not None and timeout <= 0 and not conn.can_read() and conn.is_connected:
+            return None
+        try:
+            return await conn.read_response(timeout=_FOREVER if timeout is None else timeout)
+        except TimeoutError:
+            return None
+        except ConnectionError:
+            if not self.subscribed:
+                raise
+        await self._reconnect()
+        return None
+
+    async def get_message(
+        self, ignore_subscribe_messages: bool = False, timeout: float | None = 0.0
+    ) -> PubSubMessage | None:
+        """The next message, or ``None`` when none arrived within ``timeout`` seconds
+        (``0``: do not wait; ``None``: wait until one arrives), when it went to a handler, or
+        when it is a subscription confirmation being ignored.
+
+        A lost connection is replaced and subscriptions renewed (see the class docstring);
+        that call returns ``None``.
+
+        :raises ConnectionError: when the connection is lost and cannot be replaced
+
+        Cancelling it leaves the subscriptions and the connection usable.
+        """
+        raw = await self._read(timeout)
+        if raw is None:
+            return None
+        message = self._parse(raw)
+        kind = message["type"]
+        if kind in _SUBSCRIPTION_KINDS:
+            if ignore_subscribe_messages or self.ignore_subscribe_messages:
+                return None
+            return message
+        if kind in _DATA_KINDS:
+            if kind == "pmessage":
+                handler = self.patterns.get(message["pattern"])
+            elif kind == "smessage":
+                handler = self.shard_channels.get(message["channel"])
+            else:
+                handler = self.channels.get(message["channel"])
+            if handler is not None:
+                result = handler(message)
+                if inspect.isawaitable(result):
+                    await result
+                return None
+        return message
+
+    def _parse(self, raw: Any) -> PubSubMessage:
+        if not isinstance(raw, list) or not raw:
+            return {"type": "unknown", "pattern": None, "channel": None, "data": raw}
+        kind = raw[0]
+        kind = (kind.decode() if isinstance(kind, bytes) else str(kind)).lower()
+        if kind == "pmessage":
+            return {"type": kind, "pattern": raw[1], "channel": raw[2], "data": raw[3]}
+        if kind == "pong":  # RESP2 PING while subscribed
+            return {"type": kind, "pattern": None, "channel": None, "data": raw[1]}
+        channel = raw[1] if len(raw) > 1 else None
+        data = raw[2] if len(raw) > 2 else None
+        return {"type": kind, "pattern": None, "channel": channel, "data": data}
+
+    def __aiter__(self) -> PubSub[AnyStr_co]:
+        return self
+
+    async def __anext__(self) -> PubSubMessage:
+        """The next message not handled by a handler; stops once nothing is subscribed."""
+        while self.subscribed:
+            message = await self.get_message(timeout=None)
+            if message is not None:
+                return message
+        raise StopAsyncIteration
+
+    async def aclose(self) -> None:
+        """Drop every subscription and close the dedicated connection."""
+        self.channels.clear()
+        self.patterns.clear()
+        self.shard_channels.clear()
+        conn, self.connection = self.connection, None
+        if conn is not None:
+            conn.disconnect()
+            self.connection_pool.release(conn)
+
+    close = aclose
+    reset = aclose

@@ -1,0 +1,55 @@
+"""The whole command surface as one generic base class.
+
+:class:`CoreCommands` stacks every command-group mixin. Each mixin method only builds
+arguments and calls ``self.execute_command``; whatever class inherits from
+:class:`CoreCommands` decides what "executing" means:
+
+* :class:`coredis.Redis` sends the command on a pooled connection and waits for the reply;
+* :class:`coredis.client.Pipeline` queues it;
+* ``coredis.RedisCluster`` (coredis-cluster) routes it to the node owning the key slot.
+"""
+
+from __future__ import annotations
+
+from .commands import (
+    BitmapCommands,
+    ClusterCommands,
+    ConnectionCommands,
+    GenericCommands,
+    GeoCommands,
+    HashCommands,
+    HyperLogLogCommands,
+    ListCommands,
+    PubSubCommands,
+    ScriptingCommands,
+    SentinelCommands,
+    ServerCommands,
+    SetCommands,
+    SortedSetCommands,
+    StreamCommands,
+    StringCommands,
+)
+from .commands._base import AnyStr_co
+
+__all__ = ("CoreCommands",)
+
+
+class CoreCommands(
+    BitmapCommands[AnyStr_co],
+    ClusterCommands[AnyStr_co],
+    ConnectionCommands[AnyStr_co],
+    GenericCommands[AnyStr_co],
+    GeoCommands[AnyStr_co],
+    HashCommands[AnyStr_co],
+    HyperLogLogCommands[AnyStr_co],
+    ListCommands[AnyStr_co],
+    PubSubCommands[AnyStr_co],
+    ScriptingCommands[AnyStr_co],
+    SentinelCommands[AnyStr_co],
+    ServerCommands[AnyStr_co],
+    SetCommands[AnyStr_co],
+    SortedSetCommands[AnyStr_co],
+    StreamCommands[AnyStr_co],
+    StringCommands[AnyStr_co],
+):
+    """Every Redis command method; subclasses provide ``execute_command``."""
