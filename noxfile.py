@@ -1,0 +1,187 @@
+"""Orchestration for the coredis monorepo.
+
+``nox`` with no arguments runs what CI runs: lint, layers, typecheck, tests (one session per
+distribution, each with only that distribution and those below it installed), testing (the
+test-support plugin and the repository-level tests) and wheels. ``nox -s demo`` runs the
+handbook examples against a throwaway redis-server (``nox -s demo -- --cluster`` adds the
+cluster examples).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_external_run = True
+nox.options.sessions = ["lint", "layers", "typecheck", "tests", "testing", "wheels"]
+
+ROOT = Path(__file__).resolve().parent
+LAYERS = ("protocol", "connection", "pool", "client", "cluster")
+# Pinned to what the team develops with, so CI and laptops agree on lint and types.
+RUFF = "ruff==0.17.6"
+MYPY = "mypy==2.4.1"
+TEST_DEPS = (
+    "pytest>=8",
+    "pytest-asyncio>=1.0",
+    "pytest-timeout>=2.3",
+    "hypothesis>=6.100",
+    "trustme>=1.1",
+    "hiredis>=3.0",
+    "uvloop>=0.19; sys_platform != 'win32'",
+)
+LINT_PATHS = ("packages", "tools", "tests", "benchmarks", "demo", "noxfile.py")
+TESTING = "packages/coredis-testing"
+
+
+def _dist(layer: str) -> str:
+    return f"packages/coredis-{layer}"
+
+
+def _editable(*layers: str) -> list[str]:
+    args: list[str] = []
+    for layer in layers:
+        args += ["-e", _dist(layer)]
+    return args
+
+
+def _existing(paths: tuple[str, ...]) -> list[str]:
+    return [path for path in paths if (ROOT / path).exists()]
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install(RUFF)
+    paths = _existing(LINT_PATHS)
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
+
+
+@nox.session(venv_backend="none")
+def layers(session: nox.Session) -> None:
+    """The layering check (stdlib only, so no venv)."""
+    session.run(sys.executable, "tools/check_layers.py", external=True)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict (root config) over all five distributions, plus the plugin and tools."""
+    session.install(MYPY, *TEST_DEPS, *_editable(*LAYERS), "-e", TESTING)
+    session.run("mypy")
+    session.run("mypy", "packages/coredis-testing/src", "tools/check_layers.py")
+
+
+def _has_tests(directory: Path) -> bool:
+    return any(directory.rglob("test_*.py")) or any(directory.rglob("*_test.py"))
+
+
+@nox.session
+@nox.parametrize("layer", LAYERS)
+def tests(session: nox.Session, layer: str) -> None:
+    """One distribution's tests, with only it and the distributions below it installed."""
+    below = LAYERS[: LAYERS.index(layer) + 1]
+    session.install(*TEST_DEPS, *_editable(*below), "-e", TESTING)
+    # Prove the isolation this session exists for: nothing above `layer` is importable.
+    above = [f"coredis.{name}" for name in LAYERS[len(below) :]]
+    if above:
+        session.run(
+            "python",
+            "-c",
+            "import importlib.util as u, sys; "
+            f"present = [m for m in {above!r} if u.find_spec(m) is not None]; "
+            "sys.exit(f'installed above the layer under test: {present}' if present else 0)",
+        )
+    tests_dir = ROOT / _dist(layer) / "tests"
+    args = ["pytest", str(tests_dir.relative_to(ROOT)), *session.posargs]
+    if _has_tests(tests_dir):
+        session.run(*args)
+        return
+    session.warn("=" * 72)
+    session.warn(f"WARNING: coredis-{layer} HAS NO TEST FILES in {tests_dir.relative_to(ROOT)}")
+    session.warn("pytest's 'no tests collected' (exit 5) is accepted for it, and only for it.")
+    session.warn("=" * 72)
+    session.run(*args, success_codes=[0, 5])
+
+
+@nox.session
+def testing(session: nox.Session) -> None:
+    """The test-support plugin's own tests and the repository-level tests (tests/)."""
+    session.install(*TEST_DEPS, "docutils", *_editable(*LAYERS), "-e", TESTING)
+    session.run("pytest", "packages/coredis-testing/tests", "tests", *session.posargs)
+
+
+_CLIENT_FILES = ("coredis/__init__.py", "coredis/py.typed", "coredis/exceptions.py")
+
+
+def _check_wheel(wheel: Path, layer: str) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = [name for name in archive.namelist() if ".dist-info/" not in name]
+    allowed = [f"coredis/{layer}/"]
+    if layer == "client":
+        allowed += list(_CLIENT_FILES)
+    stray = [name for name in names if not any(name.startswith(a) for a in allowed)]
+    if stray:
+        raise RuntimeError(f"{wheel.name} ships files outside {allowed}: {stray}")
+    if not any(name.startswith(f"coredis/{layer}/") and name.endswith(".py") for name in names):
+        raise RuntimeError(f"{wheel.name} ships no coredis/{layer}/ modules")
+    if f"coredis/{layer}/py.typed" not in names:
+        raise RuntimeError(f"{wheel.name} lacks coredis/{layer}/py.typed")
+    has_init = "coredis/__init__.py" in names
+    if has_init != (layer == "client"):
+        raise RuntimeError(f"{wheel.name}: coredis/__init__.py present={has_init}")
+
+
+POOL_ONLY_PROBE = """
+import importlib.metadata as md, importlib.util as u
+import coredis, coredis.pool, coredis.connection, coredis.protocol
+assert coredis.__file__ is None, "coredis should be a namespace package without coredis-client"
+for missing in ("coredis.client", "coredis.cluster", "coredis.exceptions"):
+    assert u.find_spec(missing) is None, missing + " is importable in a pool-only install"
+dists = sorted(d.metadata["Name"] for d in md.distributions()
+               if d.metadata["Name"].startswith("coredis"))
+assert dists == ["coredis-connection", "coredis-pool", "coredis-protocol"], dists
+print("pool-only install OK:", dists, "; coredis.client absent")
+"""
+
+
+@nox.session
+def wheels(session: nox.Session) -> None:
+    """Build the five wheels, check their contents, and prove a pool-only install works."""
+    session.install("build", "hatchling>=1.25")
+    out = Path(session.create_tmp()) / "wheels"
+    shutil.rmtree(out, ignore_errors=True)
+    for layer in LAYERS:
+        session.run(
+            "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), _dist(layer)
+        )
+    for layer in LAYERS:
+        found = sorted(out.glob(f"coredis_{layer}-*.whl"))
+        if len(found) != 1:
+            session.error(f"expected one coredis_{layer} wheel, found {found}")
+        _check_wheel(found[0], layer)
+        session.log(f"{found[0].name}: only coredis/{layer}/ (+ dist-info) - OK")
+    venv = Path(session.create_tmp()) / "pool-only"
+    shutil.rmtree(venv, ignore_errors=True)
+    python = str(venv / "bin" / "python")
+    if shutil.which("uv"):
+        session.run("uv", "venv", "--quiet", "--python", sys.executable, str(venv), external=True)
+        install = ["uv", "pip", "install", "--quiet", "--python", python]
+    else:
+        session.run(sys.executable, "-m", "venv", str(venv), external=True)
+        install = [python, "-m", "pip", "install", "--quiet"]
+    # --no-index: the pool and its two dependencies must come from the wheels just built.
+    session.run(*install, "--no-index", "--find-links", str(out), "coredis-pool", external=True)
+    session.run(python, "-c", POOL_ONLY_PROBE, external=True)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Run the handbook examples against a throwaway redis-server (``-- --cluster`` for more)."""
+    session.install("hiredis>=3.0", "trustme>=1.1", "pytest>=8", *_editable(*LAYERS), "-e", TESTING)
+    session.run("python", "demo/handbook.py", *session.posargs)
