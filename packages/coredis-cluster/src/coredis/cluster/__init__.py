@@ -1,7 +1,8 @@
-"""coredis.cluster."""
+"""coredis.cluster — RedisCluster, the Redis Cluster client."""
 
 from __future__ import annotations
 
+from ._client import RedisCluster
 from ._version import __version__
 
-__all__ = ("__version__",)
+__all__ = ("__version__", "RedisCluster")

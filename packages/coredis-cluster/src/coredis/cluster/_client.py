@@ -1,0 +1,325 @@
+"""RedisCluster: the standalone client's commands, routed by hash slot."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import ssl as _ssl
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from coredis.client import ClientExtras, CoreCommands
+from coredis.client._typing import ValueT
+from coredis.client.commands._base import AnyStr_co, ResponseCallback
+from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, Node, hash_slot
+from coredis.protocol import (
+    ClusterCrossSlotError,
+    ClusterRoutingError,
+    RedisClusterException,
+)
+
+from ._keys import command_key, extract_keys, is_readonly
+from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, SPLITTABLE, merge_in_order, split_groups
+from ._sender import Sender
+
+__all__ = ("RedisCluster",)
+
+
+def _ssl_context(
+    certfile: str | None,
+    keyfile: str | None,
+    cert_reqs: str | None,
+    check_hostname: bool | None,
+    ca_certs: str | None,
+) -> _ssl.SSLContext:
+    context = _ssl.create_default_context(cafile=ca_certs)
+    if certfile:
+        context.load_cert_chain(certfile, keyfile)
+    if check_hostname is not None:
+        context.check_hostname = check_hostname
+    if cert_reqs is not None:
+        if cert_reqs == "none":
+            context.check_hostname = False
+        context.verify_mode = {
+            "none": _ssl.CERT_NONE,
+            "optional": _ssl.CERT_OPTIONAL,
+            "required": _ssl.CERT_REQUIRED,
+        }[cert_reqs]
+    return context
+
+
+class RedisCluster(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
+    """A Redis Cluster client with the standalone client's command methods.
+
+    Routing (see the package README for the full table): a command goes to the node serving
+    its keys' slot; read-only commands may go to replicas with ``read_from_replicas``;
+    multi-key commands across slots (MGET, MSET, DEL, EXISTS, UNLINK, TOUCH) are split per
+    slot when ``non_atomic_cross_slot`` (else :class:`ClusterCrossSlotError`); keyless
+    commands go to a random primary, to every primary with combined replies, or are refused
+    with an explanation. ``MOVED``/``ASK``/``TRYAGAIN``/``CLUSTERDOWN``/``LOADING`` and
+    connection failures are retried within bounds (:attr:`MAX_REDIRECTS`,
+    :attr:`RETRY_ATTEMPTS`) with a single-flight topology refresh.
+
+    :param host: a startup node's host (with ``port``), or use ``startup_nodes``.
+    :param max_connections: cap on checked-out connections, cluster-wide or per node with
+        ``max_connections_per_node``.
+    :param non_atomic_cross_slot: split cross-slot multi-key commands instead of refusing.
+    :param kwargs: passed to every connection (``username``, ``password``,
+        ``stream_timeout``, ``connect_timeout``, ``client_name``...).
+    """
+
+    #: redirects (MOVED/ASK) followed for one command before giving up
+    MAX_REDIRECTS = 16
+    #: retries after TRYAGAIN/CLUSTERDOWN/LOADING/READONLY or an unreachable node
+    RETRY_ATTEMPTS = 8
+    #: first backoff in seconds (doubled each retry, capped by RETRY_BACKOFF_MAX)
+    RETRY_BACKOFF = 0.05
+    RETRY_BACKOFF_MAX = 1.0
+
+    def __init__(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        *,
+        startup_nodes: Iterable[Node] | None = None,
+        ssl: bool = False,
+        ssl_context: _ssl.SSLContext | None = None,
+        ssl_keyfile: str | None = None,
+        ssl_certfile: str | None = None,
+        ssl_cert_reqs: Literal["optional", "required", "none"] | None = None,
+        ssl_check_hostname: bool | None = None,
+        ssl_ca_certs: str | None = None,
+        max_connections: int = 32,
+        max_connections_per_node: bool = False,
+        readonly: bool = False,
+        read_from_replicas: bool = False,
+        reinitialize_steps: int | None = None,
+        skip_full_coverage_check: bool = False,
+        nodemanager_follow_cluster: bool = True,
+        decode_responses: bool = False,
+        connection_pool: ClusterConnectionPool | None = None,
+        connection_pool_cls: type[ClusterConnectionPool] = ClusterConnectionPool,
+        protocol_version: Literal[2, 3] = 3,
+        verify_version: bool = True,
+        non_atomic_cross_slot: bool = True,
+        cache: Any | None = None,
+        noreply: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        nodes: list[Node] = list(startup_nodes or [])
+        if host is not None:
+            nodes.insert(0, (host, port or 7000))
+        if connection_pool is None:
+            if ssl and ssl_context is None:
+                ssl_context = _ssl_context(
+                    ssl_certfile, ssl_keyfile, ssl_cert_reqs, ssl_check_hostname, ssl_ca_certs
+                )
+            if ssl_context is not None:
+                kwargs["ssl_context"] = ssl_context
+            connection_pool = connection_pool_cls(
+                startup_nodes=nodes or [("127.0.0.1", 7000)],
+                max_connections=max_connections,
+                max_connections_per_node=max_connections_per_node,
+                reinitialize_steps=reinitialize_steps,
+                skip_full_coverage_check=skip_full_coverage_check,
+                nodemanager_follow_cluster=nodemanager_follow_cluster,
+                readonly=readonly,
+                read_from_replicas=read_from_replicas,
+                decode_responses=decode_responses,
+                protocol_version=protocol_version,
+                noreply=noreply,
+                **kwargs,
+            )
+        self.connection_pool = connection_pool
+        self.decode_responses = decode_responses
+        self.protocol_version = protocol_version
+        self.verify_version = verify_version
+        self.non_atomic_cross_slot = non_atomic_cross_slot
+        self.read_from_replicas = connection_pool.read_from_replicas
+        self.noreply = noreply
+        self.cache = cache
+        self._sender: Sender = Sender(self)
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    async def initialize(self) -> RedisCluster[AnyStr_co]:
+        """Discover the cluster (done on first use anyway).
+
+        :raises RedisClusterException: no startup node is reachable.
+
+        Cancelling leaves a discovery in flight for other callers of the same pool.
+        """
+        await self.connection_pool.initialize()
+        return self
+
+    def __await__(self) -> Any:
+        return self.initialize().__await__()
+
+    async def __aenter__(self) -> RedisCluster[AnyStr_co]:
+        return await self.initialize()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close every connection of the pool (it can be used again afterwards)."""
+        self.connection_pool.disconnect()
+
+    def __repr__(self) -> str:
+        return f"RedisCluster<{self.connection_pool!r}>"
+
+    # -- topology helpers -------------------------------------------------------------
+
+    def primaries(self) -> list[ManagedNode]:
+        """The primaries known from the last discovery."""
+        return self.connection_pool.nodes.primaries()
+
+    def replicas(self) -> list[ManagedNode]:
+        """The replicas known from the last discovery."""
+        return self.connection_pool.nodes.replicas()
+
+    def determine_node(
+        self, command: bytes, *args: ValueT, **kwargs: Any
+    ) -> list[ManagedNode] | None:
+        """The nodes ``command`` with ``args`` would be sent to under the current table:
+        one node for a single-slot command, every primary (or node) for a fan-out command,
+        ``None`` when any primary will do.
+
+        :raises ClusterCrossSlotError: the keys span slots and the command cannot be split.
+        :raises ClusterRoutingError: the command is refused on a cluster.
+        """
+        name = command_key(command, args)
+        if name in REFUSED:
+            raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
+        keys = extract_keys(name, command, args)
+        if keys:
+            slots = {hash_slot(k) for k in keys}
+            if len(slots) > 1:
+                raise ClusterCrossSlotError(f"Keys of {name} span {len(slots)} slots")
+            return [self.connection_pool.get_primary_node_by_slot(slots.pop())]
+        if name in ALL_PRIMARIES:
+            return self.primaries()
+        if name in ALL_NODES:
+            return self.primaries() + self.replicas()
+        return None
+
+    # -- execution --------------------------------------------------------------------
+
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[Any] | None = None,
+        **options: Any,
+    ) -> Any:
+        """Route ``command`` by its keys' slot (or by the keyless rule), send it, follow
+        redirects, and return ``callback(reply)``.
+
+        :raises ClusterCrossSlotError: keys span slots and the command cannot be split (or
+            ``non_atomic_cross_slot`` is false); nothing was sent.
+        :raises ClusterRoutingError: the command is refused on a cluster (see README).
+        :raises ClusterError: the redirect budget ran out.
+        :raises ResponseError: the server's error reply.
+        :raises ConnectionError: the node stayed unreachable after the retries, or a write's
+            connection broke after the command was sent (never re-sent silently).
+
+        Cancelling closes the connection in use (its reply can never reach another caller).
+        """
+        pool = self.connection_pool
+        if not pool.nodes.initialized:
+            await pool.initialize()
+        name = command_key(command, args)
+        decode = options.get("decode")
+        readonly = is_readonly(name)
+        keys = extract_keys(name, command, args)
+        sender = self._sender
+        if keys:
+            slots = {hash_slot(k) for k in keys}
+            if len(slots) == 1:
+                raw, version = await sender.on_slot(slots.pop(), readonly, command, args, decode)
+            elif name in SPLITTABLE and self.non_atomic_cross_slot:
+                raw, version = await self._split(name, readonly, command, args, decode)
+            else:
+                raise ClusterCrossSlotError(
+                    f"Keys of {name} span {len(slots)} hash slots"
+                    + ("" if name in SPLITTABLE else f" and {name} cannot be split")
+                    + ": use a {hash tag} to keep them in one slot"
+                )
+        elif name in REFUSED:
+            raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
+        elif name in ALL_PRIMARIES or name in ALL_NODES:
+            merger = ALL_PRIMARIES.get(name) or ALL_NODES[name]
+            nodes = self.primaries()
+            if name in ALL_NODES:
+                nodes += self.replicas()
+            replies = await sender.on_nodes(nodes, command, args, decode)
+            raw, version = merger([r for r, _ in replies.values()]), self._version(replies)
+        else:
+            raw, version = await sender.on_random_primary(command, args, decode)
+        if callback is None:
+            return raw
+        return callback(raw, version=version, **options)
+
+    @staticmethod
+    def _version(replies: dict[str, tuple[Any, int]]) -> int:
+        return next(iter(replies.values()))[1] if replies else 3
+
+    async def _split(
+        self, name: str, readonly: bool, command: bytes, args: tuple[Any, ...], decode: Any
+    ) -> tuple[Any, int]:
+        slots, groups, positions = split_groups(name, args, hash_slot)
+        results = await asyncio.gather(
+            *(
+                self._sender.on_slot(slot, readonly, command, group, decode)
+                for slot, group in zip(slots, groups, strict=True)
+            ),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        replies = [r for r, _ in results]  # type: ignore[misc]
+        return merge_in_order(name, replies, positions), results[0][1]  # type: ignore[index]
+
+    async def execute_command_on_nodes(
+        self,
+        nodes: Iterable[ManagedNode],
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[Any] | None = None,
+        **options: Any,
+    ) -> Any:
+        """Send the command to each node (concurrently, no routing, no redirects) and return
+        ``callback({node name: reply}, version=...)`` (the dict itself without callback).
+
+        :raises ResponseError: the first error reply, after every node answered.
+        :raises ConnectionError: a node could not be reached.
+        """
+        if not self.connection_pool.nodes.initialized:
+            await self.connection_pool.initialize()
+        replies = await self._sender.on_nodes(list(nodes), command, args, options.get("decode"))
+        raw = {name: reply for name, (reply, _) in replies.items()}
+        if callback is None:
+            return raw
+        return callback(raw, version=self._version(replies), **options)
+
+    def pipeline(
+        self, transaction: bool | None = False, watches: Iterable[Any] | None = None
+    ) -> Any:
+        """A cluster pipeline: commands are queued and sent per node on ``execute()``.
+
+        With ``transaction=True`` every key must hash to one slot (MULTI/EXEC on its node).
+        """
+        from ._pipeline import ClusterPipeline
+
+        return ClusterPipeline(self, transaction=bool(transaction), watches=watches)
+
+    def random_primary(self) -> ManagedNode:
+        """A random primary (for commands that any primary can answer).
+
+        :raises RedisClusterException: no primary is known.
+        """
+        primaries = self.primaries()
+        if not primaries:
+            raise RedisClusterException("No primary is known")
+        return random.choice(primaries)

@@ -1,0 +1,282 @@
+"""Cluster pipelines: queued commands grouped per node, sent concurrently, replies in order.
+
+Non-transactional: each node gets its commands in one write; a command answered with
+``MOVED``/``ASK``/``TRYAGAIN``/``CLUSTERDOWN``/``LOADING``/``READONLY`` (or whose node was
+unreachable, or - for reads - whose connection broke) is retried on its own through the
+client's retry policy, in queue order. A write whose connection broke after sending is not
+re-sent: its position holds the error. Commands that fan out (``DBSIZE``...) or span slots
+(``MGET``...) run through the client after the batches, in queue order.
+
+Transactional (``transaction=True``): every key must hash to one slot; ``MULTI``, the
+commands and ``EXEC`` go to that slot's primary in one write (with ``ASKING`` before each
+when the slot is being imported). Otherwise :class:`ClusterTransactionError` is raised
+before anything is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Generator, Iterable
+from typing import TYPE_CHECKING, Any
+
+from coredis.client import ClientExtras, CoreCommands
+from coredis.client._typing import ValueT
+from coredis.client.commands._base import AnyStr_co, ResponseCallback
+from coredis.exceptions import ClusterTransactionError
+from coredis.pool.cluster import ManagedNode, hash_slot
+from coredis.protocol import (
+    AskError,
+    BusyLoadingError,
+    ClusterDownError,
+    ClusterError,
+    ConnectionError,
+    ExecAbortError,
+    MovedError,
+    ReadOnlyError,
+    RedisClusterException,
+    TimeoutError,
+    TryAgainError,
+)
+
+from ._keys import command_key, extract_keys, is_readonly
+from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED
+from ._sender import NotSent
+
+if TYPE_CHECKING:
+    from ._client import RedisCluster
+
+__all__ = ("ClusterPipeline",)
+
+# (command, args, callback or None, options)
+_Queued = tuple[bytes, tuple[Any, ...], Any, dict[str, Any]]
+_RETRYABLE = (
+    MovedError,
+    AskError,
+    TryAgainError,
+    ClusterDownError,
+    BusyLoadingError,
+    ReadOnlyError,
+)
+
+
+class ClusterPipeline(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
+    """Commands queued with ``await pipe.<command>(...)``, sent per node by :meth:`execute`.
+
+    Use as ``async with client.pipeline(transaction=False) as pipe:``; queuing returns the
+    pipeline itself.
+    """
+
+    def __init__(
+        self,
+        client: RedisCluster[AnyStr_co],
+        transaction: bool = False,
+        watches: Iterable[Any] | None = None,
+    ) -> None:
+        if watches:
+            raise ClusterTransactionError("WATCH is not supported by cluster pipelines")
+        self.client: RedisCluster[AnyStr_co] = client
+        self.connection_pool = client.connection_pool
+        self.transaction = transaction
+        self.command_stack: list[_Queued] = []
+
+    def __len__(self) -> int:
+        return len(self.command_stack)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"ClusterPipeline<{len(self.command_stack)} queued>"
+
+    async def _self(self) -> ClusterPipeline[AnyStr_co]:
+        return self
+
+    def __await__(self) -> Generator[Any, None, ClusterPipeline[AnyStr_co]]:
+        return self._self().__await__()
+
+    async def __aenter__(self) -> ClusterPipeline[AnyStr_co]:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.reset()
+
+    async def reset(self) -> None:
+        """Forget the queued commands."""
+        self.command_stack = []
+
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[Any] | None = None,
+        **options: Any,
+    ) -> Any:
+        """Queue the command; nothing is sent until :meth:`execute`."""
+        self.command_stack.append((command, args, callback, options))
+        return self
+
+    async def execute(self, raise_on_error: bool = True) -> tuple[Any, ...]:
+        """Send the queued commands and return their results in queue order.
+
+        With ``raise_on_error=False`` a failed command's exception takes its place;
+        otherwise the first one is raised after every command finished.
+
+        :raises ClusterTransactionError: a transaction whose keys span slots (nothing sent)
+        :raises ResponseError: the first failed command, with ``raise_on_error=True``
+
+        Cancelling closes the connections in use; queued commands may or may not have run.
+        """
+        stack, self.command_stack = self.command_stack, []
+        if not stack:
+            return ()
+        pool = self.connection_pool
+        if not pool.nodes.initialized:
+            await pool.initialize()
+        if self.transaction:
+            raw = await self._transaction(stack)
+        else:
+            raw = await self._pipeline(stack)
+        results: list[Any] = []
+        for (_, _, callback, options), (reply, version) in zip(stack, raw, strict=True):
+            if callback is not None and not isinstance(reply, Exception):
+                reply = callback(reply, version=version, **options)
+            results.append(reply)
+        if raise_on_error:
+            for result in results:
+                if isinstance(result, Exception):
+                    raise result
+        return tuple(results)
+
+    # -- non-transactional ------------------------------------------------------------
+
+    async def _pipeline(self, stack: list[_Queued]) -> list[tuple[Any, int]]:
+        client, sender, pool = self.client, self.client._sender, self.connection_pool
+        out: list[tuple[Any, int] | None] = [None] * len(stack)
+        later: list[int] = []  # run through the client, in order, after the batches
+        groups: dict[tuple[str, Any], tuple[ManagedNode, list[int]]] = {}
+        slots: dict[int, int | None] = {}
+        for i, (command, args, _, options) in enumerate(stack):
+            name = command_key(command, args)
+            keys = extract_keys(name, command, args)
+            key_slots = {hash_slot(k) for k in keys}
+            fan_out = name in ALL_PRIMARIES or name in ALL_NODES or name in REFUSED
+            if len(key_slots) > 1 or (not keys and fan_out):
+                later.append(i)
+                continue
+            if keys:
+                slots[i] = slot = key_slots.pop()
+                node = pool.get_node_by_slot(slot, command, readonly=is_readonly(name))
+            else:
+                slots[i] = None
+                node = client.random_primary()
+            groups.setdefault((node.name, options.get("decode")), (node, []))[1].append(i)
+        epoch = pool.nodes.epoch
+        batches = list(groups.items())
+        requests = []
+        for (_, decode), (node, members) in batches:
+            cmds: list[tuple[Any, ...]] = []
+            for member in members:
+                entry: _Queued = stack[member]
+                cmds.append((entry[0], *entry[1]))
+            requests.append(sender.send(node, cmds, decode))
+        sent = await asyncio.gather(*requests, return_exceptions=True)
+        retry: list[int] = []
+        for ((_, _), (_, idx)), result in zip(batches, sent, strict=True):
+            if isinstance(result, BaseException):
+                if not isinstance(result, (NotSent, ConnectionError, TimeoutError)):
+                    raise result
+                await sender._refresh(epoch)
+                for i in idx:
+                    name = command_key(stack[i][0], stack[i][1])
+                    if isinstance(result, NotSent) or is_readonly(name):
+                        retry.append(i)
+                    else:
+                        out[i] = (result, 3)
+                continue
+            outcomes, version = result
+            for i, outcome in zip(idx, outcomes, strict=True):
+                if isinstance(outcome, _RETRYABLE):
+                    retry.append(i)
+                else:
+                    out[i] = (outcome, version)
+        for i in sorted(retry + later):
+            command, args, _, options = stack[i]
+            name = command_key(command, args)
+            try:
+                if i in later:
+                    reply = await client.execute_command(command, *args, **options)
+                    out[i] = (reply, client.protocol_version)
+                    continue
+                where = slots[i]
+                if where is None:
+                    out[i] = await sender.on_random_primary(command, args, options.get("decode"))
+                else:
+                    out[i] = await sender.on_slot(
+                        where, is_readonly(name), command, args, options.get("decode")
+                    )
+            except (NotSent, RedisClusterException) as exc:
+                out[i] = (exc, 3)
+            except Exception as exc:  # a per-command error: a value for its position
+                out[i] = (exc, 3)
+        return [r if r is not None else (ClusterError("no reply"), 3) for r in out]
+
+    # -- transactional ----------------------------------------------------------------
+
+    async def _transaction(self, stack: list[_Queued]) -> list[tuple[Any, int]]:
+        client, sender, pool = self.client, self.client._sender, self.connection_pool
+        slots: set[int] = set()
+        for command, args, _, _ in stack:
+            name = command_key(command, args)
+            slots.update(hash_slot(k) for k in extract_keys(name, command, args))
+        if len(slots) > 1:
+            raise ClusterTransactionError(
+                f"A cluster transaction must keep all its keys in one slot; these span "
+                f"{len(slots)} slots (use a {{hash tag}})"
+            )
+        slot = slots.pop() if slots else hash_slot(b"")
+        commands = [(b"MULTI",), *((c, *a) for c, a, _, _ in stack), (b"EXEC",)]
+        target: ManagedNode | None = None
+        asking = False
+        redirects = retries = 0
+        while True:
+            epoch = pool.nodes.epoch
+            node = target or pool.get_primary_node_by_slot(slot)
+            try:
+                outcomes, version = await sender.send(node, commands, None, asking)
+            except NotSent as exc:
+                retries += 1
+                if retries > client.RETRY_ATTEMPTS:
+                    raise exc.cause from exc
+                await sender._refresh(epoch)
+                await sender._backoff(retries)
+                target, asking = None, False
+                continue
+            exec_reply = outcomes[-1]
+            queued = outcomes[1:-1]
+            redirect = next((q for q in queued if isinstance(q, _RETRYABLE)), None)
+            if isinstance(exec_reply, ExecAbortError) and redirect is not None:
+                # Nothing ran: follow the redirect and send the whole transaction again.
+                if isinstance(redirect, (MovedError, AskError)):
+                    redirects += 1
+                    if redirects > client.MAX_REDIRECTS:
+                        raise ClusterError(f"Too many redirects for slot {slot}") from redirect
+                if isinstance(redirect, MovedError):
+                    try:
+                        await pool.moved(redirect.slot_id, redirect.host, redirect.port, epoch)
+                    except RedisClusterException:
+                        pass
+                    target, asking = None, False
+                elif isinstance(redirect, AskError):
+                    target, asking = sender.node_at(redirect.host, redirect.port), True
+                else:
+                    retries += 1
+                    if retries > client.RETRY_ATTEMPTS:
+                        raise redirect
+                    await sender._refresh(epoch)
+                    await sender._backoff(retries)
+                    target, asking = None, False
+                continue
+            if isinstance(exec_reply, Exception):
+                first = next((q for q in queued if isinstance(q, Exception)), exec_reply)
+                raise first
+            return [(reply, version) for reply in exec_reply]

@@ -1,0 +1,137 @@
+"""Where keyless commands go, and how replies from several nodes are combined.
+
+The rule for each keyless command (documented in the README):
+
+* :data:`ALL_PRIMARIES`: sent to every primary, replies combined by the function named
+  (``DBSIZE`` summed, ``KEYS`` concatenated, ``FLUSHALL``/``SCRIPT LOAD``/``FUNCTION LOAD``
+  ... everywhere and the first reply returned once all succeeded, ``PING`` true only when
+  every primary answered, ``SCRIPT EXISTS`` true per script only when every primary has it).
+* :data:`ALL_NODES`: sent to every node, primaries and replicas (``CONFIG SET``...).
+* :data:`REFUSED`: raise :class:`~coredis.exceptions.ClusterRoutingError` with a hint
+  (``SCAN`` has one cursor per node: use ``execute_command_on_nodes`` per node, etc.).
+* anything else: one random primary.
+
+Multi-key commands whose keys span slots, in :data:`SPLITTABLE`, are split per slot and
+recombined in the caller's order; any other cross-slot command raises
+:class:`~coredis.exceptions.ClusterCrossSlotError` before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ("ALL_NODES", "ALL_PRIMARIES", "REFUSED", "SPLITTABLE", "merge_in_order")
+
+
+def _first(replies: Sequence[Any]) -> Any:
+    return replies[0]
+
+
+def _sum(replies: Sequence[Any]) -> Any:
+    return sum(int(r) for r in replies)
+
+
+def _concat(replies: Sequence[Any]) -> Any:
+    out: list[Any] = []
+    for r in replies:
+        out.extend(r or [])
+    return out
+
+
+def _all_true(replies: Sequence[Any]) -> Any:
+    # Every node must answer; the first reply (PONG / OK) stands for all of them.
+    return replies[0]
+
+
+def _and_each(replies: Sequence[Any]) -> Any:
+    return [int(all(bool(r[i]) for r in replies)) for i in range(len(replies[0]))]
+
+
+Merger = Callable[[Sequence[Any]], Any]
+
+ALL_PRIMARIES: dict[str, Merger] = {
+    "DBSIZE": _sum,
+    "KEYS": _concat,
+    "FLUSHALL": _first,
+    "FLUSHDB": _first,
+    "PING": _all_true,
+    "SCRIPT LOAD": _first,
+    "SCRIPT FLUSH": _first,
+    "SCRIPT EXISTS": _and_each,
+    "FUNCTION LOAD": _first,
+    "FUNCTION DELETE": _first,
+    "FUNCTION FLUSH": _first,
+    "FUNCTION RESTORE": _first,
+}
+
+ALL_NODES: dict[str, Merger] = {
+    "CONFIG SET": _first,
+    "CONFIG RESETSTAT": _first,
+}
+
+REFUSED: dict[str, str] = {
+    "SCAN": "SCAN keeps one cursor per node: run it on each primary with "
+    "execute_command_on_nodes(client.primaries(), b'SCAN', cursor)",
+    "MULTI": "transactions are per slot: use client.pipeline(transaction=True)",
+    "EXEC": "transactions are per slot: use client.pipeline(transaction=True)",
+    "DISCARD": "transactions are per slot: use client.pipeline(transaction=True)",
+    "WATCH": "WATCH needs a dedicated connection: use client.pipeline(transaction=True)",
+    "UNWATCH": "WATCH needs a dedicated connection: use client.pipeline(transaction=True)",
+    "SELECT": "a cluster has only database 0",
+    "SWAPDB": "a cluster has only database 0",
+    "MOVE": "a cluster has only database 0",
+    "MONITOR": "MONITOR is per node: connect to the node you want to watch",
+    "SUBSCRIBE": "use client.pubsub()/sharded_pubsub() for subscriptions",
+    "PSUBSCRIBE": "use client.pubsub()/sharded_pubsub() for subscriptions",
+    "SSUBSCRIBE": "use client.sharded_pubsub() for shard channels",
+    "WAIT": "WAIT is per connection: run it with execute_command_on_nodes on the node "
+    "that received the writes",
+}
+
+
+def _split_keys(args: tuple[Any, ...], step: int) -> list[tuple[Any, ...]]:
+    return [tuple(args[i : i + step]) for i in range(0, len(args), step)]
+
+
+#: name -> (arguments per key, how per-slot replies are combined)
+SPLITTABLE: dict[str, tuple[int, str]] = {
+    "MGET": (1, "list"),
+    "MSET": (2, "first"),
+    "DEL": (1, "sum"),
+    "EXISTS": (1, "sum"),
+    "UNLINK": (1, "sum"),
+    "TOUCH": (1, "sum"),
+}
+
+
+def split_groups(
+    name: str, args: tuple[Any, ...], slot_of: Callable[[Any], int]
+) -> tuple[list[int], list[tuple[Any, ...]], list[list[int]]]:
+    """Group the per-key argument tuples of a splittable command by slot.
+
+    :returns: ``(slots, argument tuple per slot, positions of each group's keys)``
+    """
+    step, _ = SPLITTABLE[name]
+    groups: dict[int, tuple[list[Any], list[int]]] = {}
+    for pos, unit in enumerate(_split_keys(args, step)):
+        flat, positions = groups.setdefault(slot_of(unit[0]), ([], []))
+        flat.extend(unit)
+        positions.append(pos)
+    slots = list(groups)
+    return slots, [tuple(groups[s][0]) for s in slots], [groups[s][1] for s in slots]
+
+
+def merge_in_order(name: str, replies: Sequence[Any], positions: Sequence[Sequence[int]]) -> Any:
+    """Combine per-slot replies of a split command into the reply of the whole command."""
+    kind = SPLITTABLE[name][1]
+    if kind == "sum":
+        return sum(int(r) for r in replies)
+    if kind == "first":
+        return replies[0]
+    total = sum(len(p) for p in positions)
+    out: list[Any] = [None] * total
+    for reply, where in zip(replies, positions, strict=True):
+        for value, pos in zip(reply, where, strict=True):
+            out[pos] = value
+    return out

@@ -1,0 +1,240 @@
+"""Sending to cluster nodes: redirects, bounded retries, refresh triggers.
+
+Retry policy, in one place:
+
+* ``MOVED``: the hint is applied to the slot table at once and a single-flight refresh is
+  requested; the command is retried at the new owner. ``ASK``: ``ASKING`` + the command on
+  the importing node, in one write on one connection; the table is not changed. At most
+  ``MAX_REDIRECTS`` redirects per command, then :class:`ClusterError`.
+* ``TRYAGAIN``, ``CLUSTERDOWN``, ``LOADING``, ``READONLY`` (a write reached a demoted
+  primary): the command was not executed, so it is retried after a backoff, with a refresh
+  for all but ``TRYAGAIN``; at most ``RETRY_ATTEMPTS`` times.
+* A node that cannot be reached (connect failed: nothing was sent): refresh and retry.
+  A connection that breaks *after* the command was written: read-only commands are
+  retried, writes are not (they may have run) - the error reaches the caller after a
+  refresh is requested, so the next command goes to the new owner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from coredis.pool.cluster import ManagedNode
+from coredis.protocol import (
+    AskError,
+    BusyLoadingError,
+    ClusterDownError,
+    ClusterError,
+    ConnectionError,
+    MovedError,
+    ReadOnlyError,
+    RedisClusterException,
+    TimeoutError,
+    TryAgainError,
+)
+
+if TYPE_CHECKING:
+    from ._client import RedisCluster
+
+__all__ = ("Sender", "NotSent")
+
+
+class NotSent(Exception):
+    """No connection to the node could be made; the command never left the client."""
+
+    def __init__(self, node: ManagedNode, cause: BaseException) -> None:
+        super().__init__(f"{node.name}: {cause}")
+        self.node = node
+        self.cause = cause
+
+
+class Sender:
+    """Sends commands for a :class:`RedisCluster`, applying the retry policy above."""
+
+    def __init__(self, client: RedisCluster[Any]) -> None:
+        self.client = client
+
+    @property
+    def pool(self) -> Any:
+        return self.client.connection_pool
+
+    def node_at(self, host: str, port: int) -> ManagedNode:
+        name = f"{host}:{port}"
+        node = self.pool.nodes.nodes.get(name)
+        return node if node is not None else ManagedNode(host, port, "primary")
+
+    async def send(
+        self,
+        node: ManagedNode,
+        commands: Sequence[tuple[Any, ...]],
+        decode: Any,
+        asking: bool = False,
+    ) -> tuple[list[Any], int]:
+        """Write ``commands`` in one batch to ``node``; one outcome per command (a value or
+        the exception instance of its error reply).
+
+        :raises NotSent: no connection could be made (nothing was written).
+        :raises ConnectionError: the connection broke after writing.
+        :raises TimeoutError: a reply did not arrive within ``stream_timeout``.
+        """
+        pool = self.pool
+        try:
+            conn = await pool.get_connection_by_node(node)
+        except (ConnectionError, OSError) as exc:
+            if "Too many connections" in str(exc):
+                raise
+            raise NotSent(node, exc) from exc
+        try:
+            batch: list[tuple[Any, ...]] = []
+            for cmd in commands:
+                if asking:
+                    batch.append((b"ASKING",))
+                batch.append(cmd)
+            replies = conn.create_requests(batch, decode=decode)
+            outcomes: list[Any] = []
+            first_error: BaseException | None = None
+            for reply in replies:
+                try:
+                    outcomes.append(await conn.wait_for_reply(reply))
+                except (ConnectionError, TimeoutError) as exc:
+                    first_error = first_error or exc
+                    outcomes.append(exc)
+                except Exception as exc:  # an error reply: a value for this position
+                    outcomes.append(exc)
+            if first_error is not None:
+                raise first_error
+            if asking:
+                outcomes = outcomes[1::2]
+            return outcomes, conn.protocol_version
+        finally:
+            pool.release(conn)
+
+    async def _backoff(self, attempt: int) -> None:
+        client = self.client
+        delay = min(client.RETRY_BACKOFF * (2 ** (attempt - 1)), client.RETRY_BACKOFF_MAX)
+        await asyncio.sleep(delay * (0.5 + random.random() / 2))
+
+    async def _refresh(self, epoch: int) -> None:
+        try:
+            await self.pool.refresh(epoch)
+        except RedisClusterException:
+            pass  # keep the old table; the caller's retry budget decides
+
+    async def on_slot(
+        self, slot: int, readonly: bool, command: bytes, args: Sequence[Any], decode: Any
+    ) -> tuple[Any, int]:
+        """Run one command on the node serving ``slot``, following the retry policy.
+
+        :raises ClusterError: too many redirects.
+        :raises ResponseError: the command's own error reply.
+        :raises ConnectionError: unreachable after the retries, or broke after a write.
+        """
+        pool = self.pool
+        client = self.client
+        redirects = retries = 0
+        target: ManagedNode | None = None
+        asking = False
+        cmd = (command, *args)
+        while True:
+            epoch = pool.nodes.epoch
+            node = target or pool.get_node_by_slot(slot, command, readonly=readonly)
+            try:
+                outcomes, version = await self.send(node, (cmd,), decode, asking)
+            except NotSent as exc:
+                retries += 1
+                if retries > client.RETRY_ATTEMPTS:
+                    raise exc.cause from exc
+                await self._refresh(epoch)
+                await self._backoff(retries)
+                target, asking = None, False
+                continue
+            except (ConnectionError, TimeoutError):
+                await self._refresh(epoch)
+                retries += 1
+                if not readonly or retries > client.RETRY_ATTEMPTS:
+                    raise
+                target, asking = None, False
+                continue
+            reply = outcomes[0]
+            if not isinstance(reply, Exception):
+                return reply, version
+            if isinstance(reply, MovedError):
+                redirects += 1
+                if redirects > client.MAX_REDIRECTS:
+                    raise ClusterError(f"Too many redirects for slot {slot}: {reply}") from reply
+                try:
+                    await pool.moved(reply.slot_id, reply.host, reply.port, epoch)
+                except RedisClusterException:
+                    pass
+                target = None if pool.nodes.slots[slot] else self.node_at(reply.host, reply.port)
+                asking = False
+            elif isinstance(reply, AskError):
+                redirects += 1
+                if redirects > client.MAX_REDIRECTS:
+                    raise ClusterError(f"Too many redirects for slot {slot}: {reply}") from reply
+                target, asking = self.node_at(reply.host, reply.port), True
+            elif isinstance(
+                reply, (TryAgainError, ClusterDownError, BusyLoadingError, ReadOnlyError)
+            ):
+                retries += 1
+                if retries > client.RETRY_ATTEMPTS:
+                    raise reply
+                if not isinstance(reply, TryAgainError):
+                    await self._refresh(epoch)
+                await self._backoff(retries)
+                if not isinstance(reply, TryAgainError):
+                    target, asking = None, False
+            else:
+                raise reply
+
+    async def on_nodes(
+        self, nodes: Sequence[ManagedNode], command: bytes, args: Sequence[Any], decode: Any
+    ) -> dict[str, tuple[Any, int]]:
+        """Run one command on every node concurrently; ``{node name: (reply, version)}``.
+
+        :raises ResponseError: the first error reply (after every node answered).
+        :raises ConnectionError: a node was unreachable (a refresh is requested).
+        """
+        epoch = self.pool.nodes.epoch
+        cmd = (command, *args)
+        results = await asyncio.gather(
+            *(self.send(node, (cmd,), decode) for node in nodes), return_exceptions=True
+        )
+        out: dict[str, tuple[Any, int]] = {}
+        for node, result in zip(nodes, results, strict=True):
+            if isinstance(result, BaseException):
+                await self._refresh(epoch)  # a failed node may mean a changed topology
+                raise result.cause if isinstance(result, NotSent) else result
+            outcomes, version = result
+            if isinstance(outcomes[0], Exception):
+                raise outcomes[0]
+            out[node.name] = (outcomes[0], version)
+        return out
+
+    async def on_random_primary(
+        self, command: bytes, args: Sequence[Any], decode: Any
+    ) -> tuple[Any, int]:
+        """Run a keyless command on a random primary; another one if it is unreachable.
+
+        :raises ResponseError: the command's error reply.
+        :raises ConnectionError: no primary could be reached within the retry budget.
+        """
+        retries = 0
+        while True:
+            epoch = self.pool.nodes.epoch
+            node = self.client.random_primary()
+            try:
+                outcomes, version = await self.send(node, ((command, *args),), decode)
+            except NotSent as exc:
+                retries += 1
+                if retries > self.client.RETRY_ATTEMPTS:
+                    raise exc.cause from exc
+                await self._refresh(epoch)
+                await self._backoff(retries)
+                continue
+            if isinstance(outcomes[0], Exception):
+                raise outcomes[0]
+            return outcomes[0], version
