@@ -1,11 +1,178 @@
-"""Redis bitmap commands."""
+# mypy: disable-error-code="no-any-return"
+"""Redis bitmap commands, and the ``BITFIELD``/``BITFIELD_RO`` builder.
+
+Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
+subclass; connection failures raise :class:`~coredis.exceptions.ConnectionError` /
+:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
+connection it was sent on is closed, never reused, and the command may or may not have run.
+"""
 
 from __future__ import annotations
 
+from typing import Generic, Literal
+
+from coredis.exceptions import DataError, ReadOnlyError
+
+from .._response import as_list, to_tuple
+from .._tokens import PureToken
+from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
-__all__ = ("BitmapCommands",)
+__all__ = ("BitmapCommands", "BitFieldOperation")
+
+_IndexUnit = Literal[PureToken.BIT, PureToken.BYTE]
+
+
+def _range_args(start: int | None, end: int | None, index_unit: _IndexUnit | None) -> list[ValueT]:
+    if start is None:
+        if end is not None or index_unit is not None:
+            raise DataError("end and index_unit need start")
+        return []
+    args: list[ValueT] = [start]
+    if end is not None:
+        args.append(end)
+        if index_unit is not None:
+            args.append(index_unit)
+    elif index_unit is not None:
+        raise DataError("index_unit needs end")
+    return args
+
+
+class BitFieldOperation(Generic[AnyStr_co]):
+    """Builds one ``BITFIELD`` (or ``BITFIELD_RO``) command from chained sub-operations.
+
+    ``encoding`` is a type such as ``"u8"`` or ``"i16"``; ``offset`` an int, or a string
+    such as ``"#2"`` (multiplied by the type width). Example::
+
+        op = client.bitfield("key").set("u8", 0, 250).overflow(PureToken.SAT)
+        assert await op.incrby("u8", 0, 10).get("u8", 0).exec() == (0, 255, 255)
+    """
+
+    def __init__(self, client: CommandMixin[AnyStr_co], key: KeyT, readonly: bool = False) -> None:
+        self._client: CommandMixin[AnyStr_co] = client
+        self._key = key
+        self._readonly = readonly
+        self._args: list[ValueT] = []
+
+    def set(
+        self, encoding: StringT, offset: int | StringT, value: int
+    ) -> BitFieldOperation[AnyStr_co]:
+        """Queue ``SET encoding offset value`` (its reply is the previous value).
+
+        :raises ReadOnlyError: on a ``bitfield_ro`` operation.
+        """
+        if self._readonly:
+            raise ReadOnlyError("BITFIELD_RO only supports GET")
+        self._args += [b"SET", encoding, offset, value]
+        return self
+
+    def get(self, encoding: StringT, offset: int | StringT) -> BitFieldOperation[AnyStr_co]:
+        """Queue ``GET encoding offset``."""
+        self._args += [PureToken.GET, encoding, offset]
+        return self
+
+    def incrby(
+        self, encoding: StringT, offset: int | StringT, increment: int
+    ) -> BitFieldOperation[AnyStr_co]:
+        """Queue ``INCRBY encoding offset increment`` (its reply is the new value).
+
+        :raises ReadOnlyError: on a ``bitfield_ro`` operation.
+        """
+        if self._readonly:
+            raise ReadOnlyError("BITFIELD_RO only supports GET")
+        self._args += [b"INCRBY", encoding, offset, increment]
+        return self
+
+    def overflow(
+        self,
+        overflow: Literal[PureToken.WRAP, PureToken.SAT, PureToken.FAIL] = PureToken.SAT,
+    ) -> BitFieldOperation[AnyStr_co]:
+        """Queue ``OVERFLOW WRAP|SAT|FAIL`` for the following ``set``/``incrby``.
+
+        :raises ReadOnlyError: on a ``bitfield_ro`` operation.
+        """
+        if self._readonly:
+            raise ReadOnlyError("BITFIELD_RO only supports GET")
+        self._args += [PureToken.OVERFLOW, overflow]
+        return self
+
+    async def exec(self) -> tuple[int | None, ...]:
+        """Send the queued sub-operations as one command and clear the queue.
+
+        :return: one value per ``get``/``set``/``incrby``, ``None`` where ``OVERFLOW FAIL``
+         refused an operation.
+        :raises ResponseError: for an invalid type or offset.
+
+        Cancelling it abandons the reply and closes the connection; the operations may have
+        been applied.
+        """
+        args, self._args = self._args, []
+        command = b"BITFIELD_RO" if self._readonly else b"BITFIELD"
+        return await self._client.execute_command(command, self._key, *args, callback=to_tuple)
 
 
 class BitmapCommands(CommandMixin[AnyStr_co]):
     """The bitmap command group."""
+
+    async def bitcount(
+        self,
+        key: KeyT,
+        start: int | None = None,
+        end: int | None = None,
+        index_unit: _IndexUnit | None = None,
+    ) -> int:
+        """Count the set bits of a string. https://redis.io/commands/bitcount
+
+        :return: the number of bits set to 1 (in the range when given).
+        :raises DataError: when ``end``/``index_unit`` are given without ``start``/``end``.
+        """
+        return await self.execute_command(b"BITCOUNT", key, *_range_args(start, end, index_unit))
+
+    def bitfield(self, key: KeyT) -> BitFieldOperation[AnyStr_co]:
+        """Start a ``BITFIELD`` command on ``key``: chain ``set``/``get``/``incrby``/
+        ``overflow`` and ``await op.exec()``. https://redis.io/commands/bitfield
+        """
+        return BitFieldOperation(self, key)
+
+    def bitfield_ro(self, key: KeyT) -> BitFieldOperation[AnyStr_co]:
+        """Start a ``BITFIELD_RO`` command on ``key`` (``get`` only). https://redis.io/commands/bitfield_ro
+
+        .. versionadded:: 6.2.0
+        """
+        return BitFieldOperation(self, key, readonly=True)
+
+    async def bitop(self, keys: Parameters[KeyT], operation: StringT, destkey: KeyT) -> int:
+        """Combine strings bitwise (AND, OR, XOR, NOT). https://redis.io/commands/bitop
+
+        :return: the length of the string stored in ``destkey``.
+        """
+        return await self.execute_command(b"BITOP", operation, destkey, *as_list(keys, "keys"))
+
+    async def bitpos(
+        self,
+        key: KeyT,
+        bit: int,
+        start: int | None = None,
+        end: int | None = None,
+        index_unit: _IndexUnit | None = None,
+    ) -> int:
+        """Find the first bit set to 0 or 1. https://redis.io/commands/bitpos
+
+        :return: the position of the first matching bit, or ``-1``.
+        :raises DataError: when ``end``/``index_unit`` are given without ``start``/``end``.
+        """
+        return await self.execute_command(b"BITPOS", key, bit, *_range_args(start, end, index_unit))
+
+    async def getbit(self, key: KeyT, offset: int) -> int:
+        """Get the bit at an offset. https://redis.io/commands/getbit
+
+        :return: 0 or 1.
+        """
+        return await self.execute_command(b"GETBIT", key, offset)
+
+    async def setbit(self, key: KeyT, offset: int, value: int) -> int:
+        """Set or clear the bit at an offset. https://redis.io/commands/setbit
+
+        :return: the previous bit.
+        """
+        return await self.execute_command(b"SETBIT", key, offset, value)
