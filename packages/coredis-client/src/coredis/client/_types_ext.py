@@ -96,11 +96,11 @@ class SlowLogInfo(NamedTuple):
 
 
 class LibraryDefinition(TypedDict):
-    """One library of ``FUNCTION LIST``; ``functions`` maps function name to its details."""
+    """One library of ``FUNCTION LIST``; ``functions`` maps each function's name to its
+    ``name``, ``description`` and ``flags`` (a set); ``library_code`` only ``withcode``."""
 
     name: Any
     engine: Any
-    description: Any
     functions: dict[Any, dict[str, Any]]
     library_code: Any
 
