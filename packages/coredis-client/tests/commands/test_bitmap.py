@@ -55,15 +55,15 @@ async def test_bitop(client: Any, _s: Any) -> None:
 async def test_bitfield(client: Any) -> None:
     op = client.bitfield("bf")
     assert op.set("u8", 0, 200) is op
-    assert await op.get("u8", 0).incrby("u8", 0, 100).get("u8", "#0").exec() == (0, 200, 44, 44)
-    assert await op.exec() == ()
+    assert await op.get("u8", 0).incrby("u8", 0, 100).get("u8", "#0").exec() == [0, 200, 44, 44]
+    assert await op.exec() == []
     sat = client.bitfield("bf").overflow(PureToken.SAT).incrby("u8", 0, 300)
-    assert await sat.exec() == (255,)
+    assert await sat.exec() == [255]
     fail = client.bitfield("bf").overflow(PureToken.FAIL).incrby("u8", 0, 1).get("u8", 0)
-    assert await fail.exec() == (None, 255)
-    signed = client.bitfield("bf").set("i8", 8, -5).get("i8", 8).get("u4", 8)
-    assert await signed.exec() == (0, -5, 15)
-    assert await client.bitfield_ro("bf").get("u8", 0).get("i8", "#1").exec() == (255, -5)
+    assert await fail.exc() == [None, 255]
+    signed = client.bitfield("bf").set(type_="i8", offset=8, value=-5).get("i8", 8).get("u4", 8)
+    assert await signed == [0, -5, 15]
+    assert await client.bitfield_ro("bf").get("u8", 0).get("i8", "#1").exec() == [255, -5]
     with pytest.raises(ReadOnlyError):
         client.bitfield_ro("bf").set("u8", 0, 1)
     with pytest.raises(ReadOnlyError):

@@ -9,11 +9,12 @@ connection it was sent on is closed, never reused, and the command may or may no
 
 from __future__ import annotations
 
-from typing import Generic, Literal
+from collections.abc import Generator
+from typing import Any, Generic, Literal
 
 from coredis.exceptions import DataError, ReadOnlyError
 
-from .._response import as_list, to_tuple
+from .._response import as_list
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -21,6 +22,10 @@ from ._base import AnyStr_co, CommandMixin
 __all__ = ("BitmapCommands", "BitFieldOperation")
 
 _IndexUnit = Literal[PureToken.BIT, PureToken.BYTE]
+
+
+def _to_list(response: Any, **options: Any) -> list[Any]:
+    return list(response) if response is not None else []
 
 
 def _range_args(start: int | None, end: int | None, index_unit: _IndexUnit | None) -> list[ValueT]:
@@ -41,11 +46,12 @@ def _range_args(start: int | None, end: int | None, index_unit: _IndexUnit | Non
 class BitFieldOperation(Generic[AnyStr_co]):
     """Builds one ``BITFIELD`` (or ``BITFIELD_RO``) command from chained sub-operations.
 
-    ``encoding`` is a type such as ``"u8"`` or ``"i16"``; ``offset`` an int, or a string
-    such as ``"#2"`` (multiplied by the type width). Example::
+    ``type_`` is an encoding such as ``"u8"`` or ``"i16"``; ``offset`` an int, or a string
+    such as ``"#2"`` (multiplied by the type width). Parameter names and ``exc()`` are the
+    4.x ones; ``exec()`` and ``await op`` do the same. Example::
 
         op = client.bitfield("key").set("u8", 0, 250).overflow(PureToken.SAT)
-        assert await op.incrby("u8", 0, 10).get("u8", 0).exec() == (0, 255, 255)
+        assert await op.incrby("u8", 0, 10).get("u8", 0).exec() == [0, 255, 255]
     """
 
     def __init__(self, client: CommandMixin[AnyStr_co], key: KeyT, readonly: bool = False) -> None:
@@ -54,49 +60,50 @@ class BitFieldOperation(Generic[AnyStr_co]):
         self._readonly = readonly
         self._args: list[ValueT] = []
 
+    def _writable(self, name: str) -> None:
+        if self._readonly:
+            raise ReadOnlyError(f"BITFIELD_RO does not allow {name}")
+
     def set(
-        self, encoding: StringT, offset: int | StringT, value: int
+        self, type_: StringT, offset: int | StringT, value: int
     ) -> BitFieldOperation[AnyStr_co]:
-        """Queue ``SET encoding offset value`` (its reply is the previous value).
+        """Queue ``SET type offset value`` (its reply is the previous value).
 
         :raises ReadOnlyError: on a ``bitfield_ro`` operation.
         """
-        if self._readonly:
-            raise ReadOnlyError("BITFIELD_RO only supports GET")
-        self._args += [b"SET", encoding, offset, value]
+        self._writable("SET")
+        self._args += [b"SET", type_, offset, value]
         return self
 
-    def get(self, encoding: StringT, offset: int | StringT) -> BitFieldOperation[AnyStr_co]:
-        """Queue ``GET encoding offset``."""
-        self._args += [PureToken.GET, encoding, offset]
+    def get(self, type_: StringT, offset: int | StringT) -> BitFieldOperation[AnyStr_co]:
+        """Queue ``GET type offset``."""
+        self._args += [PureToken.GET, type_, offset]
         return self
 
     def incrby(
-        self, encoding: StringT, offset: int | StringT, increment: int
+        self, type_: StringT, offset: int | StringT, increment: int
     ) -> BitFieldOperation[AnyStr_co]:
-        """Queue ``INCRBY encoding offset increment`` (its reply is the new value).
+        """Queue ``INCRBY type offset increment`` (its reply is the new value).
 
         :raises ReadOnlyError: on a ``bitfield_ro`` operation.
         """
-        if self._readonly:
-            raise ReadOnlyError("BITFIELD_RO only supports GET")
-        self._args += [b"INCRBY", encoding, offset, increment]
+        self._writable("INCRBY")
+        self._args += [b"INCRBY", type_, offset, increment]
         return self
 
     def overflow(
         self,
-        overflow: Literal[PureToken.WRAP, PureToken.SAT, PureToken.FAIL] = PureToken.SAT,
+        type_: Literal[PureToken.WRAP, PureToken.SAT, PureToken.FAIL] = PureToken.SAT,
     ) -> BitFieldOperation[AnyStr_co]:
         """Queue ``OVERFLOW WRAP|SAT|FAIL`` for the following ``set``/``incrby``.
 
         :raises ReadOnlyError: on a ``bitfield_ro`` operation.
         """
-        if self._readonly:
-            raise ReadOnlyError("BITFIELD_RO only supports GET")
-        self._args += [PureToken.OVERFLOW, overflow]
+        self._writable("OVERFLOW")
+        self._args += [PureToken.OVERFLOW, type_]
         return self
 
-    async def exec(self) -> tuple[int | None, ...]:
+    async def exec(self) -> list[int | None]:
         """Send the queued sub-operations as one command and clear the queue.
 
         :return: one value per ``get``/``set``/``incrby``, ``None`` where ``OVERFLOW FAIL``
@@ -108,7 +115,13 @@ class BitFieldOperation(Generic[AnyStr_co]):
         """
         args, self._args = self._args, []
         command = b"BITFIELD_RO" if self._readonly else b"BITFIELD"
-        return await self._client.execute_command(command, self._key, *args, callback=to_tuple)
+        return await self._client.execute_command(command, self._key, *args, callback=_to_list)
+
+    #: The 4.x name of :meth:`exec`.
+    exc = exec
+
+    def __await__(self) -> Generator[Any, None, list[int | None]]:
+        return self.exec().__await__()
 
 
 class BitmapCommands(CommandMixin[AnyStr_co]):
@@ -129,8 +142,9 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         return await self.execute_command(b"BITCOUNT", key, *_range_args(start, end, index_unit))
 
     def bitfield(self, key: KeyT) -> BitFieldOperation[AnyStr_co]:
-        """Start a ``BITFIELD`` command on ``key``: chain ``set``/``get``/``incrby``/
-        ``overflow`` and ``await op.exec()``. https://redis.io/commands/bitfield
+        """Start a ``BITFIELD`` command on ``key``. https://redis.io/commands/bitfield
+
+        Chain ``set``/``get``/``incrby``/``overflow``, then ``await op.exec()``.
         """
         return BitFieldOperation(self, key)
 
