@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Generator
-from typing import Any, Generic
-
-from coredis.exceptions import DataError
+from collections.abc import AsyncIterator
+from typing import Any
 
 from ._typing import KeyT, StringT, ValueT
 from .commands._base import AnyStr_co, CommandMixin
+from .commands._bitmap import BitFieldOperation  # the builder lives with the bitmap group
 from .response_types import ScoredMember
 
 __all__ = ("BitFieldOperation", "ClientExtras")
@@ -101,60 +100,3 @@ class ClientExtras(CommandMixin[AnyStr_co]):
     def bitfield_ro(self, key: KeyT) -> BitFieldOperation[AnyStr_co]:
         """A builder for ``BITFIELD_RO key GET ...`` (only ``get`` is allowed)."""
         return BitFieldOperation(self, key, readonly=True)
-
-
-class BitFieldOperation(Generic[AnyStr_co]):
-    """Sub-operations of one ``BITFIELD`` command, sent together by :meth:`exc`."""
-
-    def __init__(self, client: CommandMixin[AnyStr_co], key: KeyT, readonly: bool = False):
-        self._client: CommandMixin[AnyStr_co] = client
-        self._key = key
-        self._readonly = readonly
-        self._args: list[ValueT] = []
-
-    def _writable(self, name: str) -> None:
-        if self._readonly:
-            raise DataError(f"BITFIELD_RO does not allow {name}")
-
-    def set(self, encoding: str, offset: int | str, value: int) -> BitFieldOperation[AnyStr_co]:
-        """``SET encoding offset value``; its reply is the previous value."""
-        self._writable("SET")
-        self._args += [b"SET", encoding, offset, value]
-        return self
-
-    def get(self, encoding: str, offset: int | str) -> BitFieldOperation[AnyStr_co]:
-        """``GET encoding offset``."""
-        self._args += [b"GET", encoding, offset]
-        return self
-
-    def incrby(
-        self, encoding: str, offset: int | str, increment: int, overflow: str | None = None
-    ) -> BitFieldOperation[AnyStr_co]:
-        """``[OVERFLOW overflow] INCRBY encoding offset increment``."""
-        self._writable("INCRBY")
-        if overflow is not None:
-            self.overflow(overflow)
-        self._args += [b"INCRBY", encoding, offset, increment]
-        return self
-
-    def overflow(self, type_: str = "SAT") -> BitFieldOperation[AnyStr_co]:
-        """``OVERFLOW WRAP|SAT|FAIL`` for the following ``INCRBY``/``SET``."""
-        self._writable("OVERFLOW")
-        if type_.upper() not in ("WRAP", "SAT", "FAIL"):
-            raise DataError(f"OVERFLOW must be WRAP, SAT or FAIL, not {type_!r}")
-        self._args += [b"OVERFLOW", type_.upper()]
-        return self
-
-    async def exc(self) -> list[int | None]:
-        """Send the command; one result per ``get``/``set``/``incrby`` (``None`` when an
-        ``OVERFLOW FAIL`` increment was refused).
-
-        :raises ResponseError: for a malformed sub-operation
-        """
-        command = b"BITFIELD_RO" if self._readonly else b"BITFIELD"
-        args, self._args = self._args, []
-        reply = await self._client.execute_command(command, self._key, *args)
-        return list(reply) if reply is not None else []
-
-    def __await__(self) -> Generator[Any, None, list[int | None]]:
-        return self.exc().__await__()
