@@ -66,7 +66,13 @@ async def test_bitfield(client: Any) -> None:
     assert await client.bitfield_ro("bf").get("u8", 0).get("i8", "#1").exec() == [255, -5]
     with pytest.raises(ReadOnlyError):
         client.bitfield_ro("bf").set("u8", 0, 1)
-    with pytest.raises(ReadOnlyError):
+    with pytest.raises(DataError):
         client.bitfield_ro("bf").incrby("u8", 0, 1)
+    with pytest.raises(ReadOnlyError):
+        client.bitfield_ro("bf").overflow(PureToken.WRAP)
+    with pytest.raises(DataError):
+        client.bitfield("bf").overflow("SOMETIMES")
+    wrap = client.bitfield("bf").incrby("u8", 0, 2, overflow="wrap").overflow(b"sat")
+    assert await wrap.incrby("u8", 0, 300).exec() == [1, 255]
     with pytest.raises(ResponseError):
         await client.bitfield("bf").get("u99", 0).exec()

@@ -24,6 +24,14 @@ __all__ = ("BitmapCommands", "BitFieldOperation")
 _IndexUnit = Literal[PureToken.BIT, PureToken.BYTE]
 
 
+class _ReadOnlyOperationError(DataError, ReadOnlyError):
+    """A write sub-operation on ``bitfield_ro``: a ``DataError`` (nothing was sent) that is
+    also the ``ReadOnlyError`` coredis 4.x raised."""
+
+
+_OVERFLOWS = {b"WRAP": PureToken.WRAP, b"SAT": PureToken.SAT, b"FAIL": PureToken.FAIL}
+
+
 def _to_list(response: Any, **options: Any) -> list[Any]:
     return list(response) if response is not None else []
 
@@ -62,14 +70,14 @@ class BitFieldOperation(Generic[AnyStr_co]):
 
     def _writable(self, name: str) -> None:
         if self._readonly:
-            raise ReadOnlyError(f"BITFIELD_RO does not allow {name}")
+            raise _ReadOnlyOperationError(f"BITFIELD_RO does not allow {name}")
 
     def set(
         self, type_: StringT, offset: int | StringT, value: int
     ) -> BitFieldOperation[AnyStr_co]:
         """Queue ``SET type offset value`` (its reply is the previous value).
 
-        :raises ReadOnlyError: on a ``bitfield_ro`` operation.
+        :raises ReadOnlyError: on a ``bitfield_ro`` operation (also a ``DataError``).
         """
         self._writable("SET")
         self._args += [b"SET", type_, offset, value]
@@ -81,26 +89,37 @@ class BitFieldOperation(Generic[AnyStr_co]):
         return self
 
     def incrby(
-        self, type_: StringT, offset: int | StringT, increment: int
+        self,
+        type_: StringT,
+        offset: int | StringT,
+        increment: int,
+        overflow: Literal[PureToken.WRAP, PureToken.SAT, PureToken.FAIL] | StringT | None = None,
     ) -> BitFieldOperation[AnyStr_co]:
-        """Queue ``INCRBY type offset increment`` (its reply is the new value).
+        """Queue ``[OVERFLOW overflow] INCRBY type offset increment`` (replies the new value).
 
-        :raises ReadOnlyError: on a ``bitfield_ro`` operation.
+        :raises ReadOnlyError: on a ``bitfield_ro`` operation (also a ``DataError``).
         """
         self._writable("INCRBY")
+        if overflow is not None:
+            self.overflow(overflow)
         self._args += [b"INCRBY", type_, offset, increment]
         return self
 
     def overflow(
         self,
-        type_: Literal[PureToken.WRAP, PureToken.SAT, PureToken.FAIL] = PureToken.SAT,
+        type_: Literal[PureToken.WRAP, PureToken.SAT, PureToken.FAIL] | StringT = PureToken.SAT,
     ) -> BitFieldOperation[AnyStr_co]:
         """Queue ``OVERFLOW WRAP|SAT|FAIL`` for the following ``set``/``incrby``.
 
-        :raises ReadOnlyError: on a ``bitfield_ro`` operation.
+        :raises ReadOnlyError: on a ``bitfield_ro`` operation (also a ``DataError``).
+        :raises DataError: when ``type_`` is not WRAP, SAT or FAIL (any case).
         """
         self._writable("OVERFLOW")
-        self._args += [PureToken.OVERFLOW, type_]
+        raw = type_.encode() if isinstance(type_, str) else bytes(type_)
+        token = _OVERFLOWS.get(raw.upper())
+        if token is None:
+            raise DataError(f"overflow must be WRAP, SAT or FAIL, not {type_!r}")
+        self._args += [PureToken.OVERFLOW, token]
         return self
 
     async def exec(self) -> list[int | None]:
