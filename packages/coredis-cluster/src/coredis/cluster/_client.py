@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import ssl as _ssl
 from collections.abc import Iterable
@@ -20,7 +19,7 @@ from coredis.protocol import (
 
 from ._keys import command_key, extract_keys, is_readonly
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, SPLITTABLE, merge_in_order, split_groups
-from ._sender import Sender
+from ._sender import Sender, as_command
 
 __all__ = ("RedisCluster",)
 
@@ -268,18 +267,17 @@ class RedisCluster(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         self, name: str, readonly: bool, command: bytes, args: tuple[Any, ...], decode: Any
     ) -> tuple[Any, int]:
         slots, groups, positions = split_groups(name, args, hash_slot)
-        results = await asyncio.gather(
-            *(
-                self._sender.on_slot(slot, readonly, command, group, decode)
-                for slot, group in zip(slots, groups, strict=True)
-            ),
-            return_exceptions=True,
-        )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-        replies = [r for r, _ in results]  # type: ignore[misc]
-        return merge_in_order(name, replies, positions), results[0][1]  # type: ignore[index]
+        # One write per node (not one connection per slot): a 1,000-key MGET uses at
+        # most one connection to each primary.
+        items: list[tuple[int | None, bool, tuple[Any, ...], Any]] = []
+        for slot, group in zip(slots, groups, strict=True):
+            items.append((slot, readonly, as_command(command, group), decode))
+        results = await self._sender.batch(items)
+        for reply, _ in results:
+            if isinstance(reply, Exception):
+                raise reply
+        replies = [reply for reply, _ in results]
+        return merge_in_order(name, replies, positions), results[0][1]
 
     async def execute_command_on_nodes(
         self,

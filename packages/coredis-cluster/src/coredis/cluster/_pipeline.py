@@ -15,7 +15,6 @@ before anything is sent.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -29,18 +28,16 @@ from coredis.protocol import (
     BusyLoadingError,
     ClusterDownError,
     ClusterError,
-    ConnectionError,
     ExecAbortError,
     MovedError,
     ReadOnlyError,
     RedisClusterException,
-    TimeoutError,
     TryAgainError,
 )
 
 from ._keys import command_key, extract_keys, is_readonly
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED
-from ._sender import NotSent
+from ._sender import NotSent, as_command
 
 if TYPE_CHECKING:
     from ._client import RedisCluster
@@ -150,12 +147,13 @@ class ClusterPipeline(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
     # -- non-transactional ------------------------------------------------------------
 
     async def _pipeline(self, stack: list[_Queued]) -> list[tuple[Any, int]]:
-        client, sender, pool = self.client, self.client._sender, self.connection_pool
+        client = self.client
         out: list[tuple[Any, int] | None] = [None] * len(stack)
-        later: list[int] = []  # run through the client, in order, after the batches
-        groups: dict[tuple[str, Any], tuple[ManagedNode, list[int]]] = {}
-        slots: dict[int, int | None] = {}
-        for i, (command, args, _, options) in enumerate(stack):
+        later: list[int] = []  # fan-out / cross-slot: through the client, after the batches
+        routed: list[int] = []
+        items: list[tuple[int | None, bool, tuple[Any, ...], Any]] = []
+        for i, entry in enumerate(stack):
+            command, args, options = entry[0], entry[1], entry[3]
             name = command_key(command, args)
             keys = extract_keys(name, command, args)
             key_slots = {hash_slot(k) for k in keys}
@@ -163,60 +161,19 @@ class ClusterPipeline(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
             if len(key_slots) > 1 or (not keys and fan_out):
                 later.append(i)
                 continue
-            if keys:
-                slots[i] = slot = key_slots.pop()
-                node = pool.get_node_by_slot(slot, command, readonly=is_readonly(name))
-            else:
-                slots[i] = None
-                node = client.random_primary()
-            groups.setdefault((node.name, options.get("decode")), (node, []))[1].append(i)
-        epoch = pool.nodes.epoch
-        batches = list(groups.items())
-        requests = []
-        for (_, decode), (node, members) in batches:
-            cmds: list[tuple[Any, ...]] = []
-            for member in members:
-                entry: _Queued = stack[member]
-                cmds.append((entry[0], *entry[1]))
-            requests.append(sender.send(node, cmds, decode))
-        sent = await asyncio.gather(*requests, return_exceptions=True)
-        retry: list[int] = []
-        for ((_, _), (_, idx)), result in zip(batches, sent, strict=True):
-            if isinstance(result, BaseException):
-                if not isinstance(result, (NotSent, ConnectionError, TimeoutError)):
-                    raise result
-                await sender._refresh(epoch)
-                for i in idx:
-                    name = command_key(stack[i][0], stack[i][1])
-                    if isinstance(result, NotSent) or is_readonly(name):
-                        retry.append(i)
-                    else:
-                        out[i] = (result, 3)
-                continue
-            outcomes, version = result
-            for i, outcome in zip(idx, outcomes, strict=True):
-                if isinstance(outcome, _RETRYABLE):
-                    retry.append(i)
-                else:
-                    out[i] = (outcome, version)
-        for i in sorted(retry + later):
+            slot = key_slots.pop() if keys else None
+            routed.append(i)
+            items.append(
+                (slot, is_readonly(name), as_command(command, args), options.get("decode"))
+            )
+        for i, result in zip(routed, await client._sender.batch(items), strict=True):
+            out[i] = result
+        for i in later:
             command, args, _, options = stack[i]
-            name = command_key(command, args)
             try:
-                if i in later:
-                    reply = await client.execute_command(command, *args, **options)
-                    out[i] = (reply, client.protocol_version)
-                    continue
-                where = slots[i]
-                if where is None:
-                    out[i] = await sender.on_random_primary(command, args, options.get("decode"))
-                else:
-                    out[i] = await sender.on_slot(
-                        where, is_readonly(name), command, args, options.get("decode")
-                    )
-            except (NotSent, RedisClusterException) as exc:
-                out[i] = (exc, 3)
-            except Exception as exc:  # a per-command error: a value for its position
+                reply = await client.execute_command(command, *args, **options)
+                out[i] = (reply, client.protocol_version)
+            except Exception as exc:  # this command's error: a value for its position
                 out[i] = (exc, 3)
         return [r if r is not None else (ClusterError("no reply"), 3) for r in out]
 
