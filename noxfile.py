@@ -181,6 +181,17 @@ def wheels(session: nox.Session) -> None:
 
 
 @nox.session
+def docs(session: nox.Session) -> None:
+    """Build the handbook and API reference into docs/_build/html; any warning fails it.
+
+    The examples in the pages are run by ``tests/docs`` (session ``testing``), not here.
+    """
+    session.install("-r", "docs/requirements.txt", *_editable(*LAYERS))
+    out = "docs/_build/html"
+    session.run("sphinx-build", "-W", "--keep-going", "-E", "-b", "html", "docs", out)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """Run the handbook examples against a throwaway redis-server (``-- --cluster`` for more)."""
     session.install("hiredis>=3.0", "trustme>=1.1", "pytest>=8", *_editable(*LAYERS), "-e", TESTING)

@@ -7,6 +7,8 @@ no network during builds, so intersphinx is deliberately not enabled.
 from __future__ import annotations
 
 import datetime
+import inspect
+import re
 import sys
 from pathlib import Path
 
@@ -55,3 +57,35 @@ html_static_path: list[str] = []
 
 copybutton_prompt_text = r"\$ "
 copybutton_prompt_is_regexp = True
+
+_PARAM_FIELD = re.compile(r"\s*:param\s+(?:[^:]*\s)?(\w+)\s*:")
+
+
+def _document_every_parameter(
+    app: object, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Give every constructor parameter a ``:param:`` field, so that each one gets an
+    anchor from sphinx-paramlinks (``:paramref:`coredis.Redis.connection_pool_cls```)
+    and its type from the annotations, even where the docstring describes it in prose."""
+    if what != "class" or not isinstance(obj, type):
+        return
+    try:
+        parameters = inspect.signature(obj.__init__).parameters.values()
+    except (TypeError, ValueError):
+        return
+    documented = {m.group(1) for m in map(_PARAM_FIELD.match, lines) if m}
+    missing = [
+        p.name
+        for p in parameters
+        if p.name != "self"
+        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        and p.name not in documented
+    ]
+    if missing:
+        lines.append("")
+        lines.extend(f":param {parameter}:" for parameter in missing)
+
+
+def setup(app: object) -> None:
+    # before sphinx-paramlinks (priority 500) turns :param: fields into anchors
+    app.connect("autodoc-process-docstring", _document_every_parameter, priority=400)  # type: ignore[attr-defined]
