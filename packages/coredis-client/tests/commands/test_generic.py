@@ -9,6 +9,7 @@ import pytest
 
 from coredis.client._tokens import PureToken
 from coredis.exceptions import DataError, NoKeyError, ResponseError
+from coredis_testing import command
 
 pytestmark = pytest.mark.redis
 
@@ -159,8 +160,22 @@ async def test_object(client: Any, _s: Any) -> None:
     assert await client.object_encoding("nope") is None
     assert await client.object_refcount("s") == 1
     assert await client.object_idletime("s") == 0
+    help_lines = await client.object_help()
+    assert isinstance(help_lines, tuple) and help_lines[0] == _s(
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
+    )
     with pytest.raises(ResponseError):  # needs an LFU maxmemory-policy
         await client.object_freq("s")
+
+
+async def test_object_freq(client: Any, redis_clean: Any) -> None:
+    command(redis_clean, "CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")
+    try:
+        await client.set("s", "v")
+        freq = await client.object_freq("s")
+        assert isinstance(freq, int) and freq >= 1
+    finally:
+        command(redis_clean, "CONFIG", "SET", "maxmemory-policy", "noeviction")
 
 
 async def test_sort(client: Any, _s: Any) -> None:

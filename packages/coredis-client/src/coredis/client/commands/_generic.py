@@ -27,6 +27,7 @@ from .._response import (
     ok,
     scan_keys,
     to_set,
+    to_tuple,
 )
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -216,6 +217,13 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the logarithmic access frequency counter.
         """
         return await self.execute_command(b"OBJECT", b"FREQ", key)
+
+    async def object_help(self) -> tuple[AnyStr_co, ...]:
+        """Get the help text of the OBJECT command. https://redis.io/commands/object-help
+
+        :return: the help lines.
+        """
+        return await self.execute_command(b"OBJECT", b"HELP", callback=to_tuple)
 
     async def object_idletime(self, key: KeyT) -> int:
         """Get the seconds since a key was last accessed. https://redis.io/commands/object-idletime
