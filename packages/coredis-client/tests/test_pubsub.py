@@ -1,0 +1,129 @@
+"""Pub/sub: RESP2 and RESP3, patterns, shard channels, handlers, iteration, resubscription."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+import coredis
+from coredis.exceptions import PubSubError
+from coredis_testing import ServerInfo, command
+
+pytestmark = pytest.mark.redis
+
+
+async def _next(pubsub: Any, timeout: float = 2.0) -> Any:
+    return await asyncio.wait_for(pubsub.get_message(timeout=timeout), timeout + 1)
+
+
+async def test_subscribe_publish_unsubscribe(client: Any, _s: Any) -> None:
+    async with client.pubsub() as pubsub:
+        await pubsub.subscribe("news", "sport")
+        first = await _next(pubsub)
+        second = await _next(pubsub)
+        assert first == {"type": "subscribe", "pattern": None, "channel": _s("news"), "data": 1}
+        assert second["data"] == 2
+        assert pubsub.subscribed
+        assert await client.execute_command(b"PUBLISH", "news", "hello") == 1
+        assert await _next(pubsub) == {
+            "type": "message",
+            "pattern": None,
+            "channel": _s("news"),
+            "data": _s("hello"),
+        }
+        assert await pubsub.get_message(timeout=0) is None
+        await pubsub.unsubscribe("news")
+        assert (await _next(pubsub))["type"] == "unsubscribe"
+        assert set(pubsub.channels) == {_s("sport")}
+    assert client.connection_pool.statistics().in_use == 0
+
+
+async def test_patterns_and_shard_channels(client: Any, _s: Any) -> None:
+    async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
+        await pubsub.psubscribe("user:*")
+        await pubsub.ssubscribe("shard")
+        await asyncio.sleep(0.05)
+        assert await client.execute_command(b"PUBLISH", "user:1", "p") == 1
+        assert await client.execute_command(b"SPUBLISH", "shard", "s") == 1
+        messages = [await _next(pubsub), await _next(pubsub)]
+        messages = [m for m in messages if m is not None]
+        while len(messages) < 2:
+            message = await _next(pubsub)
+            if message is not None:
+                messages.append(message)
+        assert messages == [
+            {"type": "pmessage", "pattern": _s("user:*"), "channel": _s("user:1"), "data": _s("p")},
+            {"type": "smessage", "pattern": None, "channel": _s("shard"), "data": _s("s")},
+        ]
+        await pubsub.punsubscribe()
+        await pubsub.sunsubscribe("shard")
+        assert not pubsub.subscribed
+
+
+async def test_handlers_and_iteration(client: Any, _s: Any) -> None:
+    received: list[Any] = []
+
+    async def on_alert(message: Any) -> None:
+        received.append(message["data"])
+
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe("plain", alerts=on_alert)
+    await asyncio.sleep(0.05)
+    await client.execute_command(b"PUBLISH", "alerts", "fire")
+    await client.execute_command(b"PUBLISH", "plain", "one")
+    await client.execute_command(b"PUBLISH", "plain", "two")
+    seen = []
+    async for message in pubsub:
+        seen.append(message["data"])
+        if len(seen) == 2:
+            break
+    assert seen == [_s("one"), _s("two")]
+    assert received == [_s("fire")]
+    await pubsub.aclose()
+    assert not pubsub.subscribed
+    with pytest.raises(PubSubError):
+        await pubsub.subscribe()
+
+
+async def test_resubscribes_after_connection_killed(redis_clean: ServerInfo) -> None:
+    for protocol_version in (2, 3):
+        client = coredis.Redis(
+            host=redis_clean.host,
+            port=redis_clean.port,
+            protocol_version=protocol_version,  # type: ignore[arg-type]
+            decode_responses=True,
+        )
+        async with client, client.pubsub() as pubsub:
+            await pubsub.subscribe("c")
+            await pubsub.psubscribe("p*")
+            await pubsub.ssubscribe("s")
+            for _ in range(3):
+                assert (await _next(pubsub))["type"].endswith("subscribe")
+            command(redis_clean, "CLIENT", "KILL", "TYPE", "pubsub")
+            # The gap is visible: the read that noticed returns None, reconnects counts it
+            # and the renewed subscriptions are confirmed again.
+            kinds = []
+            for _ in range(10):
+                message = await _next(pubsub)
+                if message is not None:
+                    kinds.append(message["type"])
+                if len(kinds) == 3:
+                    break
+            assert sorted(kinds) == ["psubscribe", "ssubscribe", "subscribe"]
+            assert pubsub.reconnects == 1
+            assert await client.execute_command(b"PUBLISH", "c", "after") == 1
+            assert (await _next(pubsub))["data"] == "after"
+            assert await client.execute_command(b"PUBLISH", "px", "pat") == 1
+            assert (await _next(pubsub))["data"] == "pat"
+
+
+async def test_get_message_timeout(client_resp3: Any) -> None:
+    async with client_resp3.pubsub() as pubsub:
+        await pubsub.subscribe("quiet")
+        await _next(pubsub)
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        assert await pubsub.get_message(timeout=0.2) is None
+        assert 0.15 < loop.time() - start < 1.5

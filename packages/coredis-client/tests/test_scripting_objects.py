@@ -1,0 +1,99 @@
+"""Script (EVALSHA + NOSCRIPT fallback), Library/Function, monitor, scan iterators, bitfield."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from typing import Any
+
+import pytest
+
+import coredis
+from coredis.client import MonitoredCommandInfo
+from coredis.client.response_types import ScoredMember
+from coredis.exceptions import DataError, FunctionError, ResponseError
+from coredis_testing import ServerInfo, command
+
+pytestmark = pytest.mark.redis
+
+LIBRARY = """#!lua name=mylib
+redis.register_function('echo_key', function(keys, args) return redis.call('GET', keys[1]) end)
+redis.register_function{function_name='ro_len', callback=function(keys, args)
+  return redis.call('STRLEN', keys[1]) end, flags={'no-writes'}}
+"""
+
+
+async def test_script_loads_on_noscript(client: Any, _s: Any, redis_clean: ServerInfo) -> None:
+    source = "return {KEYS[1], ARGV[1]}"
+    script = client.register_script(source)
+    assert script.sha == hashlib.sha1(source.encode()).hexdigest()
+    assert await script(keys=["k"], args=["a"]) == [_s("k"), _s("a")]
+    command(redis_clean, "SCRIPT", "FLUSH")
+    assert await script(keys=["k2"], args=["b"]) == [_s("k2"), _s("b")]
+    assert await script(keys=["k3"], args=["c"], readonly=True) == [_s("k3"), _s("c")]
+
+
+async def test_script_error_is_raised(client: Any) -> None:
+    script = client.register_script("return redis.error_reply('nope')")
+    with pytest.raises(ResponseError, match="nope"):
+        await script()
+
+
+async def test_library(client: Any, _s: Any) -> None:
+    library = await client.register_library("mylib", LIBRARY)
+    assert set(library.functions) == {"echo_key", "ro_len"}
+    await client.set("k", "value")
+    assert await library["echo_key"](keys=["k"]) == _s("value")
+    assert library["ro_len"].flags == {"no-writes"}
+    assert await library["ro_len"](keys=["k"]) == 5
+    again = await client.get_library("mylib")
+    assert set(again.functions) == {"echo_key", "ro_len"}
+    with pytest.raises(ResponseError):
+        await client.register_library("mylib", LIBRARY)
+    assert (await client.register_library("mylib", LIBRARY, replace=True)).name == "mylib"
+    with pytest.raises(FunctionError):
+        await client.get_library("missing")
+
+
+async def test_monitor(redis_clean: ServerInfo) -> None:
+    async with coredis.Redis(host=redis_clean.host, port=redis_clean.port) as client:
+        async with client.monitor() as monitor:
+            await client.execute_command(b"SET", "watched key", "v")
+            info = await asyncio.wait_for(monitor.get_command(), 5)
+            while info.command.upper() != "SET":
+                info = await asyncio.wait_for(monitor.get_command(), 5)
+        assert isinstance(info, MonitoredCommandInfo)
+        assert info.args == ("watched key", "v")
+        assert info.db == 0
+        assert info.client_type == "tcp"
+        assert info.time > 1_600_000_000
+        assert client.connection_pool.statistics().in_use == 0
+
+
+async def test_scan_iterators(client: Any, _s: Any) -> None:
+    for i in range(30):
+        await client.execute_command(b"SET", f"key:{i}", i)
+    await client.execute_command(b"SADD", "set", *range(40))
+    await client.execute_command(b"HSET", "hash", "f1", "v1", "f2", "v2")
+    await client.execute_command(b"ZADD", "zset", 1, "a", 2.5, "b")
+    keys = [key async for key in client.scan_iter(match="key:*", count=5)]
+    assert sorted(keys) == sorted(_s(f"key:{i}") for i in range(30))
+    assert [k async for k in client.scan_iter(type_="hash")] == [_s("hash")]
+    members = {m async for m in client.sscan_iter("set", count=3)}
+    assert members == {_s(str(i)) for i in range(40)}
+    assert dict([p async for p in client.hscan_iter("hash")]) == {
+        _s("f1"): _s("v1"),
+        _s("f2"): _s("v2"),
+    }
+    scored = [m async for m in client.zscan_iter("zset")]
+    assert scored == [ScoredMember(_s("a"), 1.0), ScoredMember(_s("b"), 2.5)]
+
+
+async def test_bitfield(client: Any) -> None:
+    operation = client.bitfield("bf").set("u8", 0, 200).incrby("u8", 0, 100, overflow="SAT")
+    assert await operation.get("u8", 0).exc() == [0, 255, 255]
+    assert await client.bitfield_ro("bf").get("u8", 0).exc() == [255]
+    with pytest.raises(DataError):
+        client.bitfield_ro("bf").set("u8", 0, 1)
+    with pytest.raises(DataError):
+        client.bitfield("bf").overflow("SOMETIMES")
