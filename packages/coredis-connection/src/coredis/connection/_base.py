@@ -497,6 +497,37 @@ class BaseConnection(asyncio.Protocol):
             raise message
         return message
 
+    async def try_legacy_auth(self) -> None:
+        """Send ``AUTH [username] password`` with the configured credentials (4.x API).
+
+        The handshake already does this when needed; a no-op without a password.
+
+        :raises AuthenticationFailureError: the credentials were rejected
+        :raises TimeoutError: no reply within ``stream_timeout`` (connection closed)
+
+        Cancelling it closes the connection.
+        """
+        if self.password is None:
+            return
+        if self.username:
+            await self.execute_command(b"AUTH", self.username, self.password)
+        else:
+            await self.execute_command(b"AUTH", self.password)
+
+    async def update_tracking_client(self, enabled: bool, client_id: int | None = None) -> bool:
+        """``CLIENT TRACKING ON|OFF [REDIRECT client_id]``; whether the server agreed.
+
+        :raises ResponseError: the server refused the command
+        :raises TimeoutError: no reply within ``stream_timeout`` (connection closed)
+
+        Cancelling it closes the connection.
+        """
+        args: list[CommandArg] = [b"TRACKING", b"ON" if enabled else b"OFF"]
+        if enabled and client_id is not None:
+            args += [b"REDIRECT", client_id]
+        reply = await self.execute_command(b"CLIENT", *args, decode=False)
+        return bool(reply == b"OK")
+
     # -- closing ----------------------------------------------------------------------------
     def disconnect(self) -> None:
         """Close the connection; requests still in flight fail with ConnectionError."""
