@@ -39,6 +39,7 @@ from ._errors import (
     register_error_code,
 )
 from ._factory import HIREDIS_AVAILABLE, Reader, RespReader
+from ._hiredis import HiredisReader
 from ._reader import PythonReader
 from ._types import NOT_ENOUGH_DATA, NotEnoughData, PushFrame, hashable
 from ._version import __version__
@@ -51,6 +52,7 @@ __all__ = (
     "Reader",
     "RespReader",
     "PythonReader",
+    "HiredisReader",
     "HIREDIS_AVAILABLE",
     "NOT_ENOUGH_DATA",
     "NotEnoughData",

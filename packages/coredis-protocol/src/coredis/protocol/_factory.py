@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from ._hiredis import HiredisReader
 from ._reader import (
     DEFAULT_MAX_BUFFER,
     DEFAULT_MAX_BULK_LENGTH,
@@ -73,8 +74,6 @@ def Reader(
     if use_hiredis is None:
         use_hiredis = HIREDIS_AVAILABLE
     if use_hiredis:
-        from ._hiredis import HiredisReader
-
         return HiredisReader(
             encoding,
             errors,

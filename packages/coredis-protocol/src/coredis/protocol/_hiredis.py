@@ -28,7 +28,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import hiredis
+try:
+    import hiredis
+except ImportError:  # pragma: no cover - exercised only without the extra
+    hiredis = None  # type: ignore[assignment]
 
 from ._errors import error_from_reply
 from ._reader import (
@@ -54,6 +57,8 @@ class HiredisReader:
     """RESP2/RESP3 reader backed by ``hiredis.Reader``; see :func:`coredis.protocol.Reader`.
 
     Returns exactly what :class:`PythonReader` returns for the same bytes.
+
+    :raises ImportError: when hiredis is not installed.
     """
 
     def __init__(
@@ -65,6 +70,10 @@ class HiredisReader:
         max_depth: int = DEFAULT_MAX_DEPTH,
         max_buffer: int = DEFAULT_MAX_BUFFER,
     ) -> None:
+        if hiredis is None:  # pragma: no cover - exercised only without the extra
+            raise ImportError(
+                "HiredisReader needs hiredis: pip install 'coredis-protocol[hiredis]'"
+            )
         self._hiredis_kwargs: dict[str, Any] = {
             "protocolError": _HiredisFailed,
             "replyError": error_from_reply,
@@ -156,7 +165,7 @@ class HiredisReader:
             return self._python.gets(decode)
         try:
             reply = self._hiredis_gets(decode)
-        except (_HiredisFailed, TypeError):
+        except (_HiredisFailed, TypeError, UnicodeDecodeError):
             self._switch()
             return self._python.gets(decode)
         if reply is not NOT_ENOUGH_DATA:

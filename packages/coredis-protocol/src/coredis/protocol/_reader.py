@@ -179,7 +179,12 @@ class PythonReader:
             return self._parse()
         except ProtocolError as exc:
             raise self._fail(str(exc)) from None
-        except (ValueError, IndexError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            raise self._fail(
+                f"a reply could not be decoded ({exc}); pass errors='replace' or "
+                "decode=False to receive it"
+            ) from None
+        except (ValueError, IndexError) as exc:
             raise self._fail(f"invalid RESP near byte {self._pos}: {exc}") from None
 
     def _wait(self, pos: int, need: int) -> Any:
@@ -247,7 +252,8 @@ class PythonReader:
                 count = int(buf[pos + 1 : newline])
                 pos = newline + 2
                 if count < 0:
-                    if count != -1 or kind != 42:
+                    # -1 is the RESP2 null array; hiredis accepts it for every aggregate.
+                    if count != -1 or kind == 124:
                         raise ProtocolError(f"invalid aggregate length {count}")
                     value = None
                 elif kind == 42:  # * array

@@ -1,0 +1,122 @@
+"""encode_command / encode_commands."""
+
+from __future__ import annotations
+
+import enum
+import math
+from typing import Any
+
+import pytest
+
+from coredis.protocol import DataError, PythonReader, encode_command, encode_commands
+
+
+class Token(bytes, enum.Enum):
+    GET = b"GET"
+    NX = b"NX"
+
+
+class Number(enum.IntEnum):
+    TEN = 10
+
+
+class Ratio(float):
+    def __repr__(self) -> str:
+        return "Ratio(...)"
+
+
+def test_wire_format() -> None:
+    assert encode_command(b"SET", "key", b"value") == (
+        b"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n"
+    )
+    assert encode_command(b"PING") == b"*1\r\n$4\r\nPING\r\n"
+    assert encode_command(b"SET", b"") == b"*2\r\n$3\r\nSET\r\n$0\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    ("argument", "wire"),
+    [
+        (b"\x00\r\n", b"\x00\r\n"),
+        ("é", "é".encode()),
+        (0, b"0"),
+        (-12, b"-12"),
+        (2**80, str(2**80).encode()),
+        (1.5, b"1.5"),
+        (0.1, b"0.1"),
+        (1e300, b"1e+300"),
+        (-0.0, b"-0.0"),
+        (math.inf, b"inf"),
+        (-math.inf, b"-inf"),
+        (bytearray(b"ab"), b"ab"),
+        (memoryview(b"abc"), b"abc"),
+        (memoryview(b"abcdef")[1:3], b"bc"),
+        (Token.NX, b"NX"),
+        (Number.TEN, b"10"),
+        (Ratio(2.5), b"2.5"),
+    ],
+)
+def test_argument_types(argument: Any, wire: bytes) -> None:
+    assert encode_command(b"X", argument) == b"*2\r\n$1\r\nX\r\n$%d\r\n%b\r\n" % (
+        len(wire),
+        wire,
+    )
+
+
+def test_float_round_trips() -> None:
+    for value in (0.1 + 0.2, 1 / 3, 5e-324, 1.7976931348623157e308, 123456789.123456789):
+        reader = PythonReader()
+        reader.feed(encode_command(value))
+        assert float(reader.gets()[0]) == value
+
+
+def test_non_contiguous_memoryview() -> None:
+    view = memoryview(b"abcdef")[::2]
+    assert encode_command(view) == b"*1\r\n$3\r\nace\r\n"
+
+
+def test_wide_memoryview_counts_bytes() -> None:
+    import array
+
+    view = memoryview(array.array("H", [1, 2]))
+    assert encode_command(view) == b"*1\r\n$4\r\n" + view.tobytes() + b"\r\n"
+
+
+def test_encoding_parameter() -> None:
+    assert encode_command("é", encoding="latin-1") == b"*1\r\n$1\r\n\xe9\r\n"
+    with pytest.raises(UnicodeEncodeError):
+        encode_command("é", encoding="ascii")
+
+
+@pytest.mark.parametrize(
+    ("argument", "type_name"),
+    [
+        (None, "NoneType"),
+        (True, "bool"),
+        (False, "bool"),
+        ({}, "dict"),
+        ([b"a"], "list"),
+        ((1,), "tuple"),
+        ({1}, "set"),
+        (object(), "object"),
+    ],
+)
+def test_rejected_types_name_position_and_type(argument: Any, type_name: str) -> None:
+    with pytest.raises(DataError, match=rf"'{type_name}' for argument 2"):
+        encode_command(b"SET", b"key", argument)
+
+
+def test_nan_is_rejected() -> None:
+    with pytest.raises(DataError, match="argument 1: NaN"):
+        encode_command(b"ZADD", math.nan)
+
+
+def test_batch_is_the_concatenation() -> None:
+    commands = [(b"GET", "a"), (b"SET", "b", 1), (b"PING",)]
+    assert encode_commands(commands) == b"".join(encode_command(*c) for c in commands)
+    assert encode_commands(iter(commands)) == encode_commands(commands)
+    assert encode_commands([]) == b""
+
+
+def test_batch_error_names_the_command() -> None:
+    with pytest.raises(DataError, match=r"command 1 of the batch: .*'NoneType' for argument 1"):
+        encode_commands([(b"GET", "a"), (b"GET", None)])  # type: ignore[list-item]
