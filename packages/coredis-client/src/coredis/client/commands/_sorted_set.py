@@ -17,7 +17,7 @@ connection it was sent on is closed, never reused, and the command may or may no
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from coredis.exceptions import DataError
 
@@ -222,6 +222,25 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """
         return await self.execute_command(b"ZCOUNT", key, min_, max_)
 
+    @overload
+    async def zdiff(
+        self,
+        keys: Parameters[KeyT],
+        withscores: Literal[False] | None = ...,
+    ) -> tuple[AnyStr_co, ...]: ...
+    @overload
+    async def zdiff(
+        self,
+        keys: Parameters[KeyT],
+        *,
+        withscores: Literal[True],
+    ) -> tuple[ScoredMember, ...]: ...
+    @overload
+    async def zdiff(
+        self,
+        keys: Parameters[KeyT],
+        withscores: bool | None = ...,
+    ) -> tuple[AnyStr_co | ScoredMember, ...]: ...
     async def zdiff(
         self, keys: Parameters[KeyT], withscores: bool | None = None
     ) -> tuple[AnyStr_co | ScoredMember, ...]:
@@ -256,6 +275,31 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """
         return await self.execute_command(b"ZINCRBY", key, increment, member, callback=to_float)
 
+    @overload
+    async def zinter(
+        self,
+        keys: Parameters[KeyT],
+        weights: Parameters[int] | None = ...,
+        aggregate: _Aggregate | None = ...,
+        withscores: Literal[False] | None = ...,
+    ) -> tuple[AnyStr_co, ...]: ...
+    @overload
+    async def zinter(
+        self,
+        keys: Parameters[KeyT],
+        weights: Parameters[int] | None = ...,
+        aggregate: _Aggregate | None = ...,
+        *,
+        withscores: Literal[True],
+    ) -> tuple[ScoredMember, ...]: ...
+    @overload
+    async def zinter(
+        self,
+        keys: Parameters[KeyT],
+        weights: Parameters[int] | None = ...,
+        aggregate: _Aggregate | None = ...,
+        withscores: bool | None = ...,
+    ) -> tuple[AnyStr_co | ScoredMember, ...]: ...
     async def zinter(
         self,
         keys: Parameters[KeyT],
@@ -384,6 +428,43 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
             withscores=bool(withscores),
         )
 
+    @overload
+    async def zrange(
+        self,
+        key: KeyT,
+        min_: int | ValueT,
+        max_: int | ValueT,
+        sortby: Literal[PureToken.BYSCORE, PureToken.BYLEX] | None = ...,
+        rev: bool | None = ...,
+        offset: int | None = ...,
+        count: int | None = ...,
+        withscores: Literal[False] | None = ...,
+    ) -> tuple[AnyStr_co, ...]: ...
+    @overload
+    async def zrange(
+        self,
+        key: KeyT,
+        min_: int | ValueT,
+        max_: int | ValueT,
+        sortby: Literal[PureToken.BYSCORE, PureToken.BYLEX] | None = ...,
+        rev: bool | None = ...,
+        offset: int | None = ...,
+        count: int | None = ...,
+        *,
+        withscores: Literal[True],
+    ) -> tuple[ScoredMember, ...]: ...
+    @overload
+    async def zrange(
+        self,
+        key: KeyT,
+        min_: int | ValueT,
+        max_: int | ValueT,
+        sortby: Literal[PureToken.BYSCORE, PureToken.BYLEX] | None = ...,
+        rev: bool | None = ...,
+        offset: int | None = ...,
+        count: int | None = ...,
+        withscores: bool | None = ...,
+    ) -> tuple[AnyStr_co | ScoredMember, ...]: ...
     async def zrange(
         self,
         key: KeyT,
@@ -424,6 +505,37 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [key, min_, max_, *_limit_args(offset, count)]
         return await self.execute_command(b"ZRANGEBYLEX", *args, callback=_maybe_scored)
 
+    @overload
+    async def zrangebyscore(
+        self,
+        key: KeyT,
+        min_: int | float | StringT,
+        max_: int | float | StringT,
+        withscores: Literal[False] | None = ...,
+        offset: int | None = ...,
+        count: int | None = ...,
+    ) -> tuple[AnyStr_co, ...]: ...
+    @overload
+    async def zrangebyscore(
+        self,
+        key: KeyT,
+        min_: int | float | StringT,
+        max_: int | float | StringT,
+        *,
+        withscores: Literal[True],
+        offset: int | None = ...,
+        count: int | None = ...,
+    ) -> tuple[ScoredMember, ...]: ...
+    @overload
+    async def zrangebyscore(
+        self,
+        key: KeyT,
+        min_: int | float | StringT,
+        max_: int | float | StringT,
+        withscores: bool | None = ...,
+        offset: int | None = ...,
+        count: int | None = ...,
+    ) -> tuple[AnyStr_co | ScoredMember, ...]: ...
     async def zrangebyscore(
         self,
         key: KeyT,
@@ -504,6 +616,31 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """
         return await self.execute_command(b"ZREMRANGEBYSCORE", key, min_, max_)
 
+    @overload
+    async def zrevrange(
+        self,
+        key: KeyT,
+        start: int,
+        stop: int,
+        withscores: Literal[False] | None = ...,
+    ) -> tuple[AnyStr_co, ...]: ...
+    @overload
+    async def zrevrange(
+        self,
+        key: KeyT,
+        start: int,
+        stop: int,
+        *,
+        withscores: Literal[True],
+    ) -> tuple[ScoredMember, ...]: ...
+    @overload
+    async def zrevrange(
+        self,
+        key: KeyT,
+        start: int,
+        stop: int,
+        withscores: bool | None = ...,
+    ) -> tuple[AnyStr_co | ScoredMember, ...]: ...
     async def zrevrange(
         self, key: KeyT, start: int, stop: int, withscores: bool | None = None
     ) -> tuple[AnyStr_co | ScoredMember, ...]:
@@ -534,6 +671,37 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [key, max_, min_, *_limit_args(offset, count)]
         return await self.execute_command(b"ZREVRANGEBYLEX", *args, callback=_maybe_scored)
 
+    @overload
+    async def zrevrangebyscore(
+        self,
+        key: KeyT,
+        max_: int | float | StringT,
+        min_: int | float | StringT,
+        withscores: Literal[False] | None = ...,
+        offset: int | None = ...,
+        count: int | None = ...,
+    ) -> tuple[AnyStr_co, ...]: ...
+    @overload
+    async def zrevrangebyscore(
+        self,
+        key: KeyT,
+        max_: int | float | StringT,
+        min_: int | float | StringT,
+        *,
+        withscores: Literal[True],
+        offset: int | None = ...,
+        count: int | None = ...,
+    ) -> tuple[ScoredMember, ...]: ...
+    @overload
+    async def zrevrangebyscore(
+        self,
+        key: KeyT,
+        max_: int | float | StringT,
+        min_: int | float | StringT,
+        withscores: bool | None = ...,
+        offset: int | None = ...,
+        count: int | None = ...,
+    ) -> tuple[AnyStr_co | ScoredMember, ...]: ...
     async def zrevrangebyscore(
         self,
         key: KeyT,
@@ -601,6 +769,31 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """
         return await self.execute_command(b"ZSCORE", key, member, callback=optional_float)
 
+    @overload
+    async def zunion(
+        self,
+        keys: Parameters[KeyT],
+        weights: Parameters[int] | None = ...,
+        aggregate: _Aggregate | None = ...,
+        withscores: Literal[False] | None = ...,
+    ) -> tuple[AnyStr_co, ...]: ...
+    @overload
+    async def zunion(
+        self,
+        keys: Parameters[KeyT],
+        weights: Parameters[int] | None = ...,
+        aggregate: _Aggregate | None = ...,
+        *,
+        withscores: Literal[True],
+    ) -> tuple[ScoredMember, ...]: ...
+    @overload
+    async def zunion(
+        self,
+        keys: Parameters[KeyT],
+        weights: Parameters[int] | None = ...,
+        aggregate: _Aggregate | None = ...,
+        withscores: bool | None = ...,
+    ) -> tuple[AnyStr_co | ScoredMember, ...]: ...
     async def zunion(
         self,
         keys: Parameters[KeyT],
