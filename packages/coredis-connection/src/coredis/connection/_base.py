@@ -23,31 +23,16 @@ from coredis.protocol import (
 from coredis.protocol import TimeoutError as RedisTimeoutError
 
 from ._handshake import perform_handshake
+from ._lowlevel import Lost, LowLevelAPI, PushHandler
 from ._reply import CredentialSource, Reply
 
 __all__ = ("BaseConnection", "CommandArg", "ConnectCallback", "PushHandler")
 
 CommandArg = bytes | bytearray | memoryview | str | int | float
 ConnectCallback = Callable[["BaseConnection"], Awaitable[None] | None]
-PushHandler = Callable[[Any], None]
-
-# Commands whose confirmations arrive as push frames (RESP3) or as one reply per channel
-# (RESP2): send_command() must not reserve a single FIFO slot for them.
-_SUBSCRIPTION_COMMANDS = frozenset(
-    {b"SUBSCRIBE", b"PSUBSCRIBE", b"SSUBSCRIBE", b"UNSUBSCRIBE", b"PUNSUBSCRIBE", b"SUNSUBSCRIBE"}
-)
 
 
-class _Lost:
-    """Queued for read_response() waiters when the connection goes away."""
-
-    __slots__ = ("exc",)
-
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
-
-
-class BaseConnection(asyncio.Protocol):
+class BaseConnection(LowLevelAPI, asyncio.Protocol):
     """One connection to a Redis server, built on an asyncio transport (uvloop works too).
 
     Subclasses only say how the transport is opened, by implementing
@@ -301,24 +286,6 @@ class BaseConnection(asyncio.Protocol):
                 else:
                     future.set_result(reply)
 
-    # -- push messages ----------------------------------------------------------------------
-    def set_push_handler(self, handler: PushHandler | None) -> None:
-        """Send RESP3 push frames (and unsolicited replies) to ``handler(message)``.
-
-        ``None`` restores the default: they are queued on :attr:`push_messages`.
-        """
-        self._push_handler = handler
-
-    def _on_push(self, message: Any) -> None:
-        if self._push_handler is not None:
-            self._push_handler(message)
-        else:
-            self.push_messages.put_nowait(message)
-
-    def can_read(self) -> bool:
-        """Whether :meth:`read_response` would return without waiting."""
-        return not self.push_messages.empty()
-
     # -- requests ---------------------------------------------------------------------------
     def _write(self, data: bytes) -> None:
         transport = self._transport
@@ -436,98 +403,6 @@ class BaseConnection(asyncio.Protocol):
                     waiter.set_exception(exc)
                     waiter.exception()
 
-    # -- 4.x low-level API ------------------------------------------------------------------
-    async def send_command(self, command: bytes | str, *args: CommandArg) -> None:
-        """Write a command whose reply will be read with :meth:`read_response` (4.x API).
-
-        Subscription commands reserve no reply slot: their confirmations arrive as push
-        messages (RESP3) or unsolicited replies (RESP2), also read with ``read_response``.
-
-        :raises ConnectionError: the connection is not connected
-        """
-        self._check_ready()
-        name = command.encode() if isinstance(command, str) else command
-        expected = 0 if name.upper() in _SUBSCRIPTION_COMMANDS else 1
-        self.send_packed_command(
-            encode_command(command, *args, encoding=self.encoding), expected_replies=expected
-        )
-
-    def send_packed_command(self, data: bytes | Sequence[bytes], expected_replies: int = 1) -> None:
-        """Write already encoded bytes; ``expected_replies`` replies go to ``read_response``.
-
-        :raises ConnectionError: the connection is not connected
-        """
-        self._check_ready()
-        self._write(data if isinstance(data, bytes) else b"".join(data))
-        if not self.noreply:
-            self._requests.extend((None, self.decode_responses) for _ in range(expected_replies))
-
-    async def read_response(self, decode: bool | None = None, timeout: float | None = None) -> Any:
-        """Next reply to :meth:`send_command`, push message or unsolicited reply (4.x API).
-
-        ``decode`` is accepted for 4.x compatibility; decoding is decided when the reply
-        is parsed (``decode_responses``).
-
-        :raises ResponseError: the reply was an error reply
-        :raises TimeoutError: nothing arrived within ``timeout`` (default ``stream_timeout``)
-        :raises ConnectionError: the connection was lost
-
-        Cancelling it, or a timeout, closes the connection when replies are still owed to
-        it; while only push messages are awaited (pub/sub) the connection stays usable.
-        """
-        timeout = self.stream_timeout if timeout is None else timeout
-        if self.push_messages.empty() and not self.is_connected:
-            raise ConnectionError(f"Not connected to {self.location}")
-        try:
-            message = await asyncio.wait_for(self.push_messages.get(), timeout)
-        except BaseException as exc:
-            if self._requests:
-                self._abandon(exc)
-            if isinstance(exc, (asyncio.TimeoutError, TimeoutError)) and not isinstance(
-                exc, RedisError
-            ):
-                raise RedisTimeoutError(
-                    f"Timed out after {timeout}s waiting for {self.location}"
-                ) from None
-            raise
-        if isinstance(message, _Lost):
-            self.push_messages.put_nowait(message)  # every later reader fails too
-            raise message.exc
-        if isinstance(message, Exception):
-            raise message
-        return message
-
-    async def try_legacy_auth(self) -> None:
-        """Send ``AUTH [username] password`` with the configured credentials (4.x API).
-
-        The handshake already does this when needed; a no-op without a password.
-
-        :raises AuthenticationFailureError: the credentials were rejected
-        :raises TimeoutError: no reply within ``stream_timeout`` (connection closed)
-
-        Cancelling it closes the connection.
-        """
-        if self.password is None:
-            return
-        if self.username:
-            await self.execute_command(b"AUTH", self.username, self.password)
-        else:
-            await self.execute_command(b"AUTH", self.password)
-
-    async def update_tracking_client(self, enabled: bool, client_id: int | None = None) -> bool:
-        """``CLIENT TRACKING ON|OFF [REDIRECT client_id]``; whether the server agreed.
-
-        :raises ResponseError: the server refused the command
-        :raises TimeoutError: no reply within ``stream_timeout`` (connection closed)
-
-        Cancelling it closes the connection.
-        """
-        args: list[CommandArg] = [b"TRACKING", b"ON" if enabled else b"OFF"]
-        if enabled and client_id is not None:
-            args += [b"REDIRECT", client_id]
-        reply = await self.execute_command(b"CLIENT", *args, decode=False)
-        return bool(reply == b"OK")
-
     # -- closing ----------------------------------------------------------------------------
     def disconnect(self) -> None:
         """Close the connection; requests still in flight fail with ConnectionError."""
@@ -558,4 +433,4 @@ class BaseConnection(asyncio.Protocol):
                 future.set_exception(exc)
                 future.exception()  # mark retrieved: nobody may be awaiting it
         self._wake_drain_waiters(exc)
-        self.push_messages.put_nowait(_Lost(exc))
+        self.push_messages.put_nowait(Lost(exc))
