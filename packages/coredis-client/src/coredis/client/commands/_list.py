@@ -14,7 +14,7 @@ shorter than that raises :class:`~coredis.exceptions.TimeoutError` first.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from .._response import as_list, ok
 from .._tokens import PureToken
@@ -168,6 +168,14 @@ class ListCommands(CommandMixin[AnyStr_co]):
             b"LMPOP", *_mpop_args(keys, where, count), callback=_mpop_reply
         )
 
+    @overload
+    async def lpop(self, key: KeyT) -> AnyStr_co | None: ...
+    @overload
+    async def lpop(self, key: KeyT, count: int) -> list[AnyStr_co] | None: ...
+    @overload
+    async def lpop(
+        self, key: KeyT, count: int | None = ...
+    ) -> AnyStr_co | list[AnyStr_co] | None: ...
     async def lpop(self, key: KeyT, count: int | None = None) -> AnyStr_co | list[AnyStr_co] | None:
         """Pop elements from the head of a list. https://redis.io/commands/lpop
 
@@ -245,6 +253,14 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """
         return await self.execute_command(b"LTRIM", key, start, stop, callback=ok)
 
+    @overload
+    async def rpop(self, key: KeyT) -> AnyStr_co | None: ...
+    @overload
+    async def rpop(self, key: KeyT, count: int) -> list[AnyStr_co] | None: ...
+    @overload
+    async def rpop(
+        self, key: KeyT, count: int | None = ...
+    ) -> AnyStr_co | list[AnyStr_co] | None: ...
     async def rpop(self, key: KeyT, count: int | None = None) -> AnyStr_co | list[AnyStr_co] | None:
         """Pop elements from the tail of a list. https://redis.io/commands/rpop
 

@@ -12,7 +12,7 @@ connection it was sent on is closed, never reused, and the command may or may no
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, overload
 
 from .._response import as_list, bool_tuple, boolean, to_set
 from .._tokens import PureToken
@@ -124,6 +124,14 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """
         return await self.execute_command(b"SMOVE", source, destination, member, callback=boolean)
 
+    @overload
+    async def spop(self, key: KeyT) -> AnyStr_co | None: ...
+    @overload
+    async def spop(self, key: KeyT, count: int) -> set[AnyStr_co]: ...
+    @overload
+    async def spop(
+        self, key: KeyT, count: int | None = ...
+    ) -> AnyStr_co | set[AnyStr_co] | None: ...
     async def spop(self, key: KeyT, count: int | None = None) -> AnyStr_co | set[AnyStr_co] | None:
         """Remove and return random members. https://redis.io/commands/spop
 
@@ -133,6 +141,14 @@ class SetCommands(CommandMixin[AnyStr_co]):
             return await self.execute_command(b"SPOP", key)
         return await self.execute_command(b"SPOP", key, count, callback=_count_reply, count=count)
 
+    @overload
+    async def srandmember(self, key: KeyT) -> AnyStr_co | None: ...
+    @overload
+    async def srandmember(self, key: KeyT, count: int) -> set[AnyStr_co]: ...
+    @overload
+    async def srandmember(
+        self, key: KeyT, count: int | None = ...
+    ) -> AnyStr_co | set[AnyStr_co] | None: ...
     async def srandmember(
         self, key: KeyT, count: int | None = None
     ) -> AnyStr_co | set[AnyStr_co] | None:

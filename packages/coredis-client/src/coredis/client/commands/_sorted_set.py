@@ -382,6 +382,14 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
             b"ZMSCORE", key, *as_list(members, "members"), callback=float_tuple
         )
 
+    @overload
+    async def zpopmax(self, key: KeyT) -> ScoredMember | None: ...
+    @overload
+    async def zpopmax(self, key: KeyT, count: int) -> tuple[ScoredMember, ...]: ...
+    @overload
+    async def zpopmax(
+        self, key: KeyT, count: int | None = ...
+    ) -> ScoredMember | tuple[ScoredMember, ...] | None: ...
     async def zpopmax(
         self, key: KeyT, count: int | None = None
     ) -> ScoredMember | tuple[ScoredMember, ...] | None:
@@ -392,6 +400,14 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [key] if count is None else [key, count]
         return await self.execute_command(b"ZPOPMAX", *args, callback=_pop_reply, count=count)
 
+    @overload
+    async def zpopmin(self, key: KeyT) -> ScoredMember | None: ...
+    @overload
+    async def zpopmin(self, key: KeyT, count: int) -> tuple[ScoredMember, ...]: ...
+    @overload
+    async def zpopmin(
+        self, key: KeyT, count: int | None = ...
+    ) -> ScoredMember | tuple[ScoredMember, ...] | None: ...
     async def zpopmin(
         self, key: KeyT, count: int | None = None
     ) -> ScoredMember | tuple[ScoredMember, ...] | None:
