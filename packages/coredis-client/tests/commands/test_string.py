@@ -65,7 +65,12 @@ async def test_set_bad_input(client: Any) -> None:
         await client.set("k", "v", ex=1, keepttl=True)
     with pytest.raises(DataError):
         await client.set("k", "v", ex="10")
+    with pytest.raises(DataError):
+        await client.set("k", None)
+    with pytest.raises(DataError):
+        await client.set("k", {"a": 1})
     assert await client.exists(["k"]) == 0
+    assert await client.set("k", "v") is True  # the connection is still usable
 
 
 async def test_append_strlen_ranges(client: Any, _s: Any) -> None:
