@@ -37,7 +37,7 @@ from coredis.protocol import (
 
 from ._keys import command_key, extract_keys, is_readonly
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED
-from ._sender import NotSent, as_command
+from ._sender import NotSent, PoolLimit, as_command
 
 if TYPE_CHECKING:
     from ._client import RedisCluster
@@ -200,6 +200,8 @@ class ClusterPipeline(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
             node = target or pool.get_primary_node_by_slot(slot)
             try:
                 outcomes, version = await sender.send(node, commands, None, asking)
+            except PoolLimit as exc:
+                raise exc.cause from None
             except NotSent as exc:
                 retries += 1
                 if retries > client.RETRY_ATTEMPTS:

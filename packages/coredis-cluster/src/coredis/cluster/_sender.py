@@ -39,7 +39,7 @@ from coredis.protocol import (
 if TYPE_CHECKING:
     from ._client import RedisCluster
 
-__all__ = ("Sender", "NotSent", "as_command")
+__all__ = ("Sender", "NotSent", "PoolLimit", "as_command")
 
 
 def as_command(command: bytes, args: Sequence[Any]) -> tuple[Any, ...]:
@@ -54,6 +54,18 @@ class NotSent(Exception):
         super().__init__(f"{node.name}: {cause}")
         self.node = node
         self.cause = cause
+
+
+class PoolLimit(Exception):
+    """The pool refused a connection (its cap): not a node fault, never retried."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+#: Messages of the pools' limit errors (standalone and cluster-wide, blocking or not).
+_POOL_LIMIT_MESSAGES = ("Too many connections", "No connection available")
 
 
 class Sender:
@@ -82,6 +94,7 @@ class Sender:
         the exception instance of its error reply).
 
         :raises NotSent: no connection could be made (nothing was written).
+        :raises PoolLimit: the pool is at its cap (nothing was written).
         :raises ConnectionError: the connection broke after writing.
         :raises TimeoutError: a reply did not arrive within ``stream_timeout``.
         """
@@ -89,8 +102,8 @@ class Sender:
         try:
             conn = await pool.get_connection_by_node(node)
         except (ConnectionError, OSError) as exc:
-            if "Too many connections" in str(exc):
-                raise
+            if str(exc).startswith(_POOL_LIMIT_MESSAGES):
+                raise PoolLimit(exc) from exc
             raise NotSent(node, exc) from exc
         try:
             batch: list[tuple[Any, ...]] = []
@@ -148,6 +161,8 @@ class Sender:
             node = target or pool.get_node_by_slot(slot, command, readonly=readonly)
             try:
                 outcomes, version = await self.send(node, (cmd,), decode, asking)
+            except PoolLimit as exc:
+                raise exc.cause from None
             except NotSent as exc:
                 retries += 1
                 if retries > client.RETRY_ATTEMPTS:
@@ -210,6 +225,8 @@ class Sender:
         )
         out: dict[str, tuple[Any, int]] = {}
         for node, result in zip(nodes, results, strict=True):
+            if isinstance(result, PoolLimit):
+                raise result.cause
             if isinstance(result, BaseException):
                 await self._refresh(epoch)  # a failed node may mean a changed topology
                 raise result.cause if isinstance(result, NotSent) else result
@@ -233,6 +250,8 @@ class Sender:
             node = self.client.random_primary()
             try:
                 outcomes, version = await self.send(node, ((command, *args),), decode)
+            except PoolLimit as exc:
+                raise exc.cause from None
             except NotSent as exc:
                 retries += 1
                 if retries > self.client.RETRY_ATTEMPTS:
@@ -273,6 +292,10 @@ class Sender:
         sent = await asyncio.gather(*requests, return_exceptions=True)
         retry: list[int] = []
         for (_, (_, members)), result in zip(batches, sent, strict=True):
+            if isinstance(result, PoolLimit):
+                for m in members:
+                    out[m] = (result.cause, 3)
+                continue
             if isinstance(result, BaseException):
                 if not isinstance(result, (NotSent, ConnectionError, TimeoutError)):
                     raise result
@@ -296,7 +319,7 @@ class Sender:
                     out[m] = await self.on_random_primary(cmd[0], cmd[1:], decode)
                 else:
                     out[m] = await self.on_slot(slot, readonly, cmd[0], cmd[1:], decode)
-            except NotSent as exc:
+            except (NotSent, PoolLimit) as exc:
                 out[m] = (exc.cause, 3)
             except Exception as exc:  # this command's error: a value for its position
                 out[m] = (exc, 3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-from coredis.protocol import ConnectionError, TimeoutError
+from coredis.protocol import ConnectionError
 
 __all__ = ("Limiter",)
 
@@ -32,7 +32,8 @@ class Limiter:
         """Take one unit.
 
         :raises ConnectionError: non-blocking and the cap is reached.
-        :raises TimeoutError: blocking and no unit freed within ``timeout``.
+        :raises ConnectionError: blocking and no unit freed within ``timeout``
+            (``No connection available``, as the standalone blocking pool says).
 
         Cancelling a waiter takes nothing (a unit handed to it meanwhile is passed on).
         """
@@ -59,7 +60,7 @@ class Limiter:
             except ValueError:
                 pass
             if isinstance(exc, asyncio.TimeoutError):
-                raise TimeoutError(
+                raise ConnectionError(
                     f"No connection available within {self.timeout}s "
                     f"(cluster-wide limit {self.limit})"
                 ) from None

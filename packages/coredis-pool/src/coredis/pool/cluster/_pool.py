@@ -245,9 +245,10 @@ class ClusterConnectionPool:
     async def get_connection_by_node(self, node: ManagedNode) -> Any:
         """A connection to ``node``; give it back with :meth:`release`.
 
-        :raises ConnectionError: ``Too many connections`` (non-blocking pool at its cap), or
-            the node cannot be reached.
-        :raises TimeoutError: a blocking pool found no free connection within ``timeout``.
+        :raises ConnectionError: ``Too many connections`` (non-blocking pool at its cap),
+            ``No connection available`` (blocking pool, nothing freed within ``timeout``),
+            or the node cannot be reached.
+        :raises TimeoutError: connecting took longer than ``connect_timeout``.
 
         Cancelling while waiting or connecting takes nothing from the pool.
         """
@@ -297,7 +298,7 @@ class ClusterConnectionPool:
         to a random primary. ``node=`` picks the node explicitly.
 
         :raises ConnectionError: at the cap (non-blocking) or the node is unreachable.
-        :raises TimeoutError: blocking pool and no connection freed within ``timeout``.
+        :raises ConnectionError: blocking pool and no connection freed within ``timeout``.
         """
         node = options.get("node")
         if node is not None:

@@ -1,0 +1,116 @@
+"""Live slot migration and MOVED/ASK handling on a private cluster, under load."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from coredis.cluster import RedisCluster
+from coredis.pool.cluster import hash_slot
+from coredis_testing import command
+
+
+def _keys_in_slot(slot: int, count: int) -> list[str]:
+    keys: list[str] = []
+    i = 0
+    while len(keys) < count:
+        key = f"mig:{i}"
+        if hash_slot(key) == slot:
+            keys.append(key)
+        i += 1
+    return keys
+
+
+def _migrate_slot(cluster: Any, slot: int, source: Any, target: Any, keys: list[str]) -> None:
+    """Move ``slot`` from ``source`` to ``target`` key by key, as redis-cli --cluster does."""
+    src_id, dst_id = cluster.node_id(source), cluster.node_id(target)
+    command(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", src_id)
+    command(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", dst_id)
+    for key in keys:
+        command(source, "MIGRATE", target.host, target.port, key, 0, 5000)
+    for node in cluster.current_primaries():
+        command(node, "CLUSTER", "SETSLOT", slot, "NODE", dst_id)
+
+
+async def test_live_slot_migration_under_load(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True
+    )
+    slot = hash_slot("mig:0")
+    keys = _keys_in_slot(slot, 20)
+    for key in keys:
+        await client.set(key, "0")
+    source = cluster.node_for_slot(slot)
+    target = next(p for p in cluster.current_primaries() if p.port != source.port)
+    discoveries_before = client.connection_pool.nodes.discoveries
+
+    errors: list[BaseException] = []
+    counts = dict.fromkeys(keys, 0)
+    stop = asyncio.Event()
+
+    async def worker(worker_keys: list[str]) -> None:
+        while not stop.is_set():
+            for key in worker_keys:
+                try:
+                    value = await client.incr(key)
+                    counts[key] += 1
+                    assert value == counts[key], (key, value, counts[key])
+                    assert await client.get(key) == str(counts[key])
+                except Exception as exc:  # counted: the test asserts there are none
+                    errors.append(exc)
+            await asyncio.sleep(0)
+
+    tasks = [asyncio.ensure_future(worker(keys[i::4])) for i in range(4)]
+    await asyncio.sleep(0.2)
+    await asyncio.to_thread(_migrate_slot, cluster, slot, source, target, keys)
+    await asyncio.sleep(0.3)
+    stop.set()
+    await asyncio.gather(*tasks)
+
+    assert errors == []
+    assert all(counts[k] > 0 for k in keys)
+    for key in keys:
+        # Every increment landed exactly once, on the new owner.
+        assert command(target, "GET", key) == str(counts[key]).encode()
+    assert command(source, "CLUSTER", "COUNTKEYSINSLOT", slot) == 0
+    assert client.connection_pool.get_primary_node_by_slot(slot).port == target.port
+    # MOVED replies from many concurrent tasks cause few refreshes, not one each.
+    assert client.connection_pool.nodes.discoveries - discoveries_before <= 4
+    await client.aclose()
+
+
+async def test_ask_redirect_mid_migration(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True
+    )
+    slot = hash_slot("mig:0")
+    moved_key, staying_key = _keys_in_slot(slot, 2)
+    await client.set(moved_key, "moved")
+    await client.set(staying_key, "stays")
+    source = cluster.node_for_slot(slot)
+    target = next(p for p in cluster.current_primaries() if p.port != source.port)
+    command(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", cluster.node_id(source))
+    command(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", cluster.node_id(target))
+    command(source, "MIGRATE", target.host, target.port, moved_key, 0, 5000)
+    # The source answers ASK for the migrated key: ASKING + GET on the target.
+    assert await client.get(moved_key) == "moved"
+    assert await client.get(staying_key) == "stays"
+    # A new key in a migrating slot is created on the target via ASK.
+    new_key = _keys_in_slot(slot, 3)[2]
+    assert await client.set(new_key, "new") is True
+    # (an admin GET on the importing node would be MOVED without ASKING: list the slot)
+    listed: Any = command(target, "CLUSTER", "GETKEYSINSLOT", slot, 10)
+    assert set(listed) == {
+        moved_key.encode(),
+        new_key.encode(),
+    }
+    # ASK does not change the table: the slot still belongs to the source.
+    assert client.connection_pool.get_primary_node_by_slot(slot).port == source.port
+    # Pipelines follow ASK per command.
+    async with client.pipeline(transaction=False) as pipe:
+        await pipe.get(moved_key)
+        await pipe.get(staying_key)
+        assert await pipe.execute() == ("moved", "stays")
+    await client.aclose()
