@@ -12,6 +12,7 @@ connection it was sent on is closed, never reused, and the command may or may no
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any, Literal, Union, overload
 
 from coredis.exceptions import CommandSyntaxError
@@ -256,7 +257,7 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """
         return await self.execute_command(b"MGET", *as_list(keys, "keys"), callback=to_tuple)
 
-    async def mset(self, key_values: dict[KeyT, ValueT]) -> bool:
+    async def mset(self, key_values: Mapping[KeyT, ValueT]) -> bool:
         """Set several keys. https://redis.io/commands/mset
 
         :return: ``True``.
@@ -266,7 +267,7 @@ class StringCommands(CommandMixin[AnyStr_co]):
             b"MSET", *flatten_pairs(key_values, "key_values"), callback=ok
         )
 
-    async def msetnx(self, key_values: dict[KeyT, ValueT]) -> bool:
+    async def msetnx(self, key_values: Mapping[KeyT, ValueT]) -> bool:
         """Set several keys, only if none of them exists. https://redis.io/commands/msetnx
 
         :return: whether the keys were set.
