@@ -135,6 +135,8 @@ async def test_slot_management(redis_server_factory: Any) -> None:
         with pytest.raises(DataError):
             await c.cluster_addslots([])
         with pytest.raises(DataError):
+            await c.command_getkeys("get", "k")
+        with pytest.raises(DataError):
             await c.cluster_delslotsrange([])
         with pytest.raises(ResponseError):
             await c.cluster_failover()  # not a replica

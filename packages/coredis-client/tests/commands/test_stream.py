@@ -50,6 +50,8 @@ async def test_xadd_options_and_validation(client: Any, _s: Any) -> None:
     assert await client.xlen("s") == 5
     with pytest.raises(DataError):
         await client.xadd("s", {})
+    with pytest.raises(DataError):
+        await client.xadd("s", [("a", 1)])
     with pytest.raises(CommandSyntaxError):
         await client.xadd("s", {"a": 1}, threshold=3)
     with pytest.raises(CommandSyntaxError):
@@ -67,6 +69,10 @@ async def test_xtrim_xdel(client: Any) -> None:
     assert await client.xlen("s") == 2
     with pytest.raises(DataError):
         await client.xdel("s", [])
+    with pytest.raises(DataError):
+        await client.xdel("s", "1-0")  # a lone id would be split into characters
+    with pytest.raises(DataError):
+        await client.xack("s", "g", "1-0")
 
 
 async def test_xread(client: Any, _s: Any) -> None:

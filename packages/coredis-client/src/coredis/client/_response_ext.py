@@ -8,6 +8,8 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+from coredis.exceptions import DataError
+
 from ._types_ext import StreamEntry
 
 __all__ = (
@@ -24,6 +26,7 @@ __all__ = (
     "stream_entries",
     "stream_entry",
     "typed_value",
+    "values_list",
 )
 
 
@@ -140,3 +143,17 @@ def flatten(mapping: dict[Any, Any] | Iterable[tuple[Any, Any]]) -> list[Any]:
     for key, value in items:
         out.extend((key, value))
     return out
+
+
+def values_list(values: Iterable[Any], name: str, *, allow_empty: bool = False) -> list[Any]:
+    """An iterable argument as a list, refusing a lone ``str``/``bytes`` (which would be
+    split into characters) and, unless ``allow_empty``, an empty iterable.
+
+    :raises DataError: for a lone string or an empty iterable.
+    """
+    if isinstance(values, (str, bytes, bytearray, memoryview)):
+        raise DataError(f"{name} must be an iterable of values, not a single string")
+    result = list(values)
+    if not result and not allow_empty:
+        raise DataError(f"{name} must not be empty")
+    return result

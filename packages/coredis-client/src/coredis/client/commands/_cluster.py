@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_str, as_tuple, identity, is_ok, pairs
+from .._response_ext import as_str, as_tuple, identity, is_ok, pairs, values_list
 from .._tokens import PureToken
 from .._types_ext import ClusterNode, ClusterNodeDetail
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -102,10 +102,7 @@ def _links(response: Any, **options: Any) -> list[dict[Any, Any]]:
 
 
 def _slot_list(slots: Parameters[int], name: str) -> list[int]:
-    values = list(slots)
-    if not values:
-        raise DataError(f"{name} must not be empty")
-    return values
+    return values_list(slots, name)
 
 
 def _range_list(slots: Parameters[tuple[int, int]]) -> list[ValueT]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_bool, as_str, identity, is_ok, pairs
+from .._response_ext import as_bool, as_str, identity, is_ok, pairs, values_list
 from .._tokens import PureToken
 from .._types_ext import ClientInfo
 from .._typing import Parameters, StringT, ValueT
@@ -280,9 +280,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         if type_ is not None:
             args.extend((PureToken.TYPE, type_))
         if identifiers is not None:
-            ids = list(identifiers)
-            if not ids:
-                raise DataError("identifiers must not be empty")
+            ids = values_list(identifiers, "identifiers")
             args.append(b"ID")
             args.extend(ids)
         return await self.execute_command(b"CLIENT", b"LIST", *args, callback=_client_list)  # type: ignore[no-any-return]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_str, as_tuple, identity, is_ok, pairs
+from .._response_ext import as_str, as_tuple, identity, is_ok, pairs, values_list
 from .._types_ext import Command, SlowLogInfo
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -194,7 +194,11 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         :return: the keys.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"COMMAND", b"GETKEYS", command, *arguments, callback=as_tuple
+            b"COMMAND",
+            b"GETKEYS",
+            command,
+            *values_list(arguments, "arguments", allow_empty=True),
+            callback=as_tuple,
         )
 
     async def command_getkeysandflags(
@@ -209,7 +213,11 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 3.1.0
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"COMMAND", b"GETKEYSANDFLAGS", command, *arguments, callback=_keys_and_flags
+            b"COMMAND",
+            b"GETKEYSANDFLAGS",
+            command,
+            *values_list(arguments, "arguments", allow_empty=True),
+            callback=_keys_and_flags,
         )
 
     async def command_info(self, *command_names: StringT) -> dict[str, Command]:
@@ -383,7 +391,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         for name, value in (configs or {}).items():
             command_args.extend((b"CONFIG", name, value))
         if args is not None:
-            values = list(args)
+            values = values_list(args, "args", allow_empty=True)
             if values:
                 command_args.append(b"ARGS")
                 command_args.extend(values)

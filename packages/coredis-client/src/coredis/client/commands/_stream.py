@@ -17,6 +17,7 @@ from .._response_ext import (
     pairs,
     stream_entries,
     stream_entry,
+    values_list,
 )
 from .._tokens import PureToken
 from .._types_ext import StreamEntry, StreamInfo, StreamPending, StreamPendingExt
@@ -139,8 +140,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``field_values`` is empty.
         :raises CommandSyntaxError: when the trim arguments are incomplete.
         """
-        if not field_values:
-            raise DataError("xadd needs at least one field/value pair")
+        if not isinstance(field_values, Mapping) or not field_values:
+            raise DataError("field_values must be a non-empty mapping of field to value")
         args: list[ValueT] = [key]
         if nomkstream:
             args.append(PureToken.NOMKSTREAM)
@@ -268,9 +269,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the number of entries deleted.
         :raises DataError: when ``identifiers`` is empty.
         """
-        ids = list(identifiers)
-        if not ids:
-            raise DataError("xdel needs at least one identifier")
+        ids = values_list(identifiers, "identifiers")
         return await self.execute_command(b"XDEL", key, *ids, callback=identity)  # type: ignore[no-any-return]
 
     async def xtrim(
@@ -298,9 +297,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the number of messages acknowledged.
         :raises DataError: when ``identifiers`` is empty.
         """
-        ids = list(identifiers)
-        if not ids:
-            raise DataError("xack needs at least one identifier")
+        ids = values_list(identifiers, "identifiers")
         return await self.execute_command(b"XACK", key, group, *ids, callback=identity)  # type: ignore[no-any-return]
 
     async def xpending(
@@ -361,9 +358,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the claimed entries, or only their ids with ``justid``.
         :raises DataError: when ``identifiers`` is empty.
         """
-        ids: list[ValueT] = list(identifiers)
-        if not ids:
-            raise DataError("xclaim needs at least one identifier")
+        ids: list[ValueT] = values_list(identifiers, "identifiers")
         args: list[ValueT] = [key, group, consumer, ms(min_idle_time), *ids]
         if idle is not None:
             args.extend((b"IDLE", ms(idle)))
