@@ -1,0 +1,135 @@
+"""Failover under load on private clusters: the client recovers without being recreated.
+
+Each test prints the number of errors that reached the callers during the event (run with
+``-s`` to see them); the assertions bound them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from coredis.cluster import RedisCluster
+from coredis.pool.cluster import hash_slot
+from coredis_testing import command
+
+
+def _summary(errors: list[tuple[float, BaseException]]) -> str:
+    kinds: dict[str, int] = {}
+    for _, exc in errors:
+        kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
+    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
+
+
+class Load:
+    """50 tasks of INCR + GET over keys spread across all primaries."""
+
+    def __init__(self, client: RedisCluster[str], tasks: int = 50) -> None:
+        self.client = client
+        self.keys = [f"load:{i}" for i in range(tasks)]
+        self.counts = dict.fromkeys(self.keys, 0)
+        self.errors: list[tuple[float, BaseException]] = []
+        self.ok = 0
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def _run(self, key: str) -> None:
+        while not self._stop.is_set():
+            try:
+                value = await self.client.incr(key)
+                self.counts[key] = value
+                await self.client.get(key)
+                self.ok += 1
+            except Exception as exc:  # what reached the caller: counted and reported
+                self.errors.append((time.monotonic(), exc))
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.005)
+
+    def start(self) -> None:
+        self._tasks = [asyncio.ensure_future(self._run(k)) for k in self.keys]
+
+    async def stop(self) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks)
+
+
+async def _wait_for(predicate: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not await asyncio.to_thread(predicate):
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.05)
+
+
+def _role(node: Any) -> bytes:
+    reply: Any = command(node, "ROLE")
+    return bytes(reply[0])
+
+
+async def test_manual_failover_under_load(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=1)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True, max_connections=200
+    )
+    await client.initialize()
+    load = Load(client)
+    load.start()
+    await asyncio.sleep(0.3)
+    old_primary = cluster.node_for_slot(hash_slot("load:0"))
+    replica = next(
+        r
+        for r in cluster.current_replicas()
+        if (command(r, "INFO", "replication", decode=True) or "").find(
+            f"master_port:{old_primary.port}"
+        )
+        >= 0
+    )
+    command(replica, "CLUSTER", "FAILOVER")
+    await _wait_for(lambda: _role(replica) == b"master", 15)
+    await asyncio.sleep(0.5)
+    ok_before = load.ok
+    await asyncio.sleep(0.5)
+    await load.stop()
+    print(f"\nmanual failover: caller-visible errors: {_summary(load.errors)}; {load.ok} ok")
+    assert load.ok > ok_before, "no progress after the failover"
+    slot = hash_slot("load:0")
+    assert client.connection_pool.get_primary_node_by_slot(slot).port == replica.port
+    # A manual failover is coordinated by the cluster: nothing should reach the callers.
+    assert load.errors == []
+    for key in load.keys:
+        assert await client.get(key) == str(load.counts[key])
+    await client.aclose()
+
+
+async def test_killed_primary_under_load(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=1)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes,
+        decode_responses=True,
+        connect_timeout=1,
+        max_connections=200,
+    )
+    await client.initialize()
+    load = Load(client)
+    load.start()
+    await asyncio.sleep(0.3)
+    victim = cluster.node_for_slot(hash_slot("load:0"))
+    victim.kill()
+    killed_at = time.monotonic()
+    replicas = [r for r in cluster.current_replicas() if r.port != victim.port]
+    await _wait_for(lambda: any(r.is_running() and _role(r) == b"master" for r in replicas), 30)
+    promoted_at = time.monotonic()
+    await asyncio.sleep(1.0)
+    ok_before = load.ok
+    errors_before = len(load.errors)
+    await asyncio.sleep(1.0)
+    await load.stop()
+    print(
+        f"\nkilled primary: caller-visible errors: {_summary(load.errors)}; promotion after "
+        f"{promoted_at - killed_at:.1f}s, {load.ok} ok"
+    )
+    # Recovered without being recreated: progress and no new errors once promoted.
+    assert load.ok > ok_before
+    assert len(load.errors) == errors_before
+    assert all(t < promoted_at + 1.0 for t, _ in load.errors)
+    await client.aclose()
