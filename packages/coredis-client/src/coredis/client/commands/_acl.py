@@ -56,8 +56,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-cat
 
         :return: the names.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         args: list[ValueT] = [categoryname] if categoryname is not None else []
         return await self.execute_command(b"ACL", b"CAT", *args, callback=as_tuple)  # type: ignore[no-any-return]
@@ -69,8 +73,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of users deleted.
         :raises DataError: when ``usernames`` is empty or a single string.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         if isinstance(usernames, (str, bytes)):
             raise DataError("usernames must be an iterable of names, not a single string")
@@ -85,8 +93,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-dryrun
 
         :return: ``True`` if permitted, ``False`` if not.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"ACL", b"DRYRUN", username, command, *args, callback=_dryrun
@@ -98,8 +110,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-genpass
 
         :return: the password.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         args: list[ValueT] = [bits] if bits is not None else []
         return await self.execute_command(b"ACL", b"GENPASS", *args, callback=identity)  # type: ignore[no-any-return]
@@ -111,8 +127,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
 
         :return: ``flags``, ``passwords`` (lists), ``commands``, ``keys``, ``channels`` and
             ``selectors`` (a list of dicts); ``{}`` for an unknown user.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"ACL", b"GETUSER", username, callback=_getuser)  # type: ignore[no-any-return]
 
@@ -122,8 +142,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-list
 
         :return: one line per user.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"ACL", b"LIST", callback=as_tuple)  # type: ignore[no-any-return]
 
@@ -133,8 +157,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-load
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"ACL", b"LOAD", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -146,8 +174,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-log
 
         :return: ``True`` after ``reset``, else one dict per entry (``age-seconds`` a float).
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         if reset:
             return await self.execute_command(b"ACL", b"LOG", b"RESET", callback=_log)  # type: ignore[no-any-return]
@@ -160,8 +192,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-save
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"ACL", b"SAVE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -171,8 +207,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-setuser
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"ACL", b"SETUSER", username, *rules, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -182,8 +222,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-users
 
         :return: the names.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"ACL", b"USERS", callback=as_tuple)  # type: ignore[no-any-return]
 
@@ -193,7 +237,11 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-whoami
 
         :return: the user name.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"ACL", b"WHOAMI", callback=identity)  # type: ignore[no-any-return]

@@ -129,6 +129,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/asking
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"ASKING", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -138,6 +141,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/readonly
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"READONLY", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -147,6 +153,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/readwrite
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"READWRITE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -157,6 +166,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"ADDSLOTS", *_slot_list(slots, "slots"), callback=is_ok
@@ -169,8 +181,12 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.1
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"ADDSLOTSRANGE", *_range_list(slots), callback=is_ok
@@ -183,6 +199,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"DELSLOTS", *_slot_list(slots, "slots"), callback=is_ok
@@ -195,8 +214,12 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.1
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"DELSLOTSRANGE", *_range_list(slots), callback=is_ok
@@ -208,6 +231,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-bumpepoch
 
         :return: ``BUMPED <epoch>`` or ``STILL <epoch>``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"BUMPEPOCH", callback=identity)  # type: ignore[no-any-return]
 
@@ -217,6 +243,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-count-failure-reports
 
         :return: the count.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"COUNT-FAILURE-REPORTS", node_id, callback=identity
@@ -228,6 +257,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-countkeysinslot
 
         :return: the count.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"COUNTKEYSINSLOT", slot, callback=identity)  # type: ignore[no-any-return]
 
@@ -239,6 +271,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-failover
 
         :return: ``True`` once the failover is started.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [options] if options is not None else []
         return await self.execute_command(b"CLUSTER", b"FAILOVER", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -249,6 +284,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-flushslots
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"FLUSHSLOTS", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -258,6 +296,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-forget
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"FORGET", node_id, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -267,6 +308,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-getkeysinslot
 
         :return: the keys.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"GETKEYSINSLOT", slot, count, callback=as_tuple
@@ -278,6 +322,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-info
 
         :return: ``{"cluster_state": "ok", "cluster_slots_assigned": "16384", ...}``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"INFO", callback=_info)  # type: ignore[no-any-return]
 
@@ -287,6 +334,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-keyslot
 
         :return: the slot (0-16383).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"KEYSLOT", key, callback=identity)  # type: ignore[no-any-return]
 
@@ -296,8 +346,12 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-links
 
         :return: one dict per link (``direction``, ``node``, ``create-time``...).
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.1
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"CLUSTER", b"LINKS", callback=_links)  # type: ignore[no-any-return]
 
@@ -309,6 +363,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-meet
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [ip, port]
         if cluster_bus_port is not None:
@@ -321,6 +378,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-myid
 
         :return: the 40-character id.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"MYID", callback=identity)  # type: ignore[no-any-return]
 
@@ -330,6 +390,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-nodes
 
         :return: one :class:`ClusterNodeDetail` per node.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"NODES", callback=_nodes)  # type: ignore[no-any-return]
 
@@ -339,6 +402,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-replicas
 
         :return: one :class:`ClusterNodeDetail` per replica.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"REPLICAS", node_id, callback=_nodes)  # type: ignore[no-any-return]
 
@@ -348,6 +414,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-slaves
 
         :return: one :class:`ClusterNodeDetail` per replica.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"SLAVES", node_id, callback=_nodes)  # type: ignore[no-any-return]
 
@@ -357,6 +426,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-replicate
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"REPLICATE", node_id, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -368,6 +440,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-reset
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [hard_soft] if hard_soft is not None else []
         return await self.execute_command(b"CLUSTER", b"RESET", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -378,6 +453,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-saveconfig
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"SAVECONFIG", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -387,6 +465,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-set-config-epoch
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"SET-CONFIG-EPOCH", config_epoch, callback=is_ok
@@ -407,6 +488,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: unless exactly one option is given.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         given: list[list[ValueT]] = []
         if importing is not None:
@@ -429,8 +513,12 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-shards
 
         :return: one dict per shard: ``slots`` (flat start/end list) and ``nodes`` (dicts).
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.2.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"CLUSTER", b"SHARDS", callback=_shards)  # type: ignore[no-any-return]
 
@@ -440,5 +528,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-slots
 
         :return: ``{(start, end): (primary, *replicas)}``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"SLOTS", callback=_slots)  # type: ignore[no-any-return]

@@ -93,6 +93,8 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises AuthenticationError: when the credentials are refused.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [username, password] if username is not None else [password]
         return await self.execute_command(b"AUTH", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -103,6 +105,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/echo
 
         :return: ``message``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"ECHO", message, callback=identity)  # type: ignore[no-any-return]
 
@@ -121,8 +126,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
             ``mode``, ``role``, ``modules``).
         :raises CommandSyntaxError: when ``username``/``password``/``setname`` come without
             ``protover`` or ``username`` without ``password``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         args: list[ValueT] = []
         if protover is not None:
@@ -143,6 +152,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/ping
 
         :return: ``PONG``, or ``message`` when given.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [message] if message is not None else []
         return await self.execute_command(b"PING", *args, callback=identity)  # type: ignore[no-any-return]
@@ -153,6 +165,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/quit
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"QUIT", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -160,8 +175,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         """Reset the connection's state (database, name, tracking, subscriptions, auth).
 
         https://redis.io/commands/reset
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.2.0
+           Redis version that introduced the command.
         """
         await self.execute_command(b"RESET", callback=_reset)
 
@@ -171,6 +190,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/select
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SELECT", index, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -180,8 +202,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-caching
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"CLIENT", b"CACHING", mode, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -191,6 +217,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-getname
 
         :return: the name, ``None`` when unset.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLIENT", b"GETNAME", callback=identity)  # type: ignore[no-any-return]
 
@@ -200,8 +229,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-getredir
 
         :return: the id, 0 when not redirecting, -1 when tracking is off.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"CLIENT", b"GETREDIR", callback=identity)  # type: ignore[no-any-return]
 
@@ -211,6 +244,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-id
 
         :return: the id.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLIENT", b"ID", callback=identity)  # type: ignore[no-any-return]
 
@@ -220,8 +256,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-info
 
         :return: a dict, numbers as ``int``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.2.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"CLIENT", b"INFO", callback=_client_info)  # type: ignore[no-any-return]
 
@@ -244,6 +284,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True`` for the ``ip_port`` form, else the number of clients killed.
         :raises DataError: when no criterion is given.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = []
         if ip_port is not None:
@@ -275,6 +318,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-list
 
         :return: one dict per client, numbers as ``int``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = []
         if type_ is not None:
@@ -291,8 +337,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-no-evict
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.2.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"CLIENT", b"NO-EVICT", enabled, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -304,6 +354,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-pause
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [timeout]
         if mode is not None:
@@ -316,8 +369,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-unpause
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.2.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"CLIENT", b"UNPAUSE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -333,6 +390,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: for ``OFF``/``SKIP`` (the reply the client waits for never comes).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if mode != PureToken.ON:
             raise DataError("client_reply OFF/SKIP would desynchronise a pooled connection")
@@ -344,6 +404,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-setname
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLIENT", b"SETNAME", connection_name, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -363,8 +426,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: when both ``optin`` and ``optout`` are set.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.0.0
+           Redis version that introduced the command.
         """
         if optin and optout:
             raise CommandSyntaxError({"optin", "optout"}, "optin and optout are exclusive")
@@ -389,8 +456,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-trackinginfo
 
         :return: ``{"flags": set, "redirect": int, "prefixes": list}``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.2.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"CLIENT", b"TRACKINGINFO", callback=_tracking_info)  # type: ignore[no-any-return]
 
@@ -404,6 +475,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-unblock
 
         :return: ``True`` if the client was blocked and is now unblocked.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [client_id]
         if timeout_error is not None:

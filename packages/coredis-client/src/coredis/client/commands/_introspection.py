@@ -161,6 +161,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command
 
         :return: ``{name: Command}``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"COMMAND", callback=_commands)  # type: ignore[no-any-return]
 
@@ -170,6 +173,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-count
 
         :return: the count.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"COMMAND", b"COUNT", callback=identity)  # type: ignore[no-any-return]
 
@@ -179,8 +185,12 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-docs
 
         :return: ``{name: {summary, since, group, complexity, arguments, subcommands...}}``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"COMMAND", b"DOCS", *command_names, callback=_docs)  # type: ignore[no-any-return]
 
@@ -192,6 +202,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-getkeys
 
         :return: the keys.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"COMMAND",
@@ -209,8 +222,12 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-getkeysandflags
 
         :return: ``{key: {flag, ...}}``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"COMMAND",
@@ -226,6 +243,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-info
 
         :return: ``{name: Command}``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"COMMAND", b"INFO", *command_names, callback=_commands)  # type: ignore[no-any-return]
 
@@ -241,8 +261,12 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the names.
         :raises CommandSyntaxError: when more than one filter is given.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         filters = [(b"MODULE", module), (b"ACLCAT", aclcat), (b"PATTERN", pattern)]
         given: list[tuple[bytes, StringT]] = [
@@ -259,6 +283,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-doctor
 
         :return: the report.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"DOCTOR", callback=identity)  # type: ignore[no-any-return]
 
@@ -268,6 +295,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-graph
 
         :return: the graph.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"GRAPH", event, callback=identity)  # type: ignore[no-any-return]
 
@@ -277,8 +307,12 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-histogram
 
         :return: ``{command: {"calls": int, "histogram_usec": {bucket_usec: count}}}``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.2.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"LATENCY", b"HISTOGRAM", *commands, callback=_histogram)  # type: ignore[no-any-return]
 
@@ -288,6 +322,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-history
 
         :return: ``(unix_time, latency_ms)`` pairs.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"HISTORY", event, callback=_latency_history)  # type: ignore[no-any-return]
 
@@ -297,6 +334,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-latest
 
         :return: ``{event: (unix_time, latest_ms, max_ms)}``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"LATEST", callback=_latency_latest)  # type: ignore[no-any-return]
 
@@ -306,6 +346,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-reset
 
         :return: the number of event series cleared.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"RESET", *events, callback=identity)  # type: ignore[no-any-return]
 
@@ -315,6 +358,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-doctor
 
         :return: the report.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MEMORY", b"DOCTOR", callback=identity)  # type: ignore[no-any-return]
 
@@ -324,6 +370,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-malloc-stats
 
         :return: the report.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MEMORY", b"MALLOC-STATS", callback=identity)  # type: ignore[no-any-return]
 
@@ -333,6 +382,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-purge
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MEMORY", b"PURGE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -342,6 +394,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-stats
 
         :return: ``{metric: value}`` (per-database metrics as dicts).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MEMORY", b"STATS", callback=_memory_stats)  # type: ignore[no-any-return]
 
@@ -351,6 +406,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-usage
 
         :return: the size, ``None`` for a missing key.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"SAMPLES", samples] if samples is not None else []
         return await self.execute_command(b"MEMORY", b"USAGE", key, *args, callback=identity)  # type: ignore[no-any-return]
@@ -361,6 +419,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-list
 
         :return: one dict per module (``name``, ``ver``, ``path``, ``args``).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MODULE", b"LIST", callback=_module_list)  # type: ignore[no-any-return]
 
@@ -370,6 +431,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-load
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MODULE", b"LOAD", path, *args, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -384,8 +448,12 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-loadex
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         command_args: list[ValueT] = [path]
         for name, value in (configs or {}).items():
@@ -403,6 +471,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-unload
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MODULE", b"UNLOAD", name, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -413,6 +484,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: :class:`SlowLogInfo` records.
         :raises DataError: when ``count`` is negative other than -1 (all entries).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if count is not None and count < -1:
             raise DataError("count must be >= -1")
@@ -425,6 +499,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/slowlog-len
 
         :return: the count.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SLOWLOG", b"LEN", callback=identity)  # type: ignore[no-any-return]
 
@@ -434,6 +511,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/slowlog-reset
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SLOWLOG", b"RESET", callback=is_ok)  # type: ignore[no-any-return]
 

@@ -37,6 +37,9 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/publish
 
         :return: the number of clients that received it.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"PUBLISH", channel, message, callback=identity)  # type: ignore[no-any-return]
 
@@ -46,8 +49,12 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/spublish
 
         :return: the number of clients that received it.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.6.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"SPUBLISH", channel, message, callback=identity)  # type: ignore[no-any-return]
 
@@ -57,6 +64,9 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-channels
 
         :return: the channel names.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [pattern] if pattern is not None else []
         return await self.execute_command(b"PUBSUB", b"CHANNELS", *args, callback=_set)  # type: ignore[no-any-return]
@@ -67,6 +77,9 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-numpat
 
         :return: the count.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"PUBSUB", b"NUMPAT", callback=identity)  # type: ignore[no-any-return]
 
@@ -76,6 +89,9 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-numsub
 
         :return: ``{channel: subscribers}``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"PUBSUB", b"NUMSUB", *channels, callback=_numsub)  # type: ignore[no-any-return]
 
@@ -85,8 +101,12 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-shardchannels
 
         :return: the channel names.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.6.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         args: list[ValueT] = [pattern] if pattern is not None else []
         return await self.execute_command(b"PUBSUB", b"SHARDCHANNELS", *args, callback=_set)  # type: ignore[no-any-return]
@@ -97,7 +117,8 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-shardnumsub
 
         :return: ``{channel: subscribers}``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.6.0
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"PUBSUB", b"SHARDNUMSUB", *channels, callback=_numsub)  # type: ignore[no-any-return]

@@ -96,6 +96,9 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply, converted by the server's Lua/RESP rules.
         :raises DataError: when ``keys`` or ``args`` is a single string.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._call(b"EVAL", script, keys, args)
 
@@ -111,8 +114,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply.
         :raises DataError: when ``keys`` or ``args`` is a single string.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self._call(b"EVAL_RO", script, keys, args)
 
@@ -128,6 +135,8 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply.
         :raises NoScriptError: when the script is not in the cache.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._call(b"EVALSHA", sha1, keys, args)
 
@@ -144,7 +153,10 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         :return: the script's reply.
         :raises NoScriptError: when the script is not in the cache.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self._call(b"EVALSHA_RO", sha1, keys, args)
 
@@ -159,8 +171,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/fcall
 
         :return: the function's reply.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self._call(b"FCALL", function, keys, args)
 
@@ -175,8 +191,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/fcall_ro
 
         :return: the function's reply.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self._call(b"FCALL_RO", function, keys, args)
 
@@ -186,8 +206,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-delete
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"FUNCTION", b"DELETE", library_name, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -197,8 +221,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-dump
 
         :return: the payload, always ``bytes``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"FUNCTION", b"DUMP", callback=identity, decode=False)  # type: ignore[no-any-return]
 
@@ -210,8 +238,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-flush
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         args: list[ValueT] = [async_] if async_ is not None else []
         return await self.execute_command(b"FUNCTION", b"FLUSH", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -224,7 +256,10 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises NotBusyError: when no function is running.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"FUNCTION", b"KILL", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -236,8 +271,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-list
 
         :return: ``{library name: LibraryDefinition}``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         args: list[ValueT] = []
         if libraryname is not None:
@@ -252,8 +291,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-load
 
         :return: the library's name.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         args: list[ValueT] = [PureToken.REPLACE] if replace else []
         return await self.execute_command(  # type: ignore[no-any-return]
@@ -270,8 +313,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-restore
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         args: list[ValueT] = [policy] if policy is not None else []
         return await self.execute_command(  # type: ignore[no-any-return]
@@ -284,8 +331,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-stats
 
         :return: ``{"running_script": None or dict, "engines": {engine: counts}}``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.1.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"FUNCTION", b"STATS", callback=_function_stats)  # type: ignore[no-any-return]
 
@@ -298,6 +349,9 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/script-debug
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SCRIPT", b"DEBUG", mode, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -308,6 +362,9 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: one ``bool`` per sha1.
         :raises DataError: when ``sha1s`` is empty or a single string.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         names = _values(sha1s, "sha1s")
         if not names:
@@ -322,6 +379,9 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/script-flush
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [sync_type] if sync_type is not None else []
         return await self.execute_command(b"SCRIPT", b"FLUSH", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -333,6 +393,8 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises NotBusyError: when no script is running.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SCRIPT", b"KILL", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -342,5 +404,8 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/script-load
 
         :return: its sha1.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SCRIPT", b"LOAD", script, callback=identity)  # type: ignore[no-any-return]

@@ -70,6 +70,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-ckquorum
 
         :return: ``True`` (an error reply explains when not).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"CKQUORUM", service_name, callback=_ok_text)  # type: ignore[no-any-return]
 
@@ -79,8 +82,12 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-config
 
         :return: ``{parameter: value}``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.2.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"SENTINEL", b"CONFIG", b"GET", name, callback=_dict)  # type: ignore[no-any-return]
 
@@ -90,8 +97,12 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-config
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.2.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"CONFIG", b"SET", name, value, callback=is_ok
@@ -103,6 +114,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-failover
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"FAILOVER", service_name, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -112,6 +126,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-flushconfig
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"FLUSHCONFIG", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -123,6 +140,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-get-master-addr-by-name
 
         :return: ``(host, port)``, ``None`` for an unknown name.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"GET-MASTER-ADDR-BY-NAME", service_name, callback=_addr
@@ -136,6 +156,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-info-cache
 
         :return: ``{primary name: {age in ms: parsed INFO}}``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"INFO-CACHE", *nodenames, callback=_infocache
@@ -147,6 +170,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-master
 
         :return: the fields (numbers as ``int``) plus ``is_master``, ``is_sdown``... flags.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"MASTER", service_name, callback=_master)  # type: ignore[no-any-return]
 
@@ -156,6 +182,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-masters
 
         :return: ``{name: state}`` (see :meth:`sentinel_master`).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"MASTERS", callback=_masters)  # type: ignore[no-any-return]
 
@@ -165,6 +194,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-monitor
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"MONITOR", name, ip, port, quorum, callback=is_ok
@@ -176,8 +208,12 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-myid
 
         :return: the 40-character id.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.2.0
+           Redis version that introduced the command.
         """
         return await self.execute_command(b"SENTINEL", b"MYID", callback=identity)  # type: ignore[no-any-return]
 
@@ -187,6 +223,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-remove
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"REMOVE", name, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -196,6 +235,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-replicas
 
         :return: one state per replica (see :meth:`sentinel_master`).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"REPLICAS", service_name, callback=_states)  # type: ignore[no-any-return]
 
@@ -205,6 +247,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-slaves
 
         :return: one state per replica.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"SLAVES", service_name, callback=_states)  # type: ignore[no-any-return]
 
@@ -214,6 +259,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-sentinels
 
         :return: one state per sentinel.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"SENTINELS", service_name, callback=_states)  # type: ignore[no-any-return]
 
@@ -223,6 +271,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-reset
 
         :return: the number of primaries reset.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"RESET", pattern, callback=identity)  # type: ignore[no-any-return]
 
@@ -232,6 +283,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-set
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"SET", name, option, value, callback=is_ok

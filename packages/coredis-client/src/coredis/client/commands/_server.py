@@ -78,6 +78,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/bgrewriteaof
 
         :return: ``True`` once the rewrite is started or scheduled.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"BGREWRITEAOF", callback=_started)  # type: ignore[no-any-return]
 
@@ -87,6 +90,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/bgsave
 
         :return: ``True`` once saving is started (or scheduled, with ``schedule``).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"SCHEDULE"] if schedule else []
         return await self.execute_command(b"BGSAVE", *args, callback=_started)  # type: ignore[no-any-return]
@@ -97,6 +103,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/save
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SAVE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -106,6 +115,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/lastsave
 
         :return: a naive local ``datetime``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LASTSAVE", callback=_lastsave)  # type: ignore[no-any-return]
 
@@ -116,6 +128,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``{parameter: value}``.
         :raises DataError: when ``parameters`` is empty or a single string.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if isinstance(parameters, (str, bytes)):
             raise DataError("parameters must be an iterable of names, not a single string")
@@ -131,6 +146,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``parameter_values`` is empty.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if not parameter_values:
             raise DataError("config_set needs at least one parameter")
@@ -145,6 +163,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/config-resetstat
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CONFIG", b"RESETSTAT", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -154,6 +175,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/config-rewrite
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CONFIG", b"REWRITE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -163,6 +187,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/dbsize
 
         :return: the count.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"DBSIZE", callback=identity)  # type: ignore[no-any-return]
 
@@ -172,6 +199,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/debug-object
 
         :return: ``refcount``, ``encoding``, ``serializedlength``, ``lru``... numbers as int.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"DEBUG", b"OBJECT", key, callback=_debug_object)  # type: ignore[no-any-return]
 
@@ -190,8 +220,12 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: ``True``.
         :raises CommandSyntaxError: when ``host`` and ``port`` are not given together, or
             ``force`` comes without target and ``timeout``.
+        :raises ResponseError: when the server refuses the command.
 
-        .. versionadded:: 3.0.0
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 6.2.0
+           Redis version that introduced the command.
         """
         args: list[ValueT] = []
         if (host is None) != (port is None):
@@ -223,6 +257,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/flushall
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [async_] if async_ is not None else []
         return await self.execute_command(b"FLUSHALL", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -233,6 +270,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/flushdb
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [async_] if async_ is not None else []
         return await self.execute_command(b"FLUSHDB", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -244,6 +284,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``{field: value}`` over the requested sections; numbers as ``int``/``float``,
             ``k=v,...`` values (``db0``, ``cmdstat_*``...) as dicts.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"INFO", *sections, callback=_info)  # type: ignore[no-any-return]
 
@@ -253,6 +296,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/lolwut
 
         :return: the art, as text.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"VERSION", version] if version is not None else []
         return await self.execute_command(b"LOLWUT", *args, callback=identity)  # type: ignore[no-any-return]
@@ -264,6 +310,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: when only one of ``host`` and ``port`` is given.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._replicate(b"REPLICAOF", host, port)
 
@@ -274,6 +323,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: when only one of ``host`` and ``port`` is given.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._replicate(b"SLAVEOF", host, port)
 
@@ -293,6 +345,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: a :class:`RoleInfo`: for a master its ``offset`` and ``slaves``
             (``ip``/``port``/``offset`` dicts), for a replica its ``offset``, ``status`` and
             ``masters`` (``(host, port)``), for a sentinel the monitored ``masters``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"ROLE", callback=_role)  # type: ignore[no-any-return]
 
@@ -310,6 +365,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True`` when the server closed the connection (or aborted the shutdown).
         :raises ResponseError: when the server refuses to shut down (e.g. it cannot save).
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [nosave_save] if nosave_save is not None else []
         if now:
@@ -330,6 +387,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/swapdb
 
         :return: ``True``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SWAPDB", index1, index2, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -339,5 +399,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/time
 
         :return: a naive local ``datetime`` with microseconds.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"TIME", callback=_time)  # type: ignore[no-any-return]
