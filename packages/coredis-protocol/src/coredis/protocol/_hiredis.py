@@ -93,14 +93,24 @@ class HiredisReader:
 
     def reset(self) -> None:
         """Forget all buffered bytes and partial replies, and clear a failed state."""
+        self._python.reset()
+        self._start_hiredis()
+
+    def _start_hiredis(self) -> None:
         self._hiredis = hiredis.Reader(**self._hiredis_kwargs)
         self._hiredis_gets = self._hiredis.gets
-        self._hiredis_has_data = self._hiredis.has_data
-        self._python.reset()
+        self._hiredis_len = self._hiredis.len
         self._use_python = False
+        # The stream from the start of the oldest reply hiredis has not returned yet:
+        # chunks, minus ``_backlog_skip`` bytes at the front; ``_returned`` replies of it
+        # were already returned. hiredis' ``len()`` (its buffer, consumed part included)
+        # is mirrored in ``_hiredis_size``: when it shrinks after a reply, hiredis dropped
+        # what it had consumed, so exactly ``len()`` bytes are not consumed yet.
         self._backlog: list[bytes] = []
+        self._backlog_skip = 0
         self._backlog_size = 0
         self._returned = 0
+        self._hiredis_size = 0
 
     @property
     def using_hiredis(self) -> bool:
@@ -118,10 +128,7 @@ class HiredisReader:
         if self._use_python:
             python = self._python
             if python.is_idle() and b"~" not in data and b"(" not in data and b"|" not in data:
-                self._hiredis = hiredis.Reader(**self._hiredis_kwargs)
-                self._hiredis_gets = self._hiredis.gets
-                self._hiredis_has_data = self._hiredis.has_data
-                self._use_python = False
+                self._start_hiredis()
             else:
                 python.feed(data)
                 return
@@ -137,6 +144,7 @@ class HiredisReader:
             self._switch()
             return
         self._hiredis.feed(data)
+        self._hiredis_size += len(data)
 
     def _switch(self) -> None:
         """Hand the stream over to the pure reader, at the same reply."""
@@ -144,14 +152,32 @@ class HiredisReader:
         python.reset()
         self._use_python = True
         backlog = self._backlog
-        self._backlog = []
-        self._backlog_size = 0
+        if backlog and self._backlog_skip:
+            backlog[0] = backlog[0][self._backlog_skip :]
         skip = self._returned
-        self._returned = 0
+        self._backlog = []
+        self._backlog_skip = self._backlog_size = self._returned = 0
         for chunk in backlog:
             python.feed(chunk)
-        for _ in range(skip):
-            python.gets()
+            while skip and python.gets(False) is not NOT_ENOUGH_DATA:
+                skip -= 1
+
+    def _forget_consumed(self, unconsumed: int) -> None:
+        """hiredis holds no partial reply and ``unconsumed`` bytes: drop the rest."""
+        self._returned = 0
+        self._backlog_size = unconsumed
+        backlog = self._backlog
+        if not unconsumed:
+            backlog.clear()
+            self._backlog_skip = 0
+            return
+        index = len(backlog)
+        kept = 0
+        while kept < unconsumed:
+            index -= 1
+            kept += len(backlog[index])
+        del backlog[:index]
+        self._backlog_skip = kept - unconsumed
 
     def gets(self, decode: bool = True) -> Any:
         """Return the next whole reply, or :data:`NOT_ENOUGH_DATA`.
@@ -168,11 +194,12 @@ class HiredisReader:
         except (_HiredisFailed, TypeError, UnicodeDecodeError):
             self._switch()
             return self._python.gets(decode)
-        if reply is not NOT_ENOUGH_DATA:
-            if self._hiredis_has_data():
-                self._returned += 1
-            else:
-                self._backlog.clear()
-                self._backlog_size = 0
-                self._returned = 0
+        size = self._hiredis_len()
+        if reply is NOT_ENOUGH_DATA:
+            self._hiredis_size = size
+        elif size == self._hiredis_size:
+            self._returned += 1
+        else:
+            self._hiredis_size = size
+            self._forget_consumed(size)
         return reply

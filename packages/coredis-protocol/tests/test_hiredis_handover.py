@@ -1,0 +1,100 @@
+"""The hiredis adapter's hand-over to the pure reader on long streams: no reply lost or
+repeated, identical values, and a bounded backlog."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from coredis.protocol import NOT_ENOUGH_DATA, HiredisReader, PythonReader
+
+COMMON = [
+    b":1\r\n",
+    b"+OK\r\n",
+    b"$5\r\nhello\r\n",
+    b"*3\r\n$1\r\na\r\n:2\r\n$-1\r\n",
+    b"%2\r\n+f1\r\n$2\r\nv1\r\n+f2\r\n,2.5\r\n",
+    b"-WRONGTYPE wrong\r\n",
+    b">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$4\r\ndata\r\n",
+    b"$300\r\n" + b"p" * 300 + b"\r\n",
+    b"*2\r\n*2\r\n:1\r\n:2\r\n%1\r\n+k\r\n#t\r\n",
+]
+# Replies hiredis does not return faithfully: they make the adapter hand over.
+RARE = [
+    b"~2\r\n+a\r\n+b\r\n",
+    b"(123456789012345678901234567890\r\n",
+    b"|1\r\n+ttl\r\n:1\r\n:9\r\n",
+    b"!9\r\nERR bulky\r\n",
+    b"%1\r\n*1\r\n:1\r\n:2\r\n",
+]
+
+
+def _stream(rng: random.Random, replies: int, rare_ratio: float) -> bytes:
+    parts = []
+    for _ in range(replies):
+        pool = RARE if rng.random() < rare_ratio else COMMON
+        parts.append(rng.choice(pool))
+    return b"".join(parts)
+
+
+def _read_all(reader: Any, wire: bytes, rng: random.Random, max_piece: int) -> list[Any]:
+    replies = []
+    position = 0
+    while position < len(wire):
+        size = rng.randint(1, max_piece)
+        reader.feed(wire[position : position + size])
+        position += size
+        while (reply := reader.gets()) is not NOT_ENOUGH_DATA:
+            replies.append(reply)
+    return replies
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("rare_ratio", [0.0, 0.01, 0.2])
+def test_long_stream_in_random_pieces(tools: Any, seed: int, rare_ratio: float) -> None:
+    wire = _stream(random.Random(seed), 3000, rare_ratio)
+    max_piece = [7, 100, 5000, 70000][seed % 4]
+    expected = _read_all(PythonReader(), wire, random.Random(seed), max_piece)
+    got = _read_all(HiredisReader(), wire, random.Random(seed), max_piece)
+    assert len(expected) == 3000
+    assert [tools.canonical(r) for r in got] == [tools.canonical(r) for r in expected]
+
+
+def test_backlog_stays_small_on_a_pipelined_stream() -> None:
+    # Chunks never end on a reply boundary, so hiredis is never idle at a feed; the
+    # backlog is still trimmed whenever hiredis drops what it consumed.
+    reader = HiredisReader()
+    wire = b"$10\r\n0123456789\r\n" * 100_000
+    largest = 0
+    count = 0
+    for start in range(0, len(wire), 4099):
+        reader.feed(wire[start : start + 4099])
+        while reader.gets() is not NOT_ENOUGH_DATA:
+            count += 1
+        largest = max(largest, reader._backlog_size)
+        assert reader.using_hiredis
+    assert count == 100_000
+    assert largest <= 4099 + 1024 + 17
+
+
+def test_switches_back_to_hiredis_when_idle() -> None:
+    reader = HiredisReader()
+    reader.feed(b"~1\r\n:1\r\n")
+    assert not reader.using_hiredis
+    assert reader.gets() == {1}
+    reader.feed(b":2\r\n")
+    assert reader.using_hiredis
+    assert reader.gets() == 2
+
+
+def test_hand_over_in_the_middle_of_an_array() -> None:
+    reader = HiredisReader()
+    reader.feed(b"+before\r\n" * 300 + b"*3\r\n:1\r\n")
+    assert [reader.gets() for _ in range(300)] == [b"before"] * 300
+    assert reader.gets() is NOT_ENOUGH_DATA
+    reader.feed(b"~1\r\n:2\r\n:3\r\n")  # hiredis holds a partial array: replayed
+    assert not reader.using_hiredis
+    assert reader.gets() == [1, {2}, 3]
+    assert reader.gets() is NOT_ENOUGH_DATA
