@@ -81,12 +81,14 @@ def test_backlog_stays_small_on_a_pipelined_stream() -> None:
 
 def test_switches_back_to_hiredis_when_idle() -> None:
     reader = HiredisReader()
+    modes = []
     reader.feed(b"~1\r\n:1\r\n")
-    assert not reader.using_hiredis
+    modes.append(reader.using_hiredis)
     assert reader.gets() == {1}
     reader.feed(b":2\r\n")
-    assert reader.using_hiredis
+    modes.append(reader.using_hiredis)
     assert reader.gets() == 2
+    assert modes == [False, True]
 
 
 def test_hand_over_in_the_middle_of_an_array() -> None:
@@ -95,6 +97,6 @@ def test_hand_over_in_the_middle_of_an_array() -> None:
     assert [reader.gets() for _ in range(300)] == [b"before"] * 300
     assert reader.gets() is NOT_ENOUGH_DATA
     reader.feed(b"~1\r\n:2\r\n:3\r\n")  # hiredis holds a partial array: replayed
-    assert not reader.using_hiredis
+    assert reader.using_hiredis is False
     assert reader.gets() == [1, {2}, 3]
     assert reader.gets() is NOT_ENOUGH_DATA
