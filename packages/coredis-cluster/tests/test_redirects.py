@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from coredis.cluster import RedisCluster
+from coredis.exceptions import TryAgainError
 from coredis.pool.cluster import hash_slot
 from coredis_testing import command
 
@@ -113,4 +116,73 @@ async def test_ask_redirect_mid_migration(redis_cluster_factory: Any) -> None:
         await pipe.get(moved_key)
         await pipe.get(staying_key)
         assert await pipe.execute() == ("moved", "stays")
+    await client.aclose()
+
+
+async def test_tryagain_is_retried_within_a_bound(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True
+    )
+    await client.mset({"{t}a": "A", "{t}b": "B"})
+    slot = hash_slot("{t}a")
+    source = cluster.node_for_slot(slot)
+    target = next(p for p in cluster.current_primaries() if p.port != source.port)
+    command(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", cluster.node_id(source))
+    command(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", cluster.node_id(target))
+    command(source, "MIGRATE", target.host, target.port, "{t}a", 0, 5000)
+    # Half of the keys moved: the source answers TRYAGAIN. A small budget ends in the error.
+    client.RETRY_ATTEMPTS = 2
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(TryAgainError):
+        await client.mget(["{t}a", "{t}b"])
+    assert asyncio.get_running_loop().time() - started < 2
+    # With the default budget, finishing the migration meanwhile lets the command succeed.
+    client.RETRY_ATTEMPTS = RedisCluster.RETRY_ATTEMPTS
+    finish = asyncio.ensure_future(
+        asyncio.to_thread(_migrate_slot, cluster, slot, source, target, ["{t}b"])
+    )
+    assert await client.mget(["{t}a", "{t}b"]) == ("A", "B")
+    await finish
+    await client.aclose()
+
+
+async def test_pipelines_during_migration(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True
+    )
+    slot = hash_slot("mig:0")
+    moving = _keys_in_slot(slot, 10)
+    stable = [f"stable:{i}" for i in range(30)]
+    for key in moving + stable:
+        await client.set(key, key)
+    source = cluster.node_for_slot(slot)
+    target = next(p for p in cluster.current_primaries() if p.port != source.port)
+    errors: list[BaseException] = []
+    stop = asyncio.Event()
+
+    async def pipelines() -> int:
+        rounds = 0
+        while not stop.is_set():
+            async with client.pipeline(transaction=False) as pipe:
+                for key in moving + stable:
+                    await pipe.get(key)
+                try:
+                    assert await pipe.execute() == tuple(moving + stable)
+                except Exception as exc:  # counted: the test asserts there are none
+                    errors.append(exc)
+            rounds += 1
+            await asyncio.sleep(0)
+        return rounds
+
+    task = asyncio.ensure_future(pipelines())
+    await asyncio.sleep(0.1)
+    await asyncio.to_thread(_migrate_slot, cluster, slot, source, target, moving)
+    await asyncio.sleep(0.2)
+    stop.set()
+    assert await task > 1
+    assert errors == []
+    # Only a MOVED seen by the pipelines can have taught the client the new owner.
+    assert client.connection_pool.get_primary_node_by_slot(slot).port == target.port
     await client.aclose()
