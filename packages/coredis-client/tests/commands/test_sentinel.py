@@ -4,6 +4,8 @@ primary and a replica started for the test."""
 from __future__ import annotations
 
 import asyncio
+import inspect
+import re
 import socket
 import subprocess
 import time
@@ -14,8 +16,8 @@ from typing import Any
 import pytest
 
 import coredis
-from coredis.exceptions import ResponseError
-from coredis_testing import free_port
+from coredis.exceptions import DataError, ResponseError
+from coredis_testing import command, free_port
 
 pytestmark = pytest.mark.redis
 
@@ -123,3 +125,52 @@ async def test_sentinel_changes(sentinel: tuple[Any, Any, Any]) -> None:
             break
         await asyncio.sleep(0.05)
     assert await c.sentinel_get_master_addr_by_name("again") == (replica.host, replica.port)
+
+
+async def test_sentinel_internals(sentinel: tuple[Any, Any, Any]) -> None:
+    c, primary, _ = sentinel
+    timings = await c.sentinel_debug()
+    assert timings["PING-PERIOD"] == "1000"
+    assert await c.sentinel_debug({"ping-period": 2000}) is True
+    assert (await c.sentinel_debug())["PING-PERIOD"] == "2000"
+    down, leader, epoch = await c.sentinel_is_master_down_by_addr(
+        primary.host, primary.port, 0, "*"
+    )
+    assert (down, leader, epoch) == (False, "*", 0)
+    assert await c.sentinel_pending_scripts() == ()
+    assert await c.sentinel_simulate_failure("crash-after-promotion") is True
+    with pytest.raises(DataError):
+        await c.sentinel_simulate_failure()
+
+
+#: SENTINEL subcommands whose method name does not follow the coverage rule.
+SENTINEL_OVERRIDES = {
+    "sentinel|config": ("sentinel_config_get", "sentinel_config_set"),
+    "sentinel|info-cache": ("sentinel_infocache",),
+}
+
+
+def test_every_sentinel_subcommand_has_a_method(sentinel_port: tuple[int, Any, Any]) -> None:
+    """Like test_command_coverage, for the subcommands a real sentinel documents."""
+    port = sentinel_port[0]
+
+    class _Sentinel:
+        host, port, username, password, tls = "127.0.0.1", 0, None, None, None
+
+    server: Any = _Sentinel()
+    server.port = port
+    flat = command(server, "COMMAND", "DOCS", "SENTINEL")
+    doc = dict(zip(flat[1][::2], flat[1][1::2], strict=True))
+    names = [n.decode() for n in doc[b"subcommands"][::2]]
+    assert len(names) >= 20
+    missing = []
+    for name in names:
+        if name == "sentinel|help":
+            continue  # usage text for humans
+        methods = SENTINEL_OVERRIDES.get(name, (re.sub(r"[|\-]", "_", name),))
+        for attr in methods:
+            method = getattr(coredis.Redis, attr, None)
+            link = "redis.io/commands/" + name.replace("|", "-")
+            if not inspect.iscoroutinefunction(method) or link not in (method.__doc__ or ""):
+                missing.append(f"{name} -> {attr}")
+    assert missing == []

@@ -6,8 +6,10 @@ replicas; they are here so a plain client connected to a sentinel can call them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from ...exceptions import DataError
 from .._response_ext import as_str, identity, is_ok, pairs, parse_info, typed_value
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -291,6 +293,81 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
             b"SENTINEL", b"SET", name, option, value, callback=is_ok
         )
 
+    async def sentinel_debug(
+        self, parameters: Mapping[StringT, ValueT] | None = None
+    ) -> dict[AnyStr_co, AnyStr_co] | bool:
+        """Show (no argument) or change the sentinel's internal timing parameters.
+
+        https://redis.io/commands/sentinel-debug
+
+        :return: ``{parameter: value}`` when reading, ``True`` after a change.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
+
+        .. versionadded:: 7.0.0
+           Redis version that introduced the command.
+        """
+        args: list[ValueT] = []
+        for name, value in (parameters or {}).items():
+            args.extend((name, value))
+        return await self.execute_command(b"SENTINEL", b"DEBUG", *args, callback=_debug)  # type: ignore[no-any-return]
+
+    async def sentinel_is_master_down_by_addr(
+        self, ip: StringT, port: int, current_epoch: int, runid: StringT
+    ) -> tuple[bool, AnyStr_co, int]:
+        """Ask whether this sentinel considers a primary down (``runid`` ``*`` just asks;
+        a run id also requests a vote for that sentinel as failover leader).
+
+        https://redis.io/commands/sentinel-is-master-down-by-addr
+
+        :return: ``(down, leader run id or "*", leader epoch)``.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
+        """
+        return await self.execute_command(  # type: ignore[no-any-return]
+            b"SENTINEL",
+            b"IS-MASTER-DOWN-BY-ADDR",
+            ip,
+            port,
+            current_epoch,
+            runid,
+            callback=_down_by_addr,
+        )
+
+    async def sentinel_pending_scripts(self) -> tuple[dict[AnyStr_co, Any], ...]:
+        """Notification/reconfiguration scripts queued or running.
+
+        https://redis.io/commands/sentinel-pending-scripts
+
+        :return: one dict per script (``argv``, ``flags``, ``pid``, ``run-time``...).
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
+        """
+        return await self.execute_command(  # type: ignore[no-any-return]
+            b"SENTINEL", b"PENDING-SCRIPTS", callback=_pending_scripts
+        )
+
+    async def sentinel_simulate_failure(self, *modes: StringT) -> bool:
+        """Arm crash points for testing (``crash-after-election``,
+        ``crash-after-promotion``): the sentinel exits when it reaches them.
+
+        https://redis.io/commands/sentinel-simulate-failure
+
+        :return: ``True``.
+        :raises DataError: when no mode is given.
+        :raises ResponseError: when the server refuses the command.
+
+        Cancelling it while the reply is pending closes that connection (never reused).
+        """
+        if not modes:
+            raise DataError("sentinel_simulate_failure needs at least one mode")
+        return await self.execute_command(  # type: ignore[no-any-return]
+            b"SENTINEL", b"SIMULATE-FAILURE", *modes, callback=is_ok
+        )
+
 
 def _ok_text(response: Any, **options: Any) -> bool:
     # CKQUORUM answers "+OK 1 usable Sentinels. Quorum and failover authorization ...".
@@ -299,3 +376,18 @@ def _ok_text(response: Any, **options: Any) -> bool:
 
 def _dict(response: Any, **options: Any) -> dict[Any, Any]:
     return dict(pairs(response))
+
+
+def _debug(response: Any, **options: Any) -> Any:
+    if isinstance(response, (bytes, str)):
+        return response in (b"OK", "OK")
+    return dict(pairs(response))
+
+
+def _down_by_addr(response: Any, **options: Any) -> tuple[bool, Any, int]:
+    down, leader, epoch = response
+    return bool(down), leader, int(epoch)
+
+
+def _pending_scripts(response: Any, **options: Any) -> tuple[dict[Any, Any], ...]:
+    return tuple(dict(pairs(script)) for script in response)
