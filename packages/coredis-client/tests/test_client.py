@@ -126,11 +126,15 @@ async def test_tls(redis_tls_server: ServerInfo, protocol_version: int) -> None:
     )
     async with client:
         assert await client.execute_command(b"PING") == "PONG"
+    await asyncio.sleep(0.1)
     context = redis_tls_server.tls.client_ssl_context()
     async with coredis.Redis(
         host=redis_tls_server.host, port=redis_tls_server.port, ssl_context=context
     ) as client:
         assert await client.execute_command(b"ECHO", "tls") == b"tls"
+    # disconnect() is synchronous: the TLS close_notify exchange finishes on the loop
+    # afterwards. Let it, or the socket under the SSL transport outlives the test loop.
+    await asyncio.sleep(0.1)
 
 
 async def test_tls_refuses_unknown_ca(redis_tls_server: ServerInfo) -> None:
