@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._cluster import ClusterInfo, start_cluster
 from ._ports import free_port
 from ._resp import Reply, ReplyError, command
+from ._sentinel import SentinelInfo, start_sentinel_setup
 from ._server import (
     INSTALL_HINT,
     ServerInfo,
@@ -27,12 +28,14 @@ __all__ = (
     "Reply",
     "ReplyError",
     "ServerInfo",
+    "SentinelInfo",
     "ServerStartError",
     "TLSFiles",
     "command",
     "free_port",
     "make_tls_files",
     "redis_binary",
+    "start_sentinel_setup",
     "start_server",
     "stop_all",
 )

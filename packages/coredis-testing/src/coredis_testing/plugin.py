@@ -15,6 +15,7 @@ import pytest
 
 from ._cluster import ClusterInfo, start_cluster
 from ._resp import ReplyError, command
+from ._sentinel import SentinelInfo, start_sentinel_setup
 from ._server import ServerInfo, ServerStartError, start_server
 from ._tls import TLSFiles, make_tls_files
 
@@ -31,6 +32,7 @@ _REDIS_FIXTURES = frozenset(
         "redis_acl_server",
         "redis_clean",
         "redis_server_factory",
+        "redis_sentinel_factory",
     }
 )
 _CLUSTER_FIXTURES = frozenset({"redis_cluster", "redis_cluster_clean", "redis_cluster_factory"})
@@ -180,8 +182,27 @@ def redis_cluster_factory() -> Iterator[Callable[..., ClusterInfo]]:
         cluster.destroy()
 
 
+@pytest.fixture
+def redis_sentinel_factory() -> Iterator[Callable[..., SentinelInfo]]:
+    """``factory(service_name="mymaster") -> SentinelInfo``: a private primary, replica and three
+    sentinels (``redis-server --sentinel``, quorum 2, down-after 1s) per call, every sentinel
+    aware of the replica and of the others; all destroyed when the test ends (tests that fail
+    over or kill the primary get their own set)."""
+    started: list[SentinelInfo] = []
+
+    def factory(service_name: str = "mymaster") -> SentinelInfo:
+        setup = _or_fail(start_sentinel_setup, service_name)
+        started.append(setup)
+        return setup
+
+    yield factory
+    for setup in started:
+        setup.destroy()
+
+
 __all__ = (
     "clean_cluster",
+    "redis_sentinel_factory",
     "redis_cluster",
     "redis_cluster_clean",
     "redis_cluster_factory",
