@@ -6,13 +6,19 @@ no network during builds, so intersphinx is deliberately not enabled.
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import inspect
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+from sphinx.util import logging
+
+_LOGGER = logging.getLogger("coredis-docs")
 
 project = "coredis"
 author = "the coredis developers"
@@ -86,6 +92,44 @@ def _document_every_parameter(
         lines.extend(f":param {parameter}:" for parameter in missing)
 
 
+def _strict_handbook_references(
+    app: object, env: object, node: dict[str, str], contnode: object
+) -> None:
+    """Fail the build when a handbook page names a Python object the reference lacks.
+
+    Sphinx only reports unresolved Python references in nitpicky mode, which would also flag
+    every type alias in the generated signatures. The handbook's own links are held to the
+    stricter rule; builtins are exempt because intersphinx is off (no network).
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not node.get("refdoc", "").startswith("handbook/"):
+        return
+    if node.get("reftype") == "paramref":
+        return  # sphinx-paramlinks resolves these; _check_param_anchors verifies them
+    if "." not in target and hasattr(builtins, target):
+        return
+    _LOGGER.warning("handbook reference to a missing object: %s", target, location=node)
+
+
+_PARAM_HREF = re.compile(r'href="([^"#]*)#([^"]*\.params\.[^"]*)"')
+
+
+def _check_param_anchors(app: Any, exception: Exception | None) -> None:
+    """After an HTML build, every ``:paramref:`` link of the handbook must land on an anchor
+    that exists (a parameter the target's docstring or signature actually has)."""
+    if exception is not None or app.builder.name != "html":
+        return
+    out = Path(app.outdir)
+    for page in sorted((out / "handbook").glob("*.html")):
+        for target, anchor in _PARAM_HREF.findall(page.read_text(encoding="utf-8")):
+            html = (page.parent / target).resolve() if target else page
+            if not html.exists() or f'id="{anchor}"' not in html.read_text(encoding="utf-8"):
+                _LOGGER.warning("%s links to a missing parameter anchor %s", page.name, anchor)
+
+
 def setup(app: object) -> None:
     # before sphinx-paramlinks (priority 500) turns :param: fields into anchors
     app.connect("autodoc-process-docstring", _document_every_parameter, priority=400)  # type: ignore[attr-defined]
+    # after sphinx-paramlinks has had its chance to resolve :paramref:
+    app.connect("missing-reference", _strict_handbook_references, priority=900)  # type: ignore[attr-defined]
+    app.connect("build-finished", _check_param_anchors)  # type: ignore[attr-defined]
