@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ._client import Redis
-from ._extras import BitFieldOperation, ClientExtras
 from ._monitor import Monitor, MonitoredCommandInfo
 from ._pipeline import Pipeline
 from ._pubsub import PubSub, PubSubMessage
@@ -11,6 +10,7 @@ from ._scripting_objects import Function, Library, Script
 from ._surface import CoreCommands
 from ._tokens import PureToken
 from ._version import __version__
+from .commands._bitmap import BitFieldOperation
 
 __all__ = (
     "__version__",
@@ -25,6 +25,5 @@ __all__ = (
     "MonitoredCommandInfo",
     "BitFieldOperation",
     "CoreCommands",
-    "ClientExtras",
     "PureToken",
 )

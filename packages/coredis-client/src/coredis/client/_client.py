@@ -5,13 +5,12 @@ How the pieces fit (the seam the cluster client builds on):
 * :class:`~coredis.client._surface.CoreCommands` stacks every command-group mixin. A mixin
   method builds its arguments and calls ``self.execute_command(command, *args,
   callback=..., **options)``; it never touches connections.
-* :class:`~coredis.client._extras.ClientExtras` adds the iterators (``scan_iter``...) and the
-  ``bitfield`` builder, also written only against ``execute_command``.
+  The iterators (``scan_iter``...) and the ``bitfield`` builder live in the mixins too.
 * :class:`Redis` supplies ``execute_command`` (pool → connection → reply → callback), the
   connection pool built from the constructor arguments, and the objects that need a
   connection of their own or a batch: :meth:`Redis.pipeline`, :meth:`Redis.pubsub`,
   :meth:`Redis.monitor`, scripts and libraries.
-* ``coredis.RedisCluster`` inherits ``CoreCommands`` and ``ClientExtras`` the same way and
+* ``coredis.RedisCluster`` inherits ``CoreCommands`` the same way and
   provides its own ``execute_command`` (slot routing, MOVED/ASK) and pipeline; it does not
   inherit :class:`Redis`.
 """
@@ -28,7 +27,6 @@ from coredis.exceptions import ConnectionError, ReplicationError, TimeoutError
 from coredis.pool import ConnectionPool
 from coredis.protocol import encode_commands
 
-from ._extras import ClientExtras
 from ._retry import IDEMPOTENT_COMMANDS
 from ._surface import CoreCommands
 from ._typing import ValueT
@@ -45,7 +43,7 @@ __all__ = ("Redis",)
 ClientT = TypeVar("ClientT", bound="Redis[Any]")
 
 
-class Redis(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
+class Redis(CoreCommands[AnyStr_co]):
     """An asyncio Redis client backed by a connection pool.
 
     ``Redis(decode_responses=True)`` is a ``Redis[str]``: replies are decoded with

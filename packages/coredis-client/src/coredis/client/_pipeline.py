@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchError
 
-from ._extras import ClientExtras
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
 from .commands._base import AnyStr_co, ResponseCallback
@@ -43,7 +42,7 @@ def _apply(entry: _Queued, reply: Any, version: int) -> Any:
     return callback(reply, version=version, **entry[3])
 
 
-class Pipeline(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
+class Pipeline(CoreCommands[AnyStr_co]):
     """Commands queued with ``await pipe.<command>(...)`` and sent by :meth:`execute`.
 
     Queuing a command returns the pipeline itself (nothing is sent). Use as
