@@ -35,6 +35,8 @@ TEST_DEPS = (
     "hiredis>=3.0",
     "uvloop>=0.19; sys_platform != 'win32'",
 )
+# Test-only needs of one distribution's suite (coredis-client checks its stubs with mypy).
+EXTRA_TEST_DEPS = {"client": (MYPY,)}
 LINT_PATHS = ("packages", "tools", "tests", "benchmarks", "demo", "noxfile.py")
 TESTING = "packages/coredis-testing"
 
@@ -86,7 +88,8 @@ def _has_tests(directory: Path) -> bool:
 def tests(session: nox.Session, layer: str) -> None:
     """One distribution's tests, with only it and the distributions below it installed."""
     below = LAYERS[: LAYERS.index(layer) + 1]
-    session.install(*TEST_DEPS, *_editable(*below), "-e", TESTING)
+    extra = EXTRA_TEST_DEPS.get(layer, ())
+    session.install(*TEST_DEPS, *extra, *_editable(*below), "-e", TESTING)
     # Prove the isolation this session exists for: nothing above `layer` is importable.
     above = [f"coredis.{name}" for name in LAYERS[len(below) :]]
     if above:
@@ -112,7 +115,7 @@ def tests(session: nox.Session, layer: str) -> None:
 @nox.session
 def testing(session: nox.Session) -> None:
     """The test-support plugin's own tests and the repository-level tests (tests/)."""
-    session.install(*TEST_DEPS, "docutils", *_editable(*LAYERS), "-e", TESTING)
+    session.install(*TEST_DEPS, MYPY, "docutils", *_editable(*LAYERS), "-e", TESTING)
     session.run("pytest", "packages/coredis-testing/tests", "tests", *session.posargs)
 
 
