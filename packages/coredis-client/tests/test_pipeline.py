@@ -167,3 +167,20 @@ async def test_script_in_pipeline_is_loaded_first(client: Any, _s: Any) -> None:
         await script(keys=["n"], args=[5], client=pipe)
         await script(keys=["n"], args=[2], client=pipe)
         assert await pipe.execute() == (5, 7)
+
+
+@pytest.mark.parametrize("transaction", [True, False])
+async def test_raw_bytes_command_in_decoding_pipeline(client_str: Any, transaction: bool) -> None:
+    await client_str.set("k", "v")
+    async with client_str.pipeline(transaction=transaction) as pipe:
+        await pipe.execute_command(b"DUMP", "k", decode=False)
+        await pipe.execute_command(b"GET", "k")
+        await pipe.execute_command(b"HSET", "h", "f", "x")
+        await pipe.execute_command(b"HGETALL", "h")
+        dump, value, added, mapping = await pipe.execute()
+    assert isinstance(dump, bytes)
+    assert value == "v"
+    assert added == 1
+    assert mapping in ({"f": "x"}, ["f", "x"])
+    assert await client_str.execute_command(b"RESTORE", "copy", 0, dump) == "OK"
+    assert await client_str.get("copy") == "v"

@@ -35,9 +35,30 @@ def _command_of(entry: _Queued) -> tuple[ValueT, ...]:
     return (entry[0], *entry[1])
 
 
-def _apply(entry: _Queued, reply: Any, version: int) -> Any:
+def _decode(value: Any, encoding: str) -> Any:
+    """``bytes`` → ``str`` all the way down (only used when a pipeline mixes decodings)."""
+    if isinstance(value, bytes):
+        return value.decode(encoding)
+    if isinstance(value, list):
+        return [_decode(item, encoding) for item in value]
+    if isinstance(value, dict):
+        return {_decode(k, encoding): _decode(v, encoding) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return {_decode(item, encoding) for item in value}
+    if isinstance(value, tuple):
+        return tuple(_decode(item, encoding) for item in value)
+    return value
+
+
+def _apply(entry: _Queued, reply: Any, version: int, encoding: str | None = None) -> Any:
+    """Run the entry's callback; ``encoding`` set: the reply came raw and must be decoded
+    (unless the command itself asked for ``decode=False``)."""
+    if isinstance(reply, Exception):
+        return reply
+    if encoding is not None and entry[3].get("decode") is not False:
+        reply = _decode(reply, encoding)
     callback = entry[2]
-    if callback is None or isinstance(reply, Exception):
+    if callback is None:
         return reply
     return callback(reply, version=version, **entry[3])
 
@@ -197,6 +218,13 @@ class Pipeline(CoreCommands[AnyStr_co]):
                     raise result
         return results
 
+    def _decoding(self, stack: list[_Queued]) -> tuple[bool | None, str | None]:
+        """One batch has one decoding: when a command asks for raw bytes (``DUMP``...) on a
+        decoding client, read everything raw and decode the other replies here."""
+        if self.decode_responses and any(entry[3].get("decode") is False for entry in stack):
+            return False, self.encoding
+        return None, None
+
     async def _load_scripts(self, conn: BaseConnection) -> None:
         scripts = list(self.scripts)
         exists = await conn.execute_command(b"SCRIPT", b"EXISTS", *(s.sha for s in scripts))
@@ -207,7 +235,8 @@ class Pipeline(CoreCommands[AnyStr_co]):
     async def _execute_pipeline(
         self, conn: BaseConnection, stack: list[_Queued]
     ) -> tuple[Any, ...]:
-        requests = conn.create_requests([_command_of(entry) for entry in stack])
+        decode, encoding = self._decoding(stack)
+        requests = conn.create_requests([_command_of(entry) for entry in stack], decode=decode)
         version = conn.protocol_version
         results: list[Any] = []
         for entry, request in zip(stack, requests, strict=True):
@@ -216,7 +245,7 @@ class Pipeline(CoreCommands[AnyStr_co]):
             except ResponseError as exc:
                 results.append(exc)
             else:
-                results.append(_apply(entry, reply, version))
+                results.append(_apply(entry, reply, version, encoding))
         return tuple(results)
 
     async def _execute_transaction(
@@ -225,7 +254,8 @@ class Pipeline(CoreCommands[AnyStr_co]):
         commands: list[tuple[ValueT, ...]] = [(b"MULTI",)]
         commands.extend(_command_of(entry) for entry in stack)
         commands.append((b"EXEC",))
-        requests = conn.create_requests(commands)
+        decode, encoding = self._decoding(stack)
+        requests = conn.create_requests(commands, decode=decode)
         await conn.wait_for_reply(requests[0])
         queue_errors: list[tuple[int, ResponseError]] = []
         for index, request in enumerate(requests[1:-1]):
@@ -248,7 +278,8 @@ class Pipeline(CoreCommands[AnyStr_co]):
             raise WatchError("a watched key changed: the transaction was not applied")
         version = conn.protocol_version
         return tuple(
-            _apply(entry, reply, version) for entry, reply in zip(stack, replies, strict=True)
+            _apply(entry, reply, version, encoding)
+            for entry, reply in zip(stack, replies, strict=True)
         )
 
 
