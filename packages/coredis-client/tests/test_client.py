@@ -315,3 +315,34 @@ async def test_noreply_client(redis_clean: ServerInfo) -> None:
         assert await client.execute_command(b"SET", "k", "v") is None
     await asyncio.sleep(0.05)
     assert command(redis_clean, "GET", "k") == b"v"
+
+
+def test_unknown_argument_refused_at_construction() -> None:
+    with pytest.raises(TypeError, match="bogus"):
+        coredis.Redis(port=1, bogus=1)
+    with pytest.raises(NotImplementedError, match="cache"):
+        coredis.Redis(port=1, cache=object())
+    # Arguments of the pool class and of the connection class are both accepted.
+    client = coredis.Redis(
+        port=1,
+        cache=None,
+        connection_pool_cls=coredis.BlockingConnectionPool,
+        timeout=3,
+        socket_keepalive=True,
+    )
+    assert isinstance(client.connection_pool, coredis.BlockingConnectionPool)
+
+
+async def test_blocking_pool_via_constructor(redis_clean: ServerInfo) -> None:
+    client = coredis.Redis(
+        host=redis_clean.host,
+        port=redis_clean.port,
+        connection_pool_cls=coredis.BlockingConnectionPool,
+        max_connections=2,
+        timeout=5,
+    )
+    async with client:
+        await client.execute_command(b"SET", "k", "v")
+        results = await asyncio.gather(*(client.execute_command(b"GET", "k") for _ in range(20)))
+        assert results == [b"v"] * 20
+        assert client.connection_pool.statistics().created <= 2

@@ -28,6 +28,7 @@ from coredis.pool import ConnectionPool
 from coredis.protocol import encode_commands
 
 from ._retry import IDEMPOTENT_COMMANDS
+from ._stateful import STATEFUL_COMMANDS, changes_connection_state
 from ._surface import CoreCommands
 from ._typing import ValueT
 from .commands._base import AnyStr_co, ResponseCallback
@@ -201,9 +202,11 @@ class Redis(CoreCommands[AnyStr_co]):
     ) -> None:
         if protocol_version not in (2, 3):
             raise ValueError(f"protocol_version must be 2 or 3, not {protocol_version!r}")
+        if kwargs.pop("cache", None) is not None:
+            raise NotImplementedError("client-side caching (cache=) is not supported yet")
         self._owns_pool = connection_pool is None
         if connection_pool is None:
-            from ._options import pool_kwargs
+            from ._options import check_connection_kwargs, pool_kwargs
 
             connection_pool = connection_pool_cls(
                 **pool_kwargs(
@@ -234,6 +237,9 @@ class Redis(CoreCommands[AnyStr_co]):
                     **kwargs,
                 )
             )
+            # Connections are made lazily: refuse a misspelt argument now, not at the
+            # first command.
+            check_connection_kwargs(connection_pool)
         self.connection_pool = connection_pool
         pool_options: dict[str, Any] = getattr(connection_pool, "connection_kwargs", {})
         self.encoding: str = pool_options.get("encoding", encoding)
@@ -358,9 +364,16 @@ class Redis(CoreCommands[AnyStr_co]):
 
         Cancelling it while the reply is pending closes that connection (it is never
         returned to the pool with a reply in flight); the command may have been applied.
+
+        A command that changes its connection's state (``SELECT``, ``HELLO``, ``AUTH``,
+        ``RESET``, ``CLIENT SETNAME``/``TRACKING``/``REPLY``, ``SCRIPT DEBUG``,
+        ``READONLY``/``READWRITE``) runs on a connection that is closed afterwards instead
+        of going back to the pool, so no other caller inherits that state.
         """
         if self._special:
             return await self._execute_special(command, args, callback, options)
+        if command in STATEFUL_COMMANDS and changes_connection_state(command, args):
+            return await self._execute_and_close(command, args, callback, options)
         pool = self.connection_pool
         conn = await pool.get_connection()
         try:
@@ -405,6 +418,29 @@ class Redis(CoreCommands[AnyStr_co]):
             if callback is None:
                 return reply
             return callback(reply, version=conn.protocol_version, **options)
+
+    async def _execute_and_close(
+        self,
+        command: bytes,
+        args: tuple[ValueT, ...],
+        callback: ResponseCallback[Any] | None,
+        options: dict[str, Any],
+    ) -> Any:
+        # SELECT, HELLO, AUTH, RESET, CLIENT SETNAME/TRACKING/REPLY, SCRIPT DEBUG,
+        # READONLY/READWRITE: the connection's state changed, so it is closed rather than
+        # handed to another caller in the wrong db/protocol/user (see ._stateful).
+        pool = self.connection_pool
+        conn = await pool.get_connection()
+        try:
+            reply = await conn.wait_for_reply(
+                conn.create_request(command, *args, decode=options.get("decode"))
+            )
+        finally:
+            conn.disconnect()
+            pool.release(conn)
+        if callback is None:
+            return reply
+        return callback(reply, version=conn.protocol_version, **options)
 
     async def _execute_special(
         self,

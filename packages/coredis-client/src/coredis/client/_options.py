@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import ssl
 from typing import Any
 
 from coredis.connection import UnixDomainSocketConnection
 
-__all__ = ("build_ssl_context", "pool_kwargs")
+__all__ = ("build_ssl_context", "check_connection_kwargs", "pool_kwargs")
 
 _CERT_REQS = {
     "none": ssl.CERT_NONE,
@@ -81,3 +82,16 @@ def pool_kwargs(
     if ssl_context is not None:
         kwargs["ssl_context"] = ssl_context
     return kwargs
+
+
+def check_connection_kwargs(pool: Any) -> None:
+    """Raise :class:`TypeError` now if the pool's connection class would refuse its
+    keyword arguments when the first connection is made."""
+    connection_class = getattr(pool, "connection_class", None)
+    kwargs = getattr(pool, "connection_kwargs", None)
+    if connection_class is None or kwargs is None:
+        return
+    try:
+        inspect.signature(connection_class).bind(**kwargs)
+    except TypeError as exc:
+        raise TypeError(f"Redis(): {connection_class.__name__} does not accept it: {exc}") from None
