@@ -38,10 +38,10 @@ def redis_binary(name: str = "redis-server") -> str:
     :raises ServerStartError: when the binary is not installed, naming the package to install.
     """
     override = os.environ.get("REDIS_SERVER") if name == "redis-server" else None
-    path = override or shutil.which(name)
+    path = shutil.which(override or name)
     if path is None:
         raise ServerStartError(
-            f"{name} was not found on PATH; install it with `{INSTALL_HINT}` "
+            f"{override or name} was not found on PATH; install it with `{INSTALL_HINT}` "
             "(or run `bash tools/bootstrap.sh`)"
         )
     return path
@@ -222,13 +222,15 @@ def start_server(
     extra_config: Sequence[str] = (),
     port: int | None = None,
     name: str = "redis",
+    timeout: float = STARTUP_TIMEOUT,
 ) -> ServerInfo:
     """Start a redis-server on a free loopback port in a new temp dir and wait until it answers.
 
     ``password`` sets ``requirepass`` for the default user; ``acl_rules`` adds ``user`` lines;
     ``username``/``client_password`` are the credentials recorded in the result (by default the
     default user's ``password``). ``extra_config`` are config-file lines, ``extra_args``
-    command-line options (``"--maxmemory", "10mb"``) that override them.
+    command-line options (``"--maxmemory", "10mb"``) that override them. ``timeout`` bounds
+    the wait for the first PONG.
 
     :raises ServerStartError: when the binary is missing or the server does not come up.
     """
@@ -267,7 +269,7 @@ def start_server(
             _argv=[binary, config_path, *extra_args],
         )
         try:
-            server.start()
+            server.start(timeout)
         except ServerStartError as exc:
             server.destroy()
             # Another process may have taken the port between free_port() and bind: retry.

@@ -1,0 +1,58 @@
+"""Startup failures are explained: a missing binary names the package, a bad config shows logs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from coredis_testing import INSTALL_HINT, ServerStartError, redis_binary, start_server
+
+
+def test_missing_binary_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_SERVER", "/nonexistent/redis-server")
+    with pytest.raises(ServerStartError, match="apt-get install -y redis-server redis-tools"):
+        redis_binary()
+    assert INSTALL_HINT == "apt-get install -y redis-server redis-tools"
+
+
+def test_missing_binary_fails_the_fixture_clearly(tmp_path: Path) -> None:
+    (tmp_path / "test_inner.py").write_text("def test_one(redis_server):\n    pass\n")
+    env = {**os.environ, "REDIS_SERVER": "/nonexistent/redis-server"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_inner.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "apt-get install -y redis-server redis-tools" in result.stdout
+    assert "1 error" in result.stdout
+
+
+def test_bad_config_shows_the_log_tail() -> None:
+    with pytest.raises(ServerStartError) as info:
+        start_server("--no-such-directive", "1")
+    message = str(info.value)
+    assert "did not become ready" in message
+    assert "no-such-directive" in message  # redis-server's own complaint, from its stderr
+
+
+def test_start_waits_for_readiness_with_a_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A "server" that never answers: the wait must end at the deadline, not hang.
+    fake = tmp_path / "fake-redis"
+    fake.write_text("#!/bin/sh\nexec sleep 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("REDIS_SERVER", str(fake))
+    started = time.monotonic()
+    with pytest.raises(ServerStartError, match="did not become ready"):
+        start_server(timeout=1.0)
+    assert time.monotonic() - started < 10
