@@ -92,6 +92,13 @@ def test_max_bulk_length(reader_class: Any) -> None:
         reader.gets()
 
 
+def test_max_bulk_length_inside_an_array(reader_class: Any) -> None:
+    reader = reader_class(max_bulk_length=10)
+    reader.feed(b"*2\r\n$10\r\n0123456789\r\n$11\r\n0123456789a\r\n" + b"x" * 20)
+    with pytest.raises(ProtocolError, match="max_bulk_length=10"):
+        reader.gets()
+
+
 def test_max_bulk_length_is_checked_at_the_header() -> None:
     reader = PythonReader(max_bulk_length=1000)
     reader.feed(b"$1001\r\n")

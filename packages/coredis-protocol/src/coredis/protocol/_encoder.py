@@ -52,7 +52,8 @@ def _convert(arg: Any, position: int, encoding: str) -> Any:
 
 
 def _append(parts: list[Any], args: Sequence[Any], encoding: str) -> None:
-    parts.append(b"*%d\r\n" % len(args))
+    append = parts.append
+    append(b"*%d\r\n" % len(args))
     position = 0
     for arg in args:
         kind = type(arg)
@@ -65,10 +66,14 @@ def _append(parts: list[Any], args: Sequence[Any], encoding: str) -> None:
         else:
             value = _convert(arg, position, encoding)
             if type(value) is memoryview:
-                parts += (b"$%d\r\n" % value.nbytes, value, _CRLF)
+                append(b"$%d\r\n" % value.nbytes)
+                append(value)
+                append(_CRLF)
                 position += 1
                 continue
-        parts += (b"$%d\r\n" % len(value), value, _CRLF)
+        append(b"$%d\r\n" % len(value))
+        append(value)
+        append(_CRLF)
         position += 1
 
 

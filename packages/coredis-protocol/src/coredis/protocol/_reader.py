@@ -109,6 +109,7 @@ class PythonReader:
 
     def _fail(self, message: str) -> ProtocolError:
         self._failure = message
+        self._blocked = True
         self._stack = []
         self._chunks = []
         self._buf = b""
@@ -161,6 +162,43 @@ class PythonReader:
         :raises ProtocolError: when the bytes are not valid RESP or exceed a limit; the
          reader then refuses input until :meth:`reset`.
         """
+        # Fast path: a whole simple string, integer or bulk string at the top level.
+        if not self._blocked and not self._stack:
+            buf = self._buf
+            pos = self._pos
+            newline = buf.find(b"\r\n", pos)
+            if newline > pos:
+                kind = buf[pos]
+                try:
+                    if kind == 43:  # +
+                        value: Any = buf[pos + 1 : newline]
+                        if decode and self._encoding is not None:
+                            value = value.decode(self._encoding, self._errors)
+                        self._pos = newline + 2
+                        return value
+                    if kind == 58:  # :
+                        value = int(buf[pos + 1 : newline])
+                        self._pos = newline + 2
+                        return value
+                    if kind == 36:  # $
+                        length = int(buf[pos + 1 : newline])
+                        end = newline + 2 + length
+                        if (
+                            0 <= length <= self._max_bulk_length
+                            and end + 2 <= len(buf)
+                            and buf[end] == 13
+                            and buf[end + 1] == 10
+                        ):
+                            value = buf[newline + 2 : end]
+                            if decode and self._encoding is not None:
+                                value = value.decode(self._encoding, self._errors)
+                            self._pos = end + 2
+                            return value
+                except ValueError:
+                    pass  # the general path below reports it
+        return self._gets(decode)
+
+    def _gets(self, decode: bool) -> Any:
         if self._failure is not None:
             raise self._refuse()
         if self._blocked:
@@ -257,10 +295,50 @@ class PythonReader:
                         raise ProtocolError(f"invalid aggregate length {count}")
                     value = None
                 elif kind == 42:  # * array
-                    if count:
-                        self._push(_ARRAY, [], count)
-                        continue
-                    value = []
+                    if not count:
+                        value = []
+                    else:
+                        if len(stack) >= self._max_depth:
+                            raise ProtocolError(
+                                f"reply nested deeper than max_depth={self._max_depth}"
+                            )
+                        # Flat arrays of bulk strings and integers are the common case:
+                        # fill them here, leaving anything else to the general loop.
+                        items: list[Any] = []
+                        while count and pos < size:
+                            element = buf[pos]
+                            if element == 36:
+                                newline = buf.find(b"\r\n", pos)
+                                if newline < 0:
+                                    break
+                                length = int(buf[pos + 1 : newline])
+                                end = newline + 2 + length
+                                if (
+                                    length < 0
+                                    or length > self._max_bulk_length
+                                    or end + 2 > size
+                                    or buf[end] != 13
+                                    or buf[end + 1] != 10
+                                ):
+                                    break
+                                value = buf[newline + 2 : end]
+                                if encoding is not None:
+                                    value = value.decode(encoding, errors)
+                                items.append(value)
+                                pos = end + 2
+                            elif element == 58:
+                                newline = buf.find(b"\r\n", pos)
+                                if newline < 0:
+                                    break
+                                items.append(int(buf[pos + 1 : newline]))
+                                pos = newline + 2
+                            else:
+                                break
+                            count -= 1
+                        if count:
+                            stack.append([_ARRAY, items, count, _NO_KEY])
+                            continue
+                        value = items
                 elif kind == 37:  # % map
                     if count:
                         self._push(_MAP, {}, 2 * count)
