@@ -39,9 +39,16 @@ async def test_hello(client: Any, _s: Any, protocol_version: int) -> None:
     assert info[_s("proto")] == protocol_version
     assert info[_s("modules")] == []
     assert info[_s("role")] == _s("master")
-    info = await client.hello(protocol_version, username="default", password="x", setname="n1")
-    assert info[_s("id")] == await client.client_id()
-    assert await client.client_getname() == _s("n1")
+    # HELLO changes the connection it runs on: only its own pipeline sees the new name,
+    # and the connection is closed afterwards instead of going back to the pool.
+    async with client.pipeline(transaction=False) as pipe:
+        await pipe.hello(protocol_version, username="default", password="x", setname="n1")
+        await pipe.client_id()
+        await pipe.client_getname()
+        info, ident, name = await pipe.execute()
+    assert info[_s("id")] == ident
+    assert name == _s("n1")
+    assert await client.client_getname() is None
     with pytest.raises(CommandSyntaxError):
         await client.hello(setname="x")
     with pytest.raises(CommandSyntaxError):
@@ -51,25 +58,36 @@ async def test_hello(client: Any, _s: Any, protocol_version: int) -> None:
 async def test_select_and_names(client: Any, _s: Any) -> None:
     assert await client.client_getname() is None
     assert await client.client_setname("coredis-test") is True
-    assert await client.client_getname() == _s("coredis-test")
+    # the named connection was closed, not pooled: the next caller's has no name
+    assert await client.client_getname() is None
+    async with client.pipeline(transaction=False) as pipe:
+        await pipe.client_setname("coredis-test")
+        await pipe.client_getname()
+        assert await pipe.execute() == (True, _s("coredis-test"))
     assert await client.select(0) is True
     ident = await client.client_id()
     assert isinstance(ident, int) and ident > 0
 
 
 async def test_client_info_and_list(client: Any, protocol_version: int) -> None:
-    await client.client_setname("me")
-    info = await client.client_info()
+    async with client.pipeline(transaction=False) as pipe:
+        await pipe.client_setname("me")
+        await pipe.client_info()
+        await pipe.client_id()
+        _, info, ident = await pipe.execute()
     assert info["name"] == "me"
-    assert info["id"] == await client.client_id()
+    assert info["id"] == ident
     assert info["db"] == 0
     assert info["resp"] == protocol_version
     assert info["cmd"] == "client|info"
     assert ":" in info["addr"]
+    own = await client.client_id()
     listed = await client.client_list()
-    assert info["id"] in [c["id"] for c in listed]
-    only = await client.client_list(identifiers=[info["id"]])
-    assert len(only) == 1 and only[0]["name"] == "me"
+    assert own in [c["id"] for c in listed]
+    # the connection named "me" was closed after its pipeline (CLIENT SETNAME)
+    assert info["id"] not in [c["id"] for c in listed]
+    only = await client.client_list(identifiers=[own])
+    assert len(only) == 1 and only[0]["name"] == ""
     normal = await client.client_list(type_=PureToken.NORMAL)
     assert all("N" in c["flags"] for c in normal)
     with pytest.raises(DataError):
@@ -130,18 +148,25 @@ async def test_tracking(client: Any, _s: Any) -> None:
         _s("prefixes"): [],
     }
     own = await client.client_id()
-    assert await client.client_tracking(
-        PureToken.ON, "a:", "b:", redirect=own, bcast=True, noloop=True
-    )
-    info = await client.client_trackinginfo()
+    # CLIENT TRACKING changes its connection: one pipeline (one connection) sees it all,
+    # then that connection is closed instead of going back to the pool.
+    async with client.pipeline(transaction=False) as pipe:
+        await pipe.client_tracking(PureToken.ON, "a:", "b:", redirect=own, bcast=True, noloop=True)
+        await pipe.client_trackinginfo()
+        await pipe.client_getredir()
+        await pipe.client_tracking(PureToken.OFF)
+        await pipe.client_tracking(PureToken.ON, redirect=own, optin=True)
+        await pipe.client_caching(PureToken.YES)
+        await pipe.client_tracking(PureToken.OFF)
+        on, info, redir, *rest = await pipe.execute()
+    assert on is True and rest == [True, True, True, True]
     assert info[_s("flags")] == {_s("on"), _s("bcast"), _s("noloop")}
     assert info[_s("redirect")] == own
     assert sorted(info[_s("prefixes")]) == [_s("a:"), _s("b:")]
-    assert await client.client_getredir() == own
-    assert await client.client_tracking(PureToken.OFF) is True
+    assert redir == own
+    own = await client.client_id()
     assert await client.client_tracking(PureToken.ON, redirect=own, optin=True) is True
-    assert await client.client_caching(PureToken.YES) is True
-    assert await client.client_tracking(PureToken.OFF) is True
+    assert (await client.client_trackinginfo())[_s("flags")] == {_s("off")}
     with pytest.raises(CommandSyntaxError):
         await client.client_tracking(PureToken.ON, optin=True, optout=True)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchError
 
+from ._stateful import stack_changes_connection_state
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
 from .commands._base import AnyStr_co, ResponseCallback
@@ -197,7 +198,10 @@ class Pipeline(CoreCommands[AnyStr_co]):
         :raises ResponseError: the first failed command, with ``raise_on_error=True``
         :raises ConnectionError: / :raises TimeoutError: when the replies are lost
 
-        Cancelling it closes the connection; the commands may or may not have run.
+        Cancelling it closes the connection; the commands may or may not have run. A
+        pipeline that ran ``SELECT``, ``HELLO``, ``AUTH``, ``RESET``, ``CLIENT SETNAME``/
+        ``TRACKING``/``REPLY``, ``SCRIPT DEBUG`` or ``READONLY``/``READWRITE`` closes its
+        connection afterwards instead of returning it to the pool in that state.
         """
         stack = self.command_stack
         try:
@@ -211,6 +215,9 @@ class Pipeline(CoreCommands[AnyStr_co]):
             else:
                 results = await self._execute_pipeline(conn, stack)
         finally:
+            if self._connection is not None and stack_changes_connection_state(stack):
+                # SELECT/HELLO/AUTH/...: never hand a connection in a changed state back
+                self._connection.disconnect()
             await self.reset()
         if raise_on_error:
             for result in results:

@@ -1,0 +1,85 @@
+"""Commands that change their connection's state never leak that state to other callers.
+
+Regression tests for the known bug: ``select``/``hello``/``auth``/``client_setname``/...
+ran on a pooled connection which then went back to the pool in the changed state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import coredis
+from coredis_testing import ServerInfo, command
+
+pytestmark = pytest.mark.redis
+
+
+async def test_select_never_leaks_into_other_callers(redis_clean: ServerInfo) -> None:
+    command(redis_clean, "SET", "k", "db0")
+    command(redis_clean, "SELECT", "1")  # the admin helper's own throwaway connection
+    async with coredis.Redis(redis_clean.host, redis_clean.port, db=1) as other_db:
+        await other_db.set("k", "db1")
+    async with coredis.Redis(
+        redis_clean.host, redis_clean.port, decode_responses=True, max_connections=4
+    ) as client:
+        seen: list[str | None] = []
+
+        async def selector() -> None:
+            for _ in range(50):
+                assert await client.select(1) is True
+                await asyncio.sleep(0)
+
+        async def reader() -> None:
+            for _ in range(50):
+                seen.append(await client.get("k"))
+                await asyncio.sleep(0)
+
+        await asyncio.gather(selector(), *(reader() for _ in range(3)))
+        assert len(seen) == 150
+        assert set(seen) == {"db0"}, "a GET ran on a connection left in db 1"
+        # each SELECT cost its connection: 50 discarded, none idle in db 1
+        stats = client.connection_pool.statistics()
+        assert stats.discarded == 50
+        assert stats.in_use == 0
+        infos = await asyncio.gather(*(client.client_info() for _ in range(4)))
+        assert {info["db"] for info in infos} == {0}
+
+
+async def test_select_in_pipeline_closes_its_connection(redis_clean: ServerInfo) -> None:
+    async with coredis.Redis(redis_clean.host, redis_clean.port, decode_responses=True) as client:
+        await client.set("k", "db0")
+        async with client.pipeline(transaction=False) as pipe:
+            await pipe.select(1)
+            await pipe.set("k", "db1")
+            await pipe.get("k")
+            assert await pipe.execute() == (True, True, "db1")
+        assert client.connection_pool.statistics().idle == 0
+        assert await client.get("k") == "db0"
+
+
+async def test_hello_2_leaves_no_resp2_connection_in_a_resp3_pool(
+    redis_clean: ServerInfo,
+) -> None:
+    async with coredis.Redis(
+        redis_clean.host, redis_clean.port, decode_responses=True, protocol_version=3
+    ) as client:
+        await client.hset("h", {"a": "1"})
+        info = await client.hello(2)
+        assert info["proto"] == 2
+        # the RESP2 connection was closed: every pooled connection still speaks RESP3
+        infos = await asyncio.gather(*(client.client_info() for _ in range(8)))
+        assert {i["resp"] for i in infos} == {3}
+        assert await client.hgetall("h") == {"a": "1"}
+        assert client.connection_pool.statistics().idle >= 1
+
+
+async def test_auth_setname_reset_do_not_leak(redis_clean: ServerInfo) -> None:
+    async with coredis.Redis(redis_clean.host, redis_clean.port, decode_responses=True) as client:
+        assert await client.client_setname("leaky") is True
+        assert await client.auth("whatever", username="default") is True
+        await client.reset()
+        names = await asyncio.gather(*(client.client_getname() for _ in range(4)))
+        assert names == [None] * 4
+        assert client.connection_pool.statistics().discarded == 3
