@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._client import Redis
+from ._lock import Lock
 from ._monitor import Monitor, MonitoredCommandInfo
 from ._pipeline import Pipeline
 from ._pubsub import PubSub, PubSubMessage
@@ -22,6 +23,7 @@ __all__ = (
     "Library",
     "Function",
     "Monitor",
+    "Lock",
     "MonitoredCommandInfo",
     "BitFieldOperation",
     "CoreCommands",

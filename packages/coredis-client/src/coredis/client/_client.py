@@ -30,10 +30,11 @@ from coredis.protocol import encode_commands
 from ._retry import IDEMPOTENT_COMMANDS
 from ._stateful import STATEFUL_COMMANDS, changes_connection_state
 from ._surface import CoreCommands
-from ._typing import ValueT
+from ._typing import KeyT, ValueT
 from .commands._base import AnyStr_co, ResponseCallback
 
 if TYPE_CHECKING:
+    from ._lock import Lock
     from ._monitor import Monitor
     from ._pipeline import Pipeline
     from ._pubsub import PubSub
@@ -544,6 +545,19 @@ class Redis(CoreCommands[AnyStr_co]):
             self._noreplycontext.reset(token)
 
     # -- objects with their own connection or batch -------------------------------------
+
+    def lock(
+        self,
+        name: KeyT,
+        timeout: float | None = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: float | None = None,
+    ) -> Lock:
+        """A :class:`~coredis.client.Lock` named ``name`` (Lua-free; see its docstring)."""
+        from ._lock import Lock
+
+        return Lock(self, name, timeout, sleep, blocking, blocking_timeout)
 
     def pipeline(
         self, transaction: bool | None = True, watches: Any | None = None

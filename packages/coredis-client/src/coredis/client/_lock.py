@@ -1,0 +1,133 @@
+"""A Lua-free distributed lock on one Redis server (``SET NX PX`` + ``WATCH``/``MULTI``)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from coredis.exceptions import LockError, WatchError
+
+from ._typing import KeyT
+
+if TYPE_CHECKING:
+    from ._client import Redis
+
+__all__ = ("Lock",)
+
+
+class Lock:
+    """A named lock owned by whoever holds its random token.
+
+    ``timeout`` (seconds, ``None``: forever) bounds how long a holder that died keeps it.
+    ``acquire`` sets the key only if absent (``SET name token NX PX``); ``release`` and
+    ``extend`` check the token and change the key in one ``WATCH``/``MULTI``/``EXEC``
+    transaction, so a holder whose lock expired and was taken by someone else can never
+    delete or extend the new owner's lock. It is a single-server lock: with replication,
+    a failover can lose it (no Redlock).
+
+    ``async with client.lock("name", timeout=10):`` acquires (raising
+    :class:`~coredis.exceptions.LockError` when it cannot) and releases.
+    """
+
+    def __init__(
+        self,
+        client: Redis[Any],
+        name: KeyT,
+        timeout: float | None = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: float | None = None,
+    ) -> None:
+        if timeout is not None and timeout <= 0:
+            raise LockError(f"timeout must be positive, not {timeout!r}")
+        self.client = client
+        self.name = name
+        self.timeout = timeout
+        self.sleep = sleep
+        self.blocking = blocking
+        self.blocking_timeout = blocking_timeout
+        self.token: bytes | None = None
+
+    def __repr__(self) -> str:
+        return f"Lock<{self.name!r}, owned={self.token is not None}>"
+
+    async def __aenter__(self) -> Lock:
+        if not await self.acquire():
+            raise LockError(f"could not acquire lock {self.name!r}")
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.release()
+
+    async def acquire(
+        self, blocking: bool | None = None, blocking_timeout: float | None = None
+    ) -> bool:
+        """Take the lock; wait (polling every ``sleep`` s) up to ``blocking_timeout`` when
+        blocking. Returns whether it was acquired.
+
+        :raises ConnectionError: / :raises TimeoutError: from the underlying commands
+        Cancelling it while a ``SET`` is in flight may leave the lock taken until ``timeout``.
+        """
+        blocking = self.blocking if blocking is None else blocking
+        blocking_timeout = self.blocking_timeout if blocking_timeout is None else blocking_timeout
+        token = uuid.uuid4().hex.encode()
+        loop = asyncio.get_running_loop()
+        deadline = None if blocking_timeout is None else loop.time() + blocking_timeout
+        args: list[Any] = [b"NX"]
+        if self.timeout is not None:
+            args += [b"PX", int(self.timeout * 1000)]
+        while True:
+            if await self.client.execute_command(b"SET", self.name, token, *args) is not None:
+                self.token = token
+                return True
+            if not blocking or (deadline is not None and loop.time() >= deadline):
+                return False
+            await asyncio.sleep(self.sleep)
+
+    async def locked(self) -> bool:
+        """Whether anyone holds the lock."""
+        return bool(await self.client.execute_command(b"EXISTS", self.name))
+
+    async def owned(self) -> bool:
+        """Whether this object holds the lock (its token is the key's value)."""
+        if self.token is None:
+            return False
+        value = await self.client.execute_command(b"GET", self.name, decode=False)
+        return bool(value == self.token)
+
+    async def _change_if_owned(self, *command: Any) -> None:
+        if self.token is None:
+            raise LockError(f"lock {self.name!r} is not held by this object")
+        async with self.client.pipeline(transaction=True) as pipe:
+            try:
+                await pipe.watch(self.name)
+                if await pipe.execute_command(b"GET", self.name, decode=False) != self.token:
+                    raise LockError(f"lock {self.name!r} is no longer owned (expired?)")
+                pipe.multi()
+                await pipe.execute_command(*command)
+                await pipe.execute()
+            except WatchError:
+                raise LockError(f"lock {self.name!r} changed hands during the operation") from None
+
+    async def release(self) -> None:
+        """Delete the key if this object still owns it.
+
+        :raises LockError: when it is not (or no longer) owned
+        """
+        try:
+            await self._change_if_owned(b"DEL", self.name)
+        finally:
+            self.token = None
+
+    async def extend(self, additional_time: float) -> None:
+        """Push the expiry ``additional_time`` seconds further.
+
+        :raises LockError: when not owned, or the lock has no timeout
+        """
+        if self.timeout is None:
+            raise LockError("cannot extend a lock without a timeout")
+        ttl = await self.client.execute_command(b"PTTL", self.name)
+        await self._change_if_owned(
+            b"PEXPIRE", self.name, max(int(ttl), 0) + int(additional_time * 1000)
+        )
