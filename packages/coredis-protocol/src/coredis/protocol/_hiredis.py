@@ -56,7 +56,8 @@ class _HiredisFailed(Exception):
 class HiredisReader:
     """RESP2/RESP3 reader backed by ``hiredis.Reader``; see :func:`coredis.protocol.Reader`.
 
-    Returns exactly what :class:`PythonReader` returns for the same bytes.
+    Returns exactly what :class:`PythonReader` returns for the same bytes. It does no I/O
+    and never blocks, so there is nothing to cancel.
 
     :raises ImportError: when hiredis is not installed.
     """

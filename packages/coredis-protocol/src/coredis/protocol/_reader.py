@@ -48,7 +48,8 @@ class PythonReader:
     """Pure-Python RESP2/RESP3 reader with the hiredis interface (``feed``/``gets``).
 
     See :func:`coredis.protocol.Reader` for the meaning of the parameters and of the
-    values returned.
+    values returned. It does no I/O and never blocks, so there is nothing to cancel; a
+    caller abandoning a reply halfway must :meth:`reset` the reader (or drop it).
     """
 
     __slots__ = (
