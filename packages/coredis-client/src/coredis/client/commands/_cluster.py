@@ -143,6 +143,11 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises ResponseError: when the server refuses the command.
 
+        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
+        then closed, not reused: its state changed
+        and no other caller may inherit it (use the client's constructor arguments for a
+        lasting change).
+
         Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"READONLY", callback=is_ok)  # type: ignore[no-any-return]
@@ -154,6 +159,11 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises ResponseError: when the server refuses the command.
+
+        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
+        then closed, not reused: its state changed
+        and no other caller may inherit it (use the client's constructor arguments for a
+        lasting change).
 
         Cancelling it while the reply is pending closes that connection (never reused).
         """

@@ -94,6 +94,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises AuthenticationError: when the credentials are refused.
 
+        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
+        then closed, not reused: its state changed
+        and no other caller may inherit it (use the client's constructor arguments for a
+        lasting change).
+
         Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [username, password] if username is not None else [password]
@@ -127,6 +132,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         :raises CommandSyntaxError: when ``username``/``password``/``setname`` come without
             ``protover`` or ``username`` without ``password``.
         :raises ResponseError: when the server refuses the command.
+
+        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
+        then closed, not reused: its state changed
+        and no other caller may inherit it (use the client's constructor arguments for a
+        lasting change).
 
         Cancelling it while the reply is pending closes that connection (never reused).
 
@@ -177,6 +187,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/reset
         :raises ResponseError: when the server refuses the command.
 
+        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
+        then closed, not reused: its state changed
+        and no other caller may inherit it (use the client's constructor arguments for a
+        lasting change).
+
         Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
@@ -191,6 +206,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises ResponseError: when the server refuses the command.
+
+        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
+        then closed, not reused: its state changed
+        and no other caller may inherit it (use the client's constructor arguments for a
+        lasting change).
 
         Cancelling it while the reply is pending closes that connection (never reused).
         """
@@ -392,6 +412,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         :raises DataError: for ``OFF``/``SKIP`` (the reply the client waits for never comes).
         :raises ResponseError: when the server refuses the command.
 
+        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
+        then closed, not reused: its state changed
+        and no other caller may inherit it (use the client's constructor arguments for a
+        lasting change).
+
         Cancelling it while the reply is pending closes that connection (never reused).
         """
         if mode != PureToken.ON:
@@ -405,6 +430,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises ResponseError: when the server refuses the command.
+
+        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
+        then closed, not reused: its state changed
+        and no other caller may inherit it (use the client's constructor arguments for a
+        lasting change).
 
         Cancelling it while the reply is pending closes that connection (never reused).
         """
@@ -427,6 +457,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises CommandSyntaxError: when both ``optin`` and ``optout`` are set.
         :raises ResponseError: when the server refuses the command.
+
+        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
+        then closed, not reused: its state changed
+        and no other caller may inherit it (use the client's constructor arguments for a
+        lasting change).
 
         Cancelling it while the reply is pending closes that connection (never reused).
 
