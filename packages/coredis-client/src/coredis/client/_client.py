@@ -34,6 +34,7 @@ from ._typing import KeyT, ValueT
 from .commands._base import AnyStr_co, ResponseCallback
 
 if TYPE_CHECKING:
+    from ._cache import TrackingCache
     from ._lock import Lock
     from ._monitor import Monitor
     from ._pipeline import Pipeline
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 __all__ = ("Redis",)
 
 ClientT = TypeVar("ClientT", bound="Redis[Any]")
+# _execute_special's answer when nothing special applies to the command after all
+_PLAIN: Any = object()
 
 
 class Redis(CoreCommands[AnyStr_co]):
@@ -199,6 +202,7 @@ class Redis(CoreCommands[AnyStr_co]):
         protocol_version: Literal[2, 3] = 3,
         verify_version: bool = True,
         noreply: bool = False,
+        cache: TrackingCache | None = None,
         **kwargs: Any,
     ) -> None:
         if protocol_version not in (2, 3):
@@ -260,6 +264,10 @@ class Redis(CoreCommands[AnyStr_co]):
         # Non-zero while ensure_replication()/ignore_replies() is active somewhere: keeps
         # the context-variable lookups off the hot path of execute_command.
         self._special = 1 if noreply else 0
+        #: the :class:`~coredis.cache.TrackingCache` answering cacheable reads, if any
+        self.cache = cache
+        if cache is not None:
+            self._special += 1  # the cache check lives on the special path only
 
     @overload
     @classmethod
@@ -372,7 +380,9 @@ class Redis(CoreCommands[AnyStr_co]):
         of going back to the pool, so no other caller inherits that state.
         """
         if self._special:
-            return await self._execute_special(command, args, callback, options)
+            result = await self._execute_special(command, args, callback, options)
+            if result is not _PLAIN:
+                return result
         if command in STATEFUL_COMMANDS and changes_connection_state(command, args):
             return await self._execute_and_close(command, args, callback, options)
         pool = self.connection_pool
@@ -452,6 +462,21 @@ class Redis(CoreCommands[AnyStr_co]):
     ) -> Any:
         wait = self._waitcontext.get()
         noreply = self.noreply or self._noreplycontext.get()
+        if wait is None and not noreply:
+            cache = self.cache
+            if cache is None or not cache.cacheable(command, args):
+                return _PLAIN
+            pool = self.connection_pool
+            return await cache.read(
+                command,
+                args,
+                callback,
+                options,
+                pool.get_connection,
+                pool.release,
+                lambda: self._retry(command, args, callback, options),
+                pool,
+            )
         decode = options.get("decode")
         async with self.connection_pool.connection() as conn:
             if noreply:
@@ -509,6 +534,8 @@ class Redis(CoreCommands[AnyStr_co]):
     async def aclose(self) -> None:
         """Close the connections of the pool this client created (a shared pool is left
         alone). The client can still be used afterwards: connections are reopened."""
+        if self.cache is not None:
+            self.cache.shutdown()
         if self._owns_pool:
             self.connection_pool.disconnect()
 

@@ -14,6 +14,7 @@ from ._stats import PoolStatistics
 from ._url import build_ssl_context, parse_url
 from ._version import __version__
 from .cluster import BlockingClusterConnectionPool, ClusterConnectionPool
+from .sentinel import SentinelConnectionPool, SentinelManagedConnection
 
 __all__ = (
     "__version__",
@@ -21,6 +22,8 @@ __all__ = (
     "BlockingConnectionPool",
     "ClusterConnectionPool",
     "BlockingClusterConnectionPool",
+    "SentinelConnectionPool",
+    "SentinelManagedConnection",
     "PoolStatistics",
     "parse_url",
     "build_ssl_context",
