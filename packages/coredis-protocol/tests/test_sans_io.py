@@ -12,12 +12,15 @@ ALLOWED_THIRD_PARTY = {"hiredis"}
 
 
 def _imports(path: Path) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            if node.level > 1:
+                names.add("coredis")  # from .. import: another coredis subpackage
+            elif node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
     return names
 
 
