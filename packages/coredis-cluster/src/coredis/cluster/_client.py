@@ -17,6 +17,7 @@ from coredis.protocol import (
     RedisClusterException,
 )
 
+from ._cache import cached_read
 from ._keys import command_key, extract_keys, is_readonly
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, SPLITTABLE, merge_in_order, split_groups
 from ._sender import Sender, as_command
@@ -162,6 +163,8 @@ class RedisCluster(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
 
     async def aclose(self) -> None:
         """Close every connection of the pool (it can be used again afterwards)."""
+        if self.cache is not None:
+            self.cache.shutdown()
         self.connection_pool.disconnect()
 
     def __repr__(self) -> str:
@@ -224,6 +227,9 @@ class RedisCluster(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
 
         Cancelling closes the connection in use (its reply can never reach another caller).
         """
+        cache = self.cache
+        if cache is not None and cache.cacheable(command, args):
+            return await cached_read(self, cache, command, args, callback, options)
         pool = self.connection_pool
         if not pool.nodes.initialized:
             await pool.initialize()
