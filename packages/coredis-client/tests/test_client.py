@@ -346,3 +346,44 @@ async def test_blocking_pool_via_constructor(redis_clean: ServerInfo) -> None:
         results = await asyncio.gather(*(client.execute_command(b"GET", "k") for _ in range(20)))
         assert results == [b"v"] * 20
         assert client.connection_pool.statistics().created <= 2
+
+
+@pytest.mark.parametrize("protocol_version", [2, 3])
+async def test_random_cancellations_never_mix_replies(
+    redis_clean: ServerInfo, protocol_version: int
+) -> None:
+    """Many tasks read their own key while timeouts cancel them at arbitrary await points:
+    every reply that does arrive must be the caller's own."""
+    import random
+
+    client = coredis.Redis(
+        host=redis_clean.host,
+        port=redis_clean.port,
+        protocol_version=protocol_version,  # type: ignore[arg-type]
+        max_connections=4,
+        connection_pool_cls=coredis.BlockingConnectionPool,
+    )
+    rng = random.Random(1234)
+    async with client:
+        for i in range(20):
+            await client.execute_command(b"SET", f"key:{i}", f"value:{i}")
+
+        async def reader(i: int) -> int:
+            completed = 0
+            for _ in range(30):
+                try:
+                    reply = await asyncio.wait_for(
+                        client.execute_command(b"GET", f"key:{i}"), rng.uniform(0, 0.002)
+                    )
+                except asyncio.TimeoutError:
+                    continue
+                assert reply == f"value:{i}".encode()
+                completed += 1
+            return completed
+
+        completed = await asyncio.gather(*(reader(i) for i in range(20)))
+        assert sum(completed) > 0
+        stats = client.connection_pool.statistics()
+        assert stats.in_use == 0
+        for i in range(20):
+            assert await client.execute_command(b"GET", f"key:{i}") == f"value:{i}".encode()

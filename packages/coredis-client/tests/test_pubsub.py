@@ -127,3 +127,45 @@ async def test_get_message_timeout(client_resp3: Any) -> None:
         start = loop.time()
         assert await pubsub.get_message(timeout=0.2) is None
         assert 0.15 < loop.time() - start < 1.5
+
+
+async def test_subscribe_on_dropped_connection_renews_all(redis_clean: ServerInfo) -> None:
+    client = coredis.Redis(host=redis_clean.host, port=redis_clean.port, decode_responses=True)
+    async with client, client.pubsub(ignore_subscribe_messages=True) as pubsub:
+        await pubsub.subscribe("old")
+        await pubsub.get_message(timeout=0.5)
+        command(redis_clean, "CLIENT", "KILL", "TYPE", "pubsub")
+        await asyncio.sleep(0.1)
+        await pubsub.subscribe("new")  # noticed here: reconnect, then subscribe
+        assert pubsub.reconnects == 1
+        await asyncio.sleep(0.05)
+        assert await client.execute_command(b"PUBLISH", "old", "1") == 1
+        assert await client.execute_command(b"PUBLISH", "new", "2") == 1
+        data = []
+        while len(data) < 2:
+            message = await _next(pubsub)
+            if message is not None:
+                data.append(message["data"])
+        assert data == ["1", "2"]
+
+
+async def test_survives_server_restart(redis_server_factory: Any) -> None:
+    server = redis_server_factory()
+    client = coredis.Redis(host=server.host, port=server.port, decode_responses=True)
+    async with client, client.pubsub(ignore_subscribe_messages=True) as pubsub:
+        await pubsub.subscribe("c")
+        await pubsub.get_message(timeout=0.5)
+        server.stop()
+        # Down: the read notices the loss, the reconnection fails and says so.
+        with pytest.raises(coredis.exceptions.ConnectionError):
+            for _ in range(5):
+                await pubsub.get_message(timeout=1)
+        server.start()
+        message = None
+        for _ in range(20):
+            await pubsub.get_message(timeout=0.1)
+            if await client.execute_command(b"PUBLISH", "c", "back") == 1:
+                message = await _next(pubsub)
+                break
+        assert message is not None and message["data"] == "back"
+        assert pubsub.reconnects >= 1

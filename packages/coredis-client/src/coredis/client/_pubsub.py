@@ -101,12 +101,18 @@ class PubSub(Generic[AnyStr_co]):
         return name.encode(self._encoding) if isinstance(name, str) else name
 
     async def _ensure_connection(self) -> BaseConnection:
-        if self.connection is None:
-            self.connection = await self.connection_pool.get_connection()
-        return self.connection
+        conn = self.connection
+        if conn is None:
+            if self.subscribed:
+                # An earlier reconnection failed half-way: renew the subscriptions.
+                return await self._reconnect()
+            conn = self.connection = await self.connection_pool.get_connection()
+        return conn
 
     async def _send(self, command: bytes, *names: Any) -> None:
         conn = await self._ensure_connection()
+        if not conn.is_connected:
+            conn = await self._reconnect()
         await conn.send_command(command, *names)
 
     async def _subscribe(
@@ -168,20 +174,27 @@ class PubSub(Generic[AnyStr_co]):
         """``SUNSUBSCRIBE`` from shard ``channels`` (all when none is given)."""
         await self._unsubscribe(b"SUNSUBSCRIBE", self.shard_channels, channels)
 
-    async def _reconnect(self) -> None:
+    async def _reconnect(self) -> BaseConnection:
         old, self.connection = self.connection, None
         if old is not None:
             old.disconnect()
             self.connection_pool.release(old)
-        conn = await self._ensure_connection()
-        for command, registry in (
-            (b"SUBSCRIBE", self.channels),
-            (b"PSUBSCRIBE", self.patterns),
-            (b"SSUBSCRIBE", self.shard_channels),
-        ):
-            if registry:
-                await conn.send_command(command, *registry)
+        conn = await self.connection_pool.get_connection()
+        try:
+            for command, registry in (
+                (b"SUBSCRIBE", self.channels),
+                (b"PSUBSCRIBE", self.patterns),
+                (b"SSUBSCRIBE", self.shard_channels),
+            ):
+                if registry:
+                    await conn.send_command(command, *registry)
+        except BaseException:
+            conn.disconnect()
+            self.connection_pool.release(conn)
+            raise
+        self.connection = conn
         self.reconnects += 1
+        return conn
 
     async def _read(self, timeout: float | None) -> Any:
         conn = await self._ensure_connection()
