@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._cluster import ClusterInfo, start_cluster
 from ._ports import free_port
+from ._proxy import FaultProxy
 from ._resp import Reply, ReplyError, command
 from ._sentinel import SentinelInfo, start_sentinel_setup
 from ._server import (
@@ -23,6 +24,7 @@ from ._tls import TLSFiles, make_tls_files
 
 __all__ = (
     "ClusterInfo",
+    "FaultProxy",
     "start_cluster",
     "INSTALL_HINT",
     "Reply",

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pytest
 
 from ._cluster import ClusterInfo, start_cluster
+from ._proxy import FaultProxy
 from ._resp import ReplyError, command
 from ._sentinel import SentinelInfo, start_sentinel_setup
 from ._server import ServerInfo, ServerStartError, start_server
@@ -33,6 +34,8 @@ _REDIS_FIXTURES = frozenset(
         "redis_clean",
         "redis_server_factory",
         "redis_sentinel_factory",
+        "fault_proxy",
+        "fault_proxy_factory",
     }
 )
 _CLUSTER_FIXTURES = frozenset({"redis_cluster", "redis_cluster_clean", "redis_cluster_factory"})
@@ -200,8 +203,36 @@ def redis_sentinel_factory() -> Iterator[Callable[..., SentinelInfo]]:
         setup.destroy()
 
 
+@pytest.fixture
+def fault_proxy_factory() -> Iterator[Callable[[ServerInfo], FaultProxy]]:
+    """``factory(server) -> FaultProxy``: a started :class:`~coredis_testing.FaultProxy` in
+    front of ``server`` (``proxy.server`` is set to it); all closed when the test ends."""
+    started: list[FaultProxy] = []
+
+    def factory(server: ServerInfo) -> FaultProxy:
+        proxy = FaultProxy(server.host, server.port)
+        proxy.server = server
+        started.append(proxy.start())
+        return proxy
+
+    yield factory
+    for proxy in started:
+        proxy.close()
+
+
+@pytest.fixture
+def fault_proxy(
+    redis_clean: ServerInfo, fault_proxy_factory: Callable[[ServerInfo], FaultProxy]
+) -> FaultProxy:
+    """A :class:`~coredis_testing.FaultProxy` in front of the (flushed) shared ``redis_server``;
+    point clients at ``fault_proxy.host``/``fault_proxy.port``. Closed when the test ends."""
+    return fault_proxy_factory(redis_clean)
+
+
 __all__ = (
     "clean_cluster",
+    "fault_proxy",
+    "fault_proxy_factory",
     "redis_sentinel_factory",
     "redis_cluster",
     "redis_cluster_clean",
