@@ -167,6 +167,10 @@ class PythonReader:
         if not self._blocked and not self._stack:
             buf = self._buf
             pos = self._pos
+            if pos >= len(buf) and not self._chunks:
+                self._need = 1  # everything consumed: wait for any byte
+                self._blocked = True
+                return NOT_ENOUGH_DATA
             newline = buf.find(b"\r\n", pos)
             if newline > pos:
                 kind = buf[pos]
