@@ -320,8 +320,6 @@ async def test_noreply_client(redis_clean: ServerInfo) -> None:
 def test_unknown_argument_refused_at_construction() -> None:
     with pytest.raises(TypeError, match="bogus"):
         coredis.Redis(port=1, bogus=1)
-    with pytest.raises(NotImplementedError, match="cache"):
-        coredis.Redis(port=1, cache=object())
     # Arguments of the pool class and of the connection class are both accepted.
     client = coredis.Redis(
         port=1,
