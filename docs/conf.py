@@ -67,6 +67,36 @@ copybutton_prompt_is_regexp = True
 _PARAM_FIELD = re.compile(r"\s*:param\s+(?:[^:]*\s)?(\w+)\s*:")
 
 
+_FIELD = re.compile(r"(\s*):[^:\s][^:]*:")
+
+
+def _end_field_lists(
+    app: object, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Insert the blank line reStructuredText needs between a field list and the paragraph
+    that follows it.
+
+    Docstrings here often end ``:raises X: ...`` directly followed by the sentence on
+    cancellation; docutils reads that as a malformed field list and warns, which fails the
+    ``-W`` build. Only that one layout is changed: the rendering is what the author meant.
+    """
+    field_indent: int | None = None
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        indent = len(line) - len(line.lstrip())
+        match = _FIELD.match(line)
+        if not line.strip():
+            field_indent = None
+        elif match:
+            field_indent = len(match.group(1))
+        elif field_indent is not None and indent <= field_indent:
+            lines.insert(index, "")
+            field_indent = None
+            index += 1
+        index += 1
+
+
 def _document_every_parameter(
     app: object, what: str, name: str, obj: object, options: object, lines: list[str]
 ) -> None:
@@ -129,6 +159,7 @@ def _check_param_anchors(app: Any, exception: Exception | None) -> None:
 
 def setup(app: object) -> None:
     # before sphinx-paramlinks (priority 500) turns :param: fields into anchors
+    app.connect("autodoc-process-docstring", _end_field_lists, priority=300)  # type: ignore[attr-defined]
     app.connect("autodoc-process-docstring", _document_every_parameter, priority=400)  # type: ignore[attr-defined]
     # after sphinx-paramlinks has had its chance to resolve :paramref:
     app.connect("missing-reference", _strict_handbook_references, priority=900)  # type: ignore[attr-defined]
