@@ -268,13 +268,15 @@ class TrackingCache:
         release: Release,
         fallback: Callable[[], Awaitable[Any]],
         tracker_key: Any,
+        decode_responses: bool = False,
     ) -> Any:
         """Answer a cacheable read: from memory, or through a tracked connection.
 
         ``acquire``/``release`` get and give back a connection to the server owning the
         key (the tracking connection for that server is taken the same way, keyed by
         ``tracker_key``); ``fallback()`` runs the read the client's usual way (uncached)
-        when the direct attempt fails before a usable reply.
+        when the direct attempt fails before a usable reply. ``decode_responses`` is the
+        client's default, so decoded and raw replies are cached apart.
 
         :raises ResponseError: / :raises ConnectionError: / :raises TimeoutError: as the
             client's ``execute_command``.
@@ -284,7 +286,7 @@ class TrackingCache:
         """
         decode = options.get("decode")
         try:
-            ident = (command, tuple(args), decode)
+            ident = (command, tuple(args), decode_responses if decode is None else decode)
             hash(ident)
         except TypeError:
             return await fallback()

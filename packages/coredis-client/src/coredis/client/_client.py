@@ -476,6 +476,7 @@ class Redis(CoreCommands[AnyStr_co]):
                 pool.release,
                 lambda: self._retry(command, args, callback, options),
                 pool,
+                self.decode_responses,
             )
         decode = options.get("decode")
         async with self.connection_pool.connection() as conn:

@@ -47,5 +47,13 @@ async def cached_read(
         return raw if callback is None else callback(raw, version=version, **options)
 
     return await cache.read(
-        command, args, callback, options, acquire, pool.release, fallback, node.name
+        command,
+        args,
+        callback,
+        options,
+        acquire,
+        pool.release,
+        fallback,
+        node.name,
+        client.decode_responses,
     )
