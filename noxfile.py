@@ -119,18 +119,21 @@ def testing(session: nox.Session) -> None:
     session.run("pytest", "packages/coredis-testing/tests", "tests", *session.posargs)
 
 
-_CLIENT_FILES = ("coredis/__init__.py", "coredis/py.typed", "coredis/exceptions.py")
+def _owned(name: str, layer: str) -> bool:
+    """Whether a wheel of ``layer`` may ship ``name``: its own subpackage; coredis-client also
+    owns the ``coredis`` package itself, i.e. the modules directly in ``coredis/`` (its
+    ``__init__.py``, ``py.typed``, ``exceptions.py`` and the 4.x top-level modules)."""
+    if name.startswith(f"coredis/{layer}/"):
+        return True
+    return layer == "client" and name.startswith("coredis/") and name.count("/") == 1
 
 
-def _check_wheel(wheel: Path, layer: str) -> None:
+def _check_wheel(wheel: Path, layer: str) -> list[str]:
     with zipfile.ZipFile(wheel) as archive:
         names = [name for name in archive.namelist() if ".dist-info/" not in name]
-    allowed = [f"coredis/{layer}/"]
-    if layer == "client":
-        allowed += list(_CLIENT_FILES)
-    stray = [name for name in names if not any(name.startswith(a) for a in allowed)]
+    stray = [name for name in names if not _owned(name, layer)]
     if stray:
-        raise RuntimeError(f"{wheel.name} ships files outside {allowed}: {stray}")
+        raise RuntimeError(f"{wheel.name} ships files outside coredis/{layer}/: {stray}")
     if not any(name.startswith(f"coredis/{layer}/") and name.endswith(".py") for name in names):
         raise RuntimeError(f"{wheel.name} ships no coredis/{layer}/ modules")
     if f"coredis/{layer}/py.typed" not in names:
@@ -138,6 +141,7 @@ def _check_wheel(wheel: Path, layer: str) -> None:
     has_init = "coredis/__init__.py" in names
     if has_init != (layer == "client"):
         raise RuntimeError(f"{wheel.name}: coredis/__init__.py present={has_init}")
+    return names
 
 
 POOL_ONLY_PROBE = """
@@ -163,12 +167,18 @@ def wheels(session: nox.Session) -> None:
         session.run(
             "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), _dist(layer)
         )
+    shipped: dict[str, str] = {}
     for layer in LAYERS:
         found = sorted(out.glob(f"coredis_{layer}-*.whl"))
         if len(found) != 1:
             session.error(f"expected one coredis_{layer} wheel, found {found}")
-        _check_wheel(found[0], layer)
-        session.log(f"{found[0].name}: only coredis/{layer}/ (+ dist-info) - OK")
+        names = _check_wheel(found[0], layer)
+        for name in names:
+            if name in shipped:
+                session.error(f"{name} is shipped by both {shipped[name]} and {found[0].name}")
+            shipped[name] = found[0].name
+        top = sorted(name for name in names if name.count("/") == 1)
+        session.log(f"{found[0].name}: coredis/{layer}/ {' '.join(top)} - OK")
     venv = Path(session.create_tmp()) / "pool-only"
     shutil.rmtree(venv, ignore_errors=True)
     python = str(venv / "bin" / "python")

@@ -142,6 +142,13 @@ def test_namespace_init_outside_client_is_caught(tree: Path, layer: str) -> None
     assert ("namespace-init", path) in _kinds(tree)
 
 
+def test_top_level_module_outside_client_is_caught(tree: Path) -> None:
+    path = _write(tree, "pool", "src/coredis/helpers.py", "")
+    assert _kinds(tree) == [("namespace-module", path)]
+    _write(tree, "client", "src/coredis/helpers2.py", "")  # the client owns coredis/ itself
+    assert _kinds(tree) == [("namespace-module", path)]
+
+
 def test_unknown_coredis_module_is_caught(tree: Path) -> None:
     path = _write(tree, "pool", "src/coredis/pool/_seeded.py", "import coredis.nowhere.thing\n")
     assert _kinds(tree) == [("unknown-module", path)]

@@ -13,6 +13,8 @@ coredis-cluster. Reported, one line each (``path:line: [kind] message``), exit s
 - ``unknown-module``: ``coredis.<name>`` that no distribution ships.
 - ``io-import``: coredis-protocol (its ``src``) imports an I/O module (asyncio, socket, ...).
 - ``namespace-init``: a distribution other than coredis-client ships ``coredis/__init__.py``.
+- ``namespace-module``: a distribution other than coredis-client ships a module directly in
+  ``coredis/`` (each of the others ships only its ``coredis/<name>/`` subpackage).
 - ``upward-dependency`` / ``unbounded-dependency``: a declared sibling dependency points up, or
   has no version range.
 
@@ -224,6 +226,17 @@ def check(root: Path) -> list[Violation]:
                     f"only {NAMESPACE_OWNER} may ship coredis/__init__.py",
                 )
             )
+        if dist != NAMESPACE_OWNER and init.parent.is_dir():
+            for module in sorted(init.parent.glob("*.py")):
+                if module.name != "__init__.py":
+                    found.append(
+                        Violation(
+                            str(module.relative_to(root)),
+                            1,
+                            "namespace-module",
+                            f"only {NAMESPACE_OWNER} may ship modules directly in coredis/",
+                        )
+                    )
         src = dist_dir / "src"
         for path, base in [(p, src) for p in _python_files(src)] + [
             (p, dist_dir) for p in _python_files(dist_dir / "tests")
