@@ -184,7 +184,8 @@ class FaultProxy:
             self._server.close()
         for link in list(self._links):
             self._abort(link, rst=False)
-        tasks = [task for link in self._links for task in link.tasks]
+        current = asyncio.current_task()
+        tasks = [task for task in asyncio.all_tasks() if task is not current]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

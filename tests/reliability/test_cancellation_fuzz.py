@@ -1,0 +1,170 @@
+"""Scenario 1: cancellation fuzz through a jittery proxy.
+
+Pass criteria: across plain commands, pipelines, WATCH transactions, blocking commands,
+pub/sub (standalone, through a proxy adding 0-2 ms of jitter each way) and cluster
+commands, every cancelled task ends cancelled (the cancellation is never swallowed),
+every completed operation saw its own nonce (zero mismatched replies), a sweep afterwards
+is 100% correct, and the pool's in-use/connecting/waiting counts return to zero.
+``COREDIS_FUZZ_CANCELLATIONS`` (default 10,000) sets the total for the standalone run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+import coredis
+from coredis_testing import ClusterInfo, FaultProxy
+
+from .conftest import scaled
+
+pytestmark = pytest.mark.redis
+
+CANCELLATIONS = int(os.environ.get("COREDIS_FUZZ_CANCELLATIONS", "10000"))
+WORKERS = 25
+
+Op = Callable[[Any, str], Awaitable[None]]
+
+
+class Mismatch(AssertionError):
+    pass
+
+
+def _check(got: Any, want: Any) -> None:
+    if got != want:
+        raise Mismatch(f"expected {want!r}, got {got!r}")
+
+
+async def op_plain(client: Any, key: str) -> None:
+    nonce = uuid.uuid4().hex
+    await client.set(key, nonce)
+    _check(await client.get(key), nonce)
+
+
+async def op_pipeline(client: Any, key: str) -> None:
+    nonce = uuid.uuid4().hex
+    async with client.pipeline(transaction=False) as pipe:
+        await pipe.set(key, nonce)
+        await pipe.get(key)
+        _check(await pipe.execute(), (True, nonce))
+
+
+async def op_watch(client: Any, key: str) -> None:
+    nonce = uuid.uuid4().hex
+    async with client.pipeline() as pipe:
+        await pipe.watch(key)
+        await pipe.get(key)
+        pipe.multi()
+        await pipe.set(key, nonce)
+        await pipe.get(key)
+        _check(await pipe.execute(), (True, nonce))
+
+
+async def op_blocking(client: Any, key: str) -> None:
+    nonce = uuid.uuid4().hex
+    lkey = f"{key}:list"
+    await client.delete([lkey])
+    await client.rpush(lkey, [nonce])
+    _check(await client.blpop([lkey], timeout=1), [lkey, nonce])
+
+
+async def op_pubsub(client: Any, key: str) -> None:
+    nonce = uuid.uuid4().hex
+    async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
+        await pubsub.subscribe(key)
+        await client.publish(key, nonce)
+        message = None
+        for _ in range(50):
+            message = await pubsub.get_message(timeout=0.1)
+            if message is not None:
+                break
+        assert message is not None, "published message never arrived"
+        _check(message["data"], nonce)
+
+
+STANDALONE_OPS: dict[str, Op] = {
+    "plain": op_plain,
+    "pipeline": op_pipeline,
+    "watch": op_watch,
+    "blocking": op_blocking,
+    "pubsub": op_pubsub,
+}
+
+
+async def _fuzz(client: Any, ops: dict[str, Op], total: int, seed: int) -> Counter[str]:
+    """Cancel ``total`` operations at random points; return outcome counts."""
+    rng = random.Random(seed)
+    outcome: Counter[str] = Counter()
+    names = list(ops)
+    remaining = [total]
+
+    async def worker(index: int) -> None:
+        key = f"fuzz:{{w{index}}}"
+        while remaining[0] > 0:
+            name = rng.choice(names)
+            task = asyncio.ensure_future(ops[name](client, key))
+            await asyncio.sleep(rng.uniform(0, 0.006))
+            if task.done():
+                task.result()  # a Mismatch (or any error) fails the test
+                outcome[f"{name}:completed"] += 1
+                continue
+            remaining[0] -= 1
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+            if not task.cancelled():
+                raise AssertionError(f"{name}: cancellation was swallowed")
+            outcome[f"{name}:cancelled"] += 1
+
+    await asyncio.gather(*(worker(i) for i in range(WORKERS)))
+    return outcome
+
+
+async def _sweep(client: Any, ops: dict[str, Op], rounds: int) -> None:
+    for index in range(rounds):
+        for op in ops.values():
+            await op(client, f"sweep:{{{index % 7}}}")
+
+
+async def test_cancellation_fuzz_standalone(fault_proxy: FaultProxy) -> None:
+    fault_proxy.set_latency(0.0, jitter=0.002)
+    client = coredis.Redis(fault_proxy.host, fault_proxy.port, decode_responses=True)
+    async with client:
+        pool = client.connection_pool
+        outcome = await _fuzz(client, STANDALONE_OPS, CANCELLATIONS, seed=7)
+        cancelled = sum(v for k, v in outcome.items() if k.endswith(":cancelled"))
+        assert cancelled >= CANCELLATIONS
+        for name in STANDALONE_OPS:  # every kind was cancelled, many times
+            assert outcome[f"{name}:cancelled"] > CANCELLATIONS // 20, outcome
+        stats = pool.statistics()
+        assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
+        fault_proxy.set_latency()
+        await _sweep(client, STANDALONE_OPS, 20)
+        stats = pool.statistics()
+        assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
+        # no leaked sockets: the server sees at most the pool's idle connections + 1
+        clients = await client.client_list()
+        assert len(clients) <= stats.idle + 1
+
+
+async def test_cancellation_fuzz_cluster(redis_cluster_clean: ClusterInfo) -> None:
+    host, port = redis_cluster_clean.startup_nodes[0]
+    client = coredis.RedisCluster(host, port, decode_responses=True)
+    ops: dict[str, Op] = {"plain": op_plain, "pipeline": op_pipeline}
+    total = scaled(1500)
+    async with client:
+        outcome = await _fuzz(client, ops, total, seed=11)
+        assert sum(v for k, v in outcome.items() if k.endswith(":cancelled")) >= total
+        await _sweep(client, ops, 20)
+        stats = client.connection_pool.statistics()
+        assert (stats.in_use, stats.waiting) == (0, 0), stats
+        assert stats.total["in_use"] == stats.total["connecting"] == 0, stats
