@@ -76,7 +76,15 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict (root config) over all five distributions, plus the plugin and tools."""
     session.install(MYPY, *TEST_DEPS, *_editable(*LAYERS), "-e", TESTING)
     session.run("mypy")
-    session.run("mypy", "packages/coredis-testing/src", "tools/check_layers.py")
+    session.run(
+        "mypy",
+        "packages/coredis-testing/src",
+        "packages/coredis-testing/tests",
+        "tools/check_layers.py",
+        "tests/test_layers.py",
+    )
+    with session.chdir("demo"):  # the demo imports its sibling module handbook_examples
+        session.run("mypy", "--config-file", "../pyproject.toml", "handbook.py")
 
 
 def _has_tests(directory: Path) -> bool:
