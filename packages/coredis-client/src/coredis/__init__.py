@@ -27,11 +27,15 @@ from coredis.connection import (
     Connection,
     UnixDomainSocketConnection,
 )
-from coredis.pool import BlockingConnectionPool, ConnectionPool
+from coredis.pool import (
+    BlockingClusterConnectionPool,
+    BlockingConnectionPool,
+    ClusterConnectionPool,
+    ConnectionPool,
+)
 
 if TYPE_CHECKING:
     from coredis.cluster import RedisCluster
-    from coredis.pool import BlockingClusterConnectionPool, ClusterConnectionPool
 
 __all__ = (
     "__version__",
@@ -67,8 +71,4 @@ def __getattr__(name: str) -> Any:
                 "pip install coredis-cluster"
             ) from exc
         return RedisCluster
-    if name in ("ClusterConnectionPool", "BlockingClusterConnectionPool"):
-        import coredis.pool
-
-        return getattr(coredis.pool, name)
     raise AttributeError(f"module 'coredis' has no attribute {name!r}")
