@@ -104,7 +104,7 @@ class SentinelQuery:
         )
 
     async def discover_replicas(self, service_name: str) -> list[Address]:
-        """``(host, port)`` of the replicas of ``service_name`` that are up and connected,
+        """``(host, port)`` of the replicas of ``service_name`` not flagged down/disconnected,
         from the first sentinel that answers (an empty list when it knows none).
 
         :raises ReplicaNotFoundError: no sentinel could be asked.
@@ -122,7 +122,7 @@ class SentinelQuery:
             replicas = []
             for raw in reply:
                 state = _as_dict(raw)
-                if _is_up(state) and state.get("master-link-status", "ok") == "ok":
+                if _is_up(state):
                     replicas.append((state["ip"], int(state["port"])))
             return replicas
         raise ReplicaNotFoundError(
