@@ -44,6 +44,9 @@ class _PushFrame(list[Any]):
 
     __slots__ = ()
 
+    def __repr__(self) -> str:
+        return f"PushFrame({list.__repr__(self)})"
+
 
 if TYPE_CHECKING:
     PushFrame = _PushFrame
