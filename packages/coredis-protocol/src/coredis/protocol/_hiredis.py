@@ -13,15 +13,21 @@ installed), but not all of it:
 So the adapter keeps hiredis for the bytes it is exact on and hands the stream to a
 :class:`PythonReader` otherwise, without losing or repeating a reply:
 
-* it keeps the chunks fed since hiredis was last *idle* (a reply just returned and nothing
-  left in its buffer) and counts the replies returned since then;
+* it keeps the part of the stream that starts with the oldest reply hiredis may not have
+  returned yet, and counts the replies returned from it; whenever hiredis drops the bytes
+  it consumed right after a reply (its ``len()`` shrinks), that backlog is cut to exactly
+  the bytes hiredis still holds, so it stays around 1 KiB plus the reply being received;
 * a chunk holding a ``~``, ``(`` or ``|`` byte anywhere (a possible set, big number or
   attribute; a false positive only costs speed), any error hiredis raises, and a backlog
   larger than ``min(max_bulk_length, max_buffer, 4 MiB)`` switch to the pure reader: it is
-  fed the kept chunks, the replies hiredis already returned are parsed again and dropped,
-  and it goes on from there;
+  fed the backlog, the replies hiredis already returned are parsed again and dropped, and
+  it goes on from there, enforcing every limit exactly;
 * when the pure reader is idle and a chunk arrives without those bytes, hiredis takes over
   again.
+
+hiredis itself has no nesting limit, so ``max_depth`` holds where the pure reader parses;
+and hiredis returns a bulk whose payload is not followed by CRLF (failing on the bytes
+after it), where the pure reader fails on that bulk.
 """
 
 from __future__ import annotations
