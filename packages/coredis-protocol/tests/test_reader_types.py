@@ -215,3 +215,35 @@ def test_not_enough_data_is_a_singleton() -> None:
     assert repr(NOT_ENOUGH_DATA) == "NOT_ENOUGH_DATA"
     assert not NOT_ENOUGH_DATA
     assert type(NOT_ENOUGH_DATA)() is NOT_ENOUGH_DATA
+
+
+def test_feed_accepts_bytes_like(reader_class: Any) -> None:
+    reader = reader_class()
+    reader.feed(bytearray(b"$5\r\nhel"))
+    reader.feed(memoryview(b"xxlo\r\n+OK\r\n")[2:])
+    assert reader.gets() == b"hello"
+    assert reader.gets() == b"OK"
+    assert reader.gets() is NOT_ENOUGH_DATA
+
+
+def test_feed_nothing(reader_class: Any) -> None:
+    reader = reader_class()
+    reader.feed(b"")
+    assert reader.gets() is NOT_ENOUGH_DATA
+    reader.feed(b":5\r\n")
+    reader.feed(b"")
+    assert reader.gets() == 5
+
+
+@pytest.mark.parametrize("use_hiredis", [False, True])
+def test_factory_passes_options(use_hiredis: bool) -> None:
+    reader = Reader("utf-8", max_bulk_length=4, use_hiredis=use_hiredis)
+    reader.feed(b"$4\r\nabcd\r\n")
+    assert reader.gets() == "abcd"
+    reader.feed(b"$5\r\nabcde\r\n")
+    with pytest.raises(ProtocolError, match="max_bulk_length=4"):
+        reader.gets()
+    deep = Reader(max_depth=2, use_hiredis=use_hiredis)
+    deep.feed(b"~1\r\n*1\r\n*1\r\n:1\r\n")  # a set: parsed by the pure reader either way
+    with pytest.raises(ProtocolError, match="max_depth=2"):
+        deep.gets()
