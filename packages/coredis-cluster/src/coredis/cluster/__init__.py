@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ._client import RedisCluster
+from ._pipeline import ClusterPipeline
+from ._pubsub import ShardedPubSub
 from ._version import __version__
 
-__all__ = ("__version__", "RedisCluster")
+__all__ = ("__version__", "RedisCluster", "ClusterPipeline", "ShardedPubSub")

@@ -7,7 +7,7 @@ import ssl as _ssl
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from coredis.client import ClientExtras, CoreCommands
+from coredis.client import CoreCommands
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, Node, hash_slot
@@ -19,6 +19,7 @@ from coredis.protocol import (
 
 from ._cache import cached_read
 from ._keys import command_key, extract_keys, is_readonly
+from ._pubsub import ShardedPubSub
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, SPLITTABLE, merge_in_order, split_groups
 from ._sender import Sender, as_command
 
@@ -48,7 +49,7 @@ def _ssl_context(
     return context
 
 
-class RedisCluster(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
+class RedisCluster(CoreCommands[AnyStr_co]):
     """A Redis Cluster client with the standalone client's command methods.
 
     Routing (see the package README for the full table): a command goes to the node serving
@@ -132,6 +133,7 @@ class RedisCluster(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
             )
         self.connection_pool = connection_pool
         self.decode_responses = decode_responses
+        self.encoding: str = kwargs.get("encoding", "utf-8")
         self.protocol_version = protocol_version
         self.verify_version = verify_version
         self.non_atomic_cross_slot = non_atomic_cross_slot
@@ -317,6 +319,28 @@ class RedisCluster(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         from ._pipeline import ClusterPipeline
 
         return ClusterPipeline(self, transaction=bool(transaction), watches=watches)
+
+    def pubsub(self, ignore_subscribe_messages: bool = False, **kwargs: Any) -> Any:
+        """A :class:`coredis.client.PubSub` on a connection to a random primary: the cluster
+        bus forwards ``PUBLISH`` from any node to every node."""
+        from coredis.client import PubSub
+
+        client: Any = self
+        return PubSub(client, ignore_subscribe_messages=ignore_subscribe_messages, **kwargs)
+
+    def sharded_pubsub(
+        self,
+        ignore_subscribe_messages: bool = False,
+        read_from_replicas: bool = False,
+        **kwargs: Any,
+    ) -> ShardedPubSub[AnyStr_co]:
+        """A :class:`ShardedPubSub`: ``SSUBSCRIBE`` sent to the node serving each channel's
+        slot (a replica when ``read_from_replicas``)."""
+        return ShardedPubSub(
+            self,
+            ignore_subscribe_messages=ignore_subscribe_messages,
+            read_from_replicas=read_from_replicas,
+        )
 
     def random_primary(self) -> ManagedNode:
         """A random primary (for commands that any primary can answer).

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
-from coredis.client import ClientExtras, CoreCommands
+from coredis.client import CoreCommands
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.exceptions import ClusterTransactionError
@@ -56,7 +56,7 @@ _RETRYABLE = (
 )
 
 
-class ClusterPipeline(ClientExtras[AnyStr_co], CoreCommands[AnyStr_co]):
+class ClusterPipeline(CoreCommands[AnyStr_co]):
     """Commands queued with ``await pipe.<command>(...)``, sent per node by :meth:`execute`.
 
     Use as ``async with client.pipeline(transaction=False) as pipe:``; queuing returns the

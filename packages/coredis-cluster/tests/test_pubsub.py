@@ -1,0 +1,65 @@
+"""Pub/sub on the cluster: SUBSCRIBE via any node, SSUBSCRIBE routed by channel slot."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from coredis.cluster import RedisCluster
+from coredis.pool.cluster import hash_slot
+
+
+async def _next_data(ps: Any, timeout: float = 5.0) -> dict[str, Any]:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        message = await ps.get_message(ignore_subscribe_messages=True, timeout=0.5)
+        if message is not None:
+            return dict(message)
+    raise AssertionError("no message arrived")
+
+
+async def test_sharded_pubsub_across_nodes(redis_cluster_clean: Any) -> None:
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, decode_responses=True
+    )
+    await client.initialize()
+    # Channels whose slots belong to three different primaries.
+    channels: dict[int, str] = {}
+    i = 0
+    while len(channels) < 3:
+        name = f"chan:{i}"
+        owner = client.connection_pool.get_primary_node_by_slot(hash_slot(name)).port
+        channels.setdefault(owner, name)
+        i += 1
+    names = list(channels.values())
+    async with client.sharded_pubsub() as ps:
+        await ps.ssubscribe(*names)
+        confirmations = [await ps.get_message(timeout=5) for _ in names]
+        assert sorted(m["channel"] for m in confirmations if m) == sorted(names)
+        # One connection per owning node.
+        assert len(ps._conns) == 3
+        for name in names:
+            assert await client.spublish(name, f"hello {name}") == 1
+        received = [await _next_data(ps) for _ in names]
+        assert sorted((m["type"], m["channel"], m["data"]) for m in received) == sorted(
+            ("smessage", n, f"hello {n}") for n in names
+        )
+        await ps.sunsubscribe(names[0])
+        assert await client.spublish(names[0], "nobody") == 0
+    await client.aclose()
+
+
+async def test_classic_pubsub_through_any_node(redis_cluster_clean: Any) -> None:
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, decode_responses=True
+    )
+    ps = client.pubsub(ignore_subscribe_messages=True)
+    await ps.subscribe("news")
+    await asyncio.sleep(0.1)
+    # PUBLISH goes to a random primary; the cluster bus delivers it to our node.
+    for _ in range(3):
+        await client.publish("news", "flash")
+    message = await _next_data(ps)
+    assert (message["channel"], message["data"]) == ("news", "flash")
+    await ps.aclose()
+    await client.aclose()
