@@ -43,6 +43,20 @@ CLUSTER_CALLS = {
     "BlockingClusterConnectionPool",
     "ClusterConnection",
 }
+#: Keyword arguments that make a client or pool speak TLS: such calls go to the TLS server.
+SSL_KEYWORDS = {
+    "ssl",
+    "ssl_context",
+    "ssl_ca_certs",
+    "ssl_certfile",
+    "ssl_keyfile",
+    "ssl_cert_reqs",
+    "ssl_check_hostname",
+}
+#: Keyword arguments that log in: such calls go to the server with ACL users.
+AUTH_KEYWORDS = {"username", "password"}
+#: The file name examples use for the certificate authority of the TLS server.
+CA_PLACEHOLDER = "ca.pem"
 URL_RE = re.compile(r"^(rediss?://(?:[^@/]*@)?)([^/:?]+)(?::\d+)?")
 
 
@@ -88,9 +102,28 @@ class Example:
     def name(self) -> str:
         return f"{self.path.relative_to(DOCS).as_posix()}:{self.line}"
 
+    def _nodes(self) -> list[ast.AST]:
+        return list(ast.walk(ast.parse(self.source)))
+
     @property
     def needs_cluster(self) -> bool:
-        return any(_call_name(n) in CLUSTER_CALLS for n in ast.walk(ast.parse(self.source)))
+        return any(_call_name(n) in CLUSTER_CALLS for n in self._nodes())
+
+    @property
+    def needs_tls(self) -> bool:
+        return any(
+            (isinstance(n, ast.Call) and _keyword_names(n) & SSL_KEYWORDS)
+            or (isinstance(n, ast.Constant) and str(n.value).startswith("rediss://"))
+            for n in self._nodes()
+        )
+
+    @property
+    def needs_acl(self) -> bool:
+        return any(
+            (isinstance(n, ast.Call) and _keyword_names(n) & AUTH_KEYWORDS)
+            or (isinstance(n, ast.Constant) and _url_has_credentials(str(n.value)))
+            for n in self._nodes()
+        )
 
 
 def examples_in(text: str, path: Path) -> Iterator[Example]:
@@ -142,6 +175,12 @@ class Target:
     host: str
     port: int
     unix_socket: str | None = None
+    ca_file: str | None = None
+
+
+def _url_has_credentials(text: str) -> bool:
+    match = URL_RE.match(text)
+    return bool(match and "@" in match.group(1))
 
 
 def _call_name(node: ast.AST) -> str | None:
@@ -173,9 +212,17 @@ def _keyword_names(call: ast.Call) -> set[str]:
 
 
 class _Retarget(ast.NodeTransformer):
-    def __init__(self, standalone: Target, cluster: Target | None) -> None:
+    def __init__(
+        self,
+        standalone: Target,
+        cluster: Target | None,
+        tls: Target | None,
+        acl: Target | None,
+    ) -> None:
         self.standalone = standalone
         self.cluster = cluster
+        self.tls = tls
+        self.acl = acl
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
@@ -186,8 +233,9 @@ class _Retarget(ast.NodeTransformer):
                 key = "unix_socket_path" if "unix_socket_path" in given else "path"
                 _set_argument(node, None, key, self._unix_socket())
             else:
-                _set_argument(node, 0, "host", self.standalone.host)
-                _set_argument(node, 1, "port", self.standalone.port)
+                target = self._standalone_for(given)
+                _set_argument(node, 0, "host", target.host)
+                _set_argument(node, 1, "port", target.port)
         elif name in UNIX_CALLS:
             _set_argument(node, 0, "path", self._unix_socket())
         elif name in CLUSTER_CALLS and "connection_pool" not in given:
@@ -210,7 +258,24 @@ class _Retarget(ast.NodeTransformer):
             node.value = self._rewrite_string(node.value)
         return node
 
+    def _standalone_for(self, given: set[str]) -> Target:
+        if given & SSL_KEYWORDS:
+            return self._need(self.tls, "TLS")
+        if given & AUTH_KEYWORDS:
+            return self._need(self.acl, "ACL")
+        return self.standalone
+
+    @staticmethod
+    def _need(target: Target | None, kind: str) -> Target:
+        if target is None:
+            raise AssertionError(f"an example needing the {kind} server was given none")
+        return target
+
     def _rewrite_string(self, text: str) -> str:
+        if text == CA_PLACEHOLDER:
+            ca_file = self._need(self.tls, "TLS").ca_file
+            assert ca_file is not None
+            return ca_file
         if text == "/tmp/redis.sock":
             return self._unix_socket()
         if text.startswith("unix://"):
@@ -220,7 +285,11 @@ class _Retarget(ast.NodeTransformer):
         match = URL_RE.match(text)
         if match:
             target = self.standalone
-            if self.cluster is not None and (":7000" in text or ":7001" in text):
+            if text.startswith("rediss://"):
+                target = self._need(self.tls, "TLS")
+            elif _url_has_credentials(text):
+                target = self._need(self.acl, "ACL")
+            elif self.cluster is not None and (":7000" in text or ":7001" in text):
                 target = self.cluster
             return f"{match.group(1)}{target.host}:{target.port}{text[match.end() :]}"
         return text
@@ -236,9 +305,15 @@ class _Retarget(ast.NodeTransformer):
         return self.cluster
 
 
-def retarget(source: str, standalone: Target, cluster: Target | None = None) -> str:
+def retarget(
+    source: str,
+    standalone: Target,
+    cluster: Target | None = None,
+    tls: Target | None = None,
+    acl: Target | None = None,
+) -> str:
     """Return *source* with every connection target pointed at the given servers."""
-    tree = _Retarget(standalone, cluster).visit(ast.parse(source))
+    tree = _Retarget(standalone, cluster, tls, acl).visit(ast.parse(source))
     return ast.unparse(ast.fix_missing_locations(tree))
 
 
@@ -256,13 +331,20 @@ def _param(example: Example) -> Any:
 def test_example(example: Example, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     server = request.getfixturevalue("redis_clean")
     standalone = Target(server.host, server.port, server.unix_socket)
-    cluster = None
+    cluster = tls = acl = None
     if example.needs_cluster:
         info = request.getfixturevalue("redis_cluster_clean")
         host, port = info.startup_nodes[0]
         cluster = Target(host, port)
+    if example.needs_tls:
+        server = request.getfixturevalue("redis_tls_server")
+        tls = Target(server.host, server.port, ca_file=server.tls.ca_file)
+    if example.needs_acl:
+        server = request.getfixturevalue("redis_acl_server")
+        acl = Target(server.host, server.port)
     script = tmp_path / "example.py"
-    script.write_text(retarget(example.source, standalone, cluster), encoding="utf-8")
+    source = retarget(example.source, standalone, cluster, tls, acl)
+    script.write_text(source, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(script)],
         cwd=tmp_path,
@@ -350,6 +432,27 @@ def test_retarget_replaces_explicit_targets() -> None:
         "e = RedisCluster(startup_nodes=[{'host': '127.0.0.1', 'port': 2222}])",
         "f = Redis(connection_pool=pool)",
     ]
+
+
+def test_retarget_sends_tls_and_login_examples_to_their_servers() -> None:
+    here, tls, acl = Target("h", 1), Target("h", 2, ca_file="/run/ca.pem"), Target("h", 3)
+    code = retarget(
+        "a = Redis(ssl=True, ssl_ca_certs='ca.pem')\n"
+        "b = Redis(username='coredis', password='coredis-secret')\n"
+        "c = Redis.from_url('rediss://localhost:6380')\n"
+        "d = Redis.from_url('redis://coredis:coredis-secret@localhost:6379/0')\n",
+        here,
+        tls=tls,
+        acl=acl,
+    )
+    assert code.splitlines() == [
+        "a = Redis(ssl=True, ssl_ca_certs='/run/ca.pem', host='h', port=2)",
+        "b = Redis(username='coredis', password='coredis-secret', host='h', port=3)",
+        "c = Redis.from_url('rediss://h:2')",
+        "d = Redis.from_url('redis://coredis:coredis-secret@h:3/0')",
+    ]
+    example = Example(DOCS, 1, "Redis(ssl_context=ctx, password='x')")
+    assert (example.needs_tls, example.needs_acl, example.needs_cluster) == (True, True, False)
 
 
 def test_examples_that_build_a_cluster_client_need_the_cluster() -> None:
