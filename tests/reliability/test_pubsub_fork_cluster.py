@@ -1,0 +1,163 @@
+"""Scenarios 7-9: pub/sub after a kill, a pool after fork(), cluster under load.
+
+Each test states its pass criterion in its docstring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections import Counter
+from typing import Any
+
+import pytest
+
+import coredis
+from coredis.exceptions import RedisError
+from coredis.pool import BlockingClusterConnectionPool
+from coredis_testing import ClusterInfo, ServerInfo, command
+
+from .conftest import scaled
+
+pytestmark = pytest.mark.redis
+
+
+async def _next_message(pubsub: Any, kind: str) -> dict[str, Any]:
+    for _ in range(100):
+        message = await pubsub.get_message(timeout=0.05)
+        if message is not None and message["type"] == kind:
+            return dict(message)
+    raise AssertionError(f"no {kind} message")
+
+
+async def test_pubsub_killed_resubscribes_everything(redis_clean: ServerInfo) -> None:
+    """CLIENT KILL TYPE pubsub: the next read resubscribes the channel, pattern and shard
+    channel (server-side counts back to 1 each), messages flow again, and the gap is
+    visible (reconnects == 1 and fresh subscribe confirmations)."""
+    client = coredis.Redis(redis_clean.host, redis_clean.port, decode_responses=True)
+    async with client, client.pubsub() as pubsub:
+        await pubsub.subscribe("news")
+        await pubsub.psubscribe("sport.*")
+        await pubsub.ssubscribe("shard")
+        for kind in ("subscribe", "psubscribe", "ssubscribe"):
+            await _next_message(pubsub, kind)
+        command(redis_clean, "CLIENT", "KILL", "TYPE", "pubsub")
+        await client.publish("news", "lost?")  # published during the gap
+        confirmations = Counter(
+            [
+                (await _next_message(pubsub, kind))["type"]
+                for kind in ("subscribe", "psubscribe", "ssubscribe")
+            ]
+        )
+        assert confirmations == {"subscribe": 1, "psubscribe": 1, "ssubscribe": 1}
+        assert pubsub.reconnects == 1
+        assert await client.pubsub_numsub("news") == {"news": 1}
+        assert await client.pubsub_numpat() == 1
+        assert await client.pubsub_shardnumsub("shard") == {"shard": 1}
+        await client.publish("news", "n1")
+        await client.publish("sport.tennis", "p1")
+        await client.spublish("shard", "s1")
+        got = {(await _next_message(pubsub, kind))["data"] for kind in ("message", "pmessage")}
+        got.add((await _next_message(pubsub, "smessage"))["data"])
+        assert got == {"n1", "p1", "s1"}
+
+
+def test_pool_after_fork(redis_clean: ServerInfo) -> None:
+    """A client used before fork() works in the child on its own sockets: correct
+    replies, the child's connection ids differ from the parent's, the parent still works."""
+    client = coredis.Redis(redis_clean.host, redis_clean.port, decode_responses=True)
+
+    async def use(tag: str) -> tuple[int, str | None]:
+        await client.set(f"fork:{tag}", tag)
+        return await client.client_id(), await client.get(f"fork:{tag}")
+
+    parent_id, value = asyncio.run(use("parent"))
+    assert value == "parent"
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report and leave without running pytest's teardown
+        code = 1
+        try:
+            child_id, child_value = asyncio.run(use("child"))
+            os.write(write, f"{child_id} {child_value}".encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    report = os.read(read, 100).decode().split()
+    os.close(read)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert report[1] == "child"
+    assert int(report[0]) != parent_id
+    parent_again, value = asyncio.run(use("parent2"))
+    assert value == "parent2"
+    asyncio.run(client.aclose())
+
+
+async def test_cluster_cold_start_single_discovery(redis_cluster_clean: ClusterInfo) -> None:
+    """1,000 tasks at once on a cold cluster client: every reply correct and exactly one
+    topology discovery."""
+    host, port = redis_cluster_clean.startup_nodes[0]
+    client = coredis.RedisCluster(
+        host, port, decode_responses=True, connection_pool_cls=BlockingClusterConnectionPool
+    )
+
+    async def one(i: int) -> None:
+        nonce = uuid.uuid4().hex
+        await client.set(f"k{i}", nonce)
+        assert await client.get(f"k{i}") == nonce
+
+    await asyncio.gather(*(one(i) for i in range(scaled(1000))))
+    assert client.connection_pool.statistics().discoveries == 1
+    await client.aclose()
+
+
+async def test_cluster_node_blip_and_primary_kill(redis_cluster_factory: Any) -> None:
+    """Connections to every node killed under 1,000 tasks: refreshes are single-flight
+    (discoveries grow by at most a handful, never per task) and every task succeeds.
+    Then a primary is SIGKILLed under load: caller-visible errors are bounded (reported)
+    and commands succeed again after the replica is promoted."""
+    cluster = redis_cluster_factory()
+    host, port = cluster.startup_nodes[0]
+    client = coredis.RedisCluster(
+        host, port, decode_responses=True, connection_pool_cls=BlockingClusterConnectionPool
+    )
+    errors: Counter[str] = Counter()
+
+    async def one(i: int) -> None:
+        nonce = uuid.uuid4().hex
+        try:
+            await client.set(f"k{i}", nonce)
+            assert await client.get(f"k{i}") == nonce
+        except RedisError as exc:
+            errors[type(exc).__name__] += 1
+
+    await one(-1)
+    before = client.connection_pool.statistics().discoveries
+    tasks = [asyncio.ensure_future(one(i)) for i in range(scaled(1000))]
+    await asyncio.sleep(0)
+    for node in cluster.primaries:
+        command(node, "CLIENT", "KILL", "TYPE", "normal")
+    await asyncio.gather(*tasks)
+    refreshes = client.connection_pool.statistics().discoveries - before
+    print(f"node blip: {refreshes} refreshes, errors {dict(errors)}")
+    assert refreshes <= 5
+    assert sum(errors.values()) == 0
+
+    victim = cluster.primaries[0]
+    load = [asyncio.ensure_future(one(i)) for i in range(scaled(500))]
+    victim.kill()
+    await asyncio.gather(*load)
+    visible = sum(errors.values())
+    print(f"primary SIGKILL: {visible} caller-visible errors of 500: {dict(errors)}")
+    assert visible <= scaled(500)
+    for _ in range(200):  # the replica takes over (cluster-node-timeout) then all succeed
+        errors.clear()
+        await asyncio.gather(*(one(i) for i in range(50)))
+        if not errors:
+            break
+        await asyncio.sleep(0.1)
+    assert not errors, errors
+    await client.aclose()
