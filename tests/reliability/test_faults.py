@@ -101,7 +101,9 @@ async def test_black_hole_timeouts_and_recovery(fault_proxy: FaultProxy) -> None
 async def _park_readers(
     client: coredis.Redis[str], server: ServerInfo, count: int
 ) -> list[asyncio.Task[object]]:
-    readers = [asyncio.ensure_future(client.blpop([f"q{i}"], timeout=0)) for i in range(count)]
+    readers: list[asyncio.Task[object]] = [
+        asyncio.ensure_future(client.blpop([f"q{i}"], timeout=0)) for i in range(count)
+    ]
     for _ in range(100):
         await asyncio.sleep(0.02)
         if calls(server, "blpop") >= count:

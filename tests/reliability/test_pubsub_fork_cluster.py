@@ -91,7 +91,7 @@ def test_pool_after_fork(redis_clean: ServerInfo) -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     assert report[1] == "child"
     assert int(report[0]) != parent_id
-    parent_again, value = asyncio.run(use("parent2"))
+    _, value = asyncio.run(use("parent2"))
     assert value == "parent2"
     asyncio.run(client.aclose())
 
