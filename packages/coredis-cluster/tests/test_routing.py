@@ -175,3 +175,18 @@ async def test_transactions_are_single_slot(client: RedisCluster[str]) -> None:
             await pipe.set("b", "1")
             await pipe.execute()
     assert await client.exists(["a", "b"]) == 0
+
+
+async def test_scan_iter_covers_every_primary(client: RedisCluster[str]) -> None:
+    expected = {f"scan:{i}" for i in range(200)}
+    await client.mset(dict.fromkeys(expected, "v"))
+    await client.set("other", "v")
+    seen = {key async for key in client.scan_iter(match="scan:*", count=20)}
+    assert seen == expected
+
+
+async def test_registered_script_runs_in_every_slot(client: RedisCluster[str]) -> None:
+    incr_by = client.register_script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+    for i in range(20):
+        assert await incr_by(keys=[f"s:{i}"], args=[i + 1]) == i + 1
+    assert await client.mget([f"s:{i}" for i in range(20)]) == tuple(str(i + 1) for i in range(20))

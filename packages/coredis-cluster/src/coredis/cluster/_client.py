@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import ssl as _ssl
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any, Literal
 
 from coredis.client import CoreCommands
@@ -341,6 +341,44 @@ class RedisCluster(CoreCommands[AnyStr_co]):
             ignore_subscribe_messages=ignore_subscribe_messages,
             read_from_replicas=read_from_replicas,
         )
+
+    async def scan_iter(
+        self,
+        match: Any | None = None,
+        count: int | None = None,
+        type_: Any | None = None,
+    ) -> AsyncIterator[AnyStr_co]:
+        """Iterate over every key of the cluster: ``SCAN`` on each primary in turn, each with
+        its own cursor (a key may be yielded more than once, as with ``SCAN``).
+
+        :raises ConnectionError: a primary could not be reached
+        """
+        await self.initialize()
+        args: list[Any] = []
+        if match is not None:
+            args += [b"MATCH", match]
+        if count is not None:
+            args += [b"COUNT", count]
+        if type_ is not None:
+            args += [b"TYPE", type_]
+        for node in self.primaries():
+            cursor = 0
+            while True:
+                replies = await self.execute_command_on_nodes([node], b"SCAN", cursor, *args)
+                raw_cursor, keys = replies[node.name]
+                for key in keys:
+                    yield key
+                cursor = int(raw_cursor)
+                if cursor == 0:
+                    break
+
+    def register_script(self, script: ValueT) -> Any:
+        """A callable :class:`coredis.client.Script`: ``EVALSHA`` routed by its first key,
+        loaded on every primary (``SCRIPT LOAD`` fans out) on ``NOSCRIPT``."""
+        from coredis.client import Script
+
+        client: Any = self
+        return Script(client, script)
 
     def random_primary(self) -> ManagedNode:
         """A random primary (for commands that any primary can answer).
