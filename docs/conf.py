@@ -129,7 +129,8 @@ def _strict_handbook_references(
 
     Sphinx only reports unresolved Python references in nitpicky mode, which would also flag
     every type alias in the generated signatures. The handbook's own links are held to the
-    stricter rule; builtins are exempt because intersphinx is off (no network).
+    stricter rule; builtins and the standard library are exempt because intersphinx is off
+    (no network).
     """
     target = node.get("reftarget", "")
     if node.get("refdomain") != "py" or not node.get("refdoc", "").startswith("handbook/"):
@@ -137,6 +138,8 @@ def _strict_handbook_references(
     if node.get("reftype") == "paramref":
         return  # sphinx-paramlinks resolves these; _check_param_anchors verifies them
     if "." not in target and hasattr(builtins, target):
+        return
+    if target.split(".", 1)[0] in sys.stdlib_module_names:
         return
     _LOGGER.warning("handbook reference to a missing object: %s", target, location=node)
 
