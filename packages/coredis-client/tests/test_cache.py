@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -38,13 +38,13 @@ async def tracking_up(cache: TrackingCache) -> None:
 
 
 @pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
-def protocol(request: pytest.FixtureRequest) -> int:
-    return int(request.param)
+def protocol(request: pytest.FixtureRequest) -> Literal[2, 3]:
+    return 2 if request.param == 2 else 3
 
 
 @pytest.fixture
 async def clients(
-    redis_clean: ServerInfo, protocol: int
+    redis_clean: ServerInfo, protocol: Literal[2, 3]
 ) -> AsyncIterator[tuple[Any, Any, TrackingCache]]:
     cache = TrackingCache()
     cached: Any = coredis.Redis(
@@ -203,7 +203,7 @@ async def test_many_writers_never_leave_a_stale_value(
     assert cache.stats.hits >= hits + 19  # served from memory, and right
 
 
-async def test_bounds_and_decode_variants(redis_clean: ServerInfo, protocol: int) -> None:
+async def test_bounds_and_decode_variants(redis_clean: ServerInfo, protocol: Literal[2, 3]) -> None:
     cache = TrackingCache(max_keys=5)
     client: Any = coredis.Redis(
         redis_clean.host, redis_clean.port, protocol_version=protocol, cache=cache

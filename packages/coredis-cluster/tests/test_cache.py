@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -27,7 +27,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
 
 
 @pytest.mark.parametrize("protocol", [2, 3], ids=["resp2", "resp3"])
-async def test_cluster_cache_per_node_tracking(redis_cluster_clean: Any, protocol: int) -> None:
+async def test_cluster_cache_per_node_tracking(
+    redis_cluster_clean: Any, protocol: Literal[2, 3]
+) -> None:
     cache = TrackingCache()
     cached: Any = RedisCluster(
         startup_nodes=redis_cluster_clean.startup_nodes, protocol_version=protocol, cache=cache
