@@ -177,3 +177,21 @@ async def test_release_of_foreign_connection_and_reset(redis_cluster: Any) -> No
     await pool.initialize()
     assert pool.nodes.epoch == 1
     other.disconnect()
+
+
+async def test_moved_hint_and_reinitialize_steps(redis_cluster: Any) -> None:
+    pool = ClusterConnectionPool(startup_nodes=redis_cluster.startup_nodes, reinitialize_steps=3)
+    await pool.initialize()
+    slot = 42
+    owner = pool.get_primary_node_by_slot(slot)
+    other = next(n for n in pool.nodes.primaries() if n != owner)
+    # The hint is applied at once; only every third MOVED triggers a discovery.
+    await pool.moved(slot, other.host, other.port, pool.nodes.epoch)
+    assert pool.get_primary_node_by_slot(slot) == other
+    await pool.moved(slot, other.host, other.port, pool.nodes.epoch)
+    assert pool.statistics().discoveries == 1
+    await pool.moved(slot, other.host, other.port, pool.nodes.epoch)
+    assert pool.statistics().discoveries == 2
+    # The discovery restored the real owner.
+    assert pool.get_primary_node_by_slot(slot) == owner
+    pool.disconnect()
