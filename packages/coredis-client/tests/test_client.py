@@ -385,3 +385,12 @@ async def test_random_cancellations_never_mix_replies(
         assert stats.in_use == 0
         for i in range(20):
             assert await client.execute_command(b"GET", f"key:{i}") == f"value:{i}".encode()
+
+
+async def test_from_url_rediss(redis_tls_server: ServerInfo) -> None:
+    server = redis_tls_server
+    assert server.tls is not None
+    url = f"rediss://{server.host}:{server.port}/0?ssl_ca_certs={server.tls.ca_file}"
+    async with coredis.Redis.from_url(url, decode_responses=True) as client:
+        assert await client.execute_command(b"PING") == "PONG"
+    await asyncio.sleep(0.1)  # let the TLS close_notify finish (see test_tls)
