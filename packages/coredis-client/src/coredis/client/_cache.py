@@ -230,7 +230,9 @@ class TrackingCache:
         self._starting.clear()
         for tracker in trackers:
             tracker.close()
-        self.reset()
+        self._entries.clear()
+        self._size = 0
+        self._generation += 1
 
     # -- the read path ---------------------------------------------------------------
     @staticmethod
