@@ -515,7 +515,8 @@ class Redis(CoreCommands[AnyStr_co]):
     # -- lifecycle ----------------------------------------------------------------------
 
     async def initialize(self: ClientT) -> ClientT:
-        """Open one connection (handshake included) to check the server is reachable.
+        """Open one connection (handshake included) to check the server is reachable;
+        also what ``await client`` and ``async with client`` do.
 
         :raises ConnectionError: / :raises AuthenticationError: when it is not
         """
@@ -534,7 +535,10 @@ class Redis(CoreCommands[AnyStr_co]):
 
     async def aclose(self) -> None:
         """Close the connections of the pool this client created (a shared pool is left
-        alone). The client can still be used afterwards: connections are reopened."""
+        alone). The client can still be used afterwards: connections are reopened.
+
+        Never raises; connections in use by other tasks fail their pending requests with
+        :class:`~coredis.exceptions.ConnectionError`."""
         if self.cache is not None:
             self.cache.shutdown()
         if self._owns_pool:
@@ -604,7 +608,12 @@ class Redis(CoreCommands[AnyStr_co]):
         again until no :class:`~coredis.exceptions.WatchError` occurs.
 
         ``value_from_callable=True`` returns ``func``'s value instead of the EXEC results;
-        ``watch_delay`` (seconds) sleeps between attempts. Cancelling it stops retrying.
+        ``watch_delay`` (seconds) sleeps between attempts.
+
+        :raises ResponseError: a command of the transaction failed (see
+            :meth:`Pipeline.execute`); whatever ``func`` raises is raised as is
+
+        Cancelling it stops retrying; the transaction in flight may or may not be applied.
         """
         from ._pipeline import run_transaction
 
