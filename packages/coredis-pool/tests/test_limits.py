@@ -200,3 +200,43 @@ async def test_custom_connection_class_gets_pool_kwargs(redis_clean: ServerInfo)
         assert isinstance(conn, Custom) and conn.greeting == "hi"
         assert "db=6" in await conn.execute_command(b"CLIENT", b"INFO")
     pool.disconnect()
+
+
+def test_pool_reused_across_event_loops(redis_server: ServerInfo) -> None:
+    # A pool made outside any loop, used by two successive asyncio.run() calls: the second
+    # never gets the first loop's connections; it opens its own.
+    pool = ConnectionPool(host=redis_server.host, port=redis_server.port, max_idle_time=5)
+
+    async def use() -> int:
+        async with pool.connection() as conn:
+            client_id: int = await conn.execute_command(b"CLIENT", b"ID")
+            return client_id
+
+    first = asyncio.run(use())
+    second = asyncio.run(use())
+    assert first != second
+    stats = pool.statistics()
+    assert (stats.created, stats.discarded, stats.in_use, stats.idle) == (2, 1, 0, 1)
+
+    async def close() -> None:
+        pool.disconnect()
+
+    asyncio.run(close())
+
+
+async def test_connection_used_in_another_loop_fails_clearly(redis_server: ServerInfo) -> None:
+    from coredis.connection import Connection
+
+    conn = Connection(redis_server.host, redis_server.port)
+    await conn.connect()
+
+    def elsewhere() -> None:
+        async def run() -> None:
+            with pytest.raises(ConnectionError, match="another event loop"):
+                await conn.execute_command(b"PING")
+
+        asyncio.run(run())
+
+    await asyncio.to_thread(elsewhere)
+    assert await conn.execute_command(b"PING") == b"PONG"
+    conn.disconnect()

@@ -32,6 +32,18 @@ CommandArg = bytes | bytearray | memoryview | str | int | float
 ConnectCallback = Callable[["BaseConnection"], Awaitable[None] | None]
 
 
+def _close_orphaned(transport: Any) -> None:
+    """Close the socket of a transport whose event loop is closed (the loop can no longer
+    do it): otherwise the descriptor leaks until garbage collection, with a warning."""
+    inner = getattr(getattr(transport, "_ssl_protocol", None), "_transport", None)
+    if inner is not None:
+        _close_orphaned(inner)
+    sock = getattr(transport, "_sock", None)
+    if sock is not None:
+        sock.close()
+        transport._sock = None
+
+
 class BaseConnection(LowLevelAPI, asyncio.Protocol):
     """One connection to a Redis server, built on an asyncio transport (uvloop works too).
 
@@ -95,6 +107,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self.push_messages: asyncio.Queue[Any] = asyncio.Queue()
         self._push_handler: PushHandler | None = None
         self._transport: asyncio.Transport | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._reader = Reader(encoding=encoding)
         # (future or None, decode). None routes the reply to push_messages, in order.
         self._requests: deque[tuple[asyncio.Future[Any] | None, bool]] = deque()
@@ -127,6 +140,11 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     def is_connected(self) -> bool:
         """True once connected and the handshake is done, until closed or broken."""
         return self._connected and self._transport is not None and not self._broken
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The event loop the transport lives in (``None`` before the first connect)."""
+        return self._loop
 
     @property
     def pending_requests(self) -> int:
@@ -184,9 +202,12 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
                 )
             elif isinstance(exc, OSError):
                 error = ConnectionError(f"Error connecting to {self.location}: {exc}")
+            if isinstance(error, asyncio.CancelledError):
+                # a concurrent connect() was not cancelled itself: tell it what happened
+                error = ConnectionError(f"Connecting to {self.location} was cancelled")
             attempt.set_exception(error)
             attempt.exception()  # retrieved: concurrent waiters get it, nobody else must
-            if error is exc:
+            if error is exc or isinstance(exc, asyncio.CancelledError):
                 raise
             raise error from exc
         else:
@@ -237,6 +258,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports are not asyncio.Transport subclasses, but quack alike.
         self._transport = cast(asyncio.Transport, transport)
+        self._loop = asyncio.get_running_loop()
         self._broken = False
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -283,6 +305,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
             elif not future.done():
                 if isinstance(reply, Exception):
                     future.set_exception(reply)
+                    future.exception()  # awaiting still raises; no "never retrieved" noise
                 else:
                     future.set_result(reply)
 
@@ -331,6 +354,11 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
 
     def _send(self, data: bytes, count: int, decode: bool | None) -> list[Reply]:
         loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            raise ConnectionError(
+                f"Connection to {self.location} belongs to another event loop; "
+                "connect it again (or let the pool make a new one) in this loop"
+            )
         self._write(data)
         futures = [loop.create_future() for _ in range(count)]
         if self.noreply and self._connected:
@@ -405,8 +433,14 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
 
     # -- closing ----------------------------------------------------------------------------
     def disconnect(self) -> None:
-        """Close the connection; requests still in flight fail with ConnectionError."""
-        self._close(ConnectionError(f"Connection to {self.location} closed by disconnect()"))
+        """Close the connection at once; requests still in flight fail with ConnectionError.
+
+        The socket is aborted rather than shut down gracefully: a TLS close_notify
+        exchange would need more turns of the event loop, which may be about to close.
+        """
+        self._close(
+            ConnectionError(f"Connection to {self.location} closed by disconnect()"), abort=True
+        )
 
     def _abandon(self, reason: BaseException) -> None:
         """Close at once because the conversation can no longer be trusted."""
@@ -423,10 +457,13 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self._broken = True
         transport, self._transport = self._transport, None
         if transport is not None:
-            if abort:
-                transport.abort()
-            else:
-                transport.close()
+            try:
+                if abort:
+                    transport.abort()
+                else:
+                    transport.close()
+            except RuntimeError:
+                _close_orphaned(transport)
         requests, self._requests = self._requests, deque()
         for future, _ in requests:
             if future is not None and not future.done():

@@ -260,11 +260,14 @@ class ConnectionPool:
         return self.connection_class(**self.connection_kwargs)
 
     def _pop_idle(self) -> BaseConnection | None:
+        loop = asyncio.get_running_loop()
         while self._idle:
             connection = self._idle.pop()
-            if connection.is_usable:
+            if connection.is_usable and connection.loop is loop:
                 return connection
-            connection.disconnect()  # closed by the server while idle (CLIENT KILL, restart)
+            # Closed by the server while idle (CLIENT KILL, restart), or opened in an event
+            # loop that is gone (a pool reused across asyncio.run() calls): replace it.
+            connection.disconnect()
             self._discarded += 1
         return None
 
@@ -328,7 +331,11 @@ class ConnectionPool:
 
     # -- idle connections -----------------------------------------------------------------
     def _start_reaper(self) -> None:
-        if self.max_idle_time and (self._reaper is None or self._reaper.done()):
+        if self.max_idle_time and (
+            self._reaper is None
+            or self._reaper.done()
+            or self._reaper.get_loop() is not asyncio.get_running_loop()
+        ):
             interval = max(self.idle_check_interval, 0.01)
             self._reaper = asyncio.get_running_loop().create_task(
                 _reap_periodically(weakref.ref(self), interval),
