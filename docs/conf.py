@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import datetime
+import importlib
 import inspect
 import re
 import sys
@@ -160,6 +161,40 @@ def _check_param_anchors(app: Any, exception: Exception | None) -> None:
                 _LOGGER.warning("%s links to a missing parameter anchor %s", page.name, anchor)
 
 
+# Where each public object is documented, so that base classes shown by autodoc name the
+# public path (``coredis.exceptions.ResponseError``) rather than the private module.
+_PUBLIC_MODULES = (
+    "coredis.exceptions",
+    "coredis",
+    "coredis.client",
+    "coredis.cluster",
+    "coredis.pool",
+    "coredis.pool.cluster",
+    "coredis.connection",
+    "coredis.protocol",
+)
+_PUBLIC_NAMES: dict[int, str] = {}
+
+
+def _public_name(obj: object) -> str | None:
+    if not _PUBLIC_NAMES:
+        for module_name in _PUBLIC_MODULES:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            for name in getattr(module, "__all__", ()):
+                _PUBLIC_NAMES.setdefault(id(getattr(module, name, None)), f"{module_name}.{name}")
+    return _PUBLIC_NAMES.get(id(obj))
+
+
+def _public_bases(app: object, name: str, obj: object, options: object, bases: list[Any]) -> None:
+    for index, base in enumerate(bases):
+        public = _public_name(base)
+        if public is not None and "._" in f"{getattr(base, '__module__', '')}.":
+            bases[index] = f":py:class:`~{public}`"
+
+
 def setup(app: object) -> None:
     # before sphinx-paramlinks (priority 500) turns :param: fields into anchors
     app.connect("autodoc-process-docstring", _end_field_lists, priority=300)  # type: ignore[attr-defined]
@@ -167,3 +202,4 @@ def setup(app: object) -> None:
     # after sphinx-paramlinks has had its chance to resolve :paramref:
     app.connect("missing-reference", _strict_handbook_references, priority=900)  # type: ignore[attr-defined]
     app.connect("build-finished", _check_param_anchors)  # type: ignore[attr-defined]
+    app.connect("autodoc-process-bases", _public_bases)  # type: ignore[attr-defined]
