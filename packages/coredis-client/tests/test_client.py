@@ -394,3 +394,24 @@ async def test_from_url_rediss(redis_tls_server: ServerInfo) -> None:
     async with coredis.Redis.from_url(url, decode_responses=True) as client:
         assert await client.execute_command(b"PING") == "PONG"
     await asyncio.sleep(0.1)  # let the TLS close_notify finish (see test_tls)
+
+
+async def test_shared_client_nested_context_closes_on_last_exit(redis_clean: ServerInfo) -> None:
+    import random
+
+    client = coredis.Redis(host=redis_clean.host, port=redis_clean.port)
+    rng = random.Random(7)
+    errors: list[BaseException] = []
+
+    async def task(i: int) -> None:
+        async with client:
+            await asyncio.sleep(rng.uniform(0, 0.05))
+            try:
+                await client.execute_command(b"SET", f"k{i}", i)
+            except BaseException as exc:  # pragma: no cover - the failure being tested
+                errors.append(exc)
+
+    await asyncio.gather(*(task(i) for i in range(50)))
+    assert errors == []
+    assert client.connection_pool.statistics().idle == 0  # the last exit closed the pool
+    assert command(redis_clean, "DBSIZE") == 50

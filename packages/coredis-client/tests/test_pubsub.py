@@ -169,3 +169,20 @@ async def test_survives_server_restart(redis_server_factory: Any) -> None:
                 break
         assert message is not None and message["data"] == "back"
         assert pubsub.reconnects >= 1
+
+
+async def test_dropped_objects_give_their_connection_back(redis_clean: ServerInfo) -> None:
+    import gc
+
+    client = coredis.Redis(host=redis_clean.host, port=redis_clean.port, max_connections=3)
+    async with client:
+        for _ in range(5):  # more than max_connections: each must be reclaimed
+            pubsub = client.pubsub()
+            await pubsub.subscribe("c")
+            monitor = await client.monitor()
+            pipe = await client.pipeline(watches=["k"])
+            assert client.connection_pool.statistics().in_use == 3
+            del pubsub, monitor, pipe
+            gc.collect()
+            assert client.connection_pool.statistics().in_use == 0
+        assert await client.execute_command(b"PING") == b"PONG"

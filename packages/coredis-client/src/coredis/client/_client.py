@@ -264,6 +264,7 @@ class Redis(CoreCommands[AnyStr_co]):
         # Non-zero while ensure_replication()/ignore_replies() is active somewhere: keeps
         # the context-variable lookups off the hot path of execute_command.
         self._special = 1 if noreply else 0
+        self._context_depth = 0
         #: the :class:`~coredis.cache.TrackingCache` answering cacheable reads, if any
         self.cache = cache
         if cache is not None:
@@ -528,10 +529,20 @@ class Redis(CoreCommands[AnyStr_co]):
         return self.initialize().__await__()
 
     async def __aenter__(self: ClientT) -> ClientT:
-        return await self.initialize()
+        # Nested/concurrent ``async with`` on one shared client: only the last exit closes
+        # the pool, so one task leaving its block never cuts off the others' commands.
+        self._context_depth += 1
+        try:
+            return await self.initialize()
+        except BaseException:
+            self._context_depth -= 1
+            raise
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
+        self._context_depth -= 1
+        if self._context_depth <= 0:
+            self._context_depth = 0
+            await self.aclose()
 
     async def aclose(self) -> None:
         """Close the connections of the pool this client created (a shared pool is left

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple
 
 from coredis.exceptions import RedisError
 
+from ._pubsub import reclaim_connection
 from .commands._base import AnyStr_co
 
 if TYPE_CHECKING:
@@ -76,6 +77,11 @@ class Monitor(Generic[AnyStr_co]):
     def __init__(self, client: Redis[AnyStr_co]) -> None:
         self.client: Redis[AnyStr_co] = client
         self.connection: BaseConnection | None = None
+
+    def __del__(self) -> None:
+        client = self.__dict__.get("client")
+        if client is not None:
+            reclaim_connection(client.connection_pool, self.__dict__.get("connection"))
 
     async def start(self) -> Monitor[AnyStr_co]:
         """Take a connection and send ``MONITOR``.

@@ -86,6 +86,12 @@ class Pipeline(CoreCommands[AnyStr_co]):
         self._watches = list(watches) if watches else []
         self._connection: BaseConnection | None = None
 
+    def __del__(self) -> None:
+        # Dropped while holding a connection (after watch(), without execute/reset).
+        from ._pubsub import reclaim_connection
+
+        reclaim_connection(self.__dict__.get("connection_pool"), self.__dict__.get("_connection"))
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}<{len(self.command_stack)} queued>"
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from ._client import Redis
 
-__all__ = ("PubSub", "PubSubMessage")
+__all__ = ("PubSub", "PubSubMessage", "reclaim_connection")
 
 #: Used for "wait forever": read_response() needs a number to override stream_timeout.
 _FOREVER = 365 * 24 * 3600.0
@@ -27,6 +27,17 @@ _SUBSCRIPTION_KINDS = frozenset(
 _DATA_KINDS = frozenset({"message", "pmessage", "smessage"})
 
 Handler = Callable[["PubSubMessage"], "Awaitable[None] | None"]
+
+
+def reclaim_connection(pool: Any, conn: BaseConnection | None) -> None:
+    """Close ``conn`` and release it to ``pool``, from a finalizer: never raises."""
+    if conn is None or pool is None:
+        return
+    try:
+        conn.disconnect()
+        pool.release(conn)
+    except Exception:  # the loop may be closed already; nothing more can be done
+        pass
 
 
 class PubSubMessage(TypedDict):
@@ -75,6 +86,11 @@ class PubSub(Generic[AnyStr_co]):
         self.shard_channels: dict[Any, Handler | None] = {}
         #: How many times the connection was replaced (and subscriptions renewed).
         self.reconnects = 0
+
+    def __del__(self) -> None:
+        # Dropped without aclose(): give the dedicated connection back (closed) so the
+        # pool's in-use count does not leak toward max_connections.
+        reclaim_connection(self.__dict__.get("connection_pool"), self.__dict__.get("connection"))
 
     def __repr__(self) -> str:
         return (
