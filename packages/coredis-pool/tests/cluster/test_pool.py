@@ -169,8 +169,11 @@ async def test_release_of_foreign_connection_and_reset(redis_cluster: Any) -> No
     pool = ClusterConnectionPool(startup_nodes=redis_cluster.startup_nodes)
     other = ClusterConnectionPool(startup_nodes=redis_cluster.startup_nodes)
     conn = await other.get_connection_by_key("x")
-    pool.release(conn)  # not ours: closed, nothing counted
+    pool.release(conn)  # not ours: ignored, nothing counted, still usable by its owner
     assert pool.statistics().in_use == 0
+    assert await conn.execute_command(b"PING") == b"PONG"
+    other.release(conn)
+    assert other.statistics().in_use == 0
     await asyncio.sleep(0)
     pool.reset()
     assert pool.nodes.epoch == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import ssl as _ssl
 from collections.abc import AsyncIterator, Iterable
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from coredis.client import CoreCommands
 from coredis.client._typing import ValueT
@@ -76,6 +76,28 @@ class RedisCluster(CoreCommands[AnyStr_co]):
     #: first backoff in seconds (doubled each retry, capped by RETRY_BACKOFF_MAX)
     RETRY_BACKOFF = 0.05
     RETRY_BACKOFF_MAX = 1.0
+
+    # Typing only: the reply type follows decode_responses (bytes by default, str when
+    # true). The implementation below lists (and checks at run time) every parameter.
+    @overload
+    def __init__(
+        self: RedisCluster[bytes],
+        host: str | None = ...,
+        port: int | None = ...,
+        *,
+        decode_responses: Literal[False] = ...,
+        **kwargs: Any,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: RedisCluster[str],
+        host: str | None = ...,
+        port: int | None = ...,
+        *,
+        decode_responses: Literal[True],
+        **kwargs: Any,
+    ) -> None: ...
 
     def __init__(
         self,

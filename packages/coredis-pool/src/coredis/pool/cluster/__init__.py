@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from ._blocking import BlockingClusterConnectionPool
 from ._hashslot import SLOT_COUNT, crc16, hash_slot
 from ._nodes import ManagedNode, Node, NodeManager
-from ._pool import BlockingClusterConnectionPool, ClusterConnectionPool, ClusterPoolStatistics
+from ._pool import ClusterConnectionPool
+from ._stats import ClusterPoolStatistics
 
 __all__ = (
     "SLOT_COUNT",

@@ -9,11 +9,9 @@ node a request goes to and enforces the cluster-wide cap.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import random
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from coredis.protocol import RedisClusterException
@@ -21,36 +19,9 @@ from coredis.protocol import RedisClusterException
 from ._hashslot import hash_slot
 from ._limiter import Limiter
 from ._nodes import ManagedNode, Node, NodeManager, close_quietly
+from ._stats import ClusterPoolStatistics, snapshot_fields
 
-__all__ = ("ClusterConnectionPool", "BlockingClusterConnectionPool", "ClusterPoolStatistics")
-
-
-@dataclass(frozen=True)
-class ClusterPoolStatistics:
-    """A snapshot of a cluster pool.
-
-    :ivar nodes: the standalone pool's ``statistics()`` snapshot for each node, by name
-    :ivar total: the numeric fields of those snapshots summed over the nodes
-    :ivar in_use: connections checked out through this pool (cluster-wide count)
-    :ivar waiting: requests waiting for the cluster-wide cap (blocking pools)
-    :ivar discoveries: ``CLUSTER SLOTS`` round trips made so far
-    """
-
-    nodes: Mapping[str, Any]
-    total: Mapping[str, int]
-    in_use: int
-    waiting: int
-    discoveries: int
-
-
-def _fields(snapshot: Any) -> dict[str, Any]:
-    if dataclasses.is_dataclass(snapshot) and not isinstance(snapshot, type):
-        return dataclasses.asdict(snapshot)
-    if hasattr(snapshot, "_asdict"):
-        return dict(snapshot._asdict())
-    if isinstance(snapshot, Mapping):
-        return dict(snapshot)
-    return {}
+__all__ = ("ClusterConnectionPool",)
 
 
 def _default_connection_class() -> type[Any]:
@@ -308,11 +279,15 @@ class ClusterConnectionPool:
         return await self.get_random_connection(primary=True)
 
     def release(self, connection: Any) -> None:
-        """Give back a connection taken from this pool (unknown connections are closed)."""
-        entry = self._checked_out.pop(id(connection), None)
+        """Give back a connection taken from this pool; never raises.
+
+        A connection this pool did not hand out (or one released twice) is ignored, as the
+        standalone pools do: it may belong to another pool's user.
+        """
+        entry = self._checked_out.get(id(connection))
         if entry is None or entry[0] is not connection:
-            asyncio.ensure_future(close_quietly(connection)) if _loop_running() else None
             return
+        del self._checked_out[id(connection)]
         try:
             entry[1].release(connection)
         finally:
@@ -322,7 +297,7 @@ class ClusterConnectionPool:
         """How many connections the node pools hold (checked out and idle)."""
         total = 0
         for pool in self._node_pools.values():
-            stats = _fields(pool.statistics())
+            stats = snapshot_fields(pool.statistics())
             total += int(stats.get("in_use", 0)) + int(stats.get("idle", 0))
         return total
 
@@ -331,7 +306,7 @@ class ClusterConnectionPool:
         nodes = {name: pool.statistics() for name, pool in self._node_pools.items()}
         total: dict[str, int] = {}
         for snapshot in nodes.values():
-            for key, value in _fields(snapshot).items():
+            for key, value in snapshot_fields(snapshot).items():
                 if isinstance(value, int) and not isinstance(value, bool):
                     total[key] = total.get(key, 0) + value
         return ClusterPoolStatistics(
@@ -342,15 +317,13 @@ class ClusterConnectionPool:
             discoveries=self.nodes.discoveries,
         )
 
-    async def disconnect_on_idle_time_exceeded(self, connection: Any) -> None:
-        """Delegate idle-time handling of ``connection`` to its node pool."""
-        for pool in self._node_pools.values():
-            handler = getattr(pool, "disconnect_on_idle_time_exceeded", None)
-            if handler is not None and getattr(connection, "port", None) == getattr(
-                pool, "connection_kwargs", {}
-            ).get("port"):
-                await handler(connection)
-                return
+    async def disconnect_on_idle_time_exceeded(self, connection: Any) -> bool:
+        """Close ``connection`` if it sits idle in its node's pool longer than
+        ``max_idle_time``; whether it was closed (4.x API). Cancelling it has no effect."""
+        name = f"{getattr(connection, 'host', '')}:{getattr(connection, 'port', '')}"
+        pool = self._node_pools.get(name)
+        handler = getattr(pool, "disconnect_on_idle_time_exceeded", None)
+        return bool(await handler(connection)) if handler is not None else False
 
     def checkpid(self) -> None:
         """After a fork, forget the parent's connections (never reuse its sockets)."""
@@ -382,54 +355,3 @@ class ClusterConnectionPool:
     def __repr__(self) -> str:
         seeds = ", ".join(n.name for n in self.nodes.startup_nodes)
         return f"{type(self).__name__}<{seeds}>"
-
-
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-class BlockingClusterConnectionPool(ClusterConnectionPool):
-    """A :class:`ClusterConnectionPool` whose requests wait (FIFO, up to ``timeout``
-    seconds) for a connection when ``max_connections`` is reached, instead of raising.
-    ``max_connections_per_node`` says whether the cap is cluster-wide or per node.
-    """
-
-    blocking_default = True
-
-    def __init__(
-        self,
-        startup_nodes: Iterable[Node] | None = None,
-        connection_class: type[Any] | None = None,
-        max_connections: int | None = None,
-        max_connections_per_node: bool = False,
-        reinitialize_steps: int | None = None,
-        skip_full_coverage_check: bool = False,
-        nodemanager_follow_cluster: bool = True,
-        readonly: bool = False,
-        read_from_replicas: bool = False,
-        max_idle_time: int = 0,
-        idle_check_interval: int = 1,
-        timeout: float = 20,
-        **connection_kwargs: Any,
-    ) -> None:
-        connection_kwargs.pop("blocking", None)
-        super().__init__(
-            startup_nodes,
-            connection_class,
-            max_connections,
-            max_connections_per_node,
-            reinitialize_steps,
-            skip_full_coverage_check,
-            nodemanager_follow_cluster,
-            readonly,
-            read_from_replicas,
-            max_idle_time,
-            idle_check_interval,
-            True,
-            timeout,
-            **connection_kwargs,
-        )
