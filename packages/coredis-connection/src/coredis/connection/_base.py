@@ -8,6 +8,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any, ClassVar, Literal, cast
 
 from coredis.protocol import (
@@ -237,14 +238,24 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     async def perform_handshake(self) -> None:
         """``HELLO`` (or ``AUTH`` for RESP2/old servers), ``SELECT``, ``CLIENT SETNAME``.
 
+        Called by :meth:`connect` on a freshly opened transport; not meant to be called
+        again on a connection in use.
+
         :raises AuthenticationRequiredError: credentials are required
         :raises AuthenticationFailureError: credentials were rejected
         :raises ResponseError: another handshake command was refused
+
+        Cancelling it (through :meth:`connect`) closes the connection.
         """
         await perform_handshake(self)
 
     async def on_connect(self) -> None:
-        """Hook run after the handshake, before the connection is marked connected."""
+        """Hook run after the handshake, before the connection is marked connected.
+
+        Subclasses send extra setup commands here with ``self._raw_request(...)``. What
+        it raises makes :meth:`connect` fail and close the connection; cancelling it
+        (through :meth:`connect`) closes the connection.
+        """
 
     def register_connect_callback(self, callback: ConnectCallback) -> None:
         """Call ``callback(connection)`` (sync or async) after every successful connect."""
@@ -337,8 +348,22 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         :raises ConnectionError: the connection is not connected
         :raises DataError: an argument cannot be encoded (nothing is written)
         """
-        self._check_ready()
-        return self._send(encode_command(command, *args, encoding=self.encoding), 1, decode)[0]
+        # The hot path: _check_ready() + _send() inlined for a single command.
+        transport = self._transport
+        if transport is None or not self._connected or self._broken:
+            raise ConnectionError(f"Not connected to {self.location}")
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            return self._send(b"", 1, decode)[0]  # raises the "another event loop" error
+        data = encode_command(command, *args, encoding=self.encoding)
+        transport.write(data)
+        self.last_used = time.monotonic()
+        future = loop.create_future()
+        if self.noreply:
+            future.set_result(None)
+        else:
+            self._requests.append((future, self.decode_responses if decode is None else decode))
+        return Reply(self, future)
 
     def create_requests(
         self, commands: Iterable[Sequence[CommandArg]], decode: bool | None = None
@@ -360,13 +385,14 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
                 "connect it again (or let the pool make a new one) in this loop"
             )
         self._write(data)
-        futures = [loop.create_future() for _ in range(count)]
+        create_future = loop.create_future
+        futures = [create_future() for _ in range(count)]
         if self.noreply and self._connected:
             for future in futures:
                 future.set_result(None)
         else:
             flag = self.decode_responses if decode is None else decode
-            self._requests.extend((future, flag) for future in futures)
+            self._requests.extend(zip(futures, repeat(flag)))
         return [Reply(self, future) for future in futures]
 
     async def execute_command(

@@ -93,6 +93,9 @@ class LowLevelAPI:
         messages (RESP3) or unsolicited replies (RESP2), also read with ``read_response``.
 
         :raises ConnectionError: the connection is not connected
+
+        It does not wait (the write is buffered by the transport), so cancelling it has
+        no effect on the connection.
         """
         self._check_ready()
         name = command.encode() if isinstance(command, str) else command

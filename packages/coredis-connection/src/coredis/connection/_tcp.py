@@ -72,6 +72,11 @@ class Connection(BaseConnection):
         return {"host": self.host, "port": self.port, "db": self.db}
 
     async def open_transport(self) -> None:
+        """Open the TCP (TLS with ``ssl_context``) transport; see :meth:`connect`.
+
+        :raises OSError: refused, unreachable or TLS verification failed (``connect``
+            turns it into ``ConnectionError`` naming the address)
+        """
         loop = asyncio.get_running_loop()
         await loop.create_connection(
             lambda: self,

@@ -59,5 +59,10 @@ class UnixDomainSocketConnection(BaseConnection):
         return {"path": self.path, "db": self.db}
 
     async def open_transport(self) -> None:
+        """Open the unix socket transport; see :meth:`connect`.
+
+        :raises OSError: no socket at ``path`` or refused (``connect`` turns it into
+            ``ConnectionError`` naming the address)
+        """
         loop = asyncio.get_running_loop()
         await loop.create_unix_connection(lambda: self, self.path)

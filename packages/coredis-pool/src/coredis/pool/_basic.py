@@ -178,7 +178,10 @@ class ConnectionPool:
         return self._idle[-1] if self._idle else None
 
     async def initialize(self) -> None:
-        """Nothing to prepare for a standalone pool (kept for the 4.x interface)."""
+        """Nothing to prepare for a standalone pool (kept for the 4.x interface).
+
+        Raises nothing; cancelling it has no effect (it does not wait).
+        """
 
     # -- acquire --------------------------------------------------------------------------
     def connection(self, command_name: bytes | None = None, *args: Any) -> _PooledConnection:
