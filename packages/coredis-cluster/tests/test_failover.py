@@ -10,7 +10,10 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
+
 from coredis.cluster import RedisCluster
+from coredis.exceptions import ClusterDownError
 from coredis.pool.cluster import hash_slot
 from coredis_testing import command
 
@@ -132,4 +135,39 @@ async def test_killed_primary_under_load(redis_cluster_factory: Any) -> None:
     assert load.ok > ok_before
     assert len(load.errors) == errors_before
     assert all(t < promoted_at + 1.0 for t, _ in load.errors)
+    await client.aclose()
+
+
+def _cluster_state(node: Any) -> str:
+    info: Any = command(node, "CLUSTER", "INFO", decode=True)
+    return str(info).split("cluster_state:", 1)[1].split()[0]
+
+
+async def test_clusterdown_is_retried_within_a_bound_then_recovers(
+    redis_cluster_factory: Any,
+) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True, connect_timeout=1
+    )
+    victim = cluster.node_for_slot(hash_slot("down:a"))
+    survivor = next(p for p in cluster.current_primaries() if p.port != victim.port)
+    key = next(
+        f"down:{i}"
+        for i in range(1000)
+        if cluster.node_for_slot(hash_slot(f"down:{i}")).port == survivor.port
+    )
+    await client.set(key, "v")
+    victim.kill()
+    await _wait_for(lambda: _cluster_state(survivor) == "fail", 30)
+    # The survivor answers CLUSTERDOWN: retried with backoff, then the error, in bounded time.
+    started = time.monotonic()
+    with pytest.raises(ClusterDownError):
+        await client.get(key)
+    elapsed = time.monotonic() - started
+    assert 1 < elapsed < 15, elapsed
+    # The same client works again once the cluster is healthy.
+    victim.start()
+    await _wait_for(lambda: _cluster_state(survivor) == "ok", 30)
+    assert await client.get(key) == "v"
     await client.aclose()

@@ -117,6 +117,8 @@ class Sender:
             for reply in replies:
                 try:
                     outcomes.append(await conn.wait_for_reply(reply))
+                except BusyLoadingError as exc:  # a LOADING reply, not a broken connection
+                    outcomes.append(exc)
                 except (ConnectionError, TimeoutError) as exc:
                     first_error = first_error or exc
                     outcomes.append(exc)

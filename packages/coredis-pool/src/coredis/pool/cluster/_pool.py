@@ -110,14 +110,14 @@ class ClusterConnectionPool:
         kwargs = dict(self.connection_kwargs)
         kwargs.pop("read_from_replicas", None)
         conn = self.connection_class(host=host, port=port, **kwargs)
-        bound = kwargs.get("connect_timeout") or 10
+        # A blackholed seed must not stall discovery for long: bound it, then try the next.
+        bound = kwargs.get("connect_timeout") or 2.5
 
         async def ask() -> Any:
             await conn.connect()
             return await conn.execute_command(b"CLUSTER", b"SLOTS")
 
         try:
-            # A blackholed seed must not stall discovery: bound it, then try the next.
             return await asyncio.wait_for(ask(), bound * 2)
         finally:
             await close_quietly(conn)
