@@ -43,6 +43,8 @@ CLUSTER_CALLS = {
     "BlockingClusterConnectionPool",
     "ClusterConnection",
 }
+#: Calls whose first argument (``sentinels``) lists sentinel addresses.
+SENTINEL_CALLS = {"Sentinel", "SentinelQuery"}
 #: Keyword arguments that make a client or pool speak TLS: such calls go to the TLS server.
 SSL_KEYWORDS = {
     "ssl",
@@ -108,6 +110,10 @@ class Example:
     @property
     def needs_cluster(self) -> bool:
         return any(_call_name(n) in CLUSTER_CALLS for n in self._nodes())
+
+    @property
+    def needs_sentinel(self) -> bool:
+        return any(_call_name(n) in SENTINEL_CALLS for n in self._nodes())
 
     @property
     def needs_tls(self) -> bool:
@@ -218,7 +224,9 @@ class _Retarget(ast.NodeTransformer):
         cluster: Target | None,
         tls: Target | None,
         acl: Target | None,
+        sentinels: list[tuple[str, int]] | None = None,
     ) -> None:
+        self.sentinels = sentinels
         self.standalone = standalone
         self.cluster = cluster
         self.tls = tls
@@ -236,6 +244,15 @@ class _Retarget(ast.NodeTransformer):
                 target = self._standalone_for(given)
                 _set_argument(node, 0, "host", target.host)
                 _set_argument(node, 1, "port", target.port)
+        elif name in SENTINEL_CALLS:
+            if self.sentinels is None:
+                raise AssertionError("a sentinel example was given no sentinels")
+            value = ast.parse(repr(self.sentinels), mode="eval").body
+            if node.args:
+                node.args[0] = value
+            else:
+                node.keywords = [k for k in node.keywords if k.arg != "sentinels"]
+                node.keywords.append(ast.keyword(arg="sentinels", value=value))
         elif name in UNIX_CALLS:
             _set_argument(node, 0, "path", self._unix_socket())
         elif name in CLUSTER_CALLS and "connection_pool" not in given:
@@ -311,9 +328,10 @@ def retarget(
     cluster: Target | None = None,
     tls: Target | None = None,
     acl: Target | None = None,
+    sentinels: list[tuple[str, int]] | None = None,
 ) -> str:
     """Return *source* with every connection target pointed at the given servers."""
-    tree = _Retarget(standalone, cluster, tls, acl).visit(ast.parse(source))
+    tree = _Retarget(standalone, cluster, tls, acl, sentinels).visit(ast.parse(source))
     return ast.unparse(ast.fix_missing_locations(tree))
 
 
@@ -342,8 +360,11 @@ def test_example(example: Example, request: pytest.FixtureRequest, tmp_path: Pat
     if example.needs_acl:
         server = request.getfixturevalue("redis_acl_server")
         acl = Target(server.host, server.port)
+    sentinels = None
+    if example.needs_sentinel:  # a private set per example: examples may fail it over
+        sentinels = request.getfixturevalue("redis_sentinel_factory")().sentinel_addresses
     script = tmp_path / "example.py"
-    source = retarget(example.source, standalone, cluster, tls, acl)
+    source = retarget(example.source, standalone, cluster, tls, acl, sentinels)
     script.write_text(source, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(script)],
