@@ -415,3 +415,27 @@ async def test_shared_client_nested_context_closes_on_last_exit(redis_clean: Ser
     assert errors == []
     assert client.connection_pool.statistics().idle == 0  # the last exit closed the pool
     assert command(redis_clean, "DBSIZE") == 50
+
+
+async def test_blocking_commands_outlast_stream_timeout(redis_clean: ServerInfo) -> None:
+    client = coredis.Redis(host=redis_clean.host, port=redis_clean.port, stream_timeout=0.3)
+    async with client:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        assert await client.execute_command(b"BLPOP", "empty", 0.8) is None
+        assert 0.7 < loop.time() - start < 2
+        start = loop.time()
+        assert await client.execute_command(b"BLMPOP", 0.6, 1, "empty", b"LEFT") is None
+        assert 0.5 < loop.time() - start < 2
+        assert await client.execute_command(b"XREAD", b"BLOCK", 600, b"STREAMS", "s", "$") is None
+        # BLPOP 0 waits as long as it takes.
+        waiter = asyncio.create_task(client.execute_command(b"BLPOP", "q", 0))
+        await asyncio.sleep(0.6)
+        assert not waiter.done()
+        await client.execute_command(b"RPUSH", "q", "x")
+        assert await waiter == [b"q", b"x"]
+        # A plain command still times out at stream_timeout, and is not retried.
+        command(redis_clean, "CLIENT", "PAUSE", 600, "ALL")
+        with pytest.raises(TimeoutError):
+            await client.execute_command(b"GET", "k")
+        await asyncio.sleep(0.4)

@@ -27,6 +27,7 @@ from coredis.exceptions import ConnectionError, ReplicationError, TimeoutError
 from coredis.pool import ConnectionPool
 from coredis.protocol import encode_commands
 
+from ._blocking import BLOCKING_COMMANDS, read_timeout
 from ._retry import IDEMPOTENT_COMMANDS
 from ._stateful import STATEFUL_COMMANDS, changes_connection_state
 from ._surface import CoreCommands
@@ -398,7 +399,12 @@ class Redis(CoreCommands[AnyStr_co]):
             pool.release(conn)
             raise
         try:
-            reply = await conn.wait_for_reply(request)
+            if command in BLOCKING_COMMANDS:
+                reply = await conn.wait_for_reply(
+                    request, read_timeout(command, args, conn.stream_timeout)
+                )
+            else:
+                reply = await conn.wait_for_reply(request)
         except (ConnectionError, TimeoutError) as exc:
             pool.release(conn)
             if command in IDEMPOTENT_COMMANDS and (
@@ -426,7 +432,9 @@ class Redis(CoreCommands[AnyStr_co]):
         pool = self.connection_pool
         async with pool.connection() as conn:
             request = conn.create_request(command, *args, decode=options.get("decode"))
-            reply = await conn.wait_for_reply(request)
+            reply = await conn.wait_for_reply(
+                request, read_timeout(command, args, conn.stream_timeout)
+            )
             if callback is None:
                 return reply
             return callback(reply, version=conn.protocol_version, **options)
@@ -496,7 +504,9 @@ class Redis(CoreCommands[AnyStr_co]):
                 return None
             if wait is None:
                 request = conn.create_request(command, *args, decode=decode)
-                reply = await conn.wait_for_reply(request)
+                reply = await conn.wait_for_reply(
+                    request, read_timeout(command, args, conn.stream_timeout)
+                )
             else:
                 replicas, timeout_ms = wait
                 reply_request, wait_request = conn.create_requests(
