@@ -137,3 +137,6 @@ def test_free_port_never_repeats() -> None:
     ports = {free_port() for _ in range(50)}
     assert len(ports) == 50
     assert 6379 not in ports
+    # Below the ephemeral range, so no outgoing connection can hold a server's port.
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    assert all(10000 <= port < low for port in ports)

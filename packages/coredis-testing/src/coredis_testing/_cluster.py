@@ -177,19 +177,7 @@ def start_cluster(
     nodes: list[ServerInfo] = []
     try:
         for _ in range(primaries * (1 + replicas_per_primary)):
-            config = [
-                "cluster-enabled yes",
-                "cluster-config-file nodes.conf",
-                f"cluster-port {free_port()}",
-                f"cluster-node-timeout {NODE_TIMEOUT_MS}",
-                "cluster-replica-validity-factor 0",
-                "cluster-allow-replica-migration no",
-                # CLUSTER SLOTS hides replicas whose replication offset is still 0; a fresh,
-                # empty primary only moves it with its periodic PING (every 10s by default).
-                "repl-ping-replica-period 1",
-                *extra_config,
-            ]
-            nodes.append(start_server(extra_config=config, name="cluster"))
+            nodes.append(_start_node(extra_config))
         cluster = ClusterInfo(nodes=nodes, primaries=nodes[:primaries], replicas=nodes[primaries:])
         _assemble(cluster, replicas_per_primary, timeout)
         return cluster
@@ -197,6 +185,29 @@ def start_cluster(
         for node in nodes:
             node.destroy()
         raise
+
+
+def _start_node(extra_config: Sequence[str], attempts: int = 3) -> ServerInfo:
+    for attempt in range(attempts):
+        config = [
+            "cluster-enabled yes",
+            "cluster-config-file nodes.conf",
+            f"cluster-port {free_port()}",
+            f"cluster-node-timeout {NODE_TIMEOUT_MS}",
+            "cluster-replica-validity-factor 0",
+            "cluster-allow-replica-migration no",
+            # CLUSTER SLOTS hides replicas whose replication offset is still 0; a fresh,
+            # empty primary only moves it with its periodic PING (every 10s by default).
+            "repl-ping-replica-period 1",
+            *extra_config,
+        ]
+        try:
+            return start_server(extra_config=config, name="cluster")
+        except ServerStartError as exc:
+            # The bus port may have been taken after free_port() checked it: pick another.
+            if "Address already in use" not in str(exc) or attempt + 1 == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _assemble(cluster: ClusterInfo, replicas_per_primary: int, timeout: float) -> None:
