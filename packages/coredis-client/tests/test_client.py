@@ -439,3 +439,17 @@ async def test_blocking_commands_outlast_stream_timeout(redis_clean: ServerInfo)
         with pytest.raises(TimeoutError):
             await client.execute_command(b"GET", "k")
         await asyncio.sleep(0.4)
+
+
+async def test_idle_connections_killed_by_server_are_replaced(redis_clean: ServerInfo) -> None:
+    async with coredis.Redis(host=redis_clean.host, port=redis_clean.port) as client:
+        await asyncio.gather(*(client.execute_command(b"BLPOP", "none", 0.1) for _ in range(5)))
+        assert client.connection_pool.statistics().idle == 5
+        command(redis_clean, "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
+        await asyncio.sleep(0.1)
+        results = await asyncio.gather(
+            *(client.execute_command(b"INCR", "n") for _ in range(5)),
+            *(client.execute_command(b"GET", "n") for _ in range(5)),
+        )
+        assert sorted(results[:5]) == [1, 2, 3, 4, 5]
+        assert await client.execute_command(b"GET", "n") == b"5"
