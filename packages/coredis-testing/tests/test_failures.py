@@ -56,3 +56,36 @@ def test_start_waits_for_readiness_with_a_deadline(
     with pytest.raises(ServerStartError, match="did not become ready"):
         start_server(timeout=1.0)
     assert time.monotonic() - started < 10
+
+
+def test_sigterm_to_pytest_takes_its_servers_down(tmp_path: Path) -> None:
+    (tmp_path / "test_inner.py").write_text(
+        "import os, time\n"
+        "def test_one(redis_server):\n"
+        "    with open('pids.txt', 'w') as handle:\n"
+        "        handle.write(f'{redis_server.pid} {redis_server.directory}')\n"
+        "    time.sleep(60)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_inner.py"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pids = tmp_path / "pids.txt"
+    deadline = time.monotonic() + 30
+    while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid, directory = pids.read_text().split()
+    process.terminate()
+    assert process.wait(timeout=30) != 0
+    assert not os.path.exists(f"/proc/{pid}/status") or "zombie" in _state(int(pid))
+    assert not os.path.exists(directory)
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            return handle.read()
+    except OSError:
+        return "zombie"

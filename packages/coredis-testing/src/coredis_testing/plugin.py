@@ -8,7 +8,11 @@ deselects them.
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any, TypeVar
 
 import pytest
@@ -17,7 +21,7 @@ from ._cluster import ClusterInfo, start_cluster
 from ._proxy import FaultProxy
 from ._resp import ReplyError, command
 from ._sentinel import SentinelInfo, start_sentinel_setup
-from ._server import ServerInfo, ServerStartError, start_server
+from ._server import ServerInfo, ServerStartError, start_server, stop_all
 from ._tls import TLSFiles, make_tls_files
 
 ACL_DEFAULT_PASSWORD = "default-secret"
@@ -48,9 +52,22 @@ def _or_fail(start: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         pytest.fail(str(exc), pytrace=False)
 
 
+def _stop_all_then_die(signum: int, frame: FrameType | None) -> None:
+    stop_all()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "redis: talks to a real redis-server")
     config.addinivalue_line("markers", "cluster: talks to a real redis cluster")
+    # atexit hooks do not run when pytest is terminated (CI timeout, `kill`): take the servers
+    # down first. Only when nobody else handles SIGTERM, and only from the main thread.
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ):
+        signal.signal(signal.SIGTERM, _stop_all_then_die)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
