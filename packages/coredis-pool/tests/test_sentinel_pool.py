@@ -79,11 +79,16 @@ async def test_role_check_refuses_the_wrong_role(redis_sentinel_factory: Any) ->
     with pytest.raises(ConnectionError, match="is a slave, not a master"):
         await pool.get_connection()
     assert pool.statistics().in_use == 0
-    replicas = SentinelConnectionPool(
-        "mymaster", Fixed((setup.primary.host, setup.primary.port), []), is_primary=False
-    )
+    address = (setup.primary.host, setup.primary.port)
+    replicas = SentinelConnectionPool("mymaster", Fixed(address, [address]), is_primary=False)
     with pytest.raises(ConnectionError, match="is a master, not a slave"):
         await replicas.get_connection()
+    # no replica known at all: a replica pool falls back to the primary, knowingly
+    fallback = SentinelConnectionPool("mymaster", Fixed(address, []), is_primary=False)
+    async with fallback.connection() as conn:
+        assert (await conn.execute_command(b"ROLE"))[0] == b"master"
+    assert fallback.using_primary_fallback
+    fallback.disconnect()
 
 
 async def test_readonly_reply_closes_the_connection(redis_sentinel_factory: Any) -> None:

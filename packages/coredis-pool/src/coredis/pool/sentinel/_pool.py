@@ -86,7 +86,8 @@ class SentinelManagedConnection(Connection):
             reply = await self._raw_request(b"ROLE")
             role = reply[0].decode() if isinstance(reply[0], bytes) else str(reply[0])
             wanted = "master" if self.is_primary else "slave"
-            if role != wanted:
+            fallback = not self.is_primary and self.connection_pool.using_primary_fallback
+            if role != wanted and not (fallback and role == "master"):
                 self.connection_pool.address_failed(self.host, self.port)
                 raise ConnectionError(
                     f"{self.location} of {self.connection_pool.service_name!r} is a {role}, "
@@ -123,6 +124,8 @@ class SentinelConnectionPool(ConnectionPool):
         self.check_connection = check_connection
         self.primary_address: Address | None = None
         self._replica_index = 0
+        #: a replica pool found no replica up and connects to the primary instead
+        self.using_primary_fallback = False
         super().__init__(connection_class=SentinelManagedConnection, **kwargs)
 
     def __repr__(self) -> str:
@@ -156,6 +159,7 @@ class SentinelConnectionPool(ConnectionPool):
         if replicas:
             self._replica_index = (self._replica_index + 1) % len(replicas)
             replicas = replicas[self._replica_index :] + replicas[: self._replica_index]
+        self.using_primary_fallback = not replicas
         try:
             replicas.append(await self.sentinel_manager.discover_primary(self.service_name))
         except PrimaryNotFoundError:
