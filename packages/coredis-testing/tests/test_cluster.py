@@ -88,3 +88,17 @@ def test_failover_and_node_restart(redis_cluster_factory: Callable[..., ClusterI
     assert cluster.node_id(victim) == victim_id
     cluster.wait_healthy(timeout=30)
     assert victim in cluster.current_replicas()
+
+
+def test_cluster_clean_restarts_a_stopped_node(
+    redis_cluster: ClusterInfo, request: pytest.FixtureRequest
+) -> None:
+    replica = redis_cluster.replicas[-1]
+    port = replica.port
+    replica.stop()
+    assert not replica.is_running()
+    clean = request.getfixturevalue("redis_cluster_clean")
+    assert replica.is_running() and replica.port == port
+    info = command(replica, "INFO", "replication", decode=True)
+    assert "master_link_status:up" in info
+    assert len(clean.current_replicas()) == 3
