@@ -97,3 +97,35 @@ async def test_bitfield(client: Any) -> None:
         client.bitfield_ro("bf").set("u8", 0, 1)
     with pytest.raises(DataError):
         client.bitfield("bf").overflow("SOMETIMES")
+
+
+def test_monitor_line_parsing() -> None:
+    from coredis.client._monitor import parse_monitor_line
+
+    info = parse_monitor_line('1700000000.123456 [3 unix:/tmp/redis.sock] "SET" "a b" "c\\"d"')
+    assert info == MonitoredCommandInfo(
+        1700000000.123456, 3, "/tmp/redis.sock", "unix", "SET", ("a b", 'c"d')
+    )
+    lua = parse_monitor_line('1700000000.5 [0 lua] "get" "k"')
+    assert (lua.client_type, lua.client_addr, lua.command, lua.args) == (
+        "lua",
+        "lua",
+        "get",
+        ("k",),
+    )
+    with pytest.raises(coredis.exceptions.RedisError):
+        parse_monitor_line("OK")
+
+
+async def test_monitor_sees_lua_and_unix_clients(redis_clean: ServerInfo) -> None:
+    assert redis_clean.unix_socket is not None
+    async with coredis.Redis(unix_socket_path=redis_clean.unix_socket) as client:
+        async with client.monitor() as monitor:
+            await client.execute_command(b"EVAL", "return redis.call('GET', 'x')", 0)
+            seen = []
+            async for info in monitor:
+                seen.append((info.client_type, info.command.upper()))
+                if info.client_type == "lua":
+                    break
+        assert ("unix", "EVAL") in seen
+        assert seen[-1] == ("lua", "GET")
