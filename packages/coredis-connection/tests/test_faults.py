@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from coredis.connection import Connection
-from coredis.protocol import ConnectionError, TimeoutError
+from coredis.protocol import ConnectionError, ProtocolError, TimeoutError
 from coredis_testing import ServerInfo, command
 
 
@@ -136,3 +136,29 @@ async def test_large_payload_flow_control(conn: Connection) -> None:
     assert await conn.wait_for_reply(replies[-1]) == b"OK"
     assert [await reply for reply in replies] == [b"OK"] * 4
     assert await conn.execute_command(b"STRLEN", b"big3") == len(value)
+
+
+async def test_invalid_bytes_raise_protocol_error_and_close() -> None:
+    # No real server sends garbage, so a raw socket plays a broken one. RESP2 with no
+    # credentials, db or name means no handshake traffic: the first bytes answer our PING.
+    async def broken(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(100)
+        writer.write(b"?this is not RESP\r\n")
+        await writer.drain()
+        await reader.read(100)
+        writer.close()
+
+    server = await asyncio.start_server(broken, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        conn = Connection("127.0.0.1", port, protocol_version=2)
+        await conn.connect()
+        pending = conn.create_request(b"ECHO", b"two")
+        with pytest.raises(ProtocolError, match=f"127.0.0.1:{port}"):
+            await conn.execute_command(b"PING")
+        with pytest.raises(ConnectionError):
+            await pending
+        assert not conn.is_connected
+    finally:
+        server.close()
+        await server.wait_closed()

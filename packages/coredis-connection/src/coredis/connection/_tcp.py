@@ -22,6 +22,8 @@ class Connection(BaseConnection):
 
     ``socket_keepalive`` turns on ``SO_KEEPALIVE``; ``socket_keepalive_options`` maps
     ``socket.TCP_KEEP*`` option numbers to values. TCP_NODELAY is always on.
+    ``retry_on_timeout`` is only recorded: the connection never retries by itself (a
+    timed-out command may have run), the client decides.
     """
 
     description: ClassVar[str] = "Connection<host={host},port={port},db={db}>"
