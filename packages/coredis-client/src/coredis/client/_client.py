@@ -530,6 +530,8 @@ class Redis(CoreCommands[AnyStr_co]):
         also what ``await client`` and ``async with client`` do.
 
         :raises ConnectionError: / :raises AuthenticationError: when it is not
+
+        Cancelling it closes the half-open connection.
         """
         async with self.connection_pool.connection():
             pass
@@ -559,7 +561,12 @@ class Redis(CoreCommands[AnyStr_co]):
         alone). The client can still be used afterwards: connections are reopened.
 
         Never raises; connections in use by other tasks fail their pending requests with
-        :class:`~coredis.exceptions.ConnectionError`."""
+        :class:`~coredis.exceptions.ConnectionError`.
+
+        :raises: nothing; safe to call more than once.
+
+        Cancelling it has no effect: closing is synchronous.
+        """
         if self.cache is not None:
             self.cache.shutdown()
         if self._owns_pool:
@@ -662,6 +669,8 @@ class Redis(CoreCommands[AnyStr_co]):
         """The loaded function library ``name``.
 
         :raises FunctionError: when no such library is loaded
+
+        Cancelling it leaves nothing behind (only reads are sent).
         """
         from ._scripting_objects import Library
 
@@ -673,6 +682,8 @@ class Redis(CoreCommands[AnyStr_co]):
         """Load (``FUNCTION LOAD``) ``code`` and return its :class:`Library`.
 
         :raises ResponseError: when the code does not load (or exists and not ``replace``)
+
+        Cancelling it may leave the library loaded.
         """
         from ._scripting_objects import Library
 

@@ -67,6 +67,7 @@ class Lock:
         blocking. Returns whether it was acquired.
 
         :raises ConnectionError: / :raises TimeoutError: from the underlying commands
+
         Cancelling it while a ``SET`` is in flight may leave the lock taken until ``timeout``.
         """
         blocking = self.blocking if blocking is None else blocking
@@ -86,11 +87,21 @@ class Lock:
             await asyncio.sleep(self.sleep)
 
     async def locked(self) -> bool:
-        """Whether anyone holds the lock."""
+        """Whether anyone holds the lock.
+
+        :raises ConnectionError: / :raises TimeoutError: from ``EXISTS``
+
+        Cancelling it has no side effect.
+        """
         return bool(await self.client.execute_command(b"EXISTS", self.name))
 
     async def owned(self) -> bool:
-        """Whether this object holds the lock (its token is the key's value)."""
+        """Whether this object holds the lock (its token is the key's value).
+
+        :raises ConnectionError: / :raises TimeoutError: from ``GET``
+
+        Cancelling it has no side effect.
+        """
         if self.token is None:
             return False
         value = await self.client.execute_command(b"GET", self.name, decode=False)
@@ -114,6 +125,8 @@ class Lock:
         """Delete the key if this object still owns it.
 
         :raises LockError: when it is not (or no longer) owned
+
+        Cancelling it may or may not release the lock; the token is forgotten either way.
         """
         try:
             await self._change_if_owned(b"DEL", self.name)
@@ -124,6 +137,8 @@ class Lock:
         """Push the expiry ``additional_time`` seconds further.
 
         :raises LockError: when not owned, or the lock has no timeout
+
+        Cancelling it may or may not extend the expiry.
         """
         if self.timeout is None:
             raise LockError("cannot extend a lock without a timeout")

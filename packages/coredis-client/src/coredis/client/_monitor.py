@@ -87,6 +87,8 @@ class Monitor(Generic[AnyStr_co]):
         """Take a connection and send ``MONITOR``.
 
         :raises ConnectionError: when no connection is available
+
+        Cancelling it closes the monitoring connection on the next :meth:`stop`.
         """
         if self.connection is None:
             conn = await self.client.connection_pool.get_connection()
@@ -125,7 +127,12 @@ class Monitor(Generic[AnyStr_co]):
         return parse_monitor_line(line)
 
     async def stop(self) -> None:
-        """Close the monitoring connection."""
+        """Close the monitoring connection.
+
+        :raises: nothing.
+
+        Cancelling it has no effect: closing is synchronous.
+        """
         conn, self.connection = self.connection, None
         if conn is not None:
             conn.disconnect()

@@ -132,6 +132,8 @@ class Pipeline(CoreCommands[AnyStr_co]):
         on the pipeline's connection and return its reply).
 
         :raises ResponseError: in immediate mode, for an error reply
+
+        Cancelling an immediate command closes the pipeline's connection (watches are lost).
         """
         if self.watching and not self.explicit_transaction:
             conn = await self._get_connection()
@@ -147,6 +149,8 @@ class Pipeline(CoreCommands[AnyStr_co]):
         """``WATCH keys`` on the pipeline's connection and switch to immediate mode.
 
         :raises RedisError: after :meth:`multi`
+
+        Cancelling it closes the pipeline's connection.
         """
         if self.explicit_transaction:
             raise RedisError("WATCH cannot be used after MULTI")
@@ -156,7 +160,12 @@ class Pipeline(CoreCommands[AnyStr_co]):
         return True
 
     async def unwatch(self) -> bool:
-        """``UNWATCH`` (when watching); later commands are queued again."""
+        """``UNWATCH`` (when watching); later commands are queued again.
+
+        :raises ConnectionError: when the connection was lost
+
+        Cancelling it closes the pipeline's connection.
+        """
         if self.watching and self._connection is not None:
             await self._connection.execute_command(b"UNWATCH")
         self.watching = False
@@ -177,6 +186,8 @@ class Pipeline(CoreCommands[AnyStr_co]):
         """Forget queued commands, ``UNWATCH`` if needed, return the connection to the pool.
 
         Cancelling it still returns the connection (closed if a reply was pending).
+
+        :raises: nothing (a failed ``UNWATCH`` just closes the connection).
         """
         self.command_stack = []
         self.scripts = set()
@@ -307,7 +318,12 @@ async def run_transaction(
     watch_delay: float | None = None,
     **kwargs: Any,
 ) -> Any:
-    """Implementation of :meth:`coredis.Redis.transaction`: retry on ``WatchError``."""
+    """Implementation of :meth:`coredis.Redis.transaction`: retry on ``WatchError``.
+
+    :raises ResponseError: see :meth:`Pipeline.execute`
+
+    Cancelling it stops retrying; the attempt in flight may or may not be applied.
+    """
     async with client.pipeline(True) as pipe:
         while True:
             try:

@@ -161,6 +161,9 @@ class PubSub(Generic[AnyStr_co]):
 
         :raises ConnectionError: when the subscription cannot be sent
         :raises PubSubError: when no channel is given
+
+        Cancelling it may leave the subscription half-made; the registry already lists
+        it, so the next reconnection completes it.
         """
         await self._subscribe(b"SUBSCRIBE", self.channels, channels, channel_handlers)
 
@@ -168,6 +171,8 @@ class PubSub(Generic[AnyStr_co]):
         """``PSUBSCRIBE`` to glob ``patterns`` (and to the keyword ones, with a handler).
 
         :raises ConnectionError: when the subscription cannot be sent
+
+        Cancelling it: as :meth:`subscribe`.
         """
         await self._subscribe(b"PSUBSCRIBE", self.patterns, patterns, pattern_handlers)
 
@@ -175,19 +180,36 @@ class PubSub(Generic[AnyStr_co]):
         """``SSUBSCRIBE`` to shard ``channels`` (Redis 7).
 
         :raises ConnectionError: when the subscription cannot be sent
+
+        Cancelling it: as :meth:`subscribe`.
         """
         await self._subscribe(b"SSUBSCRIBE", self.shard_channels, channels, channel_handlers)
 
     async def unsubscribe(self, *channels: StringT) -> None:
-        """``UNSUBSCRIBE`` from ``channels`` (all when none is given)."""
+        """``UNSUBSCRIBE`` from ``channels`` (all when none is given).
+
+        :raises ConnectionError: when the request cannot be sent
+
+        Cancelling it leaves the channels forgotten locally; a reconnection will not renew them.
+        """
         await self._unsubscribe(b"UNSUBSCRIBE", self.channels, channels)
 
     async def punsubscribe(self, *patterns: StringT) -> None:
-        """``PUNSUBSCRIBE`` from ``patterns`` (all when none is given)."""
+        """``PUNSUBSCRIBE`` from ``patterns`` (all when none is given).
+
+        :raises ConnectionError: when the request cannot be sent
+
+        Cancelling it: as :meth:`unsubscribe`.
+        """
         await self._unsubscribe(b"PUNSUBSCRIBE", self.patterns, patterns)
 
     async def sunsubscribe(self, *channels: StringT) -> None:
-        """``SUNSUBSCRIBE`` from shard ``channels`` (all when none is given)."""
+        """``SUNSUBSCRIBE`` from shard ``channels`` (all when none is given).
+
+        :raises ConnectionError: when the request cannot be sent
+
+        Cancelling it: as :meth:`unsubscribe`.
+        """
         await self._unsubscribe(b"SUNSUBSCRIBE", self.shard_channels, channels)
 
     async def _reconnect(self) -> BaseConnection:
@@ -288,7 +310,12 @@ class PubSub(Generic[AnyStr_co]):
         raise StopAsyncIteration
 
     async def aclose(self) -> None:
-        """Drop every subscription and close the dedicated connection."""
+        """Drop every subscription and close the dedicated connection.
+
+        :raises: nothing.
+
+        Cancelling it has no effect: closing is synchronous.
+        """
         self.channels.clear()
         self.patterns.clear()
         self.shard_channels.clear()

@@ -145,6 +145,8 @@ class Library(Generic[AnyStr_co]):
 
         :raises ResponseError: when the code is refused (e.g. it exists and not ``replace``)
         :raises FunctionError: when no library of that name is loaded
+
+        Cancelling it may leave the code loaded.
         """
         if self.code is not None:
             args: list[ValueT] = [b"LOAD"]
