@@ -100,3 +100,16 @@ def test_hand_over_in_the_middle_of_an_array() -> None:
     assert reader.using_hiredis is False
     assert reader.gets() == [1, {2}, 3]
     assert reader.gets() is NOT_ENOUGH_DATA
+
+
+def test_repeated_map_key(tools: Any) -> None:
+    # Redis never repeats a map key. If a server did, the pure reader keeps the last value
+    # (as a dict built in wire order would); hiredis 3.5 itself gets it wrong
+    # ({a: None, b: 3} below), and the adapter cannot see it happen: a documented limit.
+    wire = b"%3\r\n+a\r\n:1\r\n+b\r\n:2\r\n+a\r\n:3\r\n"
+    reader = PythonReader()
+    reader.feed(wire)
+    assert reader.gets() == {b"a": 3, b"b": 2}
+    fast = HiredisReader()
+    fast.feed(wire)
+    assert fast.gets() == {b"a": None, b"b": 3}

@@ -26,8 +26,9 @@ So the adapter keeps hiredis for the bytes it is exact on and hands the stream t
   again.
 
 hiredis itself has no nesting limit, so ``max_depth`` holds where the pure reader parses;
-and hiredis returns a bulk whose payload is not followed by CRLF (failing on the bytes
-after it), where the pure reader fails on that bulk.
+hiredis returns a bulk whose payload is not followed by CRLF (failing on the bytes after
+it), where the pure reader fails on that bulk; and hiredis mangles a map that repeats a key
+(which Redis never sends): ``{a: 1, b: 2, a: 3}`` comes back as ``{a: None, b: 3}``.
 """
 
 from __future__ import annotations

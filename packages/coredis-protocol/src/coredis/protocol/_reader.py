@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._errors import ProtocolError, error_from_reply
-from ._types import NOT_ENOUGH_DATA, PushFrame, hashable
+from ._errors import ProtocolError
+from ._parser import Parser
+from ._types import NOT_ENOUGH_DATA
 
 __all__ = ("PythonReader", "DEFAULT_MAX_BULK_LENGTH", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_BUFFER")
 
@@ -28,23 +29,8 @@ DEFAULT_MAX_DEPTH = 64
 #: A whole maximal bulk plus room for what surrounds it.
 DEFAULT_MAX_BUFFER = DEFAULT_MAX_BULK_LENGTH + 16 * 1024 * 1024
 
-# Aggregate kinds on the parse stack.
-_ARRAY, _SET, _PUSH, _MAP, _ATTRIBUTE = range(5)
-_NO_KEY: Any = object()
-_SPECIAL_DOUBLES = frozenset((b"inf", b"-inf", b"+inf", b"nan", b"-nan"))
 
-
-def _double(text: bytes) -> float:
-    value = float(text)
-    if value - value != 0.0:  # inf or nan: only the literal spellings are valid RESP
-        if text.lower() not in _SPECIAL_DOUBLES:
-            raise ValueError(f"bad double {text!r}")
-    elif b"_" in text or text != text.strip():
-        raise ValueError(f"bad double {text!r}")
-    return value
-
-
-class PythonReader:
+class PythonReader(Parser):
     """Pure-Python RESP2/RESP3 reader with the hiredis interface (``feed``/``gets``).
 
     See :func:`coredis.protocol.Reader` for the meaning of the parameters and of the
@@ -52,22 +38,7 @@ class PythonReader:
     caller abandoning a reply halfway must :meth:`reset` the reader (or drop it).
     """
 
-    __slots__ = (
-        "_blocked",
-        "_buf",
-        "_chunked",
-        "_chunks",
-        "_decode",
-        "_encoding",
-        "_errors",
-        "_failure",
-        "_max_buffer",
-        "_max_bulk_length",
-        "_max_depth",
-        "_need",
-        "_pos",
-        "_stack",
-    )
+    __slots__ = ()
 
     def __init__(
         self,
@@ -229,199 +200,3 @@ class PythonReader:
             ) from None
         except (ValueError, IndexError) as exc:
             raise self._fail(f"invalid RESP near byte {self._pos}: {exc}") from None
-
-    def _wait(self, pos: int, need: int) -> Any:
-        self._pos = pos
-        self._need = need
-        self._blocked = True
-        return NOT_ENOUGH_DATA
-
-    def _parse(self) -> Any:
-        buf = self._buf
-        pos = self._pos
-        size = len(buf)
-        stack = self._stack
-        encoding = self._encoding if self._decode else None
-        errors = self._errors
-        value: Any
-        while True:
-            if pos >= size:
-                return self._wait(pos, 1)
-            newline = buf.find(b"\r\n", pos)
-            if newline < 0:
-                return self._wait(pos, 0)
-            kind = buf[pos]
-            if kind == 36 or kind == 61 or kind == 33:  # $ bulk, = verbatim, ! bulk error
-                length = int(buf[pos + 1 : newline])
-                if length < 0:
-                    if length != -1 or kind != 36:
-                        raise ProtocolError(f"invalid bulk length {length}")
-                    value = None
-                    pos = newline + 2
-                else:
-                    if length > self._max_bulk_length:
-                        raise ProtocolError(
-                            f"bulk of {length} bytes exceeds max_bulk_length="
-                            f"{self._max_bulk_length}"
-                        )
-                    start = newline + 2
-                    stop = start + length
-                    if stop + 2 > size:
-                        return self._wait(pos, stop + 2 - pos)
-                    if buf[stop] != 13 or buf[stop + 1] != 10:
-                        raise ProtocolError("bulk payload not followed by CRLF")
-                    pos = stop + 2
-                    if kind == 36:
-                        value = buf[start:stop]
-                        if encoding is not None:
-                            value = value.decode(encoding, errors)
-                    elif kind == 61:
-                        if length < 4 or buf[start + 3] != 58:
-                            raise ProtocolError("verbatim string without a format prefix")
-                        value = buf[start + 4 : stop]
-                        if encoding is not None:
-                            value = value.decode(encoding, errors)
-                    else:
-                        value = error_from_reply(buf[start:stop].decode("utf-8", "replace"))
-            elif kind == 43:  # + simple string
-                value = buf[pos + 1 : newline]
-                if encoding is not None:
-                    value = value.decode(encoding, errors)
-                pos = newline + 2
-            elif kind == 58:  # : integer
-                value = int(buf[pos + 1 : newline])
-                pos = newline + 2
-            elif kind == 42 or kind == 37 or kind == 126 or kind == 62 or kind == 124:
-                count = int(buf[pos + 1 : newline])
-                pos = newline + 2
-                if count < 0:
-                    # -1 is the RESP2 null array; hiredis accepts it for every aggregate.
-                    if count != -1 or kind == 124:
-                        raise ProtocolError(f"invalid aggregate length {count}")
-                    value = None
-                elif kind == 42:  # * array
-                    if not count:
-                        value = []
-                    else:
-                        if len(stack) >= self._max_depth:
-                            raise ProtocolError(
-                                f"reply nested deeper than max_depth={self._max_depth}"
-                            )
-                        # Flat arrays of bulk strings and integers are the common case:
-                        # fill them here, leaving anything else to the general loop.
-                        items: list[Any] = []
-                        while count and pos < size:
-                            element = buf[pos]
-                            if element == 36:
-                                newline = buf.find(b"\r\n", pos)
-                                if newline < 0:
-                                    break
-                                length = int(buf[pos + 1 : newline])
-                                end = newline + 2 + length
-                                if (
-                                    length < 0
-                                    or length > self._max_bulk_length
-                                    or end + 2 > size
-                                    or buf[end] != 13
-                                    or buf[end + 1] != 10
-                                ):
-                                    break
-                                value = buf[newline + 2 : end]
-                                if encoding is not None:
-                                    value = value.decode(encoding, errors)
-                                items.append(value)
-                                pos = end + 2
-                            elif element == 58:
-                                newline = buf.find(b"\r\n", pos)
-                                if newline < 0:
-                                    break
-                                items.append(int(buf[pos + 1 : newline]))
-                                pos = newline + 2
-                            else:
-                                break
-                            count -= 1
-                        if count:
-                            stack.append([_ARRAY, items, count, _NO_KEY])
-                            continue
-                        value = items
-                elif kind == 37:  # % map
-                    if count:
-                        self._push(_MAP, {}, 2 * count)
-                        continue
-                    value = {}
-                elif kind == 126:  # ~ set
-                    if count:
-                        self._push(_SET, [], count)
-                        continue
-                    value = set()
-                elif kind == 62:  # > push
-                    if count:
-                        self._push(_PUSH, PushFrame(), count)
-                        continue
-                    value = PushFrame()
-                else:  # | attribute: parsed, then dropped; the next item is the reply
-                    if count:
-                        self._push(_ATTRIBUTE, {}, 2 * count)
-                    continue
-            elif kind == 45:  # - error
-                value = error_from_reply(buf[pos + 1 : newline].decode("utf-8", "replace"))
-                pos = newline + 2
-            elif kind == 95:  # _ null
-                if newline != pos + 1:
-                    raise ProtocolError("null with a payload")
-                value = None
-                pos = newline + 2
-            elif kind == 35:  # # boolean
-                flag = buf[pos + 1 : newline]
-                if flag == b"t":
-                    value = True
-                elif flag == b"f":
-                    value = False
-                else:
-                    raise ProtocolError(f"invalid boolean {flag!r}")
-                pos = newline + 2
-            elif kind == 44:  # , double
-                value = _double(buf[pos + 1 : newline])
-                pos = newline + 2
-            elif kind == 40:  # ( big number
-                value = int(buf[pos + 1 : newline])
-                pos = newline + 2
-            else:
-                raise ProtocolError(f"invalid reply type byte {bytes([kind])!r}")
-
-            # Hand the value to the aggregate being built, closing those that are complete.
-            while stack:
-                frame = stack[-1]
-                container = frame[1]
-                if frame[0] < _MAP:
-                    container.append(value)
-                elif frame[3] is _NO_KEY:
-                    frame[3] = value
-                else:
-                    key = frame[3]
-                    frame[3] = _NO_KEY
-                    try:
-                        container[key] = value
-                    except TypeError:
-                        container[hashable(key)] = value
-                frame[2] -= 1
-                if frame[2]:
-                    break
-                stack.pop()
-                if frame[0] == _SET:
-                    try:
-                        value = set(container)
-                    except TypeError:
-                        value = {hashable(member) for member in container}
-                elif frame[0] == _ATTRIBUTE:
-                    break  # dropped; the reply it annotates follows
-                else:
-                    value = container
-            else:
-                self._pos = pos
-                return value
-
-    def _push(self, kind: int, container: Any, count: int) -> None:
-        if len(self._stack) >= self._max_depth:
-            raise ProtocolError(f"reply nested deeper than max_depth={self._max_depth}")
-        self._stack.append([kind, container, count, _NO_KEY])
