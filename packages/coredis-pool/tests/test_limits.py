@@ -240,3 +240,24 @@ async def test_connection_used_in_another_loop_fails_clearly(redis_server: Serve
     await asyncio.to_thread(elsewhere)
     assert await conn.execute_command(b"PING") == b"PONG"
     conn.disconnect()
+
+
+@pytest.mark.parametrize("protocol_version", [2, 3])
+async def test_subscribed_connection_never_reused(
+    redis_clean: ServerInfo, protocol_version: int
+) -> None:
+    pool = ConnectionPool(
+        host=redis_clean.host, port=redis_clean.port, protocol_version=protocol_version
+    )
+    async with pool.connection() as conn:
+        await conn.send_command(b"SUBSCRIBE", b"news")
+        assert list(await conn.read_response()) == [b"subscribe", b"news", 1]
+        await conn.send_command(b"UNSUBSCRIBE", b"news")
+        assert list(await conn.read_response()) == [b"unsubscribe", b"news", 0]
+        assert conn.push_messages.empty() and not conn.is_usable
+    stats = pool.statistics()
+    assert (stats.idle, stats.discarded) == (0, 1)
+    async with pool.connection() as fresh:
+        assert fresh is not conn
+        assert await fresh.execute_command(b"PING") == b"PONG"
+    pool.disconnect()

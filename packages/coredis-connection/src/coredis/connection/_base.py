@@ -116,6 +116,10 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self._connecting: asyncio.Future[None] | None = None
         self._connected = False
         self._broken = False
+        #: Set once a subscription command or ``MONITOR`` went out through
+        #: :meth:`send_command`: the server may then push replies nobody asked for, so the
+        #: connection is not :attr:`is_usable` (pools close it) until it reconnects.
+        self.dedicated = False
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
 
@@ -154,11 +158,17 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
 
     @property
     def is_usable(self) -> bool:
-        """Connected, not broken, nothing in flight and no unread push messages.
+        """Connected, not broken, nothing in flight, no unread push messages, and never
+        switched to pub/sub or ``MONITOR`` mode (:attr:`dedicated`).
 
         Pools hand out and take back only usable connections; anything else is closed.
         """
-        return self.is_connected and not self._requests and self.push_messages.empty()
+        return (
+            self.is_connected
+            and not self._requests
+            and self.push_messages.empty()
+            and not self.dedicated
+        )
 
     # -- connecting -----------------------------------------------------------------------
     async def open_transport(self) -> None:
@@ -220,6 +230,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self._reader = Reader(encoding=self.encoding)
         self._requests = deque()
         self.push_messages = asyncio.Queue()
+        self.dedicated = False
         self.protocol_version = self.requested_protocol_version
         await self.open_transport()
         if self._transport is None:

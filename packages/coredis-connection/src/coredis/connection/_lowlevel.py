@@ -45,6 +45,7 @@ class LowLevelAPI:
         _push_handler: PushHandler | None
         _requests: deque[tuple[asyncio.Future[Any] | None, bool]]
         noreply: bool
+        dedicated: bool
         decode_responses: bool
         encoding: str
         stream_timeout: float | None
@@ -99,7 +100,11 @@ class LowLevelAPI:
         """
         self._check_ready()
         name = command.encode() if isinstance(command, str) else command
-        expected = 0 if name.upper() in _SUBSCRIPTION_COMMANDS else 1
+        upper = name.upper()
+        expected = 0 if upper in _SUBSCRIPTION_COMMANDS else 1
+        if expected == 0 or upper == b"MONITOR":
+            # From now on the server may send replies nobody asked for: never pool it again.
+            self.dedicated = True
         self.send_packed_command(
             encode_command(command, *args, encoding=self.encoding), expected_replies=expected
         )
