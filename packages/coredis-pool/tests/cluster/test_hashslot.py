@@ -14,6 +14,15 @@ def test_crc16_xmodem_check_value() -> None:
     assert crc16(b"123456789") == 0x31C3
 
 
+def test_table_crc_matches_c_implementation() -> None:
+    import binascii
+
+    rng = random.Random(5)
+    for _ in range(500):
+        data = bytes(rng.randrange(256) for _ in range(rng.randrange(40)))
+        assert crc16(data) == binascii.crc_hqx(data, 0)
+
+
 def test_known_slots() -> None:
     assert hash_slot(b"foo") == 12182
     assert hash_slot("foo") == 12182
