@@ -1,0 +1,48 @@
+"""Cancellation and unreachable seeds at the RedisCluster level."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any
+
+import pytest
+
+from coredis.cluster import RedisCluster
+from coredis.exceptions import RedisClusterException
+from coredis_testing import free_port
+
+
+async def test_cancellation_never_mixes_replies(redis_cluster_clean: Any) -> None:
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, decode_responses=True, max_connections=64
+    )
+    keys = [f"c:{i}" for i in range(40)]
+    await client.mset({k: k for k in keys})
+    rnd = random.Random(3)
+    for _ in range(10):
+        tasks = [asyncio.ensure_future(client.get(k)) for k in keys]
+        await asyncio.sleep(rnd.random() * 0.002)
+        for task in tasks:
+            if rnd.random() < 0.5:
+                task.cancel()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        for key, result in zip(keys, results, strict=True):
+            assert isinstance(result, asyncio.CancelledError) or result == key
+    # Afterwards every key reads its own value and nothing is left checked out.
+    assert await asyncio.gather(*(client.get(k) for k in keys)) == keys
+    stats = client.connection_pool.statistics()
+    assert stats.in_use == 0 and stats.total["in_use"] == 0
+    await client.aclose()
+
+
+async def test_dead_seeds_next_to_a_live_one(redis_cluster: Any) -> None:
+    dead = [("127.0.0.1", free_port()) for _ in range(3)]
+    client: RedisCluster[bytes] = RedisCluster(
+        startup_nodes=[*dead, redis_cluster.startup_nodes[1]], connect_timeout=1
+    )
+    assert await client.ping() in (b"PONG", True)
+    await client.aclose()
+    lost: RedisCluster[bytes] = RedisCluster(startup_nodes=dead, connect_timeout=1)
+    with pytest.raises(RedisClusterException, match="no startup node answered"):
+        await lost.get("x")
