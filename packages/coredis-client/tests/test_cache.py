@@ -297,3 +297,28 @@ async def test_invalidation_during_a_read_in_flight_is_not_lost(
     assert cache.stats.misses == misses + 1  # not served from the cache
     assert await cached.get("k") == b"v"
     assert cache.stats.misses == misses + 1  # this one was stored
+
+
+def test_a_new_event_loop_starts_over(redis_clean: ServerInfo) -> None:
+    """Entries cached under a tracking connection of a finished loop are never served in the
+    next one (nobody was listening for invalidations in between)."""
+    cache = TrackingCache()
+    client: Any = coredis.Redis(redis_clean.host, redis_clean.port, cache=cache)
+
+    async def first() -> None:
+        await client.set("k", "old")
+        await client.get("k")
+        await tracking_up(cache)
+        assert await client.get("k") == b"old"
+        assert cache.size == 1
+
+    async def second() -> None:
+        try:
+            assert await client.get("k") == b"new"
+            await tracking_up(cache)
+        finally:
+            await client.aclose()
+
+    asyncio.run(first())
+    command(redis_clean, "SET", "k", "new")  # while no loop runs
+    asyncio.run(second())

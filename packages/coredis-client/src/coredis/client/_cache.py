@@ -17,6 +17,7 @@ How it stays correct:
 
 from __future__ import annotations
 
+import asyncio
 import random
 import weakref
 from collections import OrderedDict
@@ -158,6 +159,7 @@ class TrackingCache:
             weakref.WeakKeyDictionary()
         )
         self._hooked: weakref.WeakSet[BaseConnection] = weakref.WeakSet()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- introspection ---------------------------------------------------------------
     @property
@@ -286,6 +288,8 @@ class TrackingCache:
         Cancelling it closes the connection in use, like ``execute_command``; nothing is
         stored.
         """
+        if asyncio.get_running_loop() is not self._loop:
+            self._adopt_loop()
         decode = options.get("decode")
         try:
             ident = (command, tuple(args), decode_responses if decode is None else decode)
@@ -319,6 +323,23 @@ class TrackingCache:
         if callback is None:
             return reply
         return callback(reply, version=version, **options)
+
+    def _adopt_loop(self) -> None:
+        """First use, or use from another event loop (a new ``asyncio.run``): the tracking
+        connections of the old loop cannot run any more, so nothing cached under them can
+        be trusted. Start over in this loop."""
+        for tracker in {*self._trackers.values(), *self._starting.values()}:
+            tracker.abandon()
+        self._trackers.clear()
+        self._starting.clear()
+        self._redirects = weakref.WeakKeyDictionary()
+        self._hooked = weakref.WeakSet()
+        if self._entries:
+            self.stats.resets += 1
+        self._entries.clear()
+        self._size = 0
+        self._generation += 1
+        self._loop = asyncio.get_running_loop()
 
     def _feedback(self, key: bytes, match: bool) -> None:
         if not match:

@@ -17,9 +17,19 @@ from coredis.pool.sentinel import SentinelConnectionPool, SentinelQuery
 from coredis.protocol import PrimaryNotFoundError, ReplicaNotFoundError
 
 from ._client import Redis
+from ._options import pool_kwargs
 from .commands._base import AnyStr_co
 
 __all__ = ("Sentinel", "SentinelConnectionPool", "PrimaryNotFoundError", "ReplicaNotFoundError")
+
+_SSL_OPTIONS = (
+    "ssl_context",
+    "ssl_keyfile",
+    "ssl_certfile",
+    "ssl_cert_reqs",
+    "ssl_check_hostname",
+    "ssl_ca_certs",
+)
 
 
 class Sentinel(Generic[AnyStr_co]):
@@ -77,9 +87,9 @@ class Sentinel(Generic[AnyStr_co]):
         self.cache = cache
         self.connection_kwargs = connection_kwargs
         #: one client per sentinel, for the ``SENTINEL`` commands (replies decoded)
+        sentinel_options: dict[str, Any] = {"decode_responses": True, **self.sentinel_kwargs}
         self.sentinels: list[Redis[Any]] = [
-            Redis(host, port, decode_responses=True, **self.sentinel_kwargs)
-            for host, port in addresses
+            Redis(host, port, **sentinel_options) for host, port in addresses
         ]
         query_kwargs = {
             k: v
@@ -122,17 +132,24 @@ class Sentinel(Generic[AnyStr_co]):
         options = {**self.connection_kwargs, **kwargs}
         options.setdefault("decode_responses", self.decode_responses)
         cache = options.pop("cache", self.cache)
-        pool_options = {
-            k: v
-            for k, v in options.items()
-            if k not in ("verify_version", "noreply", "retry_on_timeout")
-        }
+        verify_version = options.pop("verify_version", True)
+        ssl_options = {name: options.pop(name, None) for name in _SSL_OPTIONS}
+        pool_options = pool_kwargs(
+            host=None,
+            port=None,
+            unix_socket_path=None,
+            ssl_enabled=bool(options.pop("ssl", False)),
+            **ssl_options,
+            **options,
+        )
         pool = connection_pool_class(service_name, self, is_primary=is_primary, **pool_options)
         client = redis_class(
             connection_pool=pool,
             decode_responses=options["decode_responses"],
             protocol_version=options.get("protocol_version", 3),
             retry_on_timeout=options.get("retry_on_timeout", False),
+            noreply=options.get("noreply", False),
+            verify_version=verify_version,
             cache=cache,
         )
         client._owns_pool = True

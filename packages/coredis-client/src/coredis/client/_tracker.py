@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from coredis.connection import BaseConnection
-from coredis.protocol import ConnectionError, RedisError
+from coredis.protocol import ConnectionError
 from coredis.protocol import TimeoutError as RedisTimeoutError
 
 if TYPE_CHECKING:
@@ -64,19 +64,28 @@ class Tracker:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
+    def abandon(self) -> None:
+        """Forget a tracker whose event loop is gone (nothing can be scheduled there)."""
+        self.closed = True
+        self.session = None
+        try:
+            self.close()
+        except RuntimeError:  # the loop is closed
+            pass
+
     async def _run(self) -> None:
         backoff = 0.05
         while not self.closed:
             try:
                 conn = await self._acquire()
-            except (RedisError, OSError):
+            except Exception:  # unreachable, pool full...: try again shortly
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 1.0)
                 continue
             self._conn = conn
             try:
                 await self._serve(conn)
-            except (RedisError, OSError):
+            except Exception:  # whatever broke: flush (below) and start over
                 pass
             finally:
                 was_up = self.session is not None
