@@ -186,7 +186,10 @@ class RedisCluster(CoreCommands[AnyStr_co]):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close every connection of the pool (it can be used again afterwards)."""
+        """Close every connection of the pool (it can be used again afterwards).
+
+        Never raises. Cancelling it has no effect (it does not wait).
+        """
         if self.cache is not None:
             self.cache.shutdown()
         self.connection_pool.disconnect()
@@ -322,6 +325,8 @@ class RedisCluster(CoreCommands[AnyStr_co]):
 
         :raises ResponseError: the first error reply, after every node answered.
         :raises ConnectionError: a node could not be reached.
+
+        Cancelling closes the connections in use (their replies never reach another caller).
         """
         if not self.connection_pool.nodes.initialized:
             await self.connection_pool.initialize()
@@ -374,6 +379,8 @@ class RedisCluster(CoreCommands[AnyStr_co]):
         its own cursor (a key may be yielded more than once, as with ``SCAN``).
 
         :raises ConnectionError: a primary could not be reached
+
+        Leaving the loop early stops the iteration; cancelling closes the connection in use.
         """
         await self.initialize()
         args: list[Any] = []

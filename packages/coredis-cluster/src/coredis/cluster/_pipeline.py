@@ -98,7 +98,10 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         await self.reset()
 
     async def reset(self) -> None:
-        """Forget the queued commands."""
+        """Forget the queued commands.
+
+        Never raises; cancelling it has no effect (it does not wait).
+        """
         self.command_stack = []
 
     async def execute_command(
@@ -108,7 +111,10 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         callback: ResponseCallback[Any] | None = None,
         **options: Any,
     ) -> Any:
-        """Queue the command; nothing is sent until :meth:`execute`."""
+        """Queue the command; nothing is sent until :meth:`execute`.
+
+        Never raises and never waits (so cancelling it has no effect).
+        """
         self.command_stack.append((command, args, callback, options))
         return self
 

@@ -109,6 +109,8 @@ class ShardedPubSub(Generic[AnyStr_co]):
         :raises PubSubError: no channel given
         :raises ConnectionError: a node could not be reached
         :raises RedisClusterException: the topology could not be discovered
+
+        Cancelling may leave some channels subscribed on the server; :meth:`aclose` cleans up.
         """
         await self.client.initialize()
         new: dict[Any, Handler | None] = dict.fromkeys(map(self._name, channels))
@@ -119,7 +121,11 @@ class ShardedPubSub(Generic[AnyStr_co]):
         await self._send(b"SSUBSCRIBE", list(new))
 
     async def sunsubscribe(self, *channels: Any) -> None:
-        """``SUNSUBSCRIBE`` from ``channels`` (every shard channel when none is given)."""
+        """``SUNSUBSCRIBE`` from ``channels`` (every shard channel when none is given).
+
+        :raises ConnectionError: a node could not be reached.
+        Cancelling may leave some channels subscribed on the server.
+        """
         names = [self._name(c) for c in channels] or list(self.shard_channels)
         for name in names:
             self.shard_channels.pop(name, None)
@@ -214,7 +220,10 @@ class ShardedPubSub(Generic[AnyStr_co]):
         raise StopAsyncIteration
 
     async def aclose(self) -> None:
-        """Drop every subscription and close the connections."""
+        """Drop every subscription and close the connections.
+
+        Never raises. Cancelling it may leave connections to be reclaimed by the pool.
+        """
         self.shard_channels.clear()
         readers, self._readers = self._readers, {}
         conns, self._conns = self._conns, {}

@@ -97,6 +97,8 @@ class Sender:
         :raises PoolLimit: the pool is at its cap (nothing was written).
         :raises ConnectionError: the connection broke after writing.
         :raises TimeoutError: a reply did not arrive within ``stream_timeout``.
+
+        Cancelling closes the connection (the pool discards it).
         """
         pool = self.pool
         try:
@@ -151,6 +153,8 @@ class Sender:
         :raises ClusterError: too many redirects.
         :raises ResponseError: the command's own error reply.
         :raises ConnectionError: unreachable after the retries, or broke after a write.
+
+        Cancelling closes the connection in use; a shared refresh continues for others.
         """
         pool = self.pool
         client = self.client
@@ -219,6 +223,8 @@ class Sender:
 
         :raises ResponseError: the first error reply (after every node answered).
         :raises ConnectionError: a node was unreachable (a refresh is requested).
+
+        Cancelling closes the connections in use.
         """
         epoch = self.pool.nodes.epoch
         cmd = (command, *args)
@@ -245,6 +251,8 @@ class Sender:
 
         :raises ResponseError: the command's error reply.
         :raises ConnectionError: no primary could be reached within the retry budget.
+
+        Cancelling closes the connection in use.
         """
         retries = 0
         while True:
@@ -275,6 +283,9 @@ class Sender:
         was unreachable (or, for reads, whose connection broke), are retried one by one
         through :meth:`on_slot`, in order. Returns ``(reply or exception, version)`` per
         item: errors are values here, never raised.
+
+        :raises Exception: only errors that are not about one command (e.g. a bug).
+        Cancelling closes the connections in use; some commands may have run.
         """
         pool = self.pool
         out: list[tuple[Any, int] | None] = [None] * len(items)

@@ -193,6 +193,8 @@ class NodeManager:
         """Discover the cluster unless already done (single-flight, like :meth:`refresh`).
 
         :raises RedisClusterException: when no startup node can be reached.
+
+        Cancelling the caller leaves the discovery running for the others.
         """
         if not self.initialized:
             await self.refresh(0)

@@ -137,6 +137,8 @@ class ClusterConnectionPool:
         """Re-read the topology, single-flight (see :meth:`NodeManager.refresh`).
 
         :raises RedisClusterException: when no known node answers.
+
+        Cancelling the caller leaves the refresh running for the others.
         """
         await self.nodes.refresh(seen_epoch)
 
@@ -145,6 +147,8 @@ class ClusterConnectionPool:
         ``reinitialize_steps`` redirects when set).
 
         :raises RedisClusterException: when the refresh finds no reachable node.
+
+        Cancelling the caller leaves the refresh running for the others.
         """
         self.nodes.set_slot_owner(slot, host, port)
         self._moved_count += 1
@@ -238,6 +242,8 @@ class ClusterConnectionPool:
         """A connection to the primary serving ``slot`` (see :meth:`get_connection_by_node`).
 
         :raises RedisClusterException: no node serves the slot.
+
+        Cancelling while connecting takes nothing from the pool.
         """
         await self.initialize()
         return await self.get_connection_by_node(self.get_primary_node_by_slot(slot))
@@ -246,6 +252,8 @@ class ClusterConnectionPool:
         """A connection to the primary serving ``key``'s slot.
 
         :raises RedisClusterException: no node serves the slot.
+
+        Cancelling while connecting takes nothing from the pool.
         """
         return await self.get_connection_by_slot(hash_slot(key))
 
@@ -253,6 +261,8 @@ class ClusterConnectionPool:
         """A connection to a random node (a random primary when ``primary``).
 
         :raises RedisClusterException: no node is known.
+
+        Cancelling while connecting takes nothing from the pool.
         """
         await self.initialize()
         candidates = self.nodes.primaries()
@@ -270,6 +280,8 @@ class ClusterConnectionPool:
 
         :raises ConnectionError: at the cap (non-blocking) or the node is unreachable.
         :raises ConnectionError: blocking pool and no connection freed within ``timeout``.
+
+        Cancelling while waiting or connecting takes nothing from the pool.
         """
         node = options.get("node")
         if node is not None:
@@ -319,7 +331,10 @@ class ClusterConnectionPool:
 
     async def disconnect_on_idle_time_exceeded(self, connection: Any) -> bool:
         """Close ``connection`` if it sits idle in its node's pool longer than
-        ``max_idle_time``; whether it was closed (4.x API). Cancelling it has no effect."""
+        ``max_idle_time``; whether it was closed (4.x API). Cancelling it has no effect.
+
+        Never raises.
+        """
         name = f"{getattr(connection, 'host', '')}:{getattr(connection, 'port', '')}"
         pool = self._node_pools.get(name)
         handler = getattr(pool, "disconnect_on_idle_time_exceeded", None)
