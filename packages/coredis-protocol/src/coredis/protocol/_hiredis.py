@@ -135,12 +135,13 @@ class HiredisReader:
             data = bytes(data)
         if self._use_python:
             python = self._python
-            if python.is_idle() and b"~" not in data and b"(" not in data and b"|" not in data:
+            # (int membership: a memchr, without the bytes-needle overhead)
+            if python.is_idle() and 126 not in data and 40 not in data and 124 not in data:
                 self._start_hiredis()
             else:
                 python.feed(data)
                 return
-        elif b"~" in data or b"(" in data or b"|" in data:
+        elif 126 in data or 40 in data or 124 in data:  # ~ ( |
             self._switch()
             self._python.feed(data)
             return

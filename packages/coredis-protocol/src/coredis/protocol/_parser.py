@@ -25,7 +25,7 @@ def _double(text: bytes) -> float:
     if value - value != 0.0:  # inf or nan: only the literal spellings are valid RESP
         if text.lower() not in _SPECIAL_DOUBLES:
             raise ValueError(f"bad double {text!r}")
-    elif b"_" in text or text != text.strip():
+    elif 95 in text or text != text.strip():  # "_" separators or spaces
         raise ValueError(f"bad double {text!r}")
     return value
 

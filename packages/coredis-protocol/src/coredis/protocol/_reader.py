@@ -123,7 +123,7 @@ class PythonReader(Parser):
             if self._need:
                 self._blocked = buffered < self._need
             else:
-                self._blocked = b"\n" not in data
+                self._blocked = 10 not in data  # no b"\n": the line is still open
 
     def gets(self, decode: bool = True) -> Any:
         """Return the next whole reply, or :data:`NOT_ENOUGH_DATA`.
