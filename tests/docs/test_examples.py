@@ -492,3 +492,25 @@ def test_errors_page_names_every_exception_class() -> None:
         and f"coredis.exceptions.{name}`" not in page
     ]
     assert missing == []
+
+
+def test_errors_page_tree_matches_the_class_hierarchy() -> None:
+    import coredis.exceptions
+
+    page = (DOCS / "handbook" / "errors.rst").read_text(encoding="utf-8")
+    bullet = re.compile(r"^( *)- :class:`~coredis\.exceptions\.(\w+)`", re.M)
+    stack: list[tuple[int, str]] = []
+    checked = 0
+    for match in bullet.finditer(page):
+        indent, name = len(match.group(1)), match.group(2)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        cls = getattr(coredis.exceptions, name)
+        if stack:
+            parent = getattr(coredis.exceptions, stack[-1][1])
+            assert parent in cls.__bases__, f"{name} is drawn under {parent.__name__}"
+            checked += 1
+        else:
+            assert not any(b.__module__.startswith("coredis") for b in cls.__bases__), name
+        stack.append((indent, name))
+    assert checked >= 40
