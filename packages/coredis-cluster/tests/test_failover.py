@@ -17,6 +17,8 @@ from coredis.exceptions import ClusterDownError
 from coredis.pool.cluster import hash_slot
 from coredis_testing import command
 
+pytestmark = pytest.mark.slow
+
 
 def _summary(errors: list[tuple[float, BaseException]]) -> str:
     kinds: dict[str, int] = {}
