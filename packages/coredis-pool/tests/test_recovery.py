@@ -73,6 +73,24 @@ async def test_server_restart_on_same_port(
     pool.disconnect()
 
 
+async def test_restart_while_the_loop_is_blocked(
+    redis_server_factory: Callable[..., ServerInfo],
+) -> None:
+    # The restart blocks the event loop, so the EOFs are still unread when the next request
+    # comes: the pool notices them before handing out a dead connection.
+    server = redis_server_factory()
+    pool = ConnectionPool(host=server.host, port=server.port)
+    conns = [await pool.get_connection() for _ in range(2)]
+    for conn in conns:
+        pool.release(conn)
+    server.restart()
+    async with pool.connection() as conn:
+        assert conn not in conns
+        assert await conn.execute_command(b"PING") == b"PONG"
+    assert pool.statistics().discarded == 2
+    pool.disconnect()
+
+
 async def test_server_paused_past_stream_timeout(
     redis_clean: ServerInfo, assert_pool_healthy: PoolCheck
 ) -> None:

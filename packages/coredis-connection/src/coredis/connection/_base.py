@@ -163,8 +163,11 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
 
         Pools hand out and take back only usable connections; anything else is closed.
         """
+        transport = self._transport
         return (
             self.is_connected
+            and transport is not None
+            and not transport.is_closing()  # EOF seen, connection_lost not yet delivered
             and not self._requests
             and self.push_messages.empty()
             and not self.dedicated

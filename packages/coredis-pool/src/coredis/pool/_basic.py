@@ -19,6 +19,10 @@ __all__ = ("ConnectionPool",)
 
 _CPT = TypeVar("_CPT", bound="ConnectionPool")
 
+#: An idle connection unused for this long (seconds) gets one event-loop turn before it is
+#: handed out, so a close by the server is seen first. Cheap next to the idle time itself.
+_STALE_AFTER = 0.1
+
 
 class _PooledConnection:
     """``async with pool.connection() as conn``: acquire, then release whatever happens."""
@@ -211,10 +215,24 @@ class ConnectionPool:
         self._start_reaper()
         if self.max_idle_time and time.monotonic() - self._last_reap >= self.idle_check_interval:
             self._reap_idle()
-        connection = self._pop_idle()
-        if connection is not None:
+        while (connection := self._pop_idle()) is not None:
             self._in_use.add(connection)
-            return connection
+            if time.monotonic() - connection.last_used < _STALE_AFTER:
+                return connection
+            # Idle for a while: let the loop poll the socket once, so a close by the server
+            # (restart, CLIENT KILL, idle timeout) is noticed before a command is lost on it.
+            try:
+                # two turns: the first polls the selector, the second runs its callbacks
+                await asyncio.sleep(0)
+                await asyncio.sleep(0)
+            except BaseException:
+                self.release(connection)
+                raise
+            if connection.is_usable:
+                return connection
+            self._in_use.discard(connection)
+            connection.disconnect()
+            self._discarded += 1
         handed = await self._acquire_slot()
         # A slot is reserved (self._reserved counts it) until it becomes a checked-out
         # connection or is given back.
