@@ -186,3 +186,24 @@ async def test_dropped_objects_give_their_connection_back(redis_clean: ServerInf
             gc.collect()
             assert client.connection_pool.statistics().in_use == 0
         assert await client.execute_command(b"PING") == b"PONG"
+
+
+async def test_ping_health_check(client: Any, _s: Any) -> None:
+    async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
+        await pubsub.ping("before")  # not subscribed yet
+        assert await _next(pubsub) == {
+            "type": "pong",
+            "pattern": None,
+            "channel": None,
+            "data": _s("before"),
+        }
+        await pubsub.subscribe("c")
+        await pubsub.ping()
+        await pubsub.ping("hello")
+        pongs = []
+        while len(pongs) < 2:
+            message = await _next(pubsub)
+            if message is not None:
+                pongs.append(message)
+        assert [m["type"] for m in pongs] == ["pong", "pong"]
+        assert [m["data"] for m in pongs] == [_s(""), _s("hello")]

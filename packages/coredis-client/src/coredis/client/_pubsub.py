@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypedDict
 
@@ -86,6 +87,7 @@ class PubSub(Generic[AnyStr_co]):
         self.shard_channels: dict[Any, Handler | None] = {}
         #: How many times the connection was replaced (and subscriptions renewed).
         self.reconnects = 0
+        self._pings: deque[StringT | None] = deque()
 
     def __del__(self) -> None:
         # Dropped without aclose(): give the dedicated connection back (closed) so the
@@ -214,6 +216,7 @@ class PubSub(Generic[AnyStr_co]):
 
     async def _reconnect(self) -> BaseConnection:
         old, self.connection = self.connection, None
+        self._pings.clear()  # their answers died with the old connection
         if old is not None:
             old.disconnect()
             self.connection_pool.release(old)
@@ -285,15 +288,35 @@ class PubSub(Generic[AnyStr_co]):
                 return None
         return message
 
+    async def ping(self, message: StringT | None = None) -> None:
+        """Send ``PING`` on the subscription connection, e.g. as a health check: its answer
+        arrives through :meth:`get_message` as ``{"type": "pong", "data": message}``
+        (``data`` empty when no message was given), whatever the protocol version.
+
+        :raises ConnectionError: when the connection is lost and cannot be replaced
+
+        Cancelling it may leave the PING unsent; nothing else changes.
+        """
+        await self._send(b"PING", *(() if message is None else (message,)))
+        self._pings.append(message)
+
+    def _pong(self, data: Any) -> PubSubMessage:
+        sent = self._pings.popleft() if self._pings else None
+        if sent is None:
+            data = "" if self._decode else b""
+        return {"type": "pong", "pattern": None, "channel": None, "data": data}
+
     def _parse(self, raw: Any) -> PubSubMessage:
         if not isinstance(raw, list) or not raw:
+            if self._pings and isinstance(raw, (str, bytes)):  # RESP3 (or unsubscribed) PING
+                return self._pong(raw)
             return {"type": "unknown", "pattern": None, "channel": None, "data": raw}
         kind = raw[0]
         kind = (kind.decode() if isinstance(kind, bytes) else str(kind)).lower()
         if kind == "pmessage":
             return {"type": kind, "pattern": raw[1], "channel": raw[2], "data": raw[3]}
         if kind == "pong":  # RESP2 PING while subscribed
-            return {"type": kind, "pattern": None, "channel": None, "data": raw[1]}
+            return self._pong(raw[1])
         channel = raw[1] if len(raw) > 1 else None
         data = raw[2] if len(raw) > 2 else None
         return {"type": kind, "pattern": None, "channel": channel, "data": data}
