@@ -247,3 +247,24 @@ def test_factory_passes_options(use_hiredis: bool) -> None:
     deep.feed(b"~1\r\n*1\r\n*1\r\n:1\r\n")  # a set: parsed by the pure reader either way
     with pytest.raises(ProtocolError, match="max_depth=2"):
         deep.gets()
+
+
+def test_decode_choice_is_per_call_for_pipelined_replies(reader_class: Any) -> None:
+    reader = reader_class("utf-8")
+    reader.feed(b"+a\r\n$1\r\nb\r\n+c\r\n:4\r\n$-1\r\n")
+    assert reader.gets(False) == b"a"
+    assert reader.gets() == "b"
+    assert reader.gets(False) == b"c"
+    assert reader.gets() == 4
+    assert reader.gets() is None
+    assert reader.gets() is NOT_ENOUGH_DATA
+
+
+def test_undecodable_among_pipelined_replies(reader_class: Any) -> None:
+    reader = reader_class("utf-8")
+    reader.feed(b"+ok\r\n$1\r\n\xff\r\n+later\r\n")
+    assert reader.gets() == "ok"
+    with pytest.raises(ProtocolError, match="decode"):
+        reader.gets()
+    with pytest.raises(ProtocolError, match="reset"):
+        reader.gets()

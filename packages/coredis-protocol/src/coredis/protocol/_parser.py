@@ -47,6 +47,7 @@ class Parser:
         "_max_depth",
         "_need",
         "_pos",
+        "_ready",
         "_stack",
     )
 
