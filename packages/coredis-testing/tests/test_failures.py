@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -89,3 +90,32 @@ def _state(pid: int) -> str:
             return handle.read()
     except OSError:
         return "zombie"
+
+
+def test_servers_die_with_a_killed_pytest(tmp_path: Path) -> None:
+    (tmp_path / "test_inner.py").write_text(
+        "import time\n"
+        "def test_one(redis_server):\n"
+        "    with open('pids.txt', 'w') as handle:\n"
+        "        handle.write(f'{redis_server.pid} {redis_server.directory}')\n"
+        "    time.sleep(60)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_inner.py"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pids = tmp_path / "pids.txt"
+    deadline = time.monotonic() + 30
+    while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid_text, directory = pids.read_text().split()
+    pid = int(pid_text)
+    process.kill()  # SIGKILL: no finaliser, no atexit, no signal handler runs
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{pid}/status") and "zombie" not in _state(pid):
+        assert time.monotonic() < deadline, "redis-server outlived the pytest that started it"
+        time.sleep(0.05)
+    shutil.rmtree(directory)  # nothing else could remove it: its owner was SIGKILLed
