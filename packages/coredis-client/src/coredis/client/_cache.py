@@ -22,66 +22,18 @@ import random
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from coredis.connection import BaseConnection
-from coredis.protocol import (
-    AskError,
-    BusyLoadingError,
-    ClusterDownError,
-    ConnectionError,
-    ResponseError,
-    TimeoutError,
-    TryAgainError,
-)
+from coredis.protocol import ConnectionError, ResponseError, TimeoutError
 
+from ._cache_support import CACHEABLE_COMMANDS, CacheStats, as_bytes, is_redirect, sizeof
 from ._tracker import Tracker
 
 __all__ = ("CACHEABLE_COMMANDS", "CacheStats", "TrackingCache")
 
-#: single-key read-only commands whose replies may be served from the cache
-CACHEABLE_COMMANDS = frozenset(
-    {
-        b"GET", b"GETRANGE", b"GETBIT", b"STRLEN", b"BITCOUNT", b"BITPOS",
-        b"HGET", b"HGETALL", b"HMGET", b"HKEYS", b"HVALS", b"HLEN", b"HEXISTS", b"HSTRLEN",
-        b"LRANGE", b"LINDEX", b"LLEN", b"LPOS",
-        b"SMEMBERS", b"SISMEMBER", b"SMISMEMBER", b"SCARD",
-        b"ZRANGE", b"ZRANGEBYSCORE", b"ZREVRANGE", b"ZREVRANGEBYSCORE", b"ZRANGEBYLEX",
-        b"ZREVRANGEBYLEX", b"ZSCORE", b"ZMSCORE", b"ZCARD", b"ZCOUNT", b"ZLEXCOUNT",
-        b"ZRANK", b"ZREVRANK",
-        b"EXISTS", b"TYPE", b"GEOPOS", b"GEODIST", b"GEOHASH",
-    }
-)  # fmt: skip
-
 Acquire = Callable[[], Awaitable[BaseConnection]]
 Release = Callable[[BaseConnection], None]
-
-
-@dataclass
-class CacheStats:
-    """Counters of a :class:`TrackingCache` (never reset by a flush)."""
-
-    #: reads answered from local memory
-    hits: int = 0
-    #: cacheable reads sent to the server
-    misses: int = 0
-    #: cached keys dropped because the server said they changed (or everything flushed)
-    invalidations: int = 0
-    #: sampled validations (``confidence < 100``) that found a stale entry
-    dirty: int = 0
-    #: times the whole cache was flushed because a tracking connection was lost
-    resets: int = 0
-
-    @property
-    def summary(self) -> dict[str, int]:
-        return {
-            "hits": self.hits,
-            "misses": self.misses,
-            "invalidations": self.invalidations,
-            "dirty": self.dirty,
-            "resets": self.resets,
-        }
 
 
 class _Token:
@@ -90,26 +42,6 @@ class _Token:
     def __init__(self, generation: int) -> None:
         self.generation = generation
         self.valid = True
-
-
-def _as_bytes(value: Any, encoding: str = "utf-8") -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, str):
-        return value.encode(encoding)
-    if isinstance(value, (bytearray, memoryview)):
-        return bytes(value)
-    return str(value).encode()
-
-
-def _sizeof(value: Any) -> int:
-    if isinstance(value, (bytes, str)):
-        return len(value) + 49
-    if isinstance(value, dict):
-        return 64 + sum(_sizeof(k) + _sizeof(v) for k, v in value.items())
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return 56 + sum(_sizeof(v) for v in value)
-    return 32
 
 
 class TrackingCache:
@@ -195,7 +127,7 @@ class TrackingCache:
     def invalidate(self, *keys: Any) -> None:
         """Drop the entries of ``keys`` (and void reads of them in flight)."""
         for key in keys:
-            raw = _as_bytes(key)
+            raw = as_bytes(key)
             for token in self._pending.get(raw, ()):
                 token.valid = False
             entries = self._entries.pop(raw, None)
@@ -245,7 +177,7 @@ class TrackingCache:
         return command != b"EXISTS" or len(args) == 1
 
     def _store(self, key: bytes, ident: Any, reply: Any, version: int) -> None:
-        size = _sizeof(reply)
+        size = sizeof(reply)
         entries = self._entries.get(key)
         if entries is None:
             entries = self._entries[key] = {}
@@ -296,7 +228,7 @@ class TrackingCache:
             hash(ident)
         except TypeError:
             return await fallback()
-        key = _as_bytes(args[0])
+        key = as_bytes(args[0])
         entries = self._entries.get(key)
         cached = entries.get(ident) if entries is not None else None
         if cached is not None and (
@@ -420,8 +352,3 @@ class TrackingCache:
                 redirects.pop(connection, None)
 
             conn.register_connect_callback(forget)
-
-
-def is_redirect(exc: BaseException) -> bool:
-    """Whether an error reply means "ask the client's routing", not "the command failed"."""
-    return isinstance(exc, (AskError, TryAgainError, ClusterDownError, BusyLoadingError))

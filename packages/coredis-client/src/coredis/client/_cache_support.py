@@ -1,0 +1,76 @@
+"""Pieces of :mod:`coredis.client._cache` that need no state: the list of cacheable
+commands, the statistics record and value helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from coredis.protocol import AskError, BusyLoadingError, ClusterDownError, TryAgainError
+
+__all__ = ("CACHEABLE_COMMANDS", "CacheStats", "as_bytes", "is_redirect", "sizeof")
+
+#: single-key read-only commands whose replies may be served from the cache
+CACHEABLE_COMMANDS = frozenset(
+    {
+        b"GET", b"GETRANGE", b"GETBIT", b"STRLEN", b"BITCOUNT", b"BITPOS",
+        b"HGET", b"HGETALL", b"HMGET", b"HKEYS", b"HVALS", b"HLEN", b"HEXISTS", b"HSTRLEN",
+        b"LRANGE", b"LINDEX", b"LLEN", b"LPOS",
+        b"SMEMBERS", b"SISMEMBER", b"SMISMEMBER", b"SCARD",
+        b"ZRANGE", b"ZRANGEBYSCORE", b"ZREVRANGE", b"ZREVRANGEBYSCORE", b"ZRANGEBYLEX",
+        b"ZREVRANGEBYLEX", b"ZSCORE", b"ZMSCORE", b"ZCARD", b"ZCOUNT", b"ZLEXCOUNT",
+        b"ZRANK", b"ZREVRANK",
+        b"EXISTS", b"TYPE", b"GEOPOS", b"GEODIST", b"GEOHASH",
+    }
+)  # fmt: skip
+
+
+@dataclass
+class CacheStats:
+    """Counters of a :class:`TrackingCache` (never reset by a flush)."""
+
+    #: reads answered from local memory
+    hits: int = 0
+    #: cacheable reads sent to the server
+    misses: int = 0
+    #: cached keys dropped because the server said they changed (or everything flushed)
+    invalidations: int = 0
+    #: sampled validations (``confidence < 100``) that found a stale entry
+    dirty: int = 0
+    #: times the whole cache was flushed because a tracking connection was lost
+    resets: int = 0
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "invalidations": self.invalidations,
+            "dirty": self.dirty,
+            "resets": self.resets,
+        }
+
+
+def as_bytes(value: Any, encoding: str = "utf-8") -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode(encoding)
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    return str(value).encode()
+
+
+def sizeof(value: Any) -> int:
+    if isinstance(value, (bytes, str)):
+        return len(value) + 49
+    if isinstance(value, dict):
+        return 64 + sum(sizeof(k) + sizeof(v) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return 56 + sum(sizeof(v) for v in value)
+    return 32
+
+
+def is_redirect(exc: BaseException) -> bool:
+    """Whether an error reply means "ask the client's routing", not "the command failed"."""
+    return isinstance(exc, (AskError, TryAgainError, ClusterDownError, BusyLoadingError))
