@@ -80,6 +80,8 @@ class SentinelManagedConnection(Connection):
         """Verify the role of the server reached.
 
         :raises ConnectionError: it is not the role this pool wants
+
+        Cancelling it cancels the connect (the half-open connection is closed).
         """
         await super().on_connect()
         if self.connection_pool.check_connection:
@@ -140,6 +142,8 @@ class SentinelConnectionPool(ConnectionPool):
         the old one (in-flight requests on them fail with ConnectionError).
 
         :raises PrimaryNotFoundError: no sentinel names a healthy primary.
+
+        Cancelling it abandons the question; the pool is unchanged.
         """
         address = await self.sentinel_manager.discover_primary(self.service_name)
         if self.is_primary and self.primary_address not in (None, address):
@@ -154,6 +158,8 @@ class SentinelConnectionPool(ConnectionPool):
         """The replicas to try, starting with the next in rotation, then the primary.
 
         :raises ReplicaNotFoundError: neither a replica nor the primary is known.
+
+        Cancelling it abandons the question; the rotation may have advanced.
         """
         replicas = await self.sentinel_manager.discover_replicas(self.service_name)
         if replicas:
@@ -171,7 +177,10 @@ class SentinelConnectionPool(ConnectionPool):
     async def get_address(self, connection: SentinelManagedConnection) -> Address:
         """Where ``connection`` should connect now.
 
-        :raises PrimaryNotFoundError: / :raises ReplicaNotFoundError: as above.
+        :raises PrimaryNotFoundError: no primary is known (primary pools).
+        :raises ReplicaNotFoundError: no replica nor primary is known (replica pools).
+
+        Cancelling it abandons the question (the connect it serves is cancelled too).
         """
         if self.is_primary:
             return await self.get_primary_address()
