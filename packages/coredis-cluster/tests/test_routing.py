@@ -190,3 +190,32 @@ async def test_registered_script_runs_in_every_slot(client: RedisCluster[str]) -
     for i in range(20):
         assert await incr_by(keys=[f"s:{i}"], args=[i + 1]) == i + 1
     assert await client.mget([f"s:{i}" for i in range(20)]) == tuple(str(i + 1) for i in range(20))
+
+
+async def test_watched_transaction_in_one_slot(client: RedisCluster[str]) -> None:
+    await client.set("{acct}:balance", "10")
+
+    async def withdraw(pipe: Any) -> None:
+        balance = int(await pipe.get("{acct}:balance"))
+        pipe.multi()
+        await pipe.set("{acct}:balance", str(balance - 3))
+        await pipe.incr("{acct}:withdrawals")
+
+    assert await client.transaction(withdraw, "{acct}:balance") == (True, 1)
+    assert await client.get("{acct}:balance") == "7"
+
+    # A concurrent change of the watched key makes EXEC fail: WatchError, nothing applied.
+    seeds = [(n.host, n.port) for n in client.connection_pool.nodes.startup_nodes]
+    other: RedisCluster[str] = RedisCluster(startup_nodes=seeds, decode_responses=True)
+    async with client.pipeline(transaction=True, watches=["{acct}:balance"]) as pipe:
+        assert await pipe.get("{acct}:balance") == "7"
+        await other.set("{acct}:balance", "100")
+        pipe.multi()
+        await pipe.set("{acct}:balance", "0")
+        with pytest.raises(coredis.exceptions.WatchError):
+            await pipe.execute()
+    assert await client.get("{acct}:balance") == "100"
+    with pytest.raises(coredis.exceptions.ClusterTransactionError, match="one slot"):
+        async with client.pipeline(transaction=True, watches=["a", "b"]):
+            pass
+    await other.aclose()

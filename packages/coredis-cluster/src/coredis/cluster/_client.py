@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import ssl as _ssl
 from collections.abc import AsyncIterator, Iterable
@@ -346,6 +347,35 @@ class RedisCluster(CoreCommands[AnyStr_co]):
         from ._pipeline import ClusterPipeline
 
         return ClusterPipeline(self, transaction=bool(transaction), watches=watches)
+
+    async def transaction(
+        self,
+        func: Any,
+        *watches: Any,
+        value_from_callable: bool = False,
+        watch_delay: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run ``await func(pipe)`` then ``EXEC`` with ``watches`` watched (one slot), again
+        from the start whenever a watched key changed; the ``EXEC`` results (or ``func``'s
+        value with ``value_from_callable``).
+
+        :raises ClusterTransactionError: the watched keys or the commands span slots
+        :raises ResponseError: a command of the transaction failed
+
+        Cancelling it gives the watching connection back (closed if a reply was pending).
+        """
+        from coredis.exceptions import WatchError
+
+        while True:
+            async with self.pipeline(transaction=True, watches=watches) as pipe:
+                try:
+                    result = await func(pipe)
+                    values = await pipe.execute()
+                    return result if value_from_callable else values
+                except WatchError:
+                    if watch_delay:
+                        await asyncio.sleep(watch_delay)
 
     def pubsub(self, ignore_subscribe_messages: bool = False, **kwargs: Any) -> Any:
         """A :class:`coredis.client.PubSub` on a connection to a random primary: the cluster

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from coredis.client import CoreCommands
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
-from coredis.exceptions import ClusterTransactionError
+from coredis.exceptions import ClusterTransactionError, RedisError, ResponseError, WatchError
 from coredis.pool.cluster import ManagedNode, hash_slot
 from coredis.protocol import (
     AskError,
@@ -69,12 +69,17 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         transaction: bool = False,
         watches: Iterable[Any] | None = None,
     ) -> None:
-        if watches:
-            raise ClusterTransactionError("WATCH is not supported by cluster pipelines")
         self.client: RedisCluster[AnyStr_co] = client
         self.connection_pool = client.connection_pool
         self.transaction = transaction
         self.command_stack: list[_Queued] = []
+        #: after :meth:`watch`: commands run at once on the watching connection until
+        #: :meth:`multi` (the redis-py / coredis 4.x model, restricted to one slot)
+        self.watching = False
+        self.explicit_transaction = False
+        self._watches = list(watches) if watches else []
+        self._connection: Any = None
+        self._watch_slot: int | None = None
 
     def __len__(self) -> int:
         return len(self.command_stack)
@@ -86,23 +91,91 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         return f"ClusterPipeline<{len(self.command_stack)} queued>"
 
     async def _self(self) -> ClusterPipeline[AnyStr_co]:
+        if self._watches:
+            watches, self._watches = self._watches, []
+            await self.watch(*watches)
         return self
 
     def __await__(self) -> Generator[Any, None, ClusterPipeline[AnyStr_co]]:
         return self._self().__await__()
 
     async def __aenter__(self) -> ClusterPipeline[AnyStr_co]:
-        return self
+        return await self._self()
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.reset()
 
     async def reset(self) -> None:
-        """Forget the queued commands.
+        """Forget the queued commands; ``UNWATCH`` and give back the watching connection.
 
-        Never raises; cancelling it has no effect (it does not wait).
+        Never raises; cancelling it still gives the connection back (closed if a reply
+        was pending).
         """
         self.command_stack = []
+        conn, self._connection = self._connection, None
+        try:
+            if self.watching and conn is not None and conn.is_connected:
+                await conn.execute_command(b"UNWATCH")
+        except RedisError:
+            pass  # the connection closed itself; the pool discards it
+        finally:
+            self.watching = False
+            self.explicit_transaction = False
+            self._watch_slot = None
+            if conn is not None:
+                self.connection_pool.release(conn)
+
+    def _slot_of(self, keys: Iterable[Any]) -> int | None:
+        slots = {hash_slot(k) for k in keys}
+        if self._watch_slot is not None:
+            slots.add(self._watch_slot)
+        if len(slots) > 1:
+            raise ClusterTransactionError(
+                "WATCH and the transaction must keep all their keys in one slot (use a {hash tag})"
+            )
+        return slots.pop() if slots else None
+
+    async def watch(self, *keys: Any) -> bool:
+        """``WATCH`` keys (all in one slot) on a connection to that slot's primary; commands
+        then run at once on it until :meth:`multi`.
+
+        :raises ClusterTransactionError: the keys span slots
+        :raises RedisError: after :meth:`multi`
+        :raises ConnectionError: the node could not be reached
+
+        Cancelling it gives the connection back on :meth:`reset`.
+        """
+        if self.explicit_transaction:
+            raise RedisError("WATCH cannot be used after MULTI")
+        slot = self._slot_of(keys)
+        if slot is None:
+            raise RedisError("WATCH needs at least one key")
+        if self._connection is None:
+            await self.client.initialize()
+            node = self.connection_pool.get_primary_node_by_slot(slot)
+            self._connection = await self.connection_pool.get_connection_by_node(node)
+        self._watch_slot = slot
+        await self._connection.execute_command(b"WATCH", *keys)
+        self.watching = True
+        return True
+
+    async def unwatch(self) -> bool:
+        """``UNWATCH`` (when watching); later commands are queued again."""
+        if self.watching and self._connection is not None:
+            await self._connection.execute_command(b"UNWATCH")
+        self.watching = False
+        return True
+
+    def multi(self) -> None:
+        """Start queueing the transaction's commands (after :meth:`watch`).
+
+        :raises RedisError: when called twice, or after commands were queued
+        """
+        if self.explicit_transaction:
+            raise RedisError("MULTI calls cannot be nested")
+        if self.command_stack:
+            raise RedisError("commands were queued before MULTI; call multi() first")
+        self.explicit_transaction = True
 
     async def execute_command(
         self,
@@ -111,10 +184,24 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         callback: ResponseCallback[Any] | None = None,
         **options: Any,
     ) -> Any:
-        """Queue the command; nothing is sent until :meth:`execute`.
+        """Queue the command; nothing is sent until :meth:`execute`. After :meth:`watch`
+        and before :meth:`multi` it runs at once on the watching connection instead.
 
-        Never raises and never waits (so cancelling it has no effect).
+        :raises ClusterTransactionError: in immediate mode, a key outside the watched slot
+        :raises ResponseError: in immediate mode, for an error reply
+
+        Queuing never waits; in immediate mode cancelling closes the watching connection.
         """
+        if self.watching and not self.explicit_transaction:
+            name = command_key(command, args)
+            self._slot_of(extract_keys(name, command, args))
+            conn = self._connection
+            reply = await conn.wait_for_reply(
+                conn.create_request(command, *args, decode=options.get("decode"))
+            )
+            if callback is None:
+                return reply
+            return callback(reply, version=conn.protocol_version, **options)
         self.command_stack.append((command, args, callback, options))
         return self
 
@@ -130,15 +217,21 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         Cancelling closes the connections in use; queued commands may or may not have run.
         """
         stack, self.command_stack = self.command_stack, []
-        if not stack:
-            return ()
-        pool = self.connection_pool
-        if not pool.nodes.initialized:
-            await pool.initialize()
-        if self.transaction:
-            raw = await self._transaction(stack)
-        else:
-            raw = await self._pipeline(stack)
+        try:
+            if not stack:
+                return ()
+            pool = self.connection_pool
+            if not pool.nodes.initialized:
+                await pool.initialize()
+            if self.watching:
+                raw = await self._watched_transaction(stack)
+            elif self.transaction or self.explicit_transaction:
+                raw = await self._transaction(stack)
+            else:
+                raw = await self._pipeline(stack)
+        finally:
+            if self.watching or self._connection is not None:
+                await self.reset()
         results: list[Any] = []
         for (_, _, callback, options), (reply, version) in zip(stack, raw, strict=True):
             if callback is not None and not isinstance(reply, Exception):
@@ -184,6 +277,27 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         return [r if r is not None else (ClusterError("no reply"), 3) for r in out]
 
     # -- transactional ----------------------------------------------------------------
+
+    async def _watched_transaction(self, stack: list[_Queued]) -> list[tuple[Any, int]]:
+        for command, args, _, _ in stack:
+            self._slot_of(extract_keys(command_key(command, args), command, args))
+        conn = self._connection
+        commands: list[tuple[Any, ...]] = [(b"MULTI",)]
+        commands += [as_command(c, a) for c, a, _, _ in stack]
+        commands.append((b"EXEC",))
+        replies = conn.create_requests(commands)
+        outcomes: list[Any] = []
+        for reply in replies:
+            try:
+                outcomes.append(await conn.wait_for_reply(reply))
+            except ResponseError as exc:  # a queued command's error: EXEC reports EXECABORT
+                outcomes.append(exc)
+        exec_reply = outcomes[-1]
+        if exec_reply is None:
+            raise WatchError("Watched variable changed.")
+        if isinstance(exec_reply, Exception):
+            raise next((q for q in outcomes[1:-1] if isinstance(q, Exception)), exec_reply)
+        return [(reply, conn.protocol_version) for reply in exec_reply]
 
     async def _transaction(self, stack: list[_Queued]) -> list[tuple[Any, int]]:
         client, sender, pool = self.client, self.client._sender, self.connection_pool
