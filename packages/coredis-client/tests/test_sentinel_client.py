@@ -227,3 +227,25 @@ async def test_killed_primary_under_load(redis_sentinel_factory: Any) -> None:
         await load.stop()
         await primary.aclose()
         await sentinel.aclose()
+
+
+async def test_resp2_everywhere(redis_sentinel_factory: Any) -> None:
+    setup = redis_sentinel_factory()
+    sentinel: Sentinel[str] = Sentinel(
+        setup.sentinel_addresses,
+        sentinel_kwargs={"protocol_version": 2},
+        protocol_version=2,
+        decode_responses=True,
+    )
+    assert sentinel.query.connection_kwargs["protocol_version"] == 2
+    assert await sentinel.discover_primary("mymaster") == ("127.0.0.1", setup.primary.port)
+    assert await sentinel.discover_replicas("mymaster") == [("127.0.0.1", setup.replica.port)]
+    primary = sentinel.primary_for("mymaster")
+    try:
+        assert await primary.hset("h", {"f": "v"}) == 1
+        assert await primary.hgetall("h") == {"f": "v"}
+        async with primary.connection_pool.connection() as conn:
+            assert conn.protocol_version == 2
+    finally:
+        await primary.aclose()
+        await sentinel.aclose()

@@ -94,7 +94,15 @@ class Sentinel(Generic[AnyStr_co]):
         query_kwargs = {
             k: v
             for k, v in self.sentinel_kwargs.items()
-            if k in ("username", "password", "connect_timeout", "stream_timeout", "ssl_context")
+            if k
+            in (
+                "username",
+                "password",
+                "connect_timeout",
+                "stream_timeout",
+                "ssl_context",
+                "protocol_version",
+            )
         }
         self.query = SentinelQuery(addresses, min_other_sentinels, **query_kwargs)
 
