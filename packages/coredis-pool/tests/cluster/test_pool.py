@@ -198,3 +198,21 @@ async def test_moved_hint_and_reinitialize_steps(redis_cluster: Any) -> None:
     # The discovery restored the real owner.
     assert pool.get_primary_node_by_slot(slot) == owner
     pool.disconnect()
+
+
+async def test_follows_the_cluster_when_the_seed_dies(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=1)
+    seed = cluster.current_replicas()[0]
+    pool = ClusterConnectionPool(startup_nodes=[(seed.host, seed.port)], connect_timeout=1)
+    await pool.initialize()
+    conn = await pool.get_connection_by_node(pool.nodes.nodes[f"{seed.host}:{seed.port}"])
+    pool.release(conn)
+    seed.kill()
+    # Discovery goes through the nodes found last time; the dead seed is kept, not fatal.
+    await pool.refresh()
+    assert pool.nodes.epoch == 2
+    assert [n.port for n in pool.nodes.startup_nodes] == [seed.port]
+    conn = await pool.get_connection_by_slot(0)
+    assert await conn.execute_command(b"PING") == b"PONG"
+    pool.release(conn)
+    pool.disconnect()

@@ -141,6 +141,7 @@ class ClusterConnectionPool:
         Cancelling the caller leaves the refresh running for the others.
         """
         await self.nodes.refresh(seen_epoch)
+        self._prune()
 
     async def moved(self, slot: int, host: str, port: int, seen_epoch: int) -> None:
         """Apply a ``MOVED`` hint at once, then refresh (single-flight, every
@@ -155,6 +156,16 @@ class ClusterConnectionPool:
         if self.reinitialize_steps and self._moved_count % self.reinitialize_steps:
             return
         await self.nodes.refresh(seen_epoch)
+        self._prune()
+
+    def _prune(self) -> None:
+        # Nodes that left the topology: close their pools once nothing is checked out
+        # (a connection in use finishes its command; the pool goes at a later refresh).
+        for name in [n for n in self._node_pools if n not in self.nodes.nodes]:
+            pool = self._node_pools[name]
+            if snapshot_fields(pool.statistics()).get("in_use", 0) == 0:
+                pool.disconnect()
+                del self._node_pools[name]
 
     def get_primary_node_by_slot(self, slot: int) -> ManagedNode:
         """The primary serving ``slot``.
