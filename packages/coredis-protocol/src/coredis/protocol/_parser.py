@@ -47,7 +47,6 @@ class Parser:
         "_max_depth",
         "_need",
         "_pos",
-        "_ready",
         "_stack",
     )
 

@@ -30,16 +30,6 @@ DEFAULT_MAX_DEPTH = 64
 DEFAULT_MAX_BUFFER = DEFAULT_MAX_BULK_LENGTH + 16 * 1024 * 1024
 
 
-#: Most top-level replies parsed ahead in one go by the fast path.
-_BATCH = 64
-
-
-def _undecodable(exc: UnicodeDecodeError) -> str:
-    return (
-        f"a reply could not be decoded ({exc}); pass errors='replace' or decode=False to receive it"
-    )
-
-
 class PythonReader(Parser):
     """Pure-Python RESP2/RESP3 reader with the hiredis interface (``feed``/``gets``).
 
@@ -77,7 +67,6 @@ class PythonReader(Parser):
         # > 0: bytes needed from ``_pos`` before parsing can progress; 0: a line end.
         self._need = 0
         self._stack: list[list[Any]] = []
-        self._ready: list[Any] = []  # replies parsed ahead, last one first
         self._decode = True
         self._failure = None
 
@@ -85,7 +74,6 @@ class PythonReader(Parser):
         """Whether no byte is buffered, no reply is partly parsed and the reader has not failed."""
         return (
             self._failure is None
-            and not self._ready
             and not self._stack
             and not self._chunks
             and self._pos >= len(self._buf)
@@ -95,7 +83,6 @@ class PythonReader(Parser):
         self._failure = message
         self._blocked = True
         self._stack = []
-        self._ready = []
         self._chunks = []
         self._buf = b""
         self._pos = 0
@@ -147,44 +134,45 @@ class PythonReader(Parser):
         :raises ProtocolError: when the bytes are not valid RESP or exceed a limit; the
          reader then refuses input until :meth:`reset`.
         """
-        ready = self._ready
-        if ready:
-            value = ready.pop()
-            if decode and type(value) is bytes and self._encoding is not None:
-                return self._decoded(value)
-            return value
-        # Fast path: the whole simple strings, integers and bulk strings that come next at
-        # the top level are parsed in one go (undecoded) and handed out one per call.
+        # Fast path: a whole simple string, integer or bulk string at the top level.
         if not self._blocked and not self._stack:
             buf = self._buf
             pos = self._pos
-            size = len(buf)
-            if pos >= size and not self._chunks:
+            if pos >= len(buf) and not self._chunks:
                 self._need = 1  # everything consumed: wait for any byte
                 self._blocked = True
                 return NOT_ENOUGH_DATA
-            try:
-                items, pos = self._fill(buf, pos, size, _BATCH, None, "strict")
-            except ValueError:
-                items = []  # the general path below reports it
-            if items:
-                self._pos = pos
-                if len(items) == 1:
-                    value = items[0]
-                else:
-                    items.reverse()
-                    value = items.pop()
-                    self._ready = items
-                if decode and type(value) is bytes and self._encoding is not None:
-                    return self._decoded(value)
-                return value
+            newline = buf.find(b"\r\n", pos)
+            if newline > pos:
+                kind = buf[pos]
+                try:
+                    if kind == 43:  # +
+                        value: Any = buf[pos + 1 : newline]
+                        if decode and self._encoding is not None:
+                            value = value.decode(self._encoding, self._errors)
+                        self._pos = newline + 2
+                        return value
+                    if kind == 58:  # :
+                        value = int(buf[pos + 1 : newline])
+                        self._pos = newline + 2
+                        return value
+                    if kind == 36:  # $
+                        length = int(buf[pos + 1 : newline])
+                        end = newline + 2 + length
+                        if (
+                            0 <= length <= self._max_bulk_length
+                            and end + 2 <= len(buf)
+                            and buf[end] == 13
+                            and buf[end + 1] == 10
+                        ):
+                            value = buf[newline + 2 : end]
+                            if decode and self._encoding is not None:
+                                value = value.decode(self._encoding, self._errors)
+                            self._pos = end + 2
+                            return value
+                except ValueError:
+                    pass  # the general path below reports it
         return self._gets(decode)
-
-    def _decoded(self, value: bytes) -> str:
-        try:
-            return value.decode(self._encoding or "utf-8", self._errors)
-        except UnicodeDecodeError as exc:
-            raise self._fail(_undecodable(exc)) from None
 
     def _gets(self, decode: bool) -> Any:
         if self._failure is not None:
@@ -206,6 +194,9 @@ class PythonReader(Parser):
         except ProtocolError as exc:
             raise self._fail(str(exc)) from None
         except UnicodeDecodeError as exc:
-            raise self._fail(_undecodable(exc)) from None
+            raise self._fail(
+                f"a reply could not be decoded ({exc}); pass errors='replace' or "
+                "decode=False to receive it"
+            ) from None
         except (ValueError, IndexError) as exc:
             raise self._fail(f"invalid RESP near byte {self._pos}: {exc}") from None
