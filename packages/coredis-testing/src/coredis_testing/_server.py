@@ -9,29 +9,19 @@ fixture finalisers that never ran.
 from __future__ import annotations
 
 import atexit
-import ctypes
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ._ports import free_port
 from ._resp import ReplyError, command
 from ._tls import TLSFiles
-
-_PR_SET_PDEATHSIG = 1
-_libc: ctypes.CDLL | None = None
-if sys.platform == "linux":
-    try:
-        _libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:  # pragma: no cover - no libc symbols: finalisers and atexit still apply
-        _libc = None
 
 HOST = "127.0.0.1"
 INSTALL_HINT = "apt-get install -y redis-server redis-tools"
@@ -58,22 +48,20 @@ def redis_binary(name: str = "redis-server") -> str:
     return path
 
 
-def _death_signal() -> Callable[[], None] | None:
-    """A pre-exec hook making the server die with the process that started it (Linux).
+def _with_death_signal(argv: list[str]) -> list[str]:
+    """``argv`` run so that the server dies with the process that started it (Linux).
 
-    Finalisers and atexit do not run when pytest is SIGKILLed; PR_SET_PDEATHSIG still takes
-    its servers down. The signal follows the *thread* that forked the child, so it is only
-    armed for servers started from the main thread (a restart from a worker thread must not
-    die when that worker exits).
+    Finalisers and atexit do not run when pytest is SIGKILLed; PR_SET_PDEATHSIG, set by
+    util-linux's ``setpriv`` just before it execs redis-server (same pid), still takes the
+    server down. The signal follows the *thread* that forked the child, so it is only armed
+    for servers started from the main thread (a restart from a worker thread must not die
+    when that worker exits). ``setpriv`` rather than ``preexec_fn``, which can deadlock a
+    child forked while other threads run.
     """
-    if _libc is None or threading.current_thread() is not threading.main_thread():
-        return None
-    prctl = _libc.prctl
-
-    def arm() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-    return arm
+    setpriv = shutil.which("setpriv")
+    if setpriv is None or threading.current_thread() is not threading.main_thread():
+        return argv
+    return [setpriv, "--pdeathsig", "KILL", *argv]
 
 
 def _tmp_root() -> str | None:
@@ -132,13 +120,12 @@ class ServerInfo:
         stderr_path = os.path.join(self.directory, "stderr.log")
         with open(stderr_path, "ab") as stderr:
             self._process = subprocess.Popen(
-                self._argv,
+                _with_death_signal(self._argv),
                 cwd=self.directory,
                 stdin=subprocess.DEVNULL,
                 stdout=stderr,
                 stderr=stderr,
                 start_new_session=True,  # a Ctrl-C in the terminal reaches pytest, not redis
-                preexec_fn=_death_signal(),
             )
         _live[id(self)] = self
         self._wait_ready(timeout)
