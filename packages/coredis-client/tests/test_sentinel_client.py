@@ -196,10 +196,12 @@ async def test_killed_primary_under_load(redis_sentinel_factory: Any) -> None:
     setup = redis_sentinel_factory()
     sentinel: Sentinel[bytes] = Sentinel(setup.sentinel_addresses, connect_timeout=1)
     primary = sentinel.primary_for("mymaster", stream_timeout=2)
+    replica = sentinel.replica_for("mymaster", stream_timeout=2)
     load = Load(primary)
     load.start()
     try:
         await load.successes(50)
+        assert await replica.get("writer:0") is not None  # reads from the replica
         killed_at = time.monotonic()
         setup.primary.kill()
         await asyncio.to_thread(setup.wait_for_primary, setup.replica)
@@ -211,6 +213,15 @@ async def test_killed_primary_under_load(redis_sentinel_factory: Any) -> None:
         assert all(killed_at <= t <= promoted_at + 1.0 for t, _ in load.errors), load.errors
         assert len(load.errors) <= load.writers * (window / 0.1 + 1)
         errors_before_restart = len(load.errors)
+
+        async def replica_client_reads() -> bool:
+            # its replica is the new primary now: with no replica up it reads from the primary
+            try:
+                return await replica.get("writer:0") is not None
+            except RedisError:
+                return False
+
+        await eventually(replica_client_reads, "replica_for reads again")
 
         # the old primary comes back (empty, as a master): the sentinels turn it into a
         # replica, and the client never writes to it
@@ -226,6 +237,7 @@ async def test_killed_primary_under_load(redis_sentinel_factory: Any) -> None:
     finally:
         await load.stop()
         await primary.aclose()
+        await replica.aclose()
         await sentinel.aclose()
 
 
