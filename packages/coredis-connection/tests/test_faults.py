@@ -141,12 +141,18 @@ async def test_large_payload_flow_control(conn: Connection) -> None:
 async def test_invalid_bytes_raise_protocol_error_and_close() -> None:
     # No real server sends garbage, so a raw socket plays a broken one. RESP2 with no
     # credentials, db or name means no handshake traffic: the first bytes answer our PING.
+    handled = asyncio.Event()
+
     async def broken(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.read(100)
-        writer.write(b"?this is not RESP\r\n")
-        await writer.drain()
-        await reader.read(100)
-        writer.close()
+        try:
+            await reader.read(100)
+            writer.write(b"?this is not RESP\r\n")
+            await writer.drain()
+            await reader.read(100)  # b"": the client closed the connection
+        finally:
+            writer.close()
+            await writer.wait_closed()
+            handled.set()
 
     server = await asyncio.start_server(broken, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -159,6 +165,7 @@ async def test_invalid_bytes_raise_protocol_error_and_close() -> None:
         with pytest.raises(ConnectionError):
             await pending
         assert not conn.is_connected
+        await asyncio.wait_for(handled.wait(), 5)
     finally:
         server.close()
         await server.wait_closed()
