@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from coredis.cluster import RedisCluster
-from coredis.exceptions import ClusterDownError
+from coredis.exceptions import ClusterDownError, ConnectionError
 from coredis.pool.cluster import hash_slot
 from coredis_testing import command
 
@@ -172,4 +172,37 @@ async def test_clusterdown_is_retried_within_a_bound_then_recovers(
     victim.start()
     await _wait_for(lambda: _cluster_state(survivor) == "ok", 30)
     assert await client.get(key) == "v"
+    await client.aclose()
+
+
+async def test_pipeline_with_a_dead_node_keeps_every_position(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True, connect_timeout=1
+    )
+    keys = [f"pp:{i}" for i in range(300)]
+    await client.mset({k: k for k in keys})
+    victim = cluster.node_for_slot(hash_slot(keys[0]))
+    dead = {k for k in keys if cluster.node_for_slot(hash_slot(k)).port == victim.port}
+    assert 0 < len(dead) < len(keys)
+    victim.kill()
+    started = time.monotonic()
+    async with client.pipeline(transaction=False) as pipe:
+        for key in keys:
+            await pipe.get(key)
+            await pipe.append(key, "!")
+        results = await pipe.execute(raise_on_error=False)
+    elapsed = time.monotonic() - started
+    print(f"\npipeline of {len(results)} with a dead node: {elapsed:.1f}s")
+    assert len(results) == 2 * len(keys)
+    for i, key in enumerate(keys):
+        got, appended = results[2 * i], results[2 * i + 1]
+        if key in dead:
+            assert isinstance(got, ConnectionError), got
+            assert isinstance(appended, ConnectionError), appended
+        else:
+            assert got == key
+            assert appended == len(key) + 1
+    # Bounded like a single command (rounds, not one budget per command).
+    assert elapsed < 15
     await client.aclose()

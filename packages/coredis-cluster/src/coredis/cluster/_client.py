@@ -18,6 +18,7 @@ from coredis.protocol import (
     RedisClusterException,
 )
 
+from ._batch import run_batch
 from ._cache import cached_read
 from ._keys import command_key, extract_keys, is_readonly
 from ._pubsub import ShardedPubSub
@@ -306,7 +307,7 @@ class RedisCluster(CoreCommands[AnyStr_co]):
         items: list[tuple[int | None, bool, tuple[Any, ...], Any]] = []
         for slot, group in zip(slots, groups, strict=True):
             items.append((slot, readonly, as_command(command, group), decode))
-        results = await self._sender.batch(items)
+        results = await run_batch(self._sender, items)
         for reply, _ in results:
             if isinstance(reply, Exception):
                 raise reply

@@ -35,6 +35,7 @@ from coredis.protocol import (
     TryAgainError,
 )
 
+from ._batch import run_batch
 from ._keys import command_key, extract_keys, is_readonly
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED
 from ._sender import NotSent, PoolLimit, as_command
@@ -265,7 +266,7 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
             items.append(
                 (slot, is_readonly(name), as_command(command, args), options.get("decode"))
             )
-        for i, result in zip(routed, await client._sender.batch(items), strict=True):
+        for i, result in zip(routed, await run_batch(client._sender, items), strict=True):
             out[i] = result
         for i in later:
             command, args, _, options = stack[i]

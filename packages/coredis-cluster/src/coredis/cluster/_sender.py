@@ -39,7 +39,7 @@ from coredis.protocol import (
 if TYPE_CHECKING:
     from ._client import RedisCluster
 
-__all__ = ("Sender", "NotSent", "PoolLimit", "as_command")
+__all__ = ("Sender", "NotSent", "PoolLimit", "as_command", "RETRYABLE")
 
 
 def as_command(command: bytes, args: Sequence[Any]) -> tuple[Any, ...]:
@@ -273,73 +273,8 @@ class Sender:
                 raise outcomes[0]
             return outcomes[0], version
 
-    async def batch(
-        self, items: Sequence[tuple[int | None, bool, tuple[Any, ...], Any]]
-    ) -> list[tuple[Any, int]]:
-        """Run many single-slot commands with one write per node (all nodes concurrently).
 
-        ``items`` holds ``(slot or None for any primary, readonly, (command, *args),
-        decode)``. Commands answered with a redirect or a retryable error, or whose node
-        was unreachable (or, for reads, whose connection broke), are retried one by one
-        through :meth:`on_slot`, in order. Returns ``(reply or exception, version)`` per
-        item: errors are values here, never raised.
-
-        :raises Exception: only errors that are not about one command (e.g. a bug).
-        Cancelling closes the connections in use; some commands may have run.
-        """
-        pool = self.pool
-        out: list[tuple[Any, int] | None] = [None] * len(items)
-        groups: dict[tuple[str, Any], tuple[ManagedNode, list[int]]] = {}
-        for i, (slot, readonly, cmd, decode) in enumerate(items):
-            if slot is None:
-                node = self.client.random_primary()
-            else:
-                node = pool.get_node_by_slot(slot, cmd[0], readonly=readonly)
-            groups.setdefault((node.name, decode), (node, []))[1].append(i)
-        epoch = pool.nodes.epoch
-        batches = list(groups.items())
-        requests = []
-        for (_, decode), (node, members) in batches:
-            cmds: list[tuple[Any, ...]] = [items[m][2] for m in members]
-            requests.append(self.send(node, cmds, decode))
-        sent = await asyncio.gather(*requests, return_exceptions=True)
-        retry: list[int] = []
-        for (_, (_, members)), result in zip(batches, sent, strict=True):
-            if isinstance(result, PoolLimit):
-                for m in members:
-                    out[m] = (result.cause, 3)
-                continue
-            if isinstance(result, BaseException):
-                if not isinstance(result, (NotSent, ConnectionError, TimeoutError)):
-                    raise result
-                await self._refresh(epoch)
-                for m in members:
-                    if isinstance(result, NotSent) or items[m][1]:
-                        retry.append(m)
-                    else:
-                        out[m] = (result, 3)
-                continue
-            outcomes, version = result
-            for m, outcome in zip(members, outcomes, strict=True):
-                if isinstance(outcome, _RETRYABLE):
-                    retry.append(m)
-                else:
-                    out[m] = (outcome, version)
-        for m in sorted(retry):
-            slot, readonly, cmd, decode = items[m]
-            try:
-                if slot is None:
-                    out[m] = await self.on_random_primary(cmd[0], cmd[1:], decode)
-                else:
-                    out[m] = await self.on_slot(slot, readonly, cmd[0], cmd[1:], decode)
-            except (NotSent, PoolLimit) as exc:
-                out[m] = (exc.cause, 3)
-            except Exception as exc:  # this command's error: a value for its position
-                out[m] = (exc, 3)
-        return [(r if r is not None else (ClusterError("no reply"), 3)) for r in out]
-
-
-_RETRYABLE = (
+RETRYABLE = (
     MovedError,
     AskError,
     TryAgainError,
