@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coredis.protocol import (
     HiredisReader,
+    ProtocolError,
     PushFrame,
     PythonReader,
     encode_command,
@@ -176,3 +178,33 @@ def test_encoder_output_reads_back(tools: Any, commands: list[list[Any]], cuts: 
     expected = [[_as_bytes(argument) for argument in command] for command in commands]
     for reader in (PythonReader(), HiredisReader()):
         assert tools.feed_in_pieces(reader, wire, cuts) == expected
+
+
+_WELL_FORMED = (
+    b"+OK\r\n :1\r\n $3\r\nfoo\r\n *2\r\n %1\r\n ~1\r\n >1\r\n |1\r\n _\r\n ,1.5\r\n "
+    b"(12\r\n #t\r\n =7\r\ntxt:abc\r\n !3\r\nERR\r\n -ERR\r\n $-1\r\n *-1\r\n"
+).split(b" ")
+_garbage = st.lists(
+    st.one_of(
+        st.sampled_from(_WELL_FORMED),
+        st.binary(min_size=1, max_size=4),
+        st.sampled_from([b"\r\n", b"\r", b"\n", b"$", b"*", b"-", b"9", b"99999999999"]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=200)
+@given(pieces=_garbage, cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=5))
+def test_corrupt_streams_only_raise_protocol_error(
+    tools: Any, pieces: list[bytes], cuts: list[int]
+) -> None:
+    wire = b"".join(pieces)
+    cuts = [cut % (len(wire) + 1) for cut in cuts]
+    for reader in (PythonReader("utf-8", "replace"), HiredisReader("utf-8", "replace")):
+        try:
+            tools.feed_in_pieces(reader, wire, cuts)
+        except ProtocolError:
+            with pytest.raises(ProtocolError, match="reset"):
+                reader.gets()
