@@ -322,3 +322,21 @@ def test_a_new_event_loop_starts_over(redis_clean: ServerInfo) -> None:
     asyncio.run(first())
     command(redis_clean, "SET", "k", "new")  # while no loop runs
     asyncio.run(second())
+
+
+async def test_from_url_takes_a_cache(redis_clean: ServerInfo) -> None:
+    cache = TrackingCache()
+    client: Any = coredis.Redis.from_url(
+        f"redis://{redis_clean.host}:{redis_clean.port}/0", cache=cache
+    )
+    try:
+        assert client.cache is cache
+        await client.set("k", "v")
+        await client.get("k")
+        await tracking_up(cache)
+        assert await client.get("k") == b"v"
+        hits = cache.stats.hits
+        assert await client.get("k") == b"v"
+        assert cache.stats.hits == hits + 1
+    finally:
+        await client.aclose()

@@ -334,6 +334,7 @@ class Redis(CoreCommands[AnyStr_co]):
         :raises ValueError: when the URL cannot be parsed
         """
         pool_cls: type[ConnectionPool] = kwargs.pop("connection_pool_cls", ConnectionPool)
+        cache: TrackingCache | None = kwargs.pop("cache", None)
         pool = pool_cls.from_url(
             url,
             db=db,
@@ -348,6 +349,7 @@ class Redis(CoreCommands[AnyStr_co]):
             protocol_version=protocol_version,
             verify_version=verify_version,
             noreply=noreply,
+            cache=cache,
         )
         client._owns_pool = True
         return client
