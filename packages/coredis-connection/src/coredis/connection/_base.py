@@ -163,14 +163,15 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
 
         Pools hand out and take back only usable connections; anything else is closed.
         """
-        transport = self._transport
+        transport = self._transport  # checked on every acquire and release: kept flat
         return (
-            self.is_connected
-            and transport is not None
-            and not transport.is_closing()  # EOF seen, connection_lost not yet delivered
+            transport is not None
+            and self._connected
+            and not self._broken
             and not self._requests
-            and self.push_messages.empty()
             and not self.dedicated
+            and not transport.is_closing()  # EOF seen, connection_lost not yet delivered
+            and self.push_messages.empty()
         )
 
     # -- connecting -----------------------------------------------------------------------

@@ -24,6 +24,21 @@ _CPT = TypeVar("_CPT", bound="ConnectionPool")
 _STALE_AFTER = 0.1
 
 
+class _Process:
+    """The current process id, refreshed in a forked child (``os.getpid()`` is a system
+    call on every use, and pools check it on every acquire and release)."""
+
+    pid = os.getpid()
+
+    @classmethod
+    def after_fork(cls) -> None:
+        cls.pid = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_Process.after_fork)
+
+
 class _PooledConnection:
     """``async with pool.connection() as conn``: acquire, then release whatever happens."""
 
@@ -158,7 +173,7 @@ class ConnectionPool:
 
     def checkpid(self) -> None:
         """After a fork, start over in the child without touching the parent's sockets."""
-        if self.pid != os.getpid():
+        if self.pid != _Process.pid:
             self._inherited.extend(self._idle)
             self._inherited.extend(self._in_use)
             self._reaper = None
@@ -304,7 +319,7 @@ class ConnectionPool:
         if connection not in self._in_use:
             return
         self._in_use.discard(connection)
-        if connection.pid != self.pid or self.pid != os.getpid():
+        if connection.pid != self.pid or self.pid != _Process.pid:
             return
         if connection.is_usable:
             connection.last_used = time.monotonic()
@@ -338,7 +353,7 @@ class ConnectionPool:
         Checked-out connections fail their pending requests with ``ConnectionError``; when
         released they are counted as discarded. The pool stays usable.
         """
-        if self.pid != os.getpid():
+        if self.pid != _Process.pid:
             self.checkpid()
             return
         if self._reaper is not None:
