@@ -261,3 +261,15 @@ async def test_subscribed_connection_never_reused(
         assert fresh is not conn
         assert await fresh.execute_command(b"PING") == b"PONG"
     pool.disconnect()
+
+
+async def test_pool_as_context_manager_closes_everything(redis_clean: ServerInfo) -> None:
+    async with BlockingConnectionPool(
+        host=redis_clean.host, port=redis_clean.port, max_connections=2
+    ) as pool:
+        held = await pool.get_connection()
+        async with pool.connection() as other:
+            assert await other.execute_command(b"PING") == b"PONG"
+    assert not held.is_connected and not other.is_connected
+    pool.release(held)
+    assert pool.statistics().in_use == 0

@@ -346,6 +346,14 @@ class ConnectionPool:
                 waiter.set_result(None)
                 return
 
+    async def __aenter__(self: _CPT) -> _CPT:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """``async with pool:`` closes every connection on the way out (see
+        :meth:`disconnect`); nothing to cancel."""
+        self.disconnect()
+
     # -- closing --------------------------------------------------------------------------
     def disconnect(self) -> None:
         """Close every connection, idle and checked out, and stop the idle reaper.
