@@ -22,9 +22,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+#: command bytes -> upper-case name, for the names seen so far (bounded by the table size
+#: plus whatever callers invent; cleared if it ever grows past 4096 entries)
+_NAMES: dict[Any, str] = {}
+
+
 def command_key(command: bytes, args: tuple[Any, ...]) -> str:
     """The table name of a command: ``"GET"``, or ``"XINFO STREAM"`` for a container."""
-    name = _text(command).upper()
+    name = _NAMES.get(command)
+    if name is None:
+        if len(_NAMES) > 4096:
+            _NAMES.clear()
+        name = _NAMES[command] = _text(command).upper()
     if " " in name:
         return name
     if name in _CONTAINERS and args:
@@ -73,13 +82,19 @@ def _find(argv: tuple[Any, ...], spec: tuple[Any, ...]) -> list[Any]:
     return [argv[first + i * step] for i in range(count) if first + i * step < argc]
 
 
+_FIRST_ARG_ONLY = ("index", 1, 0, "range", 0, 1, 0)
+
+
 def extract_keys(name: str, command: bytes, args: tuple[Any, ...]) -> list[Any]:
     """Every key the command names, in argument order (duplicates kept)."""
     entry = COMMANDS.get(name)
     if entry is None or not entry[1]:
         return []
+    specs = entry[1]
+    if len(specs) == 1 and specs[0] == _FIRST_ARG_ONLY:  # GET, SET, INCR...: fast path
+        return [args[0]] if args else []
     argv = (command, *args)
     keys: list[Any] = []
-    for spec in entry[1]:
+    for spec in specs:
         keys.extend(_find(argv, spec))
     return keys

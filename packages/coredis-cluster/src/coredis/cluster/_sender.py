@@ -113,7 +113,10 @@ class Sender:
                 if asking:
                     batch.append((b"ASKING",))
                 batch.append(cmd)
-            replies = conn.create_requests(batch, decode=decode)
+            if len(batch) == 1:  # the common case: skip the batch encoder
+                replies = [conn.create_request(*batch[0], decode=decode)]
+            else:
+                replies = conn.create_requests(batch, decode=decode)
             outcomes: list[Any] = []
             first_error: BaseException | None = None
             for reply in replies:

@@ -28,6 +28,13 @@ class Limiter:
     def waiting(self) -> int:
         return sum(1 for w in self._waiters if not w.done())
 
+    def try_acquire(self) -> bool:
+        """Take one unit if one is free right now (no waiting, no error)."""
+        if self.limit is None or (self.in_use < self.limit and not self._waiters):
+            self.in_use += 1
+            return True
+        return False
+
     async def acquire(self) -> None:
         """Take one unit.
 

@@ -239,7 +239,8 @@ class ClusterConnectionPool:
         Cancelling while waiting or connecting takes nothing from the pool.
         """
         self.checkpid()
-        await self._limiter.acquire()
+        if not self._limiter.try_acquire():
+            await self._limiter.acquire()
         try:
             pool = self._node_pool(node)
             conn = await pool.get_connection()
