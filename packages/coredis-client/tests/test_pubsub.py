@@ -207,3 +207,31 @@ async def test_ping_health_check(client: Any, _s: Any) -> None:
                 pongs.append(message)
         assert [m["type"] for m in pongs] == ["pong", "pong"]
         assert [m["data"] for m in pongs] == [_s(""), _s("hello")]
+
+
+async def test_many_pubsub_cycles_leak_nothing(redis_clean: ServerInfo) -> None:
+    client = coredis.Redis(
+        host=redis_clean.host, port=redis_clean.port, max_connections=3, decode_responses=True
+    )
+    async with client:
+        for i in range(200):
+            async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
+                await pubsub.subscribe("cycle")
+                await pubsub.get_message(timeout=0.5)
+                await client.execute_command(b"PUBLISH", "cycle", str(i))
+                message = await _next(pubsub)
+                while message is None:
+                    message = await _next(pubsub)
+                assert message["data"] == str(i)
+                # Unread messages must not reach the next subscriber: publish, then close.
+                await client.execute_command(b"PUBLISH", "cycle", "stale")
+        stats = client.connection_pool.statistics()
+        assert stats.in_use == 0
+        assert stats.idle <= 1
+        for _ in range(50):  # the server notices the last close asynchronously
+            clients = str(command(redis_clean, "CLIENT", "LIST", decode=True))
+            if "sub=1" not in clients:
+                break
+            await asyncio.sleep(0.02)
+        assert clients.count("sub=1") == 0
+        assert clients.count("\n") <= 3  # the client's one idle connection + CLIENT LIST
