@@ -340,3 +340,21 @@ async def test_from_url_takes_a_cache(redis_clean: ServerInfo) -> None:
         assert cache.stats.hits == hits + 1
     finally:
         await client.aclose()
+
+
+async def test_tracking_connection_outside_the_pool_limit(redis_clean: ServerInfo) -> None:
+    cache = TrackingCache()
+    client: Any = coredis.Redis(redis_clean.host, redis_clean.port, max_connections=1, cache=cache)
+    try:
+        await client.set("k", "v")
+        await client.get("k")
+        await tracking_up(cache)
+        for _ in range(3):  # the only pooled connection is still the client's
+            assert await client.get("k") == b"v"
+            assert await client.incr("n") >= 1
+        stats = client.connection_pool.statistics()
+        assert stats.in_use == 0 and stats.created == 1
+        clients = command(redis_clean, "CLIENT", "LIST", decode=True)
+        assert "flags=t" in str(clients) or "flags=Pt" in str(clients)  # a tracked data conn
+    finally:
+        await client.aclose()

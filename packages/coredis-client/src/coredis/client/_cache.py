@@ -36,6 +36,22 @@ Acquire = Callable[[], Awaitable[BaseConnection]]
 Release = Callable[[BaseConnection], None]
 
 
+def _dedicated(make: Callable[[], BaseConnection]) -> tuple[Acquire, Release]:
+    async def acquire() -> BaseConnection:
+        conn = make()
+        try:
+            await conn.connect()
+        except BaseException:
+            conn.disconnect()
+            raise
+        return conn
+
+    def release(conn: BaseConnection) -> None:
+        conn.disconnect()
+
+    return acquire, release
+
+
 class _Token:
     __slots__ = ("generation", "valid")
 
@@ -209,10 +225,12 @@ class TrackingCache:
         """Answer a cacheable read: from memory, or through a tracked connection.
 
         ``acquire``/``release`` get and give back a connection to the server owning the
-        key (the tracking connection for that server is taken the same way, keyed by
-        ``tracker_key``); ``fallback()`` runs the read the client's usual way (uncached)
-        when the direct attempt fails before a usable reply. ``decode_responses`` is the
-        client's default, so decoded and raw replies are cached apart.
+        key. The tracking connection for that server is keyed by ``tracker_key``: when it
+        is a pool (has ``make_connection``) the tracking connection is made by it outside
+        its limit, otherwise it is taken with ``acquire`` (a cluster node's pool).
+        ``fallback()`` runs the read the client's usual way (uncached) when the direct
+        attempt fails before a usable reply. ``decode_responses`` is the client's default,
+        so decoded and raw replies are cached apart.
 
         :raises ResponseError: / :raises ConnectionError: / :raises TimeoutError: as the
             client's ``execute_command``.
@@ -289,6 +307,11 @@ class TrackingCache:
             return tracker
         starting = self._starting.get(tracker_key)
         if starting is None or starting.closed:
+            make = getattr(tracker_key, "make_connection", None)
+            if make is not None:
+                # a standalone pool: a connection of its own, outside the pool's limit, so
+                # the cache never takes a slot the client's commands need
+                acquire, release = _dedicated(make)
             starting = Tracker(self, acquire, release)
             self._starting[tracker_key] = starting
             starting.start()
