@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -32,6 +33,11 @@ WORKERS = 25
 
 Op = Callable[[Any, str], Awaitable[None]]
 
+# Each operation works on keys of its own (``<worker key>:<nonce>``): a command of a
+# cancelled operation may still reach the server later (it was written, or is still in
+# the proxy), and commands on different connections are not ordered. A reply delivered
+# to the wrong request shows up as a value that is not this operation's nonce.
+
 
 class Mismatch(AssertionError):
     pass
@@ -44,12 +50,14 @@ def _check(got: Any, want: Any) -> None:
 
 async def op_plain(client: Any, key: str) -> None:
     nonce = uuid.uuid4().hex
+    key = f"{key}:{nonce}"  # a cancelled op's command may still run later: never share keys
     await client.set(key, nonce)
     _check(await client.get(key), nonce)
 
 
 async def op_pipeline(client: Any, key: str) -> None:
     nonce = uuid.uuid4().hex
+    key = f"{key}:{nonce}"  # a cancelled op's command may still run later: never share keys
     async with client.pipeline(transaction=False) as pipe:
         await pipe.set(key, nonce)
         await pipe.get(key)
@@ -58,6 +66,7 @@ async def op_pipeline(client: Any, key: str) -> None:
 
 async def op_watch(client: Any, key: str) -> None:
     nonce = uuid.uuid4().hex
+    key = f"{key}:{nonce}"  # a cancelled op's command may still run later: never share keys
     async with client.pipeline() as pipe:
         await pipe.watch(key)
         await pipe.get(key)
@@ -69,6 +78,7 @@ async def op_watch(client: Any, key: str) -> None:
 
 async def op_blocking(client: Any, key: str) -> None:
     nonce = uuid.uuid4().hex
+    key = f"{key}:{nonce}"  # a cancelled op's command may still run later: never share keys
     lkey = f"{key}:list"
     await client.delete([lkey])
     await client.rpush(lkey, [nonce])
@@ -77,16 +87,18 @@ async def op_blocking(client: Any, key: str) -> None:
 
 async def op_pubsub(client: Any, key: str) -> None:
     nonce = uuid.uuid4().hex
-    async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
+    key = f"{key}:{nonce}"  # a cancelled op's command may still run later: never share keys
+    async with client.pubsub() as pubsub:
         await pubsub.subscribe(key)
+        # SUBSCRIBE is not awaited by the server's answer: wait for the confirmation, or
+        # the PUBLISH (on another connection) could overtake it through the proxy
+        confirmation = await pubsub.get_message(timeout=5)
+        assert confirmation is not None
+        _check((confirmation["type"], confirmation["channel"]), ("subscribe", key))
         await client.publish(key, nonce)
-        message = None
-        for _ in range(50):
-            message = await pubsub.get_message(timeout=0.1)
-            if message is not None:
-                break
+        message = await pubsub.get_message(timeout=5)
         assert message is not None, "published message never arrived"
-        _check(message["data"], nonce)
+        _check((message["type"], message["data"]), ("message", nonce))
 
 
 STANDALONE_OPS: dict[str, Op] = {
@@ -99,18 +111,31 @@ STANDALONE_OPS: dict[str, Op] = {
 
 
 async def _fuzz(client: Any, ops: dict[str, Op], total: int, seed: int) -> Counter[str]:
-    """Cancel ``total`` operations at random points; return outcome counts."""
+    """Cancel ``total`` operations at random points; return outcome counts.
+
+    A quarter of the operations run to the end (checking their nonce and measuring how
+    long the kind takes); the others are cancelled after a delay drawn uniformly from 0
+    to 1.2 times that running average, so cancellations land everywhere in an operation
+    (acquire, connect, handshake, write, mid-read, release).
+    """
     rng = random.Random(seed)
     outcome: Counter[str] = Counter()
     names = list(ops)
     remaining = [total]
+    average = dict.fromkeys(names, 0.005)
 
     async def worker(index: int) -> None:
         key = f"fuzz:{{w{index}}}"
         while remaining[0] > 0:
             name = rng.choice(names)
+            start = time.monotonic()
             task = asyncio.ensure_future(ops[name](client, key))
-            await asyncio.sleep(rng.uniform(0, 0.006))
+            if rng.random() < 0.25:  # run to the end: checks the nonce, measures the op
+                await task
+                average[name] = 0.8 * average[name] + 0.2 * (time.monotonic() - start)
+                outcome[f"{name}:completed"] += 1
+                continue
+            await asyncio.wait({task}, timeout=rng.uniform(0, 1.2 * average[name]))
             if task.done():
                 task.result()  # a Mismatch (or any error) fails the test
                 outcome[f"{name}:completed"] += 1
@@ -143,8 +168,14 @@ async def test_cancellation_fuzz_standalone(fault_proxy: FaultProxy) -> None:
         outcome = await _fuzz(client, STANDALONE_OPS, CANCELLATIONS, seed=7)
         cancelled = sum(v for k, v in outcome.items() if k.endswith(":cancelled"))
         assert cancelled >= CANCELLATIONS
+        completed = sum(v for k, v in outcome.items() if k.endswith(":completed"))
         for name in STANDALONE_OPS:  # every kind was cancelled, many times
             assert outcome[f"{name}:cancelled"] > CANCELLATIONS // 20, outcome
+        # and many ran to the end and checked their nonce
+        assert completed > CANCELLATIONS // 5, outcome
+        for name in STANDALONE_OPS:
+            assert outcome[f"{name}:completed"] > 0, outcome
+        print(dict(outcome))
         stats = pool.statistics()
         assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
         fault_proxy.set_latency()

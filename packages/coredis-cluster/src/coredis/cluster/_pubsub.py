@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic
 
 from coredis.client.commands._base import AnyStr_co
+from coredis.connection import wait_for
 from coredis.exceptions import PubSubError
 from coredis.pool.cluster import ManagedNode, hash_slot
 from coredis.protocol import ConnectionError, RedisClusterException, TimeoutError
@@ -183,7 +184,7 @@ class ShardedPubSub(Generic[AnyStr_co]):
             if timeout is not None and timeout <= 0:
                 raw = self._queue.get_nowait()
             else:
-                raw = await asyncio.wait_for(self._queue.get(), timeout)
+                raw = await wait_for(self._queue.get(), timeout)
         except (asyncio.QueueEmpty, asyncio.TimeoutError):
             return None
         if isinstance(raw, tuple) and raw[0] == "lost":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._base import BaseConnection, CommandArg, ConnectCallback, PushHandler
 from ._reply import CredentialProvider, Credentials, CredentialSource, Reply
 from ._tcp import ClusterConnection, Connection
+from ._timeout import wait_for
 from ._unix import UnixDomainSocketConnection
 from ._version import __version__
 
@@ -26,4 +27,5 @@ __all__ = (
     "CommandArg",
     "ConnectCallback",
     "PushHandler",
+    "wait_for",
 )

@@ -26,6 +26,7 @@ from coredis.protocol import TimeoutError as RedisTimeoutError
 from ._handshake import perform_handshake
 from ._lowlevel import Lost, LowLevelAPI, PushHandler
 from ._reply import CredentialSource, Reply
+from ._timeout import wait_for
 
 __all__ = ("BaseConnection", "CommandArg", "ConnectCallback", "PushHandler")
 
@@ -65,10 +66,6 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
 
     description: ClassVar[str] = "BaseConnection"
     locator: ClassVar[str] = ""
-    #: Set by a multiplexing pool on the connections it shares between callers: a caller
-    #: cancelled while waiting then leaves its reply to be read and discarded instead of
-    #: closing the connection under everyone else's requests.
-    multiplexed: bool = False
 
     def __init__(
         self,
@@ -209,7 +206,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         loop = asyncio.get_running_loop()
         self._connecting = attempt = loop.create_future()
         try:
-            await asyncio.wait_for(self._connect(), self.connect_timeout)
+            await wait_for(self._connect(), self.connect_timeout)
         except BaseException as exc:
             self._abandon(exc)
             error: BaseException = exc
@@ -314,11 +311,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         reader = self._reader
         requests = self._requests
-        try:
-            reader.feed(data)
-        except ProtocolError as exc:  # e.g. max_buffer exceeded: the stream is lost
-            self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
-            return
+        reader.feed(data)
         while True:
             try:
                 reply = reader.gets(requests[0][1] if requests else self.decode_responses)

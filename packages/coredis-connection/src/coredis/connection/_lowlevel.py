@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from coredis.protocol import ConnectionError, RedisError, encode_command
 from coredis.protocol import TimeoutError as RedisTimeoutError
 
+from ._timeout import wait_for
+
 if TYPE_CHECKING:
     from ._base import CommandArg
 
@@ -136,7 +138,7 @@ class LowLevelAPI:
         if self.push_messages.empty() and not self.is_connected:
             raise ConnectionError(f"Not connected to {self.location}")
         try:
-            message = await asyncio.wait_for(self.push_messages.get(), timeout)
+            message = await wait_for(self.push_messages.get(), timeout)
         except BaseException as exc:
             if self._requests:
                 self._abandon(exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
+from coredis.connection import wait_for
 from coredis.protocol import ConnectionError
 
 __all__ = ("Limiter",)
@@ -55,7 +56,7 @@ class Limiter:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         try:
-            await asyncio.wait_for(waiter, self.timeout)
+            await wait_for(waiter, self.timeout)
         except BaseException as exc:
             if waiter.done() and not waiter.cancelled():
                 # The unit was handed over just as we gave up: pass it on.

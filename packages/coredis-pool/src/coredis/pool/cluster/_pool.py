@@ -8,12 +8,12 @@ node a request goes to and enforces the cluster-wide cap.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 from collections.abc import Iterable
 from typing import Any
 
+from coredis.connection import wait_for
 from coredis.protocol import RedisClusterException
 
 from ._hashslot import hash_slot
@@ -118,7 +118,7 @@ class ClusterConnectionPool:
             return await conn.execute_command(b"CLUSTER", b"SLOTS")
 
         try:
-            return await asyncio.wait_for(ask(), bound * 2)
+            return await wait_for(ask(), bound * 2)
         finally:
             await close_quietly(conn)
 
