@@ -390,7 +390,7 @@ class Redis(CoreCommands[AnyStr_co]):
         if command in STATEFUL_COMMANDS and changes_connection_state(command, args):
             return await self._execute_and_close(command, args, callback, options)
         pool = self.connection_pool
-        conn = await pool.get_connection()
+        conn = await pool.get_connection(command)  # a multiplexing pool needs the name
         try:
             request = conn.create_request(command, *args, decode=options.get("decode"))
         except ConnectionError:

@@ -73,6 +73,10 @@ class Reply:
         except ResponseError:
             raise
         except BaseException as exc:
+            if self._connection.multiplexed and self._future.cancelled():
+                # A shared connection: the cancelled future keeps its FIFO slot, so its
+                # reply is read and discarded and the other callers' replies stay matched.
+                raise
             # Cancelled or failed between write and full reply: the conversation is out of
             # step, so the connection must not carry anything else.
             self._connection._abandon(exc)

@@ -3,13 +3,15 @@
 :class:`ConnectionPool` (default) fails at once beyond ``max_connections``;
 :class:`BlockingConnectionPool` waits, first come first served, up to ``timeout``.
 Both reuse idle connections LIFO, close idle ones after ``max_idle_time``, detect a
-fork, and report :class:`PoolStatistics`.
+fork, and report :class:`PoolStatistics`. :class:`MultiplexedConnectionPool` (opt-in)
+shares a few connections among ordinary commands and dedicates one to everything else.
 """
 
 from __future__ import annotations
 
 from ._basic import ConnectionPool
 from ._blocking import BlockingConnectionPool
+from ._multiplexed import DEDICATED_COMMANDS, MultiplexedConnectionPool
 from ._stats import PoolStatistics
 from ._url import build_ssl_context, parse_url
 from ._version import __version__
@@ -20,6 +22,8 @@ __all__ = (
     "__version__",
     "ConnectionPool",
     "BlockingConnectionPool",
+    "MultiplexedConnectionPool",
+    "DEDICATED_COMMANDS",
     "ClusterConnectionPool",
     "BlockingClusterConnectionPool",
     "SentinelConnectionPool",

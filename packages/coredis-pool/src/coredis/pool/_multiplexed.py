@@ -1,0 +1,177 @@
+"""MultiplexedConnectionPool: ordinary commands share a few connections, in FIFO order."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from typing import Any
+
+from coredis.connection import BaseConnection
+
+from ._basic import ConnectionPool, _Process
+from ._stats import PoolStatistics
+
+__all__ = ("MultiplexedConnectionPool", "DEDICATED_COMMANDS")
+
+#: Commands that never share a connection: they block the connection (and so everyone
+#: behind them in the FIFO), or change its state for the callers that follow.
+DEDICATED_COMMANDS: frozenset[bytes] = frozenset(
+    {
+        b"BLPOP",
+        b"BRPOP",
+        b"BRPOPLPUSH",
+        b"BLMOVE",
+        b"BLMPOP",
+        b"BZPOPMIN",
+        b"BZPOPMAX",
+        b"BZMPOP",
+        b"XREAD",  # with BLOCK it blocks; without, a dedicated connection costs little
+        b"XREADGROUP",
+        b"WAIT",
+        b"WAITAOF",
+        b"MULTI",
+        b"EXEC",
+        b"DISCARD",
+        b"WATCH",
+        b"UNWATCH",
+        b"SUBSCRIBE",
+        b"PSUBSCRIBE",
+        b"SSUBSCRIBE",
+        b"UNSUBSCRIBE",
+        b"PUNSUBSCRIBE",
+        b"SUNSUBSCRIBE",
+        b"MONITOR",
+        b"SELECT",
+        b"HELLO",
+        b"AUTH",
+        b"RESET",
+        b"CLIENT",
+        b"READONLY",
+        b"READWRITE",
+        b"SCRIPT",
+        b"DEBUG",
+        b"SHUTDOWN",
+        b"QUIT",
+    }
+)
+
+
+class MultiplexedConnectionPool(ConnectionPool):
+    """An opt-in pool strategy: many callers share ``multiplex_connections`` connections.
+
+    ``get_connection(command_name)`` with the name of an ordinary command (``GET``, ``SET``,
+    ``MGET``, ``EVALSHA``...) hands out one of the shared connections, round-robin, even
+    while other callers' requests are in flight on it: requests are written as they come
+    and replies are matched to them in FIFO order by the connection. Everything else gets
+    a connection of its own, exactly as from :class:`ConnectionPool` (and counted against
+    ``max_connections``): ``get_connection()`` without a command name (pipelines,
+    transactions, pub/sub, ``MONITOR``, the client's retries), and the commands in
+    :data:`DEDICATED_COMMANDS` (blocking commands, ``MULTI``/``WATCH``, subscriptions,
+    commands that change the connection's state).
+
+    Cancelling a caller waiting on a shared connection does not close it: its request
+    stays in the connection's FIFO and its reply is read and discarded when it arrives,
+    so the other callers are not disturbed. A timeout (``stream_timeout``) or a broken
+    connection does close it, failing every request in flight on it with
+    ``ConnectionError``/``TimeoutError``; the next caller opens a fresh one.
+
+    The shared connections are not counted in ``max_connections`` (they are a fixed,
+    small number); :meth:`statistics` counts them in ``in_use``. Use it with
+    ``coredis.Redis(connection_pool=MultiplexedConnectionPool(host=..., port=...))``.
+    """
+
+    def __init__(self, *, multiplex_connections: int = 1, **kwargs: Any) -> None:
+        if multiplex_connections < 1:
+            raise ValueError(f"multiplex_connections must be >= 1, not {multiplex_connections!r}")
+        self.multiplex_connections = multiplex_connections
+        super().__init__(**kwargs)
+
+    def reset(self) -> None:
+        """Forget every connection, shared ones included, without closing any."""
+        super().reset()
+        self._shared: list[BaseConnection | None] = [None] * self.multiplex_connections
+        self._next = 0
+
+    def checkpid(self) -> None:
+        """After a fork, start over in the child without touching the parent's sockets."""
+        if self.pid != _Process.pid:
+            self._inherited.extend(c for c in self._shared if c is not None)
+        super().checkpid()
+
+    def statistics(self) -> PoolStatistics:
+        """An immutable snapshot of the pool's counters (shared connections are in use)."""
+        stats = super().statistics()
+        shared = sum(1 for c in self._shared if c is not None)
+        return dataclasses.replace(stats, in_use=stats.in_use + shared)
+
+    async def get_connection(
+        self, command_name: bytes | None = None, *args: Any, **kwargs: Any
+    ) -> BaseConnection:
+        """A shared connection for an ordinary command, otherwise a dedicated one.
+
+        :raises ConnectionError: connecting failed, or (dedicated connections only)
+            ``max_connections`` are checked out
+        :raises TimeoutError: connecting took longer than ``connect_timeout``
+        :raises AuthenticationError: the handshake's credentials were refused
+
+        Cancelling it while it opens a shared connection abandons that attempt (other
+        callers waiting for the same connection get ``ConnectionError``).
+        """
+        if command_name is None or command_name in DEDICATED_COMMANDS:
+            return await super().get_connection(command_name, *args, **kwargs)
+        if self.pid != _Process.pid:
+            self.checkpid()
+        index = self._next
+        self._next = (index + 1) % self.multiplex_connections
+        connection = self._shared[index]
+        if (
+            connection is not None
+            and connection.is_connected
+            and not connection.dedicated
+            and connection.loop is asyncio.get_running_loop()
+        ):
+            return connection
+        if connection is not None and connection._connecting is None:
+            # neither connected nor connecting: closed, broken, or from another loop
+            self._drop_shared(connection)
+            connection = None
+        if connection is None:
+            connection = self.make_connection()
+            connection.multiplexed = True
+            self._shared[index] = connection
+            self._created += 1
+        try:
+            await connection.connect()
+        except BaseException:
+            if connection._connecting is None:
+                self._drop_shared(connection)
+            raise
+        return connection
+
+    def _drop_shared(self, connection: BaseConnection) -> None:
+        for index, shared in enumerate(self._shared):
+            if shared is connection:
+                self._shared[index] = None
+                connection.disconnect()
+                self._discarded += 1
+
+    def release(self, connection: BaseConnection) -> None:
+        """Give a connection back; never raises.
+
+        A shared connection stays shared while it is healthy (requests of other callers
+        may be in flight on it); a broken one is closed and replaced on next use.
+        Dedicated connections are handled as by :class:`ConnectionPool`.
+        """
+        if not connection.multiplexed:
+            super().release(connection)
+            return
+        if not connection.is_connected or connection.dedicated:
+            self._drop_shared(connection)
+
+    def disconnect(self) -> None:
+        """Close every connection, shared and dedicated (see :meth:`ConnectionPool.disconnect`)."""
+        if self.pid == _Process.pid:
+            for connection in self._shared:
+                if connection is not None:
+                    self._drop_shared(connection)
+        super().disconnect()
