@@ -219,3 +219,16 @@ async def test_watched_transaction_in_one_slot(client: RedisCluster[str]) -> Non
         async with client.pipeline(transaction=True, watches=["a", "b"]):
             pass
     await other.aclose()
+
+
+async def test_from_url(redis_cluster_clean: Any) -> None:
+    host, port = redis_cluster_clean.startup_nodes[2]
+    client = RedisCluster.from_url(
+        f"redis://{host}:{port}/0?stream_timeout=5&max_connections=7", decode_responses=True
+    )
+    assert client.connection_pool.max_connections == 7
+    await client.set("url:key", "v")
+    assert await client.get("url:key") == "v"
+    await client.aclose()
+    with pytest.raises(ValueError, match="database 0"):
+        RedisCluster.from_url(f"redis://{host}:{port}/3")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import ssl as _ssl
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import Any, Literal, overload
 
 from coredis.client import CoreCommands
@@ -20,38 +19,15 @@ from coredis.protocol import (
 
 from ._batch import run_batch
 from ._cache import cached_read
+from ._extras import ClusterExtras, ssl_context_from_options
 from ._keys import command_key, extract_keys, is_readonly
-from ._pubsub import ShardedPubSub
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, SPLITTABLE, merge_in_order, split_groups
 from ._sender import Sender, as_command
 
 __all__ = ("RedisCluster",)
 
 
-def _ssl_context(
-    certfile: str | None,
-    keyfile: str | None,
-    cert_reqs: str | None,
-    check_hostname: bool | None,
-    ca_certs: str | None,
-) -> _ssl.SSLContext:
-    context = _ssl.create_default_context(cafile=ca_certs)
-    if certfile:
-        context.load_cert_chain(certfile, keyfile)
-    if check_hostname is not None:
-        context.check_hostname = check_hostname
-    if cert_reqs is not None:
-        if cert_reqs == "none":
-            context.check_hostname = False
-        context.verify_mode = {
-            "none": _ssl.CERT_NONE,
-            "optional": _ssl.CERT_OPTIONAL,
-            "required": _ssl.CERT_REQUIRED,
-        }[cert_reqs]
-    return context
-
-
-class RedisCluster(CoreCommands[AnyStr_co]):
+class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
     """A Redis Cluster client with the standalone client's command methods.
 
     Routing (see the package README for the full table): a command goes to the node serving
@@ -101,6 +77,16 @@ class RedisCluster(CoreCommands[AnyStr_co]):
         **kwargs: Any,
     ) -> None: ...
 
+    @overload
+    def __init__(
+        self: RedisCluster[Any],
+        host: str | None = ...,
+        port: int | None = ...,
+        *,
+        decode_responses: bool,
+        **kwargs: Any,
+    ) -> None: ...
+
     def __init__(
         self,
         host: str | None = None,
@@ -136,7 +122,7 @@ class RedisCluster(CoreCommands[AnyStr_co]):
             nodes.insert(0, (host, port or 7000))
         if connection_pool is None:
             if ssl and ssl_context is None:
-                ssl_context = _ssl_context(
+                ssl_context = ssl_context_from_options(
                     ssl_certfile, ssl_keyfile, ssl_cert_reqs, ssl_check_hostname, ssl_ca_certs
                 )
             if ssl_context is not None:
@@ -165,6 +151,43 @@ class RedisCluster(CoreCommands[AnyStr_co]):
         self.noreply = noreply
         self.cache = cache
         self._sender: Sender = Sender(self)
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        db: int | None = None,
+        *,
+        decode_responses: bool = False,
+        protocol_version: Literal[2, 3] = 3,
+        verify_version: bool = True,
+        noreply: bool = False,
+        **kwargs: Any,
+    ) -> RedisCluster[Any]:
+        """A client for the cluster one of whose nodes ``url`` names (``redis://`` or
+        ``rediss://``, query options as for :func:`coredis.pool.parse_url`).
+
+        :raises ValueError: unsupported scheme, ``unix://``, or a database other than 0
+        """
+        from coredis.pool import parse_url
+
+        options = parse_url(url, db=db, **kwargs)
+        options.pop("connection_class", None)  # cluster nodes use ClusterConnection
+        if options.get("path") or url.startswith("unix://"):
+            raise ValueError("a cluster is reached over TCP (redis:// or rediss://)")
+        if options.pop("db", 0) not in (0, None):
+            raise ValueError("a cluster has only database 0")
+        host, port = options.pop("host"), options.pop("port", 6379)
+        client: RedisCluster[Any] = cls(
+            host,
+            port,
+            decode_responses=decode_responses,
+            protocol_version=protocol_version,
+            verify_version=verify_version,
+            noreply=noreply,
+            **options,
+        )
+        return client
 
     # -- lifecycle --------------------------------------------------------------------
 
@@ -349,96 +372,9 @@ class RedisCluster(CoreCommands[AnyStr_co]):
 
         return ClusterPipeline(self, transaction=bool(transaction), watches=watches)
 
-    async def transaction(
-        self,
-        func: Any,
-        *watches: Any,
-        value_from_callable: bool = False,
-        watch_delay: float | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """Run ``await func(pipe)`` then ``EXEC`` with ``watches`` watched (one slot), again
-        from the start whenever a watched key changed; the ``EXEC`` results (or ``func``'s
-        value with ``value_from_callable``).
-
-        :raises ClusterTransactionError: the watched keys or the commands span slots
-        :raises ResponseError: a command of the transaction failed
-
-        Cancelling it gives the watching connection back (closed if a reply was pending).
-        """
-        from coredis.exceptions import WatchError
-
-        while True:
-            async with self.pipeline(transaction=True, watches=watches) as pipe:
-                try:
-                    result = await func(pipe)
-                    values = await pipe.execute()
-                    return result if value_from_callable else values
-                except WatchError:
-                    if watch_delay:
-                        await asyncio.sleep(watch_delay)
-
-    def pubsub(self, ignore_subscribe_messages: bool = False, **kwargs: Any) -> Any:
-        """A :class:`coredis.client.PubSub` on a connection to a random primary: the cluster
-        bus forwards ``PUBLISH`` from any node to every node."""
-        from coredis.client import PubSub
-
-        client: Any = self
-        return PubSub(client, ignore_subscribe_messages=ignore_subscribe_messages, **kwargs)
-
-    def sharded_pubsub(
-        self,
-        ignore_subscribe_messages: bool = False,
-        read_from_replicas: bool = False,
-        **kwargs: Any,
-    ) -> ShardedPubSub[AnyStr_co]:
-        """A :class:`ShardedPubSub`: ``SSUBSCRIBE`` sent to the node serving each channel's
-        slot (a replica when ``read_from_replicas``)."""
-        return ShardedPubSub(
-            self,
-            ignore_subscribe_messages=ignore_subscribe_messages,
-            read_from_replicas=read_from_replicas,
-        )
-
-    async def scan_iter(
-        self,
-        match: Any | None = None,
-        count: int | None = None,
-        type_: Any | None = None,
-    ) -> AsyncIterator[AnyStr_co]:
-        """Iterate over every key of the cluster: ``SCAN`` on each primary in turn, each with
-        its own cursor (a key may be yielded more than once, as with ``SCAN``).
-
-        :raises ConnectionError: a primary could not be reached
-
-        Leaving the loop early stops the iteration; cancelling closes the connection in use.
-        """
-        await self.initialize()
-        args: list[Any] = []
-        if match is not None:
-            args += [b"MATCH", match]
-        if count is not None:
-            args += [b"COUNT", count]
-        if type_ is not None:
-            args += [b"TYPE", type_]
-        for node in self.primaries():
-            cursor = 0
-            while True:
-                replies = await self.execute_command_on_nodes([node], b"SCAN", cursor, *args)
-                raw_cursor, keys = replies[node.name]
-                for key in keys:
-                    yield key
-                cursor = int(raw_cursor)
-                if cursor == 0:
-                    break
-
-    def register_script(self, script: ValueT) -> Any:
-        """A callable :class:`coredis.client.Script`: ``EVALSHA`` routed by its first key,
-        loaded on every primary (``SCRIPT LOAD`` fans out) on ``NOSCRIPT``."""
-        from coredis.client import Script
-
-        client: Any = self
-        return Script(client, script)
+    @property
+    def _cluster(self) -> RedisCluster[AnyStr_co]:
+        return self
 
     def random_primary(self) -> ManagedNode:
         """A random primary (for commands that any primary can answer).
