@@ -2,7 +2,8 @@
 
 ``nox`` with no arguments runs what CI runs: lint, layers, typecheck, tests (one session per
 distribution, each with only that distribution and those below it installed), testing (the
-test-support plugin and the repository-level tests) and wheels. ``nox -s demo`` runs the
+test-support plugin and the repository-level tests), wheels and bench_smoke (the benchmark
+harness at a tiny scale). ``nox -s bench`` runs the full benchmark. ``nox -s demo`` runs the
 handbook examples against a throwaway redis-server (``nox -s demo -- --cluster`` adds the
 cluster examples).
 """
@@ -19,7 +20,7 @@ import nox
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_external_run = True
-nox.options.sessions = ["lint", "layers", "typecheck", "tests", "testing", "wheels"]
+nox.options.sessions = ["lint", "layers", "typecheck", "tests", "testing", "wheels", "bench_smoke"]
 
 ROOT = Path(__file__).resolve().parent
 LAYERS = ("protocol", "connection", "pool", "client", "cluster")
@@ -212,6 +213,29 @@ def docs(session: nox.Session) -> None:
     session.install("-r", "docs/requirements.txt", *_editable(*LAYERS))
     out = "docs/_build/html"
     session.run("sphinx-build", "-W", "--keep-going", "-E", "-b", "html", "docs", out)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The side-by-side benchmark (``benchmarks/run.py``; arguments pass through, e.g.
+    ``nox -s bench -- --runs 3 --loops asyncio``); writes ``benchmarks/results.md``."""
+    session.install("-e", TESTING)  # the harness starts its servers with it
+    args = list(session.posargs)
+    if "--out" not in args:
+        args += ["--out", "benchmarks/results.md"]
+    session.run("python", "benchmarks/run.py", *args)
+
+
+@nox.session
+def bench_smoke(session: nox.Session) -> None:
+    """CI smoke run of the benchmark harness, so it cannot rot: every client (each in its
+    own venv under benchmarks/.venvs), asyncio only, a few workloads, tiny durations."""
+    session.install("-e", TESTING)
+    workloads = "seq_get,conc_get,pipeline,mget_wide,cluster_conc_get_set"
+    clients = "ours,ours-mux,redispy,coredis-published"
+    session.run(
+        "python", "benchmarks/run.py", "--quick", "--workloads", workloads, "--clients", clients
+    )
 
 
 @nox.session

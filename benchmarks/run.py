@@ -37,6 +37,8 @@ PEERS: dict[str, list[str]] = {
     "redispy": ["redis[hiredis]==8.1.0", "uvloop"],
     "coredis-published": ["coredis==6.9.0", "uvloop"],
 }
+#: Clients that run from another client's venv (same packages, another configuration).
+VENV_OF = {"ours-mux": "ours"}
 STANDALONE_WORKLOADS = [
     "seq_get",
     "conc_get",
@@ -45,7 +47,7 @@ STANDALONE_WORKLOADS = [
     "big_get",
     "mget_wide",
 ]
-CLUSTER_WORKLOADS = ["cluster_conc_get_set"]
+CLUSTER_WORKLOADS = ["cluster_conc_get_set", "cluster_pipeline"]
 
 # redis-benchmark invocations matching each workload (the native ceiling), and the row of
 # its CSV output to read ("" = the mean of all rows).
@@ -60,11 +62,12 @@ NATIVE: dict[str, tuple[list[str], str]] = {
 
 
 def venv_python(name: str) -> Path:
-    return VENVS / name / "bin" / "python"
+    return VENVS / VENV_OF.get(name, name) / "bin" / "python"
 
 
 def ensure_venv(name: str) -> Path:
     """Create the client's venv once; later runs reuse it."""
+    name = VENV_OF.get(name, name)
     python = venv_python(name)
     marker = VENVS / name / ".installed"
     wanted = "\n".join(PEERS[name])
@@ -157,6 +160,8 @@ def run_native(workload: str, port: int, seconds: float) -> dict[str, Any]:
 
 
 def summarize(results: list[dict[str, Any]]) -> str:
+    """Two markdown tables: one row per (workload, loop) with every client's cell, then the
+    ratios of our medians to each peer's (and to redis-benchmark's) in the same run."""
     cells: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     errors: dict[tuple[str, str, str], str] = {}
     for r in results:
@@ -166,45 +171,59 @@ def summarize(results: list[dict[str, Any]]) -> str:
         else:
             cells[key].append(r)
     workloads = sorted({r["workload"] for r in results}, key=_order)
-    columns = sorted({(r["client"], r["loop"]) for r in results})
-    out = ["| workload | " + " | ".join(f"{c} / {lp}" for c, lp in columns) + " |"]
-    out.append("|---" * (len(columns) + 1) + "|")
+    clients = sorted({r["client"] for r in results} - {"native"}, key=_client_order)
+    loops = sorted({r["loop"] for r in results} - {"native"})
+    has_native = any(r["client"] == "native" for r in results)
+    columns = [*clients, *(["native"] if has_native else [])]
+    out = ["| workload | loop | " + " | ".join(columns) + " |"]
+    out.append("|---" * (len(columns) + 2) + "|")
     medians: dict[tuple[str, str, str], float] = {}
     for w in workloads:
-        row = [w]
-        for c, lp in columns:
-            runs = cells.get((w, c, lp), [])
-            if not runs:
-                row.append("error: " + errors[(w, c, lp)][:60] if (w, c, lp) in errors else "—")
-                continue
-            ops = [x["ops_per_s"] for x in runs]
-            med = statistics.median(ops)
-            medians[(w, c, lp)] = med
-            text = f"{med:,.0f} [{min(ops):,.0f}–{max(ops):,.0f}]"
-            p50 = [x["p50_us"] for x in runs if x.get("p50_us")]
-            p99 = [x["p99_us"] for x in runs if x.get("p99_us")]
-            cpu = [x["cpu_us_per_op"] for x in runs if x.get("cpu_us_per_op")]
-            if p50 and p99:
-                text += f" ({statistics.median(p50):,.0f}/{statistics.median(p99):,.0f} µs"
-                text += f", {statistics.median(cpu):.1f} µs CPU/op)" if cpu else ")"
-            row.append(text)
-        out.append("| " + " | ".join(row) + " |")
+        for lp in loops:
+            row = [w, lp]
+            for c in columns:
+                key = (w, c, "native" if c == "native" else lp)
+                runs = cells.get(key, [])
+                if not runs:
+                    row.append("error: " + errors[key][:60] if key in errors else "—")
+                    continue
+                ops = [x["ops_per_s"] for x in runs]
+                med = statistics.median(ops)
+                medians[key] = med
+                text = f"{med:,.0f} [{min(ops):,.0f}–{max(ops):,.0f}]"
+                p50 = [x["p50_us"] for x in runs if x.get("p50_us")]
+                p99 = [x["p99_us"] for x in runs if x.get("p99_us")]
+                cpu = [x["cpu_us_per_op"] for x in runs if x.get("cpu_us_per_op")]
+                if p50 and p99:
+                    text += f" ({statistics.median(p50):,.0f}/{statistics.median(p99):,.0f} µs"
+                    text += f", {statistics.median(cpu):.1f} µs CPU/op)" if cpu else ")"
+                row.append(text)
+            out.append("| " + " | ".join(row) + " |")
     out.append("")
-    out.append("Cells: median ops/s [min–max] (p50/p99 latency per operation, client CPU per op).")
+    out.append(
+        "Cells: median ops/s [min–max] (p50/p99 latency of one operation — for the pipeline "
+        "workloads one whole 1,000-command pipeline, ops counting commands — and client CPU "
+        "per operation). native = redis-benchmark with matching settings."
+    )
     out.append("")
-    loops = sorted({lp for _, lp in columns if lp != "native"})
-    peers = sorted({c for c, _ in columns if c not in ("ours", "native")})
-    ratio_cols = [(p, lp) for lp in loops for p in [*peers, "native"]]
-    out.append("| workload | " + " | ".join(f"ours / {p} ({lp})" for p, lp in ratio_cols) + " |")
-    out.append("|---" * (len(ratio_cols) + 1) + "|")
+    ours = [c for c in clients if c.startswith("ours")]
+    peers = [c for c in clients if not c.startswith("ours")] + (["native"] if has_native else [])
+    pairs = [(o, p) for o in ours for p in peers]
+    out.append("| workload | loop | " + " | ".join(f"{o} / {p}" for o, p in pairs) + " |")
+    out.append("|---" * (len(pairs) + 2) + "|")
     for w in workloads:
-        row = [w]
-        for p, lp in ratio_cols:
-            ours = medians.get((w, "ours", lp))
-            peer = medians.get((w, p, "native" if p == "native" else lp))
-            row.append(f"{ours / peer:.2f}×" if ours and peer else "—")
-        out.append("| " + " | ".join(row) + " |")
+        for lp in loops:
+            row = [w, lp]
+            for o, p in pairs:
+                mine = medians.get((w, o, lp))
+                peer = medians.get((w, p, "native" if p == "native" else lp))
+                row.append(f"{mine / peer:.2f}×" if mine and peer else "—")
+            out.append("| " + " | ".join(row) + " |")
     return "\n".join(out) + "\n"
+
+
+def _client_order(client: str) -> tuple[int, str]:
+    return (0 if client.startswith("ours") else 1, client)
 
 
 def _order(workload: str) -> int:
@@ -266,7 +285,7 @@ def main() -> int:
     print(header + table)
     if args.out:
         args.out.write_text("# Benchmark results\n\n" + header + table)
-    failed = [r for r in results if "error" in r and r["client"] == "ours"]
+    failed = [r for r in results if "error" in r and r["client"].startswith("ours")]
     return 1 if failed else 0
 
 

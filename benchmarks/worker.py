@@ -52,10 +52,17 @@ class Adapter:
 
 
 class Ours(Adapter):
+    multiplexed = False
+
     async def setup(self, args: argparse.Namespace, workload: str) -> None:
         import coredis
 
-        if workload.startswith("cluster"):
+        if self.multiplexed and not workload.startswith("cluster"):
+            from coredis.pool import MultiplexedConnectionPool
+
+            pool = MultiplexedConnectionPool(host=args.host, port=args.port)
+            self.client = coredis.Redis(connection_pool=pool)
+        elif workload.startswith("cluster"):
             # The 4.x default cap (32 checked out, non-blocking) would fail 100 tasks.
             self.client: Any = coredis.RedisCluster(
                 args.host, args.cluster_port, max_connections=CONCURRENCY
@@ -90,6 +97,13 @@ class Ours(Adapter):
         pool = getattr(self.client, "connection_pool", None)
         if pool is not None:
             pool.disconnect()
+
+
+class OursMultiplexed(Ours):
+    """Ours on the opt-in MultiplexedConnectionPool (standalone workloads; the cluster
+    workloads use the default cluster pool, so they match "ours")."""
+
+    multiplexed = True
 
 
 class RedisPy(Adapter):
@@ -166,6 +180,7 @@ class CoredisPublished(Adapter):
 
 ADAPTERS: dict[str, type[Adapter]] = {
     "ours": Ours,
+    "ours-mux": OursMultiplexed,
     "redispy": RedisPy,
     "coredis-published": CoredisPublished,
 }
@@ -233,6 +248,14 @@ async def run_workload(adapter: Adapter, workload: str, duration: float) -> dict
 
         async def op(_: int) -> Any:
             return await adapter.mget(keys)
+
+    elif workload == "cluster_pipeline":
+        # 1,000 SETs whose keys spread over every slot range (so every primary).
+        items = [(f"bench:cp:{i}", b"value") for i in range(PIPELINE_SIZE)]
+        per_op = PIPELINE_SIZE
+
+        async def op(_: int) -> Any:
+            return await adapter.pipeline_set(items)
 
     elif workload == "cluster_conc_get_set":
         tasks = CONCURRENCY
