@@ -66,6 +66,10 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
 
     description: ClassVar[str] = "BaseConnection"
     locator: ClassVar[str] = ""
+    #: Set by a multiplexing pool on the connections it shares between callers: a caller
+    #: cancelled while waiting then leaves its reply to be read and discarded instead of
+    #: closing the connection under everyone else's requests.
+    multiplexed: bool = False
 
     def __init__(
         self,
@@ -311,7 +315,11 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         reader = self._reader
         requests = self._requests
-        reader.feed(data)
+        try:
+            reader.feed(data)
+        except ProtocolError as exc:  # e.g. max_buffer exceeded: the stream is lost
+            self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
+            return
         while True:
             try:
                 reply = reader.gets(requests[0][1] if requests else self.decode_responses)
