@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from coredis.cluster import RedisCluster
-from coredis.exceptions import TryAgainError
+from coredis.exceptions import ClusterError, TryAgainError
 from coredis.pool.cluster import hash_slot
 from coredis_testing import command
 
@@ -185,4 +185,23 @@ async def test_pipelines_during_migration(redis_cluster_factory: Any) -> None:
     assert errors == []
     # Only a MOVED seen by the pipelines can have taught the client the new owner.
     assert client.connection_pool.get_primary_node_by_slot(slot).port == target.port
+    await client.aclose()
+
+
+async def test_redirect_loop_is_bounded(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True
+    )
+    slot = hash_slot("loop:key")
+    owner = cluster.node_for_slot(slot)
+    other = next(p for p in cluster.current_primaries() if p.port != owner.port)
+    await client.initialize()
+    # The owner now says "MOVED to other" while other still says "MOVED to owner".
+    command(owner, "CLUSTER", "SETSLOT", slot, "NODE", cluster.node_id(other))
+    before = client.connection_pool.nodes.discoveries
+    with pytest.raises(ClusterError, match="Too many redirects"):
+        await client.get("loop:key")
+    # Bounded work too: at most one (single-flight) refresh per redirect.
+    assert client.connection_pool.nodes.discoveries - before <= RedisCluster.MAX_REDIRECTS + 1
     await client.aclose()
