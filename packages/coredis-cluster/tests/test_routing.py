@@ -106,6 +106,12 @@ async def test_refused_commands_explain_how(client: RedisCluster[str]) -> None:
         await client.execute_command(b"SCAN", 0)
     with pytest.raises(ClusterRoutingError, match="pipeline"):
         await client.execute_command(b"MULTI")
+    # Keyed commands that would leave a pooled connection in a special state, too.
+    with pytest.raises(ClusterRoutingError, match="pipeline"):
+        await client.execute_command(b"WATCH", "k")
+    with pytest.raises(ClusterRoutingError, match="sharded_pubsub"):
+        await client.execute_command(b"SSUBSCRIBE", "chan")
+    assert client.connection_pool.statistics().in_use == 0
 
 
 async def test_determine_node_and_execute_on_nodes(

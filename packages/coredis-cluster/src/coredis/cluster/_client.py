@@ -288,6 +288,8 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         name = command_key(command, args)
         decode = options.get("decode")
         readonly = is_readonly(name)
+        if name in REFUSED:  # before key routing: WATCH/SSUBSCRIBE have keys too
+            raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
         keys = extract_keys(name, command, args)
         sender = self._sender
         if keys:
@@ -302,8 +304,6 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
                     + ("" if name in SPLITTABLE else f" and {name} cannot be split")
                     + ": use a {hash tag} to keep them in one slot"
                 )
-        elif name in REFUSED:
-            raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
         elif name in ALL_PRIMARIES or name in ALL_NODES:
             merger = ALL_PRIMARIES.get(name) or ALL_NODES[name]
             nodes = self.primaries()
