@@ -87,6 +87,11 @@ REFUSED: dict[str, str] = {
     "SSUBSCRIBE": "use client.sharded_pubsub() for shard channels",
     "WAIT": "WAIT is per connection: run it with execute_command_on_nodes on the node "
     "that received the writes",
+    # They change the state of one pooled connection, which the next user would inherit.
+    "READONLY": "replica reads are set per client: RedisCluster(read_from_replicas=True)",
+    "READWRITE": "replica reads are set per client: RedisCluster(read_from_replicas=True)",
+    "RESET": "connection state is managed by the pool",
+    "QUIT": "connection state is managed by the pool: use client.aclose()",
 }
 
 
