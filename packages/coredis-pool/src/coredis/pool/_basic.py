@@ -146,6 +146,14 @@ class ConnectionPool:
         """The RESP version connections made by this pool ask for."""
         return int(self.connection_kwargs.get("protocol_version", 3))
 
+    @property
+    def target(self) -> str:
+        """Where the pool's connections go (``host:port`` or the socket path), for messages."""
+        kwargs = self.connection_kwargs
+        if "path" in kwargs:
+            return f"unix://{kwargs['path']}"
+        return f"{kwargs.get('host', '127.0.0.1')}:{kwargs.get('port', 6379)}"
+
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} {self.connection_class.__name__} "
@@ -264,7 +272,9 @@ class ConnectionPool:
     async def _acquire_slot(self) -> BaseConnection | None:
         """Reserve a slot for a new connection, or raise; the blocking pool may wait."""
         if self._at_capacity():
-            raise ConnectionError(f"Too many connections (max_connections={self.max_connections})")
+            raise ConnectionError(
+                f"Too many connections to {self.target} (max_connections={self.max_connections})"
+            )
         self._reserved += 1
         return None
 

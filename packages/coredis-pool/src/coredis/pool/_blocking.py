@@ -98,7 +98,7 @@ class BlockingConnectionPool(ConnectionPool):
         if not waiter.done():
             waiter.set_exception(
                 ConnectionError(
-                    f"No connection available after waiting {self.timeout}s "
+                    f"No connection available to {self.target} after waiting {self.timeout}s "
                     f"(max_connections={self.max_connections})"
                 )
             )
