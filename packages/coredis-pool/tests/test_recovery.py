@@ -188,3 +188,38 @@ async def test_fork_child_never_reuses_parent_sockets(redis_clean: ServerInfo) -
         assert await conn.execute_command(b"CLIENT", b"ID") == parent_id
         assert await conn.execute_command(b"ECHO", b"parent") == b"parent"
     pool.disconnect()
+
+
+@pytest.mark.parametrize("pool_class", [ConnectionPool, BlockingConnectionPool])
+async def test_failed_handshakes_leak_no_slot(
+    redis_acl_server: ServerInfo, pool_class: type[ConnectionPool]
+) -> None:
+    from coredis.protocol import AuthenticationFailureError
+
+    pool = pool_class(
+        host=redis_acl_server.host,
+        port=redis_acl_server.port,
+        username="coredis",
+        password="wrong",
+        max_connections=2,
+    )
+    results = await asyncio.gather(
+        *[pool.get_connection() for _ in range(6)], return_exceptions=True
+    )
+    assert all(isinstance(r, (AuthenticationFailureError, ConnectionError)) for r in results)
+    assert any(isinstance(r, AuthenticationFailureError) for r in results)
+    stats = pool.statistics()
+    assert (stats.in_use, stats.connecting, stats.waiting, stats.idle, stats.created) == (
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
+    # the right credentials later: the pool works at full capacity
+    pool.connection_kwargs["password"] = redis_acl_server.password
+    held = [await pool.get_connection() for _ in range(2)]
+    assert all(c.is_usable for c in held)
+    for conn in held:
+        pool.release(conn)
+    pool.disconnect()
