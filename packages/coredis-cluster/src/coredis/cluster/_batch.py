@@ -29,6 +29,7 @@ from coredis.protocol import (
     ClusterError,
     ConnectionError,
     MovedError,
+    RedisClusterException,
     TimeoutError,
     TryAgainError,
 )
@@ -62,14 +63,23 @@ async def run_batch(sender: Sender, items: Sequence[Item]) -> list[tuple[Any, in
     while pending:
         epoch = pool.nodes.epoch
         groups: dict[tuple[str, bool, Any], tuple[ManagedNode, list[int]]] = {}
+        again: list[int] = []
+        refresh = backoff = False
         for i in pending:
             slot, readonly, cmd, decode = items[i]
             node = target.get(i)
             if node is None:
-                if slot is None:
-                    node = client.random_primary()
-                else:
-                    node = pool.get_node_by_slot(slot, cmd[0], readonly=readonly)
+                try:
+                    if slot is None:
+                        node = client.random_primary()
+                    else:
+                        node = pool.get_node_by_slot(slot, cmd[0], readonly=readonly)
+                except RedisClusterException as exc:  # no known owner: maybe transient
+                    out[i] = (exc, 3)
+                    tries[i] += 1
+                    again.append(i)
+                    refresh = backoff = True
+                    continue
             groups.setdefault((node.name, i in target, decode), (node, []))[1].append(i)
         batches = list(groups.items())
         sent = await asyncio.gather(
@@ -79,8 +89,6 @@ async def run_batch(sender: Sender, items: Sequence[Item]) -> list[tuple[Any, in
             ),
             return_exceptions=True,
         )
-        again: list[int] = []
-        refresh = backoff = False
         for (_, (_, members)), result in zip(batches, sent, strict=True):
             for m in members:
                 target.pop(m, None)

@@ -167,7 +167,16 @@ class Sender:
         cmd = (command, *args)
         while True:
             epoch = pool.nodes.epoch
-            node = target or pool.get_node_by_slot(slot, command, readonly=readonly)
+            try:
+                node = target or pool.get_node_by_slot(slot, command, readonly=readonly)
+            except RedisClusterException:
+                # No known owner (a node left, coverage is partial): maybe transient.
+                retries += 1
+                if retries > client.RETRY_ATTEMPTS:
+                    raise
+                await self._refresh(epoch)
+                await self._backoff(retries)
+                continue
             try:
                 outcomes, version = await self.send(node, (cmd,), decode, asking)
             except PoolLimit as exc:
