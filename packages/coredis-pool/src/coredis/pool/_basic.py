@@ -375,7 +375,10 @@ class ConnectionPool:
             self.checkpid()
             return
         if self._reaper is not None:
-            self._reaper.cancel()
+            try:
+                self._reaper.cancel()
+            except RuntimeError:
+                pass  # its event loop is closed: the task can never run again anyway
             self._reaper = None
         idle, self._idle = self._idle, []
         for connection in idle:
