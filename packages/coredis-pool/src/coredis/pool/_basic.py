@@ -169,6 +169,8 @@ class ConnectionPool:
         self.pid = os.getpid()
         self._idle: list[BaseConnection] = []
         self._in_use: set[BaseConnection] = set()
+        # connections being opened: disconnect() closes them too
+        self._opening: set[BaseConnection] = set()
         self._reserved = 0
         self._created = 0
         self._discarded = 0
@@ -288,7 +290,11 @@ class ConnectionPool:
         connection: BaseConnection | None = None
         try:
             connection = self.make_connection()
-            await connection.connect()
+            self._opening.add(connection)
+            try:
+                await connection.connect()
+            finally:
+                self._opening.discard(connection)
         except BaseException:
             self._reserved -= 1
             self._discarded += 1
@@ -368,7 +374,8 @@ class ConnectionPool:
     def disconnect(self) -> None:
         """Close every connection, idle and checked out, and stop the idle reaper.
 
-        Checked-out connections fail their pending requests with ``ConnectionError``; when
+        Connections being opened fail to connect with ``ConnectionError``. Checked-out
+        connections fail their pending requests with ``ConnectionError``; when
         released they are counted as discarded. The pool stays usable.
         """
         if self.pid != _Process.pid:
@@ -385,6 +392,8 @@ class ConnectionPool:
             connection.disconnect()
         for connection in list(self._in_use):
             connection.disconnect()
+        for connection in list(self._opening):
+            connection.disconnect()  # its connect() fails with ConnectionError
 
     # -- idle connections -----------------------------------------------------------------
     def _start_reaper(self) -> None:
