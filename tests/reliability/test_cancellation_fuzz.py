@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 import coredis
+from coredis.pool import BlockingClusterConnectionPool
 from coredis_testing import ClusterInfo, FaultProxy
 
 from .conftest import scaled
@@ -142,6 +143,9 @@ async def _fuzz(client: Any, ops: dict[str, Op], total: int, seed: int) -> Count
                 continue
             remaining[0] -= 1
             task.cancel()
+            if rng.random() < 0.2:  # a second cancellation, during the cleanup
+                await asyncio.sleep(0)
+                task.cancel()
             try:
                 await task
             except asyncio.CancelledError:
@@ -162,7 +166,14 @@ async def _sweep(client: Any, ops: dict[str, Op], rounds: int) -> None:
 
 async def test_cancellation_fuzz_standalone(fault_proxy: FaultProxy) -> None:
     fault_proxy.set_latency(0.0, jitter=0.002)
-    client = coredis.Redis(fault_proxy.host, fault_proxy.port, decode_responses=True)
+    # timeouts set (far above any operation's duration) so their code paths are fuzzed too
+    client = coredis.Redis(
+        fault_proxy.host,
+        fault_proxy.port,
+        decode_responses=True,
+        connect_timeout=10,
+        stream_timeout=10,
+    )
     async with client:
         pool = client.connection_pool
         outcome = await _fuzz(client, STANDALONE_OPS, CANCELLATIONS, seed=7)
@@ -187,9 +198,21 @@ async def test_cancellation_fuzz_standalone(fault_proxy: FaultProxy) -> None:
         assert len(clients) <= stats.idle + 1
 
 
-async def test_cancellation_fuzz_cluster(redis_cluster_clean: ClusterInfo) -> None:
+@pytest.mark.parametrize("blocking_cap", [None, 3], ids=["default-pool", "blocking-cap-3"])
+async def test_cancellation_fuzz_cluster(
+    redis_cluster_clean: ClusterInfo, blocking_cap: int | None
+) -> None:
     host, port = redis_cluster_clean.startup_nodes[0]
-    client = coredis.RedisCluster(host, port, decode_responses=True)
+    if blocking_cap is None:
+        client = coredis.RedisCluster(host, port, decode_responses=True, stream_timeout=10)
+    else:  # waiters on the cluster-wide cap are cancelled too (hand-off under cancellation)
+        client = coredis.RedisCluster(
+            host,
+            port,
+            decode_responses=True,
+            connection_pool_cls=BlockingClusterConnectionPool,
+            max_connections=blocking_cap,
+        )
     ops: dict[str, Op] = {"plain": op_plain, "pipeline": op_pipeline}
     total = scaled(1500)
     async with client:

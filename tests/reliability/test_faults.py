@@ -193,29 +193,33 @@ async def test_corrupt_reply_closes_connection(fault_proxy: FaultProxy, fault: s
         assert pool.statistics().in_use == 0
 
 
-async def test_blocking_longer_than_stream_timeout(redis_clean: ServerInfo) -> None:
-    """BLPOP/XREAD blocking longer than stream_timeout raise TimeoutError after
-    stream_timeout (as documented), are sent once (never retried, even with
-    retry_on_timeout=True), and the connection is discarded."""
+async def test_blocking_longer_than_stream_timeout(fault_proxy: FaultProxy) -> None:
+    """BLPOP/XREAD blocking longer than stream_timeout: as documented, the read deadline
+    is the block time plus stream_timeout, so they return None after their own block time;
+    when that reply is lost they raise TimeoutError at block + stream_timeout (+10%). Each
+    was sent exactly once, even with retry_on_timeout=True."""
+    server = fault_proxy.server
     client = coredis.Redis(
-        redis_clean.host,
-        redis_clean.port,
+        fault_proxy.host,
+        fault_proxy.port,
         decode_responses=True,
         stream_timeout=0.3,
         retry_on_timeout=True,
     )
-    command(redis_clean, "CONFIG", "RESETSTAT")
+    command(server, "CONFIG", "RESETSTAT")
     async with client:
         start = time.monotonic()
+        assert await client.blpop(["empty"], timeout=0.6) is None
+        assert 0.6 <= time.monotonic() - start < 0.9
+        assert await client.xread({"stream": "$"}, block=600) is None
+        fault_proxy.drop_next_reply()  # the nil reply BLPOP gets after its 0.6 s
+        start = time.monotonic()
         with pytest.raises(TimeoutError):
-            await client.blpop(["empty"], timeout=2)
-        assert 0.3 <= time.monotonic() - start < 0.5
-        with pytest.raises(TimeoutError):
-            await client.xread({"stream": "$"}, block=2000)
-        assert calls(redis_clean, "blpop") == 1
-        assert calls(redis_clean, "xread") == 1
-        assert await client.blpop(["empty"], timeout=0.1) is None  # shorter: documented None
-        assert client.connection_pool.statistics().discarded == 2
+            await client.blpop(["empty"], timeout=0.6)
+        assert 0.9 <= time.monotonic() - start <= 0.9 * 1.1
+        assert calls(server, "blpop") == 2
+        assert calls(server, "xread") == 1
+        assert client.connection_pool.statistics().discarded == 1
 
 
 async def test_non_idempotent_never_silently_retried(fault_proxy: FaultProxy) -> None:
@@ -243,3 +247,43 @@ async def test_non_idempotent_never_silently_retried(fault_proxy: FaultProxy) ->
         assert calls(server, "lpush") == 1
         assert await client.get("n") == "1"
         assert await client.llen("l") == 1
+
+
+async def test_idle_connections_reset_by_peer(fault_proxy: FaultProxy) -> None:
+    """Every idle pooled connection is RST by the network: the next 10 concurrent INCRs
+    all succeed on fresh connections (the pool drops the dead ones before use), each ran
+    once, and nothing raises anything but coredis errors (never TypeError/AttributeError).
+    """
+    server = fault_proxy.server
+    client = coredis.Redis(fault_proxy.host, fault_proxy.port, decode_responses=True)
+    async with client:
+        await asyncio.gather(*(client.ping() for _ in range(10)))
+        pool = client.connection_pool
+        assert pool.statistics().idle == 10
+        command(server, "CONFIG", "RESETSTAT")
+        fault_proxy.reset_all()
+        await asyncio.sleep(0.05)  # the RSTs arrive
+        assert await asyncio.gather(*(client.incr("n") for _ in range(10))) is not None
+        assert await client.get("n") == "10"
+        assert calls(server, "incr") == 10
+        assert pool.statistics().discarded >= 10
+
+
+async def test_close_is_bounded_when_the_peer_is_silent(fault_proxy: FaultProxy) -> None:
+    """With the server black-holed and requests in flight, closing the client returns at
+    once and fails the in-flight requests with ConnectionError (no wait for a FIN)."""
+    client = coredis.Redis(fault_proxy.host, fault_proxy.port, decode_responses=True)
+    await client.ping()
+    fault_proxy.black_hole()
+    # INCR: not retried (a GET would be retried once on a new connection, into the hole).
+    # One runs on the warm connection, two are still in their handshake when closed.
+    pending = [asyncio.ensure_future(client.incr("k")) for _ in range(3)]
+    await asyncio.sleep(0.05)
+    start = time.monotonic()
+    await client.aclose()
+    assert time.monotonic() - start < 0.1
+    results = await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), 1)
+    assert all(isinstance(r, ConnectionError) for r in results), results
+    fault_proxy.restore()
+    stats = client.connection_pool.statistics()
+    assert (stats.in_use, stats.connecting) == (0, 0), stats
