@@ -205,3 +205,70 @@ async def test_redirect_loop_is_bounded(redis_cluster_factory: Any) -> None:
     # Bounded work too: at most one (single-flight) refresh per redirect.
     assert client.connection_pool.nodes.discoveries - before <= RedisCluster.MAX_REDIRECTS + 1
     await client.aclose()
+
+
+async def test_migration_to_a_new_primary_under_load(redis_cluster_factory: Any) -> None:
+    from coredis_testing._cluster import _start_node
+
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True
+    )
+    slot = hash_slot("mig:0")
+    keys = _keys_in_slot(slot, 10)
+    for key in keys:
+        await client.set(key, "0")
+    source = cluster.node_for_slot(slot)
+    newcomer = _start_node(())
+    try:
+        bus: Any = command(newcomer, "CONFIG", "GET", "cluster-port", decode=True)
+        command(source, "CLUSTER", "MEET", newcomer.host, newcomer.port, int(bus[1]))
+
+        def all_know_it() -> bool:
+            return all(
+                str(newcomer.port) in str(command(n, "CLUSTER", "NODES", decode=True))
+                for n in cluster.nodes
+            ) and "cluster_state:ok" in str(command(newcomer, "CLUSTER", "INFO", decode=True))
+
+        deadline = asyncio.get_running_loop().time() + 20
+        while not await asyncio.to_thread(all_know_it):
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.1)
+        assert all(n.port != newcomer.port for n in client.primaries())
+
+        errors: list[BaseException] = []
+        counts = dict.fromkeys(keys, 0)
+        stop = asyncio.Event()
+
+        async def worker(worker_keys: list[str]) -> None:
+            while not stop.is_set():
+                for key in worker_keys:
+                    try:
+                        counts[key] = await client.incr(key)
+                    except Exception as exc:  # counted: the test asserts there are none
+                        errors.append(exc)
+                await asyncio.sleep(0)
+
+        tasks = [asyncio.ensure_future(worker(keys[i::2])) for i in range(2)]
+        await asyncio.sleep(0.1)
+
+        def migrate() -> None:
+            new_id: Any = command(newcomer, "CLUSTER", "MYID", decode=True)
+            command(newcomer, "CLUSTER", "SETSLOT", slot, "IMPORTING", cluster.node_id(source))
+            command(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", new_id)
+            for key in keys:
+                command(source, "MIGRATE", newcomer.host, newcomer.port, key, 0, 5000)
+            for node in [*cluster.current_primaries(), newcomer]:
+                command(node, "CLUSTER", "SETSLOT", slot, "NODE", new_id)
+
+        await asyncio.to_thread(migrate)
+        await asyncio.sleep(0.3)
+        stop.set()
+        await asyncio.gather(*tasks)
+        assert errors == []
+        assert client.connection_pool.get_primary_node_by_slot(slot).port == newcomer.port
+        for key in keys:
+            assert await client.get(key) == str(counts[key])
+    finally:
+        await client.aclose()
+        newcomer.destroy()
