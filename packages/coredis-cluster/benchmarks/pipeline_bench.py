@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 REDISPY = ROOT / "benchmarks" / ".venvs" / "redispy" / "bin" / "python"
@@ -27,17 +28,18 @@ async def _worker(which: str, port: int, seconds: float) -> None:
     if which == "ours":
         import coredis
 
-        client = coredis.RedisCluster("127.0.0.1", port, max_connections=100)
+        client: Any = coredis.RedisCluster("127.0.0.1", port, max_connections=100)
         await client.initialize()
 
         async def run(keys: list[str]) -> tuple[object, ...]:
             pipe = client.pipeline(transaction=False)
             for key in keys:
                 await pipe.set(key, b"v")
-            return await pipe.execute()
+            result: tuple[object, ...] = await pipe.execute()
+            return result
 
     else:
-        import redis.asyncio as redis
+        import redis.asyncio as redis  # type: ignore[import-not-found]  # (its own venv)
 
         client = redis.RedisCluster(host="127.0.0.1", port=port)
         await client.initialize()
