@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -238,3 +238,27 @@ async def test_from_url(redis_cluster_clean: Any) -> None:
     await client.aclose()
     with pytest.raises(ValueError, match="database 0"):
         RedisCluster.from_url(f"redis://{host}:{port}/3")
+
+
+@pytest.mark.parametrize("protocol_version", [2, 3], ids=["resp2", "resp3"])
+async def test_same_values_over_resp2_and_resp3(
+    redis_cluster_clean: Any, protocol_version: Literal[2, 3]
+) -> None:
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes,
+        decode_responses=True,
+        protocol_version=protocol_version,
+    )
+    await client.mset({f"r:{i}": str(i) for i in range(20)})
+    assert await client.mget([f"r:{i}" for i in range(20)]) == tuple(str(i) for i in range(20))
+    await client.hset("r:h", {"a": "1"})
+    assert await client.hgetall("r:h") == {"a": "1"}
+    await client.zadd("r:z", {"m": 1.5})
+    assert await client.zscore("r:z", "m") == 1.5
+    async with client.pipeline(transaction=False) as pipe:
+        await pipe.hgetall("r:h")
+        await pipe.zscore("r:z", "m")
+        await pipe.get("r:3")
+        assert await pipe.execute() == ({"a": "1"}, 1.5, "3")
+    assert await client.dbsize() == 22
+    await client.aclose()
