@@ -22,7 +22,11 @@ from typing import Any
 import pytest
 
 import coredis
-from coredis.pool import BlockingClusterConnectionPool
+from coredis.pool import (
+    BlockingClusterConnectionPool,
+    ConnectionPool,
+    MultiplexedConnectionPool,
+)
 from coredis_testing import ClusterInfo, FaultProxy
 
 from .conftest import scaled
@@ -164,8 +168,13 @@ async def _sweep(client: Any, ops: dict[str, Op], rounds: int) -> None:
             await op(client, f"sweep:{{{index % 7}}}")
 
 
-async def test_cancellation_fuzz_standalone(fault_proxy: FaultProxy) -> None:
+@pytest.mark.parametrize("pool", ["default", "multiplexed"])
+async def test_cancellation_fuzz_standalone(fault_proxy: FaultProxy, pool: str) -> None:
     fault_proxy.set_latency(0.0, jitter=0.002)
+    # the multiplexed pool shares one connection between the plain commands of all tasks:
+    # a cancelled caller's reply must be read and dropped, never handed to the next one
+    total = CANCELLATIONS if pool == "default" else scaled(3000)
+    shared = 1 if pool == "multiplexed" else 0  # counted in use while open
     # timeouts set (far above any operation's duration) so their code paths are fuzzed too
     client = coredis.Redis(
         fault_proxy.host,
@@ -173,29 +182,29 @@ async def test_cancellation_fuzz_standalone(fault_proxy: FaultProxy) -> None:
         decode_responses=True,
         connect_timeout=10,
         stream_timeout=10,
+        connection_pool_cls=MultiplexedConnectionPool if shared else ConnectionPool,
     )
     async with client:
-        pool = client.connection_pool
-        outcome = await _fuzz(client, STANDALONE_OPS, CANCELLATIONS, seed=7)
+        outcome = await _fuzz(client, STANDALONE_OPS, total, seed=7)
         cancelled = sum(v for k, v in outcome.items() if k.endswith(":cancelled"))
-        assert cancelled >= CANCELLATIONS
+        assert cancelled >= total
         completed = sum(v for k, v in outcome.items() if k.endswith(":completed"))
         for name in STANDALONE_OPS:  # every kind was cancelled, many times
-            assert outcome[f"{name}:cancelled"] > CANCELLATIONS // 20, outcome
+            assert outcome[f"{name}:cancelled"] > total // 20, outcome
         # and many ran to the end and checked their nonce
-        assert completed > CANCELLATIONS // 5, outcome
+        assert completed > total // 5, outcome
         for name in STANDALONE_OPS:
             assert outcome[f"{name}:completed"] > 0, outcome
         print(dict(outcome))
-        stats = pool.statistics()
-        assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
+        stats = client.connection_pool.statistics()
+        assert (stats.in_use - shared, stats.connecting, stats.waiting) == (0, 0, 0), stats
         fault_proxy.set_latency()
         await _sweep(client, STANDALONE_OPS, 20)
-        stats = pool.statistics()
-        assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
-        # no leaked sockets: the server sees at most the pool's idle connections + 1
+        stats = client.connection_pool.statistics()
+        assert (stats.in_use - shared, stats.connecting, stats.waiting) == (0, 0, 0), stats
+        # no leaked sockets: the server sees at most the pool's open connections + 1
         clients = await client.client_list()
-        assert len(clients) <= stats.idle + 1
+        assert len(clients) <= stats.idle + shared + 1
 
 
 @pytest.mark.parametrize("blocking_cap", [None, 3], ids=["default-pool", "blocking-cap-3"])
@@ -222,3 +231,31 @@ async def test_cancellation_fuzz_cluster(
         stats = client.connection_pool.statistics()
         assert (stats.in_use, stats.waiting) == (0, 0), stats
         assert stats.total["in_use"] == stats.total["connecting"] == 0, stats
+
+
+async def test_multiplexed_connect_survives_a_cancelled_caller(fault_proxy: FaultProxy) -> None:
+    """Regression: with a MultiplexedConnectionPool, the caller that started opening the
+    shared connection is cancelled; the four others waiting for the same connection get
+    their replies (they used to get ConnectionError "Connecting ... was cancelled"), and
+    one connection was opened."""
+    fault_proxy.set_latency(0.1)  # the handshake takes 0.2 s at least
+    client = coredis.Redis(
+        fault_proxy.host,
+        fault_proxy.port,
+        decode_responses=True,
+        connection_pool_cls=MultiplexedConnectionPool,
+    )
+    async with client:
+        pass  # __aenter__ opened a dedicated connection: drop it
+    await client.aclose()
+    pool = client.connection_pool
+    created = pool.statistics().created
+    first = asyncio.ensure_future(client.echo("first"))
+    await asyncio.sleep(0.01)
+    others = [asyncio.ensure_future(client.echo(f"other{i}")) for i in range(4)]
+    await asyncio.sleep(0.05)
+    first.cancel()
+    assert await asyncio.gather(*others) == [f"other{i}" for i in range(4)]
+    assert first.cancelled()
+    assert pool.statistics().created == created + 1
+    await client.aclose()

@@ -90,6 +90,7 @@ class MultiplexedConnectionPool(ConnectionPool):
         """Forget every connection, shared ones included, without closing any."""
         super().reset()
         self._shared: list[BaseConnection | None] = [None] * self.multiplex_connections
+        self._attempts: dict[BaseConnection, asyncio.Future[None]] = {}
         self._next = 0
 
     def checkpid(self) -> None:
@@ -114,8 +115,8 @@ class MultiplexedConnectionPool(ConnectionPool):
         :raises TimeoutError: connecting took longer than ``connect_timeout``
         :raises AuthenticationError: the handshake's credentials were refused
 
-        Cancelling it while it opens a shared connection abandons that attempt (other
-        callers waiting for the same connection get ``ConnectionError``).
+        Cancelling it while a shared connection is being opened leaves the attempt running
+        for the other callers waiting for the same connection (they are not disturbed).
         """
         if command_name is None or command_name in DEDICATED_COMMANDS:
             return await super().get_connection(command_name, *args, **kwargs)
@@ -131,7 +132,11 @@ class MultiplexedConnectionPool(ConnectionPool):
             and connection.loop is asyncio.get_running_loop()
         ):
             return connection
-        if connection is not None and connection._connecting is None:
+        if (
+            connection is not None
+            and connection._connecting is None
+            and connection not in self._attempts
+        ):
             # neither connected nor connecting: closed, broken, or from another loop
             self._drop_shared(connection)
             connection = None
@@ -140,13 +145,30 @@ class MultiplexedConnectionPool(ConnectionPool):
             connection.multiplexed = True
             self._shared[index] = connection
             self._created += 1
+        # The shared connection is opened by a task of its own: a caller cancelled while
+        # waiting for it leaves, and the attempt goes on for the other callers.
+        attempt = self._attempts.get(connection)
+        if attempt is None:
+            attempt = self._attempts[connection] = asyncio.ensure_future(
+                self._open_shared(connection)
+            )
+            attempt.add_done_callback(self._retrieve)
+        await asyncio.shield(attempt)
+        return connection
+
+    async def _open_shared(self, connection: BaseConnection) -> None:
         try:
             await connection.connect()
         except BaseException:
-            if connection._connecting is None:
-                self._drop_shared(connection)
+            self._drop_shared(connection)
             raise
-        return connection
+        finally:
+            self._attempts.pop(connection, None)
+
+    @staticmethod
+    def _retrieve(attempt: asyncio.Future[None]) -> None:
+        if not attempt.cancelled():
+            attempt.exception()  # every caller may have left: no "never retrieved"
 
     def _drop_shared(self, connection: BaseConnection) -> None:
         for index, shared in enumerate(self._shared):
