@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from typing import Any
 
 from coredis.connection import BaseConnection
@@ -60,6 +61,19 @@ class BlockingConnectionPool(ConnectionPool):
         """
         return await super().get_connection(command_name, *args, **kwargs)
 
+    def reset(self) -> None:
+        """Forget every connection without closing any (waiters fail with ConnectionError)."""
+        super().reset()
+        # (deadline, waiter) in arrival order: with one timeout for all, deadlines come in
+        # order too, so one timer for the oldest live waiter replaces a timer per waiter
+        # (a timer per wait costs a TimerHandle and heap pushes on every contended acquire).
+        self._deadlines: deque[tuple[float, asyncio.Future[BaseConnection | None]]] = deque()
+        expiry: asyncio.TimerHandle | None = getattr(self, "_expiry", None)
+        if expiry is not None:
+            expiry.cancel()
+        self._expiry: asyncio.TimerHandle | None = None
+        self._expiry_loop: asyncio.AbstractEventLoop | None = None
+
     async def _acquire_slot(self) -> BaseConnection | None:
         if not self._at_capacity():
             self._reserved += 1
@@ -67,11 +81,13 @@ class BlockingConnectionPool(ConnectionPool):
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[BaseConnection | None] = loop.create_future()
         self._waiters.append(waiter)
-        handle = (
-            loop.call_later(self.timeout, self._expire, waiter)
-            if self.timeout is not None
-            else None
-        )
+        if self.timeout is not None:
+            deadlines = self._deadlines
+            while deadlines and deadlines[0][1].done():
+                deadlines.popleft()  # served (FIFO): the front is almost always done
+            deadlines.append((loop.time() + self.timeout, waiter))
+            if self._expiry is None or self._expiry_loop is not loop:
+                self._arm(loop)
         try:
             # Whoever resolves the waiter has already counted the slot in _reserved.
             return await waiter
@@ -90,15 +106,31 @@ class BlockingConnectionPool(ConnectionPool):
                 except ValueError:
                     pass
             raise
-        finally:
-            if handle is not None:
-                handle.cancel()
 
-    def _expire(self, waiter: asyncio.Future[BaseConnection | None]) -> None:
-        if not waiter.done():
-            waiter.set_exception(
-                ConnectionError(
-                    f"No connection available to {self.target} after waiting {self.timeout}s "
-                    f"(max_connections={self.max_connections})"
+    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Set the one expiry timer for the oldest waiter still waiting (in ``loop``)."""
+        if self._expiry is not None:
+            self._expiry.cancel()
+        deadlines = self._deadlines
+        while deadlines and (deadlines[0][1].done() or deadlines[0][1].get_loop() is not loop):
+            deadlines.popleft()
+        if deadlines:
+            self._expiry = loop.call_at(deadlines[0][0], self._expire_due, loop)
+            self._expiry_loop = loop
+        else:
+            self._expiry = self._expiry_loop = None
+
+    def _expire_due(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._expiry = None
+        now = loop.time()
+        deadlines = self._deadlines
+        while deadlines and (deadlines[0][0] <= now or deadlines[0][1].done()):
+            _, waiter = deadlines.popleft()
+            if not waiter.done():
+                waiter.set_exception(
+                    ConnectionError(
+                        f"No connection available to {self.target} after waiting "
+                        f"{self.timeout}s (max_connections={self.max_connections})"
+                    )
                 )
-            )
+        self._arm(loop)
