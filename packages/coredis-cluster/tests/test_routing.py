@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
@@ -262,3 +263,37 @@ async def test_same_values_over_resp2_and_resp3(
         assert await pipe.execute() == ({"a": "1"}, 1.5, "3")
     assert await client.dbsize() == 22
     await client.aclose()
+
+
+async def test_noreply_client_still_discovers_and_writes(redis_cluster_clean: Any) -> None:
+    client: RedisCluster[bytes] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, noreply=True
+    )
+    assert await client.set("nr:key", "v") is None
+    owner = redis_cluster_clean.node_for_slot(hash_slot("nr:key"))
+    for _ in range(50):
+        if command(owner, "GET", "nr:key") == b"v":
+            break
+        await asyncio.sleep(0.02)
+    assert command(owner, "GET", "nr:key") == b"v"
+    await client.aclose()
+
+
+async def test_noreply_pipeline(redis_cluster_clean: Any) -> None:
+    client: RedisCluster[bytes] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, noreply=True
+    )
+    async with client.pipeline(transaction=False) as pipe:
+        for i in range(10):
+            await pipe.set(f"nrp:{i}", str(i))
+        assert await pipe.execute() == (None,) * 10
+    reader: RedisCluster[str] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, decode_responses=True
+    )
+    for _ in range(50):
+        if await reader.get("nrp:9") == "9":
+            break
+        await asyncio.sleep(0.02)
+    assert await reader.mget([f"nrp:{i}" for i in range(10)]) == tuple(str(i) for i in range(10))
+    await client.aclose()
+    await reader.aclose()

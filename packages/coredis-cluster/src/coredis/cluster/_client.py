@@ -310,9 +310,13 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
             if name in ALL_NODES:
                 nodes += self.replicas()
             replies = await sender.on_nodes(nodes, command, args, decode)
+            if self.noreply:
+                return None
             raw, version = merger([r for r, _ in replies.values()]), self._version(replies)
         else:
             raw, version = await sender.on_random_primary(command, args, decode)
+        if self.noreply:  # as coredis.Redis: nothing to convert, the server sent nothing
+            return None
         if callback is None:
             return raw
         return callback(raw, version=version, **options)
@@ -331,6 +335,8 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         for slot, group in zip(slots, groups, strict=True):
             items.append((slot, readonly, as_command(command, group), decode))
         results = await run_batch(self._sender, items)
+        if self.noreply:
+            return None, 3
         for reply, _ in results:
             if isinstance(reply, Exception):
                 raise reply

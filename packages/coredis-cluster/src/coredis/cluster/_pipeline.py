@@ -233,6 +233,8 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         finally:
             if self.watching or self._connection is not None:
                 await self.reset()
+        if self.client.noreply:  # as coredis.Redis: the server sent nothing to convert
+            return tuple(None for _ in stack)
         results: list[Any] = []
         for (_, _, callback, options), (reply, version) in zip(stack, raw, strict=True):
             if callback is not None and not isinstance(reply, Exception):
@@ -332,6 +334,8 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
                 target, asking = None, False
                 continue
             exec_reply = outcomes[-1]
+            if exec_reply is None and client.noreply:
+                return [(None, version)] * len(stack)
             queued = outcomes[1:-1]
             redirect = next((q for q in queued if isinstance(q, _RETRYABLE)), None)
             if isinstance(exec_reply, ExecAbortError) and redirect is not None:

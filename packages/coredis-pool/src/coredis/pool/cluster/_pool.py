@@ -109,6 +109,8 @@ class ClusterConnectionPool:
     async def _fetch_slots(self, host: str, port: int) -> Any:
         kwargs = dict(self.connection_kwargs)
         kwargs.pop("read_from_replicas", None)
+        if kwargs.get("noreply"):
+            kwargs["noreply"] = False  # discovery needs the reply even for noreply clients
         conn = self.connection_class(host=host, port=port, **kwargs)
         # A blackholed seed must not stall discovery for long: bound it, then try the next.
         bound = kwargs.get("connect_timeout") or 2.5
