@@ -169,3 +169,16 @@ async def test_invalid_bytes_raise_protocol_error_and_close() -> None:
     finally:
         server.close()
         await server.wait_closed()
+
+
+async def test_disconnect_during_connect_wins(redis_clean: ServerInfo) -> None:
+    conn = Connection(redis_clean.host, redis_clean.port)
+    attempt = asyncio.ensure_future(conn.connect())
+    await asyncio.sleep(0)  # the transport is being opened
+    conn.disconnect()
+    with pytest.raises(ConnectionError, match="closed during connect"):
+        await attempt
+    assert not conn.is_connected
+    async with conn:  # a later connect works
+        assert await conn.execute_command(b"PING") == b"PONG"
+    assert not conn.is_connected

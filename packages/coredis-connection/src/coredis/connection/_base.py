@@ -9,7 +9,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from itertools import repeat
-from typing import Any, ClassVar, Literal, cast
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from coredis.protocol import (
     NOT_ENOUGH_DATA,
@@ -32,6 +32,7 @@ __all__ = ("BaseConnection", "CommandArg", "ConnectCallback", "PushHandler")
 
 CommandArg = bytes | bytearray | memoryview | str | int | float
 ConnectCallback = Callable[["BaseConnection"], Awaitable[None] | None]
+_BC = TypeVar("_BC", bound="BaseConnection")
 
 
 def _close_orphaned(transport: Any) -> None:
@@ -118,6 +119,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         # (future or None, decode). None routes the reply to push_messages, in order.
         self._requests: deque[tuple[asyncio.Future[Any] | None, bool]] = deque()
         self._connect_callbacks: list[ConnectCallback] = []
+        self._disconnect_calls = 0
         self._connecting: asyncio.Future[None] | None = None
         self._connected = False
         self._broken = False
@@ -241,8 +243,10 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self.push_messages = asyncio.Queue()
         self.dedicated = False
         self.protocol_version = self.requested_protocol_version
+        closes = self._disconnect_calls
         await self.open_transport()
-        if self._transport is None:
+        if self._transport is None or closes != self._disconnect_calls:
+            # disconnect() was called while the transport was being opened: honour it
             raise ConnectionError(f"Connection to {self.location} closed during connect")
         await self.perform_handshake()
         await self.on_connect()
@@ -284,6 +288,15 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     def clear_connect_callbacks(self) -> None:
         """Forget every callback given to :meth:`register_connect_callback`."""
         self._connect_callbacks.clear()
+
+    async def __aenter__(self: _BC) -> _BC:
+        """``async with Connection(...) as conn:`` connects (see :meth:`connect` for what it
+        raises and what cancelling does) and disconnects on exit."""
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.disconnect()
 
     # -- asyncio.Protocol -------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -487,7 +500,10 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
 
         The socket is aborted rather than shut down gracefully: a TLS close_notify
         exchange would need more turns of the event loop, which may be about to close.
+        Called while :meth:`connect` is in progress, that connect fails with
+        ``ConnectionError``.
         """
+        self._disconnect_calls += 1
         self._close(
             ConnectionError(f"Connection to {self.location} closed by disconnect()"), abort=True
         )
