@@ -7,6 +7,7 @@ ran on a pooled connection which then went back to the pool in the changed state
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -83,3 +84,17 @@ async def test_auth_setname_reset_do_not_leak(redis_clean: ServerInfo) -> None:
         names = await asyncio.gather(*(client.client_getname() for _ in range(4)))
         assert names == [None] * 4
         assert client.connection_pool.statistics().discarded == 3
+
+
+async def test_cluster_hello_and_setname_do_not_leak(redis_cluster_clean: Any) -> None:
+    """The same rule on RedisCluster: after hello(2) and client_setname, every pooled
+    connection of every node still speaks RESP3 and has no name."""
+    host, port = redis_cluster_clean.startup_nodes[0]
+    async with coredis.RedisCluster(host, port, decode_responses=True) as client:
+        await client.set("a", "1")
+        assert (await client.hello(2))["proto"] == 2
+        assert await client.client_setname("leaky") is True
+        infos = [await client.execute_command(b"CLIENT", b"INFO") for _ in range(30)]
+        fields = [dict(kv.split("=", 1) for kv in info.split()) for info in infos]
+        assert {f["resp"] for f in fields} == {"3"}
+        assert {f["name"] for f in fields} == {""}

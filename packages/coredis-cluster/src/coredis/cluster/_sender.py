@@ -22,6 +22,7 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from coredis.client._stateful import STATEFUL_COMMANDS, changes_connection_state
 from coredis.pool.cluster import ManagedNode
 from coredis.protocol import (
     AskError,
@@ -98,7 +99,8 @@ class Sender:
         :raises ConnectionError: the connection broke after writing.
         :raises TimeoutError: a reply did not arrive within ``stream_timeout``.
 
-        Cancelling closes the connection (the pool discards it).
+        Cancelling closes the connection (the pool discards it). So does a command that
+        changes its connection's state (see ``coredis.client._stateful``).
         """
         pool = self.pool
         try:
@@ -135,6 +137,12 @@ class Sender:
                 outcomes = outcomes[1::2]
             return outcomes, conn.protocol_version
         finally:
+            if any(
+                cmd[0] in STATEFUL_COMMANDS and changes_connection_state(cmd[0], tuple(cmd[1:]))
+                for cmd in commands
+            ):
+                # HELLO, CLIENT SETNAME/TRACKING...: never back to the pool in that state
+                conn.disconnect()
             pool.release(conn)
 
     async def _backoff(self, attempt: int) -> None:
