@@ -206,3 +206,57 @@ async def test_pipeline_with_a_dead_node_keeps_every_position(redis_cluster_fact
     # Bounded like a single command (rounds, not one budget per command).
     assert elapsed < 15
     await client.aclose()
+
+
+async def test_replica_reads_through_a_killed_primary(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=1)
+    writer: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True
+    )
+    keys = [f"rr:{i}" for i in range(50)]
+    await writer.mset({k: k for k in keys})
+    for primary in cluster.current_primaries():
+        command(primary, "WAIT", 1, 2000)
+    reader: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes,
+        decode_responses=True,
+        read_from_replicas=True,
+        connect_timeout=1,
+        max_connections=200,
+    )
+    await reader.initialize()
+    errors: list[tuple[float, BaseException]] = []
+    wrong: list[tuple[str, Any]] = []
+    ok = 0
+    stop = asyncio.Event()
+
+    async def read(key: str) -> None:
+        nonlocal ok
+        while not stop.is_set():
+            try:
+                value = await reader.get(key)
+                if value != key:
+                    wrong.append((key, value))
+                ok += 1
+            except Exception as exc:  # counted and reported
+                errors.append((time.monotonic(), exc))
+            await asyncio.sleep(0.005)
+
+    tasks = [asyncio.ensure_future(read(k)) for k in keys]
+    await asyncio.sleep(0.3)
+    victim = cluster.node_for_slot(hash_slot(keys[0]))
+    victim.kill()
+    replicas = [r for r in cluster.current_replicas() if r.port != victim.port]
+    await _wait_for(lambda: any(r.is_running() and _role(r) == b"master" for r in replicas), 30)
+    promoted_at = time.monotonic()
+    await asyncio.sleep(1.0)
+    ok_before = ok
+    await asyncio.sleep(1.0)
+    stop.set()
+    await asyncio.gather(*tasks)
+    print(f"\nreplica reads, killed primary: caller-visible errors: {_summary(errors)}; {ok} ok")
+    assert wrong == []
+    assert ok > ok_before
+    assert all(t < promoted_at + 1.0 for t, _ in errors)
+    await reader.aclose()
+    await writer.aclose()
