@@ -33,7 +33,13 @@ NORUN_CLASS = "norun"
 RUN_TIMEOUT = 90
 
 #: Calls that make a standalone connection (host/port, or a unix socket path).
-STANDALONE_CALLS = {"Redis", "ConnectionPool", "BlockingConnectionPool", "Connection"}
+STANDALONE_CALLS = {
+    "Redis",
+    "ConnectionPool",
+    "BlockingConnectionPool",
+    "MultiplexedConnectionPool",
+    "Connection",
+}
 #: Calls that take a unix socket path as ``path``.
 UNIX_CALLS = {"UnixDomainSocketConnection"}
 #: Calls that make a cluster client, pool or cluster-node connection.
@@ -253,6 +259,12 @@ class _Retarget(ast.NodeTransformer):
             else:
                 node.keywords = [k for k in node.keywords if k.arg != "sentinels"]
                 node.keywords.append(ast.keyword(arg="sentinels", value=value))
+        elif (
+            name
+            and name.endswith("ConnectionPool")
+            and name not in CLUSTER_CALLS | {"SentinelConnectionPool"}
+        ):
+            raise AssertionError(f"the collector does not know how to retarget {name}(...)")
         elif name in UNIX_CALLS:
             _set_argument(node, 0, "path", self._unix_socket())
         elif name in CLUSTER_CALLS and "connection_pool" not in given:
@@ -337,6 +349,28 @@ def retarget(
 
 # -- the tests ------------------------------------------------------------------------------
 
+#: Runs the example script with the default Redis port closed to it. A Redis that is not
+#: ours listens on 6379 on development machines: an example whose target the rewriter
+#: missed (a new pool class, say) must fail loudly, never write to that server. Checked
+#: at the socket level, so it also holds for fork()ed children.
+GUARD = """
+import runpy, socket, sys
+_FORBIDDEN_PORTS = {6379, 7000, 26379}
+def _guarded(original):
+    def connect(self, address):
+        if isinstance(address, tuple) and len(address) >= 2 and address[1] in _FORBIDDEN_PORTS:
+            raise ConnectionRefusedError(
+                f"docs example tried to reach {address}: the collector did not retarget it"
+            )
+        return original(self, address)
+    return connect
+socket.socket.connect = _guarded(socket.socket.connect)
+socket.socket.connect_ex = _guarded(socket.socket.connect_ex)
+script = sys.argv[1]
+sys.argv = sys.argv[1:]
+runpy.run_path(script, run_name="__main__")
+"""
+
 EXAMPLES = collect()
 
 
@@ -367,7 +401,7 @@ def test_example(example: Example, request: pytest.FixtureRequest, tmp_path: Pat
     source = retarget(example.source, standalone, cluster, tls, acl, sentinels)
     script.write_text(source, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(script)],
+        [sys.executable, "-c", GUARD, str(script)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -520,3 +554,23 @@ def test_errors_page_tree_matches_the_class_hierarchy() -> None:
             assert not any(b.__module__.startswith("coredis") for b in cls.__bases__), name
         stack.append((indent, name))
     assert checked >= 40
+
+
+def test_the_guard_keeps_examples_off_the_default_ports(tmp_path: Path) -> None:
+    script = tmp_path / "stray.py"
+    script.write_text(
+        "import asyncio\n"
+        "async def main():\n"
+        "    await asyncio.open_connection('127.0.0.1', 26379)\n"
+        "asyncio.run(main())\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", GUARD, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "tried to reach ('127.0.0.1', 26379)" in result.stderr
