@@ -39,6 +39,10 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_Process.after_fork)
 
 
+def _usable(connection: BaseConnection) -> bool:
+    return connection.is_usable
+
+
 class _PooledConnection:
     """``async with pool.connection() as conn``: acquire, then release whatever happens."""
 
@@ -236,11 +240,22 @@ class ConnectionPool:
         Cancelling it while connecting closes the new connection; the pool's counts are
         left as they were.
         """
-        self.checkpid()
-        self._start_reaper()
-        if self.max_idle_time and time.monotonic() - self._last_reap >= self.idle_check_interval:
-            self._reap_idle()
-        while (connection := self._pop_idle()) is not None:
+        # The hot path: the common checks inlined (a method call each costs more than them).
+        if self.pid != _Process.pid:
+            self.checkpid()
+        if self.max_idle_time:
+            self._start_reaper()
+            if time.monotonic() - self._last_reap >= self.idle_check_interval:
+                self._reap_idle()
+        loop = asyncio.get_running_loop() if self._idle else None
+        while self._idle:  # (re-read: _reap_idle/disconnect replace the list meanwhile)
+            connection = self._idle.pop()
+            if connection.loop is not loop or not connection.is_usable:
+                # Closed by the server while idle (CLIENT KILL, restart), or opened in an
+                # event loop that is gone (a pool reused across asyncio.run()): replace it.
+                connection.disconnect()
+                self._discarded += 1
+                continue
             self._in_use.add(connection)
             if time.monotonic() - connection.last_used < _STALE_AFTER:
                 return connection
@@ -253,7 +268,7 @@ class ConnectionPool:
             except BaseException:
                 self.release(connection)
                 raise
-            if connection.is_usable:
+            if _usable(connection):  # (a function: mypy would keep the narrowing above)
                 return connection
             self._in_use.discard(connection)
             connection.disconnect()
@@ -311,18 +326,6 @@ class ConnectionPool:
         """A new, unconnected connection: ``connection_class(**connection_kwargs)``."""
         return self.connection_class(**self.connection_kwargs)
 
-    def _pop_idle(self) -> BaseConnection | None:
-        loop = asyncio.get_running_loop()
-        while self._idle:
-            connection = self._idle.pop()
-            if connection.is_usable and connection.loop is loop:
-                return connection
-            # Closed by the server while idle (CLIENT KILL, restart), or opened in an event
-            # loop that is gone (a pool reused across asyncio.run() calls): replace it.
-            connection.disconnect()
-            self._discarded += 1
-        return None
-
     # -- release --------------------------------------------------------------------------
     def release(self, connection: BaseConnection) -> None:
         """Give a connection back; never raises.
@@ -339,7 +342,10 @@ class ConnectionPool:
             return
         if connection.is_usable:
             connection.last_used = time.monotonic()
-            self._hand_back(connection)
+            if self._waiters:
+                self._hand_back(connection)
+            else:
+                self._idle.append(connection)
             return
         connection.disconnect()
         self._discarded += 1
