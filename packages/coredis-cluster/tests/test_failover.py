@@ -260,3 +260,41 @@ async def test_replica_reads_through_a_killed_primary(redis_cluster_factory: Any
     assert all(t < promoted_at + 1.0 for t, _ in errors)
     await reader.aclose()
     await writer.aclose()
+
+
+async def test_stopped_primary_with_stream_timeout(redis_cluster_factory: Any) -> None:
+    import os
+    import signal
+
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=1)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes,
+        decode_responses=True,
+        connect_timeout=1,
+        stream_timeout=1,
+        max_connections=200,
+    )
+    await client.initialize()
+    load = Load(client)
+    load.start()
+    await asyncio.sleep(0.3)
+    victim = cluster.node_for_slot(hash_slot("load:0"))
+    replicas = [r for r in cluster.current_replicas() if r.port != victim.port]
+    os.kill(victim.pid, signal.SIGSTOP)  # no RST: only timeouts tell
+    try:
+        stopped_at = time.monotonic()
+        await _wait_for(lambda: any(_role(r) == b"master" for r in replicas), 30)
+        promoted_at = time.monotonic()
+        await asyncio.sleep(2.0)
+        ok_before, errors_before = load.ok, len(load.errors)
+        await asyncio.sleep(1.0)
+        await load.stop()
+    finally:
+        os.kill(victim.pid, signal.SIGCONT)
+    print(
+        f"\nSIGSTOPped primary: caller-visible errors: {_summary(load.errors)}; promotion "
+        f"after {promoted_at - stopped_at:.1f}s, {load.ok} ok"
+    )
+    assert load.ok > ok_before
+    assert len(load.errors) == errors_before  # none once the replica took over
+    await client.aclose()
