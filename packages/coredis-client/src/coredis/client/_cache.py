@@ -27,6 +27,7 @@ from typing import Any
 from coredis.connection import BaseConnection
 from coredis.protocol import ConnectionError, ResponseError, TimeoutError
 
+from ._cache_abc import AbstractCache
 from ._cache_support import CACHEABLE_COMMANDS, CacheStats, as_bytes, is_redirect, sizeof
 from ._tracker import Tracker
 
@@ -60,7 +61,7 @@ class _Token:
         self.valid = True
 
 
-class TrackingCache:
+class TrackingCache(AbstractCache):
     """A local cache of read replies, invalidated by the server (``CLIENT TRACKING``).
 
     Give it to a client with ``Redis(..., cache=TrackingCache())`` (also ``RedisCluster``
@@ -79,6 +80,9 @@ class TrackingCache:
 
     One dedicated connection per server is taken from the client's pool for as long as
     the cache is in use: size ``max_connections`` accordingly.
+
+    It implements :class:`~coredis.cache.AbstractCache`; :meth:`read` is overridden to
+    turn tracking on for the connections it reads with.
     """
 
     def __init__(
@@ -93,7 +97,7 @@ class TrackingCache:
         self.max_keys = max_keys
         self.max_size_bytes = max_size_bytes
         self.max_idle_seconds = max_idle_seconds
-        self.confidence = float(confidence)
+        self._confidence = float(confidence)
         self.dynamic_confidence = dynamic_confidence
         self.stats = stats or CacheStats()
         self._entries: OrderedDict[bytes, dict[Any, tuple[Any, int, int]]] = OrderedDict()
@@ -108,6 +112,52 @@ class TrackingCache:
         )
         self._hooked: weakref.WeakSet[BaseConnection] = weakref.WeakSet()
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- AbstractCache ---------------------------------------------------------------
+    async def initialize(self, client: Any) -> TrackingCache:
+        """Nothing to do up front: tracking starts with the first cacheable read.
+
+        :returns: ``self``
+        :raises: nothing
+
+        Cancelling it has no effect.
+        """
+        return self
+
+    @property
+    def confidence(self) -> float:
+        """0-100: below 100, ``100 - confidence`` percent of hits are checked against the
+        server (settable; adjusted by ``dynamic_confidence``)."""
+        return self._confidence
+
+    @confidence.setter
+    def confidence(self, value: float) -> None:
+        self._confidence = float(value)
+
+    def get(self, command: bytes, key: Any, *args: Any) -> Any:
+        """The cached raw reply of ``command key *args`` (decoded or not, whichever is
+        cached). The client's reads go through :meth:`read`, not this.
+
+        :raises KeyError: when nothing is cached for it.
+        """
+        entries = self._entries.get(as_bytes(key))
+        if entries is not None:
+            for decode in (False, True):
+                found = entries.get((command, (key, *args), decode))
+                if found is not None:
+                    return found[0]
+        raise KeyError(key)
+
+    def put(self, command: bytes, key: Any, *args: Any, value: Any) -> None:
+        """Store ``value`` as the reply of ``command key *args`` (as a decoded reply when
+        it is a ``str``). Only a key the server tracks for this cache is invalidated when
+        another client changes it: prefer letting :meth:`read` fill the cache."""
+        self._store(as_bytes(key), (command, (key, *args), isinstance(value, str)), value, 3)
+
+    def feedback(self, command: bytes, key: Any, *args: Any, match: bool) -> None:
+        """A sampled hit was (``match``) or was not the server's reply: a mismatch drops
+        ``key``; with ``dynamic_confidence`` the confidence moves."""
+        self._feedback(as_bytes(key), match)
 
     # -- introspection ---------------------------------------------------------------
     @property
@@ -185,13 +235,6 @@ class TrackingCache:
         self._generation += 1
 
     # -- the read path ---------------------------------------------------------------
-    @staticmethod
-    def cacheable(command: bytes, args: Sequence[Any]) -> bool:
-        """Whether ``command args`` may be answered from the cache."""
-        if command not in CACHEABLE_COMMANDS or not args:
-            return False
-        return command != b"EXISTS" or len(args) == 1
-
     def _store(self, key: bytes, ident: Any, reply: Any, version: int) -> None:
         size = sizeof(reply)
         entries = self._entries.get(key)
@@ -297,7 +340,7 @@ class TrackingCache:
             self.invalidate(key)
         if self.dynamic_confidence:
             delta = 0.01 if match else -0.1
-            self.confidence = max(0.0, min(100.0, self.confidence + delta))
+            self._confidence = max(0.0, min(100.0, self._confidence + delta))
 
     def _tracker_for(
         self, conn: BaseConnection, acquire: Acquire, release: Release, tracker_key: Any

@@ -28,6 +28,7 @@ from coredis.pool import ConnectionPool
 from coredis.protocol import encode_commands
 
 from ._blocking import BLOCKING_COMMANDS, read_timeout
+from ._cache_abc import invalidate_for
 from ._retry import IDEMPOTENT_COMMANDS
 from ._stateful import STATEFUL_COMMANDS, changes_connection_state
 from ._surface import CoreCommands
@@ -35,7 +36,7 @@ from ._typing import KeyT, ValueT
 from .commands._base import AnyStr_co, ResponseCallback
 
 if TYPE_CHECKING:
-    from ._cache import TrackingCache
+    from ._cache_abc import AbstractCache
     from ._lock import Lock
     from ._monitor import Monitor
     from ._pipeline import Pipeline
@@ -203,7 +204,7 @@ class Redis(CoreCommands[AnyStr_co]):
         protocol_version: Literal[2, 3] = 3,
         verify_version: bool = True,
         noreply: bool = False,
-        cache: TrackingCache | None = None,
+        cache: AbstractCache | None = None,
         **kwargs: Any,
     ) -> None:
         if protocol_version not in (2, 3):
@@ -266,8 +267,9 @@ class Redis(CoreCommands[AnyStr_co]):
         # the context-variable lookups off the hot path of execute_command.
         self._special = 1 if noreply else 0
         self._context_depth = 0
-        #: the :class:`~coredis.cache.TrackingCache` answering cacheable reads, if any
+        #: the :class:`~coredis.cache.AbstractCache` answering cacheable reads, if any
         self.cache = cache
+        self._cache_ready = False  # cache.initialize(self) awaited yet
         if cache is not None:
             self._special += 1  # the cache check lives on the special path only
 
@@ -334,7 +336,7 @@ class Redis(CoreCommands[AnyStr_co]):
         :raises ValueError: when the URL cannot be parsed
         """
         pool_cls: type[ConnectionPool] = kwargs.pop("connection_pool_cls", ConnectionPool)
-        cache: TrackingCache | None = kwargs.pop("cache", None)
+        cache: AbstractCache | None = kwargs.pop("cache", None)
         pool = pool_cls.from_url(
             url,
             db=db,
@@ -475,8 +477,14 @@ class Redis(CoreCommands[AnyStr_co]):
         noreply = self.noreply or self._noreplycontext.get()
         if wait is None and not noreply:
             cache = self.cache
-            if cache is None or not cache.cacheable(command, args):
+            if cache is None:
                 return _PLAIN
+            if not cache.cacheable(command, args):
+                invalidate_for(cache, command, args)  # the client's own writes
+                return _PLAIN
+            if not self._cache_ready:
+                cache = self.cache = await cache.initialize(self)
+                self._cache_ready = True
             pool = self.connection_pool
             return await cache.read(
                 command,

@@ -43,7 +43,8 @@ class Sentinel(Generic[AnyStr_co]):
         timeouts...); by default none of ``connection_kwargs`` is used for them.
     :param decode_responses: clients from :meth:`primary_for`/:meth:`replica_for` return
         ``str``.
-    :param cache: a :class:`~coredis.cache.TrackingCache` given to those clients.
+    :param cache: a :class:`~coredis.cache.AbstractCache` (e.g. a
+        :class:`~coredis.cache.TrackingCache`) given to those clients.
     :param connection_kwargs: arguments for the connections to the servers (password,
         ``protocol_version``, ``stream_timeout``...).
     """
