@@ -46,3 +46,34 @@ async def test_dead_seeds_next_to_a_live_one(redis_cluster: Any) -> None:
     lost: RedisCluster[bytes] = RedisCluster(startup_nodes=dead, connect_timeout=1)
     with pytest.raises(RedisClusterException, match="no startup node answered"):
         await lost.get("x")
+
+
+async def test_no_refresh_storm_when_a_node_dies(redis_cluster_factory: Any) -> None:
+    from coredis.pool.cluster import hash_slot
+    from coredis_testing import command
+
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes,
+        decode_responses=True,
+        connect_timeout=1,
+        max_connections=500,
+    )
+    victim = cluster.node_for_slot(hash_slot("storm:0"))
+    keys = [
+        k
+        for k in (f"storm:{i}" for i in range(2000))
+        if hash_slot(k) in range(16384)
+        and cluster.node_for_slot(hash_slot(k)).port == victim.port
+    ][:200]
+    await client.initialize()
+    before = client.connection_pool.nodes.discoveries
+    victim.kill()
+    results = await asyncio.gather(*(client.get(k) for k in keys), return_exceptions=True)
+    rounds = client.connection_pool.nodes.discoveries - before
+    print(f"\n200 tasks on a dead node: {rounds} CLUSTER SLOTS attempts")
+    assert all(isinstance(r, Exception) for r in results)
+    # Single-flight: a handful of refreshes per retry round, not one per task per retry.
+    assert rounds <= 4 * (RedisCluster.RETRY_ATTEMPTS + 1), rounds
+    assert command(cluster.current_primaries()[0], "PING") == b"PONG"
+    await client.aclose()

@@ -60,6 +60,7 @@ async def test_discovery_matches_cluster_slots(redis_cluster: Any) -> None:
 
 async def test_single_flight_refresh_under_100_callers(redis_cluster: Any) -> None:
     manager = NodeManager(redis_cluster.startup_nodes, _fetcher(redis_cluster))
+    manager.min_refresh_interval = 0  # the rate limit has its own test
     await manager.initialize()
     assert manager.discoveries == 1
     seen = manager.epoch
@@ -71,6 +72,23 @@ async def test_single_flight_refresh_under_100_callers(redis_cluster: Any) -> No
     assert manager.discoveries == 2
     # Forced refreshes that overlap still share one round trip.
     await asyncio.gather(*(manager.refresh() for _ in range(100)))
+    assert manager.discoveries == 3
+
+
+async def test_refreshes_are_rate_limited(redis_cluster: Any) -> None:
+    manager = NodeManager(redis_cluster.startup_nodes, _fetcher(redis_cluster))
+    manager.min_refresh_interval = 0.5
+    await manager.initialize()
+    # Callers that saw the current table stale, right after a refresh: skipped...
+    for _ in range(5):
+        await manager.refresh(manager.epoch)
+    assert manager.discoveries == 1
+    # ...a forced refresh is not...
+    await manager.refresh()
+    assert manager.discoveries == 2
+    # ...and once the interval has passed a caller's refresh runs again.
+    await asyncio.sleep(0.6)
+    await manager.refresh(manager.epoch)
     assert manager.discoveries == 3
 
 

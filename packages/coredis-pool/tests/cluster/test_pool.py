@@ -159,6 +159,7 @@ async def test_unreachable_startup_nodes_and_clear_error(redis_cluster: Any) -> 
 
 async def test_single_flight_refresh_through_the_pool(redis_cluster: Any) -> None:
     pool = ClusterConnectionPool(startup_nodes=redis_cluster.startup_nodes)
+    pool.nodes.min_refresh_interval = 0  # the rate limit is tested on its own
     await pool.initialize()
     epoch = pool.nodes.epoch
     await asyncio.gather(*(pool.refresh(epoch) for _ in range(100)))
@@ -184,6 +185,7 @@ async def test_release_of_foreign_connection_and_reset(redis_cluster: Any) -> No
 
 async def test_moved_hint_and_reinitialize_steps(redis_cluster: Any) -> None:
     pool = ClusterConnectionPool(startup_nodes=redis_cluster.startup_nodes, reinitialize_steps=3)
+    pool.nodes.min_refresh_interval = 0  # the rate limit is tested on its own
     await pool.initialize()
     slot = 42
     owner = pool.get_primary_node_by_slot(slot)

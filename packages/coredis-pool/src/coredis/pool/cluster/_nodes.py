@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import random
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -107,6 +108,11 @@ class NodeManager:
         self.discoveries = 0
         self._refresh: asyncio.Task[None] | None = None
         self._refresh_started_epoch = -1
+        #: a refresh asked for by a caller (``seen_epoch`` given) is skipped when the last
+        #: one finished less than this many seconds ago: with hundreds of tasks failing on
+        #: one dead node, refreshes stay a few per second instead of one per retry
+        self.min_refresh_interval = 0.25
+        self._last_done = float("-inf")
 
     @property
     def initialized(self) -> bool:
@@ -125,6 +131,12 @@ class NodeManager:
         return known + [s for s in seeds if s not in seen]
 
     async def _discover(self) -> None:
+        try:
+            await self._discover_once()
+        finally:
+            self._last_done = time.monotonic()
+
+    async def _discover_once(self) -> None:
         errors: list[str] = []
         for candidate in self._candidates():
             try:
@@ -175,15 +187,24 @@ class NodeManager:
 
         :param seen_epoch: the :attr:`epoch` at which the caller read the table it found
             stale; a refresh completed or started since then serves it without a new
-            round trip. ``None`` means "refresh now" (joining one in flight).
+            round trip, and none starts within ``min_refresh_interval`` of the last one.
+            ``None`` means "refresh now" (joining one in flight).
         :raises RedisClusterException: when no known node answers ``CLUSTER SLOTS``
             (the previous table is kept).
 
         Cancelling the caller does not cancel the refresh others may be waiting for.
         """
-        if seen_epoch is not None and self.epoch > seen_epoch:
-            return
         task = self._refresh
+        idle = task is None or task.done()
+        if seen_epoch is not None:
+            if self.epoch > seen_epoch:
+                return
+            if (
+                idle
+                and self.initialized
+                and time.monotonic() - self._last_done < self.min_refresh_interval
+            ):
+                return  # refreshed a moment ago: keep the table (rate limit)
         if task is None or task.done():
             task = asyncio.ensure_future(self._discover())
             self._refresh = task
