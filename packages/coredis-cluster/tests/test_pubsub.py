@@ -63,3 +63,35 @@ async def test_classic_pubsub_through_any_node(redis_cluster_clean: Any) -> None
     assert (message["channel"], message["data"]) == ("news", "flash")
     await ps.aclose()
     await client.aclose()
+
+
+async def test_sharded_subscription_follows_a_slot_move(redis_cluster_factory: Any) -> None:
+    from coredis_testing import command
+
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=cluster.startup_nodes, decode_responses=True
+    )
+    channel = "moving-chan"
+    slot = hash_slot(channel)
+    async with client.sharded_pubsub(ignore_subscribe_messages=True) as ps:
+        await ps.ssubscribe(channel)
+        await asyncio.sleep(0.1)
+        assert await client.spublish(channel, "before") == 1
+        assert (await _next_data(ps))["data"] == "before"
+        source = cluster.node_for_slot(slot)
+        target = next(p for p in cluster.current_primaries() if p.port != source.port)
+        target_id = cluster.node_id(target)
+        for node in cluster.current_primaries():  # an empty slot: no keys to migrate
+            command(node, "CLUSTER", "SETSLOT", slot, "NODE", target_id)
+        # The old owner drops the subscription (sunsubscribe); we subscribe at the new one.
+        for _ in range(100):
+            await ps.get_message(timeout=0.05)
+            if ps.reconnects:
+                break
+        assert ps.reconnects == 1
+        await asyncio.sleep(0.1)
+        assert await client.spublish(channel, "after") == 1
+        assert (await _next_data(ps))["data"] == "after"
+        assert client.connection_pool.get_primary_node_by_slot(slot).port == target.port
+    await client.aclose()
