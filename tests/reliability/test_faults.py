@@ -287,3 +287,26 @@ async def test_close_is_bounded_when_the_peer_is_silent(fault_proxy: FaultProxy)
     fault_proxy.restore()
     stats = client.connection_pool.statistics()
     assert (stats.in_use, stats.connecting) == (0, 0), stats
+
+
+async def test_watch_connection_killed_never_applies_the_transaction(
+    redis_clean: ServerInfo,
+) -> None:
+    """The connection holding a WATCH is killed before EXEC: the transaction raises and
+    is not applied (it is never re-run on a fresh, unwatched connection)."""
+    client = coredis.Redis(redis_clean.host, redis_clean.port, decode_responses=True)
+    async with client:
+        await client.set("balance", "10")
+        command(redis_clean, "CONFIG", "RESETSTAT")
+        async with client.pipeline() as pipe:
+            await pipe.watch("balance")
+            assert await pipe.get("balance") == "10"
+            command(redis_clean, "CLIENT", "KILL", "TYPE", "normal")
+            await client.set("balance", "99")  # another writer: WATCH must have caught it
+            pipe.multi()
+            await pipe.set("balance", "0")
+            with pytest.raises(ConnectionError):
+                await pipe.execute()
+        assert await client.get("balance") == "99"
+        assert calls(redis_clean, "exec") == 0
+        assert client.connection_pool.statistics().in_use == 0
