@@ -105,8 +105,9 @@ async def soak(minutes: float, workers: int, fault_every: float) -> dict[str, An
         )
         stop = time.monotonic() + minutes * 60
         async with client:
-            results = await asyncio.gather(
-                _faults(server, proxy, stop, fault_every),
+            faults = asyncio.ensure_future(_faults(server, proxy, stop, fault_every))
+            await asyncio.gather(
+                faults,
                 _sample_connections(server, stop, peak),
                 *(_worker(client, i, stop, stats) for i in range(workers)),
             )
@@ -114,7 +115,7 @@ async def soak(minutes: float, workers: int, fault_every: float) -> dict[str, An
     finally:
         proxy.close()
         server.destroy()
-    latencies = sorted(stats["latencies"])
+    latencies: list[float] = sorted(stats["latencies"])
 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
@@ -126,7 +127,7 @@ async def soak(minutes: float, workers: int, fault_every: float) -> dict[str, An
         "ops_per_second": round(stats["ops"] / (minutes * 60)),
         "errors": dict(stats["errors"]),
         "mismatched_replies": stats["mismatches"],
-        "faults_injected": dict(results[0]),
+        "faults_injected": dict(faults.result()),
         "p50_ms": round(pct(0.50), 2),
         "p99_ms": round(pct(0.99), 2),
         "peak_server_connections": peak[0],
