@@ -259,3 +259,25 @@ async def test_multiplexed_connect_survives_a_cancelled_caller(fault_proxy: Faul
     assert first.cancelled()
     assert pool.statistics().created == created + 1
     await client.aclose()
+
+
+def test_cancellation_fuzz_on_uvloop(fault_proxy: FaultProxy) -> None:
+    """The standalone fuzz (2,000 cancellations) on uvloop's transports: same criteria."""
+    import uvloop
+
+    async def run() -> None:
+        fault_proxy.set_latency(0.0, jitter=0.002)
+        client = coredis.Redis(
+            fault_proxy.host, fault_proxy.port, decode_responses=True, stream_timeout=10
+        )
+        async with client:
+            total = scaled(2000)
+            outcome = await _fuzz(client, STANDALONE_OPS, total, seed=13)
+            assert sum(v for k, v in outcome.items() if k.endswith(":cancelled")) >= total
+            assert sum(v for k, v in outcome.items() if k.endswith(":completed")) > total // 5
+            fault_proxy.set_latency()
+            await _sweep(client, STANDALONE_OPS, 5)
+            stats = client.connection_pool.statistics()
+            assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
+
+    uvloop.run(run())
