@@ -27,7 +27,7 @@ from coredis.pool import (
     ConnectionPool,
     MultiplexedConnectionPool,
 )
-from coredis_testing import ClusterInfo, FaultProxy
+from coredis_testing import ClusterInfo, FaultProxy, ServerInfo
 
 from .conftest import scaled
 
@@ -281,3 +281,24 @@ def test_cancellation_fuzz_on_uvloop(fault_proxy: FaultProxy) -> None:
             assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
 
     uvloop.run(run())
+
+
+async def test_cancellation_fuzz_over_tls(redis_tls_server: ServerInfo) -> None:
+    """The standalone fuzz (1,500 cancellations) over TLS, where a cancelled connection is
+    aborted mid-record: same criteria."""
+    assert redis_tls_server.tls is not None
+    client = coredis.Redis(
+        redis_tls_server.host,
+        redis_tls_server.port,
+        decode_responses=True,
+        ssl_context=redis_tls_server.tls.client_ssl_context(),
+        stream_timeout=10,
+    )
+    async with client:
+        total = scaled(1500)
+        outcome = await _fuzz(client, STANDALONE_OPS, total, seed=17)
+        assert sum(v for k, v in outcome.items() if k.endswith(":cancelled")) >= total
+        assert sum(v for k, v in outcome.items() if k.endswith(":completed")) > total // 5
+        await _sweep(client, STANDALONE_OPS, 5)
+        stats = client.connection_pool.statistics()
+        assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
