@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import threading
 import time
 import uuid
 from collections import Counter
@@ -27,7 +28,7 @@ from coredis.pool import (
     ConnectionPool,
     MultiplexedConnectionPool,
 )
-from coredis_testing import ClusterInfo, FaultProxy, ServerInfo
+from coredis_testing import ClusterInfo, FaultProxy, ServerInfo, command
 
 from .conftest import scaled
 
@@ -302,3 +303,52 @@ async def test_cancellation_fuzz_over_tls(redis_tls_server: ServerInfo) -> None:
         await _sweep(client, STANDALONE_OPS, 5)
         stats = client.connection_pool.statistics()
         assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
+
+
+async def test_cancellation_fuzz_cluster_during_slot_migrations(redis_cluster_factory: Any) -> None:
+    """1,000 cancellations on a cluster while worker 0's slot is migrated from primary to
+    primary over and over (ASK, MOVED and topology refreshes under cancellation): no
+    mismatched reply, no swallowed cancellation, nothing left in use."""
+    from coredis.pool.cluster import hash_slot
+
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
+    slot = hash_slot("fuzz:{w0}")
+    stop = threading.Event()
+
+    migrations = [0]
+
+    def migrate_forever() -> None:
+        step = 0
+        while not stop.is_set():
+            source = cluster.node_for_slot(slot)
+            targets = [n for n in cluster.primaries if n.port != source.port]
+            target = targets[step % len(targets)]
+            step += 1
+            src_id, dst_id = cluster.node_id(source), cluster.node_id(target)
+            command(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", src_id)
+            command(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", dst_id)
+            while keys := command(source, "CLUSTER", "GETKEYSINSLOT", slot, 100):
+                command(source, "MIGRATE", target.host, target.port, "", 0, 5000, "KEYS", *keys)
+            for node in cluster.primaries:
+                command(node, "CLUSTER", "SETSLOT", slot, "NODE", dst_id)
+            migrations[0] += 1
+            time.sleep(0.05)
+
+    migrator = threading.Thread(target=migrate_forever, daemon=True)
+    host, port = cluster.startup_nodes[0]
+    client = coredis.RedisCluster(host, port, decode_responses=True)
+    ops: dict[str, Op] = {"plain": op_plain, "pipeline": op_pipeline}
+    total = scaled(1000)
+    migrator.start()
+    try:
+        async with client:
+            outcome = await _fuzz(client, ops, total, seed=3)
+            while migrations[0] < 3:  # keep fuzzing until the slot moved a few times
+                outcome += await _fuzz(client, ops, 100, seed=migrations[0])
+            assert sum(v for k, v in outcome.items() if k.endswith(":cancelled")) >= total
+            assert sum(v for k, v in outcome.items() if k.endswith(":completed")) > total // 5
+            stats = client.connection_pool.statistics()
+            assert (stats.in_use, stats.waiting) == (0, 0), stats
+    finally:
+        stop.set()
+        await asyncio.to_thread(migrator.join, 10)
