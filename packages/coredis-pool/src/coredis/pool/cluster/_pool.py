@@ -16,6 +16,7 @@ from typing import Any
 from coredis.connection import wait_for
 from coredis.protocol import RedisClusterException
 
+from .._basic import _Process
 from ._hashslot import hash_slot
 from ._limiter import Limiter
 from ._nodes import ManagedNode, Node, NodeManager, close_quietly
@@ -356,7 +357,7 @@ class ClusterConnectionPool:
 
     def checkpid(self) -> None:
         """After a fork, forget the parent's connections (never reuse its sockets)."""
-        if self.pid != os.getpid():
+        if self.pid != _Process.pid:  # (os.getpid() is a system call on every acquire)
             self.reset()
 
     def disconnect(self) -> None:
