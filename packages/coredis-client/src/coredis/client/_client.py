@@ -33,6 +33,7 @@ from ._retry import IDEMPOTENT_COMMANDS
 from ._stateful import STATEFUL_COMMANDS, changes_connection_state
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
+from ._versions import NEWEST_REQUIREMENT, VERSIONED_COMMANDS, check_version, server_version_of
 from .commands._base import AnyStr_co, ResponseCallback
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ class Redis(CoreCommands[AnyStr_co]):
     it was written* is retried once only if it is a read/idempotent command
     (:data:`coredis.client._retry.IDEMPOTENT_COMMANDS`), and for a timeout only with
     ``retry_on_timeout=True``. A non-idempotent command is never repeated silently.
+
+    ``verify_version`` (default on): a command newer than the connected server (the 6.2+
+    commands of :data:`coredis.client._versions.MIN_SERVER_VERSION`) raises
+    :class:`~coredis.exceptions.CommandNotSupportedError` without being sent. The version
+    is read once per client (from the ``HELLO`` reply, else ``INFO server``).
     """
 
     connection_pool: ConnectionPool
@@ -256,6 +262,12 @@ class Redis(CoreCommands[AnyStr_co]):
         )
         self.retry_on_timeout = retry_on_timeout
         self.verify_version = verify_version
+        # commands checked against the server version (see ._versions): emptied when
+        # verify_version is off or the server is new enough for all of them
+        self._version_gated: frozenset[bytes] = (
+            VERSIONED_COMMANDS if verify_version else frozenset()
+        )
+        self._server_version: tuple[int, int, int] | None = None
         self.noreply: bool = noreply
         self._waitcontext: contextvars.ContextVar[tuple[int, int] | None] = contextvars.ContextVar(
             "ensure_replication", default=None
@@ -384,7 +396,12 @@ class Redis(CoreCommands[AnyStr_co]):
         ``RESET``, ``CLIENT SETNAME``/``TRACKING``/``REPLY``, ``SCRIPT DEBUG``,
         ``READONLY``/``READWRITE``) runs on a connection that is closed afterwards instead
         of going back to the pool, so no other caller inherits that state.
+
+        With ``verify_version`` a command newer than the server raises
+        :class:`~coredis.exceptions.CommandNotSupportedError` without being sent.
         """
+        if command in self._version_gated:
+            await self._verify_version(command, args)
         if self._special:
             result = await self._execute_special(command, args, callback, options)
             if result is not _PLAIN:
@@ -442,6 +459,17 @@ class Redis(CoreCommands[AnyStr_co]):
             if callback is None:
                 return reply
             return callback(reply, version=conn.protocol_version, **options)
+
+    async def _verify_version(self, command: bytes, args: tuple[ValueT, ...]) -> None:
+        version = self._server_version
+        if version is None:
+            async with self.connection_pool.connection() as conn:
+                version = await server_version_of(conn)
+            if version is None or version >= NEWEST_REQUIREMENT:
+                self._version_gated = frozenset()  # unknown, or new enough for everything
+                return
+            self._server_version = version
+        check_version(command, args, version)
 
     async def _execute_and_close(
         self,
@@ -581,6 +609,9 @@ class Redis(CoreCommands[AnyStr_co]):
             self.cache.shutdown()
         if self._owns_pool:
             self.connection_pool.disconnect()
+        if self.verify_version:  # the next connection may reach another server
+            self._server_version = None
+            self._version_gated = VERSIONED_COMMANDS
 
     close = aclose
 
