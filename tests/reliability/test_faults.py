@@ -56,7 +56,7 @@ async def test_black_hole_timeouts_and_recovery(fault_proxy: FaultProxy) -> None
     """With the server black-holed: a read fails after stream_timeout, a connect after
     connect_timeout, a pool acquire after the pool timeout, each within +10%; after the
     hole closes the same client works again."""
-    timeout = 0.5
+    timeout = 1.0
     client = coredis.Redis(
         fault_proxy.host,
         fault_proxy.port,
