@@ -5,22 +5,26 @@ back to the client's normal routing, uncached."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from coredis.pool.cluster import hash_slot
 
 if TYPE_CHECKING:
-    from coredis.client._cache import TrackingCache
+    from coredis.client._cache_abc import AbstractCache
 
     from ._client import RedisCluster
 
 __all__ = ("cached_read",)
 
+#: clients whose cache's ``initialize(client)`` has been awaited
+_INITIALIZED: weakref.WeakSet[Any] = weakref.WeakSet()
+
 
 async def cached_read(
     client: RedisCluster[Any],
-    cache: TrackingCache,
+    cache: AbstractCache,
     command: bytes,
     args: Sequence[Any],
     callback: Any,
@@ -32,6 +36,9 @@ async def cached_read(
 
     Cancelling it closes the connection in use; nothing is stored.
     """
+    if client not in _INITIALIZED:
+        cache = client.cache = await cache.initialize(client)
+        _INITIALIZED.add(client)
     pool = client.connection_pool
     if not pool.nodes.initialized:
         await pool.initialize()

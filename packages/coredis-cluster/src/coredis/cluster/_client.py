@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, Literal, overload
 
 from coredis.client import CoreCommands
+from coredis.client._cache_abc import invalidate_for
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, Node, hash_slot
@@ -280,8 +281,10 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         Cancelling closes the connection in use (its reply can never reach another caller).
         """
         cache = self.cache
-        if cache is not None and cache.cacheable(command, args):
-            return await cached_read(self, cache, command, args, callback, options)
+        if cache is not None:
+            if cache.cacheable(command, args):
+                return await cached_read(self, cache, command, args, callback, options)
+            invalidate_for(cache, command, args)  # the client's own writes
         pool = self.connection_pool
         if not pool.nodes.initialized:
             await pool.initialize()
