@@ -236,3 +236,17 @@ async def test_tracking_cache_get_and_put() -> None:
         cache.get(b"GET", b"k")
     cache.confidence = 50
     assert cache.confidence == 50.0
+
+
+async def test_pipelined_writes_invalidate(
+    cached: tuple[Any, RecordingCache], variant: tuple[Literal[2, 3], bool]
+) -> None:
+    client, cache = cached
+    await client.set("k", "old")
+    assert await client.get("k") == _s("old", variant)
+    async with client.pipeline(transaction=False) as pipe:
+        await pipe.set("k", "new")
+        await pipe.incr("n")
+        assert await pipe.execute() == (True, 1)
+    assert ("invalidate", {b"k", b"new"}) in cache.calls
+    assert await client.get("k") == _s("new", variant)

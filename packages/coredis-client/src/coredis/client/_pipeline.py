@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchError
 
+from ._cache_abc import invalidate_for
 from ._stateful import stack_changes_connection_state
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
@@ -224,6 +225,11 @@ class Pipeline(CoreCommands[AnyStr_co]):
         try:
             if not stack:
                 return ()
+            cache = self.client.cache
+            if cache is not None:  # a user AbstractCache must not hide these writes
+                for command, args, _, _ in stack:
+                    if not cache.cacheable(command, args):
+                        invalidate_for(cache, command, args)
             conn = await self._get_connection()
             if self.scripts:
                 await self._load_scripts(conn)
