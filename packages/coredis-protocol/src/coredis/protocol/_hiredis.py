@@ -55,6 +55,21 @@ __all__ = ("HiredisReader",)
 BACKLOG_LIMIT = 4 * 1024 * 1024
 
 
+#: A bulk string at least this long goes to the pure reader, which joins its chunks once:
+#: hiredis grows its buffer from empty for every such reply (realloc copies and fresh pages:
+#: about 0.8 ms per 1 MiB GET here, against 0.2 ms with the pure reader).
+BIG_BULK = 256 * 1024
+
+
+def _starts_big_bulk(data: bytes) -> bool:
+    """Whether a large chunk begins with the header of a bulk string of ``BIG_BULK`` bytes or
+    more (a cheap guess: a false positive only hands a reply to the pure reader)."""
+    if len(data) < 16 * 1024 or data[0] != 36:  # $
+        return False
+    end = data.find(b"\r\n", 1, 24)
+    return end > 1 and data[1:end].isdigit() and int(data[1:end]) >= BIG_BULK
+
+
 class _HiredisFailed(Exception):
     """hiredis' protocolError class: any error it reports sends the stream to the pure
     reader, which decides whether the bytes really are invalid."""
@@ -141,7 +156,7 @@ class HiredisReader:
             else:
                 python.feed(data)
                 return
-        elif 126 in data or 40 in data or 124 in data:  # ~ ( |
+        elif 126 in data or 40 in data or 124 in data or _starts_big_bulk(data):  # ~ ( |
             self._switch()
             self._python.feed(data)
             return

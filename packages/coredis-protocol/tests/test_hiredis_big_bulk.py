@@ -1,0 +1,62 @@
+"""The hiredis adapter hands big bulk strings to the pure reader (one join instead of
+hiredis regrowing its buffer per reply) and takes the stream back afterwards; values and
+order are unchanged, false positives included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coredis.protocol import NOT_ENOUGH_DATA, HiredisReader
+from coredis.protocol._hiredis import BIG_BULK
+
+
+def _drain(reader: HiredisReader) -> list[Any]:
+    replies = []
+    while (reply := reader.gets()) is not NOT_ENOUGH_DATA:
+        replies.append(reply)
+    return replies
+
+
+def _on_hiredis(reader: HiredisReader) -> bool:
+    return reader.using_hiredis  # (a call: mypy would narrow the property across asserts)
+
+
+def test_big_bulk_goes_to_the_pure_reader_and_back() -> None:
+    big = bytes(range(256)) * (BIG_BULK // 256 + 100)
+    reader = HiredisReader()
+    reader.feed(b"+OK\r\n*2\r\n:1\r\n")  # an array left half-parsed by hiredis
+    assert _drain(reader) == [b"OK"]
+    assert _on_hiredis(reader)
+    stream = b"$%d\r\n" % len(big) + big + b"\r\n" + b":7\r\n"
+    replies: list[Any] = []
+    chunk = 64 * 1024
+    for start in range(0, len(stream), chunk):
+        reader.feed(stream[start : start + chunk])
+        if start == 0:  # handed over in the middle of the array: replayed exactly
+            assert not _on_hiredis(reader)
+        replies += _drain(reader)
+    assert replies == [[1, big], 7]
+    # Now a big bulk at the start of a chunk: the pure reader parses it.
+    reader.feed(b"+small\r\n")
+    assert _on_hiredis(reader) and _drain(reader) == [b"small"]
+    reader.feed(b"$%d\r\n" % len(big) + big[: 32 * 1024])
+    assert not _on_hiredis(reader)
+    assert _drain(reader) == []
+    reader.feed(big[32 * 1024 :] + b"\r\n")
+    assert _drain(reader) == [big]
+    reader.feed(b"+back\r\n")  # the pure reader is idle: hiredis takes over again
+    assert _on_hiredis(reader)
+    assert _drain(reader) == [b"back"]
+
+
+def test_false_positive_inside_a_payload() -> None:
+    # A chunk that starts inside a payload with what looks like a big bulk header.
+    fake = b"$%d\r\n" % (BIG_BULK * 2)
+    payload = b"a" * 10 + fake + b"z" * (32 * 1024)
+    stream = b"$%d\r\n" % len(payload) + payload + b"\r\n+after\r\n"
+    reader = HiredisReader()
+    head = len(b"$%d\r\n" % len(payload)) + 10
+    reader.feed(stream[:head])
+    assert _drain(reader) == []
+    reader.feed(stream[head:])  # begins with the fake header: handed over, still exact
+    assert _drain(reader) == [payload, b"after"]
