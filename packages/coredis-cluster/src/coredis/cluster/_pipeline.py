@@ -25,20 +25,15 @@ from coredis.exceptions import ClusterTransactionError, RedisError, ResponseErro
 from coredis.pool.cluster import ManagedNode, hash_slot
 from coredis.protocol import (
     AskError,
-    BusyLoadingError,
-    ClusterDownError,
     ClusterError,
     ExecAbortError,
     MovedError,
-    ReadOnlyError,
-    RedisClusterException,
-    TryAgainError,
 )
 
 from ._batch import run_batch
 from ._keys import command_key, extract_keys, is_readonly
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED
-from ._sender import NotSent, PoolLimit, as_command
+from ._sender import RETRYABLE, NotSent, PoolLimit, as_command
 
 if TYPE_CHECKING:
     from ._client import RedisCluster
@@ -47,14 +42,6 @@ __all__ = ("ClusterPipeline",)
 
 # (command, args, callback or None, options)
 _Queued = tuple[bytes, tuple[Any, ...], Any, dict[str, Any]]
-_RETRYABLE = (
-    MovedError,
-    AskError,
-    TryAgainError,
-    ClusterDownError,
-    BusyLoadingError,
-    ReadOnlyError,
-)
 
 
 class ClusterPipeline(CoreCommands[AnyStr_co]):
@@ -326,18 +313,14 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
             except PoolLimit as exc:
                 raise exc.cause from None
             except NotSent as exc:
-                retries += 1
-                if retries > client.RETRY_ATTEMPTS:
-                    raise exc.cause from exc
-                await sender._refresh(epoch)
-                await sender._backoff(retries)
+                retries = await sender.retry(retries, epoch, exc)
                 target, asking = None, False
                 continue
             exec_reply = outcomes[-1]
             if exec_reply is None and client.noreply:
                 return [(None, version)] * len(stack)
             queued = outcomes[1:-1]
-            redirect = next((q for q in queued if isinstance(q, _RETRYABLE)), None)
+            redirect = next((q for q in queued if isinstance(q, RETRYABLE)), None)
             if isinstance(exec_reply, ExecAbortError) and redirect is not None:
                 # Nothing ran: follow the redirect and send the whole transaction again.
                 if isinstance(redirect, (MovedError, AskError)):
@@ -345,19 +328,12 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
                     if redirects > client.MAX_REDIRECTS:
                         raise ClusterError(f"Too many redirects for slot {slot}") from redirect
                 if isinstance(redirect, MovedError):
-                    try:
-                        await pool.moved(redirect.slot_id, redirect.host, redirect.port, epoch)
-                    except RedisClusterException:
-                        pass
+                    await sender.apply_moved(redirect, epoch)
                     target, asking = None, False
                 elif isinstance(redirect, AskError):
                     target, asking = sender.node_at(redirect.host, redirect.port), True
                 else:
-                    retries += 1
-                    if retries > client.RETRY_ATTEMPTS:
-                        raise redirect
-                    await sender._refresh(epoch)
-                    await sender._backoff(retries)
+                    retries = await sender.retry(retries, epoch, redirect)
                     target, asking = None, False
                 continue
             if isinstance(exec_reply, Exception):

@@ -156,6 +156,30 @@ class Sender:
         except RedisClusterException:
             pass  # keep the old table; the caller's retry budget decides
 
+    async def retry(
+        self, retries: int, epoch: int, error: BaseException, refresh: bool = True
+    ) -> int:
+        """Spend one retry on a command that did not run: past ``RETRY_ATTEMPTS`` raise
+        ``error`` (for :class:`NotSent`, its cause), else request a topology refresh (unless
+        ``refresh`` is false) and wait the backoff. Returns the new retry count.
+        """
+        retries += 1
+        if retries > self.client.RETRY_ATTEMPTS:
+            if isinstance(error, NotSent):
+                raise error.cause from error
+            raise error
+        if refresh:
+            await self._refresh(epoch)
+        await self._backoff(retries)
+        return retries
+
+    async def apply_moved(self, error: MovedError, epoch: int) -> None:
+        """Apply a ``MOVED`` hint to the slot table (a refused hint keeps the old table)."""
+        try:
+            await self.pool.moved(error.slot_id, error.host, error.port, epoch)
+        except RedisClusterException:
+            pass
+
     async def on_slot(
         self, slot: int, readonly: bool, command: bytes, args: Sequence[Any], decode: Any
     ) -> tuple[Any, int]:
@@ -177,24 +201,16 @@ class Sender:
             epoch = pool.nodes.epoch
             try:
                 node = target or pool.get_node_by_slot(slot, command, readonly=readonly)
-            except RedisClusterException:
+            except RedisClusterException as exc:
                 # No known owner (a node left, coverage is partial): maybe transient.
-                retries += 1
-                if retries > client.RETRY_ATTEMPTS:
-                    raise
-                await self._refresh(epoch)
-                await self._backoff(retries)
+                retries = await self.retry(retries, epoch, exc)
                 continue
             try:
                 outcomes, version = await self.send(node, (cmd,), decode, asking)
             except PoolLimit as exc:
                 raise exc.cause from None
             except NotSent as exc:
-                retries += 1
-                if retries > client.RETRY_ATTEMPTS:
-                    raise exc.cause from exc
-                await self._refresh(epoch)
-                await self._backoff(retries)
+                retries = await self.retry(retries, epoch, exc)
                 target, asking = None, False
                 continue
             except (ConnectionError, TimeoutError):
@@ -211,10 +227,7 @@ class Sender:
                 redirects += 1
                 if redirects > client.MAX_REDIRECTS:
                     raise ClusterError(f"Too many redirects for slot {slot}: {reply}") from reply
-                try:
-                    await pool.moved(reply.slot_id, reply.host, reply.port, epoch)
-                except RedisClusterException:
-                    pass
+                await self.apply_moved(reply, epoch)
                 target = None if pool.nodes.slots[slot] else self.node_at(reply.host, reply.port)
                 asking = False
             elif isinstance(reply, AskError):
@@ -225,13 +238,9 @@ class Sender:
             elif isinstance(
                 reply, (TryAgainError, ClusterDownError, BusyLoadingError, ReadOnlyError)
             ):
-                retries += 1
-                if retries > client.RETRY_ATTEMPTS:
-                    raise reply
-                if not isinstance(reply, TryAgainError):
-                    await self._refresh(epoch)
-                await self._backoff(retries)
-                if not isinstance(reply, TryAgainError):
+                try_again = isinstance(reply, TryAgainError)
+                retries = await self.retry(retries, epoch, reply, refresh=not try_again)
+                if not try_again:
                     target, asking = None, False
             else:
                 raise reply
@@ -283,11 +292,7 @@ class Sender:
             except PoolLimit as exc:
                 raise exc.cause from None
             except NotSent as exc:
-                retries += 1
-                if retries > self.client.RETRY_ATTEMPTS:
-                    raise exc.cause from exc
-                await self._refresh(epoch)
-                await self._backoff(retries)
+                retries = await self.retry(retries, epoch, exc)
                 continue
             if isinstance(outcomes[0], Exception):
                 raise outcomes[0]
