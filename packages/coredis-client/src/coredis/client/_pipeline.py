@@ -11,12 +11,13 @@ run at once on the pipeline's own connection (so the watched values can be read)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchError
 
 from ._cache_abc import invalidate_for
+from ._pipeline_modes import PipelineModes
 from ._stateful import stack_changes_connection_state
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
@@ -65,7 +66,7 @@ def _apply(entry: _Queued, reply: Any, version: int, encoding: str | None = None
     return callback(reply, version=version, **entry[3])
 
 
-class Pipeline(CoreCommands[AnyStr_co]):
+class Pipeline(PipelineModes, CoreCommands[AnyStr_co]):
     """Commands queued with ``await pipe.<command>(...)`` and sent by :meth:`execute`.
 
     Queuing a command returns the pipeline itself (nothing is sent). Use as
@@ -95,27 +96,6 @@ class Pipeline(CoreCommands[AnyStr_co]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}<{len(self.command_stack)} queued>"
-
-    def __len__(self) -> int:
-        return len(self.command_stack)
-
-    def __bool__(self) -> bool:
-        return True
-
-    async def _start(self) -> Pipeline[AnyStr_co]:
-        if self._watches:
-            watches, self._watches = self._watches, []
-            await self.watch(*watches)
-        return self
-
-    def __await__(self) -> Generator[Any, None, Pipeline[AnyStr_co]]:
-        return self._start().__await__()
-
-    async def __aenter__(self) -> Pipeline[AnyStr_co]:
-        return await self._start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.reset()
 
     async def _get_connection(self) -> BaseConnection:
         if self._connection is None:
@@ -159,29 +139,6 @@ class Pipeline(CoreCommands[AnyStr_co]):
         await conn.execute_command(b"WATCH", *keys)
         self.watching = True
         return True
-
-    async def unwatch(self) -> bool:
-        """``UNWATCH`` (when watching); later commands are queued again.
-
-        :raises ConnectionError: when the connection was lost
-
-        Cancelling it closes the pipeline's connection.
-        """
-        if self.watching and self._connection is not None:
-            await self._connection.execute_command(b"UNWATCH")
-        self.watching = False
-        return True
-
-    def multi(self) -> None:
-        """Start queueing the transaction's commands (after :meth:`watch`).
-
-        :raises RedisError: when called twice, or after commands were queued
-        """
-        if self.explicit_transaction:
-            raise RedisError("MULTI calls cannot be nested")
-        if self.command_stack:
-            raise RedisError("commands were queued before MULTI; call multi() first")
-        self.explicit_transaction = True
 
     async def reset(self) -> None:
         """Forget queued commands, ``UNWATCH`` if needed, return the connection to the pool.

@@ -15,10 +15,11 @@ before anything is sent.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from coredis.client import CoreCommands
+from coredis.client._pipeline_modes import PipelineModes
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.exceptions import ClusterTransactionError, RedisError, ResponseError, WatchError
@@ -44,7 +45,7 @@ __all__ = ("ClusterPipeline",)
 _Queued = tuple[bytes, tuple[Any, ...], Any, dict[str, Any]]
 
 
-class ClusterPipeline(CoreCommands[AnyStr_co]):
+class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
     """Commands queued with ``await pipe.<command>(...)``, sent per node by :meth:`execute`.
 
     Use as ``async with client.pipeline(transaction=False) as pipe:``; queuing returns the
@@ -69,29 +70,8 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         self._connection: Any = None
         self._watch_slot: int | None = None
 
-    def __len__(self) -> int:
-        return len(self.command_stack)
-
-    def __bool__(self) -> bool:
-        return True
-
     def __repr__(self) -> str:
         return f"ClusterPipeline<{len(self.command_stack)} queued>"
-
-    async def _self(self) -> ClusterPipeline[AnyStr_co]:
-        if self._watches:
-            watches, self._watches = self._watches, []
-            await self.watch(*watches)
-        return self
-
-    def __await__(self) -> Generator[Any, None, ClusterPipeline[AnyStr_co]]:
-        return self._self().__await__()
-
-    async def __aenter__(self) -> ClusterPipeline[AnyStr_co]:
-        return await self._self()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.reset()
 
     async def reset(self) -> None:
         """Forget the queued commands; ``UNWATCH`` and give back the watching connection.
@@ -146,24 +126,6 @@ class ClusterPipeline(CoreCommands[AnyStr_co]):
         await self._connection.execute_command(b"WATCH", *keys)
         self.watching = True
         return True
-
-    async def unwatch(self) -> bool:
-        """``UNWATCH`` (when watching); later commands are queued again."""
-        if self.watching and self._connection is not None:
-            await self._connection.execute_command(b"UNWATCH")
-        self.watching = False
-        return True
-
-    def multi(self) -> None:
-        """Start queueing the transaction's commands (after :meth:`watch`).
-
-        :raises RedisError: when called twice, or after commands were queued
-        """
-        if self.explicit_transaction:
-            raise RedisError("MULTI calls cannot be nested")
-        if self.command_stack:
-            raise RedisError("commands were queued before MULTI; call multi() first")
-        self.explicit_transaction = True
 
     async def execute_command(
         self,
