@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -26,26 +27,48 @@ def _keys_in_slot(slot: int, count: int) -> list[str]:
 
 def _migrate_slot(cluster: Any, slot: int, source: Any, target: Any, keys: list[str]) -> None:
     """Move ``slot`` from ``source`` to ``target`` key by key, as redis-cli --cluster does."""
-    src_id, dst_id = cluster.node_id(source), cluster.node_id(target)
-    command(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", src_id)
-    command(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", dst_id)
+    _open_migration(cluster, slot, source, target)
     for key in keys:
         command(source, "MIGRATE", target.host, target.port, key, 0, 5000)
+    dst_id = cluster.node_id(target)
     for node in cluster.current_primaries():
         command(node, "CLUSTER", "SETSLOT", slot, "NODE", dst_id)
 
 
-async def test_live_slot_migration_under_load(redis_cluster_factory: Any) -> None:
+def _open_migration(cluster: Any, slot: int, source: Any, target: Any) -> None:
+    """``target`` IMPORTING and ``source`` MIGRATING ``slot`` (no key moved yet)."""
+    command(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", cluster.node_id(source))
+    command(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", cluster.node_id(target))
+
+
+def _other_primary(cluster: Any, node: Any) -> Any:
+    """A current primary other than ``node``."""
+    return next(p for p in cluster.current_primaries() if p.port != node.port)
+
+
+_Private = tuple[Any, RedisCluster[str]]
+
+
+@pytest.fixture
+async def private(redis_cluster_factory: Any) -> AsyncIterator[_Private]:
+    """A private 3-primary cluster (tests here break its slot table) and a decoding client,
+    closed after the test."""
     cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
     client: RedisCluster[str] = RedisCluster(
         startup_nodes=cluster.startup_nodes, decode_responses=True
     )
+    yield cluster, client
+    await client.aclose()
+
+
+async def test_live_slot_migration_under_load(private: _Private) -> None:
+    cluster, client = private
     slot = hash_slot("mig:0")
     keys = _keys_in_slot(slot, 20)
     for key in keys:
         await client.set(key, "0")
     source = cluster.node_for_slot(slot)
-    target = next(p for p in cluster.current_primaries() if p.port != source.port)
+    target = _other_primary(cluster, source)
     discoveries_before = client.connection_pool.nodes.discoveries
 
     errors: list[BaseException] = []
@@ -80,22 +103,17 @@ async def test_live_slot_migration_under_load(redis_cluster_factory: Any) -> Non
     assert client.connection_pool.get_primary_node_by_slot(slot).port == target.port
     # MOVED replies from many concurrent tasks cause few refreshes, not one each.
     assert client.connection_pool.nodes.discoveries - discoveries_before <= 4
-    await client.aclose()
 
 
-async def test_ask_redirect_mid_migration(redis_cluster_factory: Any) -> None:
-    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
-    client: RedisCluster[str] = RedisCluster(
-        startup_nodes=cluster.startup_nodes, decode_responses=True
-    )
+async def test_ask_redirect_mid_migration(private: _Private) -> None:
+    cluster, client = private
     slot = hash_slot("mig:0")
     moved_key, staying_key = _keys_in_slot(slot, 2)
     await client.set(moved_key, "moved")
     await client.set(staying_key, "stays")
     source = cluster.node_for_slot(slot)
-    target = next(p for p in cluster.current_primaries() if p.port != source.port)
-    command(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", cluster.node_id(source))
-    command(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", cluster.node_id(target))
+    target = _other_primary(cluster, source)
+    _open_migration(cluster, slot, source, target)
     command(source, "MIGRATE", target.host, target.port, moved_key, 0, 5000)
     # The source answers ASK for the migrated key: ASKING + GET on the target.
     assert await client.get(moved_key) == "moved"
@@ -116,20 +134,15 @@ async def test_ask_redirect_mid_migration(redis_cluster_factory: Any) -> None:
         await pipe.get(moved_key)
         await pipe.get(staying_key)
         assert await pipe.execute() == ("moved", "stays")
-    await client.aclose()
 
 
-async def test_tryagain_is_retried_within_a_bound(redis_cluster_factory: Any) -> None:
-    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
-    client: RedisCluster[str] = RedisCluster(
-        startup_nodes=cluster.startup_nodes, decode_responses=True
-    )
+async def test_tryagain_is_retried_within_a_bound(private: _Private) -> None:
+    cluster, client = private
     await client.mset({"{t}a": "A", "{t}b": "B"})
     slot = hash_slot("{t}a")
     source = cluster.node_for_slot(slot)
-    target = next(p for p in cluster.current_primaries() if p.port != source.port)
-    command(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", cluster.node_id(source))
-    command(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", cluster.node_id(target))
+    target = _other_primary(cluster, source)
+    _open_migration(cluster, slot, source, target)
     command(source, "MIGRATE", target.host, target.port, "{t}a", 0, 5000)
     # Half of the keys moved: the source answers TRYAGAIN. A small budget ends in the error.
     client.RETRY_ATTEMPTS = 2
@@ -144,21 +157,17 @@ async def test_tryagain_is_retried_within_a_bound(redis_cluster_factory: Any) ->
     )
     assert await client.mget(["{t}a", "{t}b"]) == ("A", "B")
     await finish
-    await client.aclose()
 
 
-async def test_pipelines_during_migration(redis_cluster_factory: Any) -> None:
-    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
-    client: RedisCluster[str] = RedisCluster(
-        startup_nodes=cluster.startup_nodes, decode_responses=True
-    )
+async def test_pipelines_during_migration(private: _Private) -> None:
+    cluster, client = private
     slot = hash_slot("mig:0")
     moving = _keys_in_slot(slot, 10)
     stable = [f"stable:{i}" for i in range(30)]
     for key in moving + stable:
         await client.set(key, key)
     source = cluster.node_for_slot(slot)
-    target = next(p for p in cluster.current_primaries() if p.port != source.port)
+    target = _other_primary(cluster, source)
     errors: list[BaseException] = []
     stop = asyncio.Event()
 
@@ -185,17 +194,13 @@ async def test_pipelines_during_migration(redis_cluster_factory: Any) -> None:
     assert errors == []
     # Only a MOVED seen by the pipelines can have taught the client the new owner.
     assert client.connection_pool.get_primary_node_by_slot(slot).port == target.port
-    await client.aclose()
 
 
-async def test_redirect_loop_is_bounded(redis_cluster_factory: Any) -> None:
-    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
-    client: RedisCluster[str] = RedisCluster(
-        startup_nodes=cluster.startup_nodes, decode_responses=True
-    )
+async def test_redirect_loop_is_bounded(private: _Private) -> None:
+    cluster, client = private
     slot = hash_slot("loop:key")
     owner = cluster.node_for_slot(slot)
-    other = next(p for p in cluster.current_primaries() if p.port != owner.port)
+    other = _other_primary(cluster, owner)
     await client.initialize()
     # The owner now says "MOVED to other" while other still says "MOVED to owner".
     command(owner, "CLUSTER", "SETSLOT", slot, "NODE", cluster.node_id(other))
@@ -204,16 +209,12 @@ async def test_redirect_loop_is_bounded(redis_cluster_factory: Any) -> None:
         await client.get("loop:key")
     # Bounded work too: at most one (single-flight) refresh per redirect.
     assert client.connection_pool.nodes.discoveries - before <= RedisCluster.MAX_REDIRECTS + 1
-    await client.aclose()
 
 
-async def test_migration_to_a_new_primary_under_load(redis_cluster_factory: Any) -> None:
+async def test_migration_to_a_new_primary_under_load(private: _Private) -> None:
     from coredis_testing._cluster import _start_node
 
-    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=0)
-    client: RedisCluster[str] = RedisCluster(
-        startup_nodes=cluster.startup_nodes, decode_responses=True
-    )
+    cluster, client = private
     slot = hash_slot("mig:0")
     keys = _keys_in_slot(slot, 10)
     for key in keys:
@@ -270,5 +271,4 @@ async def test_migration_to_a_new_primary_under_load(redis_cluster_factory: Any)
         for key in keys:
             assert await client.get(key) == str(counts[key])
     finally:
-        await client.aclose()
         newcomer.destroy()
