@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, Protocol, TypeVar
 
 import pytest
 
 from coredis.pool import BlockingConnectionPool, ConnectionPool
+from coredis_testing import ServerInfo
 
 PoolCheck = Callable[..., Awaitable[None]]
+_P = TypeVar("_P", bound=ConnectionPool)
+
+
+class MakePool(Protocol):
+    """``make_pool(pool_class, **kwargs)``: a ``pool_class`` for the ``redis_clean`` server."""
+
+    def __call__(self, pool_class: type[_P], **kwargs: Any) -> _P: ...
 
 
 async def _assert_pool_healthy(pool: ConnectionPool, callers: int = 40) -> None:
@@ -36,3 +45,18 @@ async def _assert_pool_healthy(pool: ConnectionPool, callers: int = 40) -> None:
 @pytest.fixture
 def assert_pool_healthy() -> PoolCheck:
     return _assert_pool_healthy
+
+
+@pytest.fixture
+def make_pool(redis_clean: ServerInfo) -> Iterator[MakePool]:
+    """Pools on ``redis_clean`` (its host and port), disconnected after the test."""
+    pools: list[ConnectionPool] = []
+
+    def make(pool_class: type[_P], **kwargs: Any) -> _P:
+        pool = pool_class(host=redis_clean.host, port=redis_clean.port, **kwargs)
+        pools.append(pool)
+        return pool
+
+    yield make
+    for pool in pools:
+        pool.disconnect()

@@ -6,14 +6,15 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 import pytest
 
 from coredis.pool import BlockingConnectionPool, ConnectionPool
 from coredis.protocol import ConnectionError
-from coredis_testing import ServerInfo
 
 PoolCheck = Callable[..., Awaitable[None]]
+MakePool = Callable[..., Any]  # conftest.make_pool: (pool_class, **kwargs) -> pool on redis_clean
 
 
 @pytest.fixture
@@ -52,9 +53,9 @@ async def test_cancel_while_connecting_and_handshaking(
 
 @pytest.mark.parametrize("delay", [0, 0.0002, 0.0005, 0.001, 0.002, 0.005])
 async def test_cancel_at_random_points_of_a_fresh_request(
-    redis_clean: ServerInfo, assert_pool_healthy: PoolCheck, delay: float
+    make_pool: MakePool, assert_pool_healthy: PoolCheck, delay: float
 ) -> None:
-    pool = BlockingConnectionPool(host=redis_clean.host, port=redis_clean.port, max_connections=2)
+    pool = make_pool(BlockingConnectionPool, max_connections=2)
 
     async def request() -> None:
         async with pool.connection() as conn:
@@ -63,14 +64,13 @@ async def test_cancel_at_random_points_of_a_fresh_request(
     for _ in range(5):
         await _cancel_after(request(), delay)
     await assert_pool_healthy(pool)
-    pool.disconnect()
 
 
 @pytest.mark.parametrize("pool_class", [ConnectionPool, BlockingConnectionPool])
 async def test_cancel_mid_read_discards_connection(
-    redis_clean: ServerInfo, assert_pool_healthy: PoolCheck, pool_class: type[ConnectionPool]
+    make_pool: MakePool, assert_pool_healthy: PoolCheck, pool_class: type[ConnectionPool]
 ) -> None:
-    pool = pool_class(host=redis_clean.host, port=redis_clean.port, max_connections=1)
+    pool = make_pool(pool_class, max_connections=1)
 
     async def slow() -> None:
         async with pool.connection() as conn:
@@ -85,13 +85,12 @@ async def test_cancel_mid_read_discards_connection(
         assert await conn.execute_command(b"ECHO", b"next") == b"next"
     await asyncio.sleep(0.2)
     await assert_pool_healthy(pool)
-    pool.disconnect()
 
 
 async def test_cancel_after_write_before_read(
-    redis_clean: ServerInfo, assert_pool_healthy: PoolCheck
+    make_pool: MakePool, assert_pool_healthy: PoolCheck
 ) -> None:
-    pool = ConnectionPool(host=redis_clean.host, port=redis_clean.port, max_connections=1)
+    pool = make_pool(ConnectionPool, max_connections=1)
     conn = await pool.get_connection()
     await conn.execute_command(b"SET", b"k", b"old")
 
@@ -108,27 +107,25 @@ async def test_cancel_after_write_before_read(
     pool.release(conn)
     assert pool.statistics().discarded == 1
     await assert_pool_healthy(pool)
-    pool.disconnect()
 
 
 async def test_release_with_reply_outstanding(
-    redis_clean: ServerInfo, assert_pool_healthy: PoolCheck
+    make_pool: MakePool, assert_pool_healthy: PoolCheck
 ) -> None:
     # The caller leaves the block (cancelled or not) with a request still in flight.
-    pool = ConnectionPool(host=redis_clean.host, port=redis_clean.port, max_connections=1)
+    pool = make_pool(ConnectionPool, max_connections=1)
     async with pool.connection() as conn:
         conn.create_request(b"ECHO", b"orphan")
     assert pool.statistics().discarded == 1
     async with pool.connection() as conn:
         assert await conn.execute_command(b"ECHO", b"fresh") == b"fresh"
     await assert_pool_healthy(pool)
-    pool.disconnect()
 
 
 async def test_cancel_waiter_takes_nothing(
-    redis_clean: ServerInfo, assert_pool_healthy: PoolCheck
+    make_pool: MakePool, assert_pool_healthy: PoolCheck
 ) -> None:
-    pool = BlockingConnectionPool(host=redis_clean.host, port=redis_clean.port, max_connections=1)
+    pool = make_pool(BlockingConnectionPool, max_connections=1)
     holder = await pool.get_connection()
     waiter = await _cancel_after(pool.get_connection(), 0.02)
     assert waiter.cancelled()
@@ -137,13 +134,12 @@ async def test_cancel_waiter_takes_nothing(
     stats = pool.statistics()
     assert (stats.in_use, stats.idle, stats.waiting, stats.connecting) == (0, 1, 0, 0)
     await assert_pool_healthy(pool)
-    pool.disconnect()
 
 
 async def test_cancel_waiter_after_handover(
-    redis_clean: ServerInfo, assert_pool_healthy: PoolCheck
+    make_pool: MakePool, assert_pool_healthy: PoolCheck
 ) -> None:
-    pool = BlockingConnectionPool(host=redis_clean.host, port=redis_clean.port, max_connections=1)
+    pool = make_pool(BlockingConnectionPool, max_connections=1)
     holder = await pool.get_connection()
     first = asyncio.ensure_future(pool.get_connection())
     second = asyncio.ensure_future(pool.get_connection())
@@ -157,7 +153,6 @@ async def test_cancel_waiter_after_handover(
     stats = pool.statistics()
     assert (stats.in_use, stats.idle, stats.waiting, stats.connecting) == (0, 1, 0, 0)
     await assert_pool_healthy(pool)
-    pool.disconnect()
 
 
 async def test_cancel_waiter_after_slot_handover(silent_port: int) -> None:
@@ -178,14 +173,14 @@ async def test_cancel_waiter_after_slot_handover(silent_port: int) -> None:
 
 @pytest.mark.parametrize("pool_class", [ConnectionPool, BlockingConnectionPool])
 async def test_random_cancellations_never_mix_replies(
-    redis_clean: ServerInfo, assert_pool_healthy: PoolCheck, pool_class: type[ConnectionPool]
+    make_pool: MakePool, assert_pool_healthy: PoolCheck, pool_class: type[ConnectionPool]
 ) -> None:
     """Hundreds of requests, a third of them cancelled at random moments (acquiring,
     connecting, writing, reading): every reply that does arrive is the caller's own."""
     import random
 
     rng = random.Random(1234)
-    pool = pool_class(host=redis_clean.host, port=redis_clean.port, max_connections=4)
+    pool = make_pool(pool_class, max_connections=4)
     mismatches: list[tuple[bytes, object]] = []
 
     async def request(i: int) -> None:
