@@ -59,40 +59,9 @@ def test_start_waits_for_readiness_with_a_deadline(
     assert time.monotonic() - started < 10
 
 
-def test_sigterm_to_pytest_takes_its_servers_down(tmp_path: Path) -> None:
-    (tmp_path / "test_inner.py").write_text(
-        "import os, time\n"
-        "def test_one(redis_server):\n"
-        "    with open('pids.txt', 'w') as handle:\n"
-        "        handle.write(f'{redis_server.pid} {redis_server.directory}')\n"
-        "    time.sleep(60)\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_inner.py"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    pids = tmp_path / "pids.txt"
-    deadline = time.monotonic() + 30
-    while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    pid, directory = pids.read_text().split()
-    process.terminate()
-    assert process.wait(timeout=30) != 0
-    assert not os.path.exists(f"/proc/{pid}/status") or "zombie" in _state(int(pid))
-    assert not os.path.exists(directory)
-
-
-def _state(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            return handle.read()
-    except OSError:
-        return "zombie"
-
-
-def test_servers_die_with_a_killed_pytest(tmp_path: Path) -> None:
+def _pytest_holding_a_server(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int, str]:
+    """A child pytest whose one test holds ``redis_server`` for a minute; returns it with the
+    server's pid and directory once the test has written them down."""
     (tmp_path / "test_inner.py").write_text(
         "import time\n"
         "def test_one(redis_server):\n"
@@ -110,8 +79,28 @@ def test_servers_die_with_a_killed_pytest(tmp_path: Path) -> None:
     deadline = time.monotonic() + 30
     while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    pid_text, directory = pids.read_text().split()
-    pid = int(pid_text)
+    pid, directory = pids.read_text().split()
+    return process, int(pid), directory
+
+
+def test_sigterm_to_pytest_takes_its_servers_down(tmp_path: Path) -> None:
+    process, pid, directory = _pytest_holding_a_server(tmp_path)
+    process.terminate()
+    assert process.wait(timeout=30) != 0
+    assert not os.path.exists(f"/proc/{pid}/status") or "zombie" in _state(pid)
+    assert not os.path.exists(directory)
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            return handle.read()
+    except OSError:
+        return "zombie"
+
+
+def test_servers_die_with_a_killed_pytest(tmp_path: Path) -> None:
+    process, pid, directory = _pytest_holding_a_server(tmp_path)
     process.kill()  # SIGKILL: no finaliser, no atexit, no signal handler runs
     process.wait(timeout=30)
     deadline = time.monotonic() + 10
