@@ -278,15 +278,26 @@ def main() -> int:
             for r in results:
                 fh.write(json.dumps(r) + "\n")
     table = summarize(results)
+    command = " ".join(["python", "benchmarks/run.py", *sys.argv[1:]])
     header = (
         f"Benchmarks: {args.runs} interleaved run(s) of {args.duration}s per cell, "
-        f"loops {args.loops}, on {os.cpu_count()} CPUs.\n\n"
+        f"loops {args.loops}, on {os.cpu_count()} CPUs; redis-server and redis-benchmark "
+        f"{_redis_version()}. Command: `{command}`\n\n"
     )
     print(header + table)
     if args.out:
         args.out.write_text("# Benchmark results\n\n" + header + table)
     failed = [r for r in results if "error" in r and r["client"].startswith("ours")]
     return 1 if failed else 0
+
+
+def _redis_version() -> str:
+    try:
+        out = subprocess.run(["redis-server", "--version"], capture_output=True, text=True)
+    except OSError:
+        return "(version unknown)"
+    words = [w for w in out.stdout.split() if w.startswith("v=")]
+    return words[0][2:] if words else "(version unknown)"
 
 
 def _progress(r: dict[str, Any]) -> None:
