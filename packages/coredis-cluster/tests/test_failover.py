@@ -71,15 +71,30 @@ def _role(node: Any) -> bytes:
     return bytes(reply[0])
 
 
-async def test_manual_failover_under_load(redis_cluster_factory: Any) -> None:
-    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=1)
+async def _client_under_load(cluster: Any, **options: Any) -> tuple[RedisCluster[str], Load]:
+    """A decoding client (``max_connections=200`` plus ``options``) on ``cluster``, with a
+    :class:`Load` running on it for 0.3 s already."""
     client: RedisCluster[str] = RedisCluster(
-        startup_nodes=cluster.startup_nodes, decode_responses=True, max_connections=200
+        startup_nodes=cluster.startup_nodes,
+        decode_responses=True,
+        max_connections=200,
+        **options,
     )
     await client.initialize()
     load = Load(client)
     load.start()
     await asyncio.sleep(0.3)
+    return client, load
+
+
+def _other_replicas(cluster: Any, victim: Any) -> list[Any]:
+    """The current replicas, ``victim`` excluded."""
+    return [r for r in cluster.current_replicas() if r.port != victim.port]
+
+
+async def test_manual_failover_under_load(redis_cluster_factory: Any) -> None:
+    cluster = redis_cluster_factory(primaries=3, replicas_per_primary=1)
+    client, load = await _client_under_load(cluster)
     old_primary = cluster.node_for_slot(hash_slot("load:0"))
     replica = next(
         r
@@ -108,20 +123,11 @@ async def test_manual_failover_under_load(redis_cluster_factory: Any) -> None:
 
 async def test_killed_primary_under_load(redis_cluster_factory: Any) -> None:
     cluster = redis_cluster_factory(primaries=3, replicas_per_primary=1)
-    client: RedisCluster[str] = RedisCluster(
-        startup_nodes=cluster.startup_nodes,
-        decode_responses=True,
-        connect_timeout=1,
-        max_connections=200,
-    )
-    await client.initialize()
-    load = Load(client)
-    load.start()
-    await asyncio.sleep(0.3)
+    client, load = await _client_under_load(cluster, connect_timeout=1)
     victim = cluster.node_for_slot(hash_slot("load:0"))
     victim.kill()
     killed_at = time.monotonic()
-    replicas = [r for r in cluster.current_replicas() if r.port != victim.port]
+    replicas = _other_replicas(cluster, victim)
     await _wait_for(lambda: any(r.is_running() and _role(r) == b"master" for r in replicas), 30)
     promoted_at = time.monotonic()
     await asyncio.sleep(1.0)
@@ -246,7 +252,7 @@ async def test_replica_reads_through_a_killed_primary(redis_cluster_factory: Any
     await asyncio.sleep(0.3)
     victim = cluster.node_for_slot(hash_slot(keys[0]))
     victim.kill()
-    replicas = [r for r in cluster.current_replicas() if r.port != victim.port]
+    replicas = _other_replicas(cluster, victim)
     await _wait_for(lambda: any(r.is_running() and _role(r) == b"master" for r in replicas), 30)
     promoted_at = time.monotonic()
     await asyncio.sleep(1.0)
@@ -267,19 +273,9 @@ async def test_stopped_primary_with_stream_timeout(redis_cluster_factory: Any) -
     import signal
 
     cluster = redis_cluster_factory(primaries=3, replicas_per_primary=1)
-    client: RedisCluster[str] = RedisCluster(
-        startup_nodes=cluster.startup_nodes,
-        decode_responses=True,
-        connect_timeout=1,
-        stream_timeout=1,
-        max_connections=200,
-    )
-    await client.initialize()
-    load = Load(client)
-    load.start()
-    await asyncio.sleep(0.3)
+    client, load = await _client_under_load(cluster, connect_timeout=1, stream_timeout=1)
     victim = cluster.node_for_slot(hash_slot("load:0"))
-    replicas = [r for r in cluster.current_replicas() if r.port != victim.port]
+    replicas = _other_replicas(cluster, victim)
     os.kill(victim.pid, signal.SIGSTOP)  # no RST: only timeouts tell
     try:
         stopped_at = time.monotonic()
