@@ -31,8 +31,18 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
+def _inline(text: str) -> nodes.paragraph:
+    """A paragraph of ``text`` where markdown `code` spans become literals (which also keeps
+    Sphinx's smart quotes from turning ``--out`` into an en dash)."""
+    paragraph = nodes.paragraph(text)
+    for index, part in enumerate(text.split("`")):
+        if part:
+            paragraph += nodes.literal(part, part) if index % 2 else nodes.Text(part)
+    return paragraph
+
+
 def _entry(text: str) -> nodes.entry:
-    return nodes.entry("", nodes.paragraph(text, text.replace("`", "")))
+    return nodes.entry("", _inline(text))
 
 
 def _table(rows: list[list[str]]) -> nodes.table:
@@ -70,8 +80,7 @@ def markdown_to_nodes(markdown: str) -> list[nodes.Node]:
             title = line.lstrip("#").strip()
             out.append(nodes.rubric(title, title))
         else:
-            text = line.replace("`", "")
-            out.append(nodes.paragraph(text, text))
+            out.append(_inline(line))
     return out
 
 

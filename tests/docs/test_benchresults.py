@@ -12,7 +12,7 @@ EXT = Path(__file__).resolve().parents[2] / "docs" / "_ext" / "benchresults.py"
 
 SAMPLE = """# Benchmark results
 
-Benchmarks: 1 run(s) of 0.2s per cell, loops asyncio, on 2 CPUs.
+Benchmarks: 1 run(s) of 0.2s per cell. Command: `python benchmarks/run.py --out x.md`
 
 | workload | ours / asyncio | redispy / asyncio |
 |---|---|---|
@@ -46,6 +46,13 @@ def test_tables_become_tables_with_cells_kept_verbatim() -> None:
         ["seq_get", "12,000 [11,000–13,000]", "error: *unbalanced markup"],
         ["conc_get", "—", "9,000 [8,000–9,500]"],
     ]
+
+
+def test_code_spans_become_literals() -> None:
+    paragraph = _load().markdown_to_nodes(SAMPLE)[1]
+    (literal,) = paragraph.findall(nodes.literal)
+    assert literal.astext() == "python benchmarks/run.py --out x.md"
+    assert paragraph.astext().startswith("Benchmarks: 1 run(s) of 0.2s per cell. Command: ")
 
 
 def test_missing_results_say_how_to_produce_them(tmp_path: Path) -> None:
