@@ -7,7 +7,6 @@ another socket and arrive a moment after the write returns.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal
 
@@ -15,19 +14,9 @@ import pytest
 
 import coredis
 from coredis.cache import TrackingCache
-from coredis_testing import ServerInfo, command
+from coredis_testing import ServerInfo, command, eventually
 
 pytestmark = pytest.mark.redis
-
-DEADLINE = 5.0
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {DEADLINE}s: {what}")
-        await asyncio.sleep(0.01)
 
 
 async def tracking_up(cache: TrackingCache) -> None:

@@ -22,16 +22,14 @@ from coredis.exceptions import (
 )
 from coredis.sentinel import Sentinel, SentinelConnectionPool
 from coredis_testing import ServerInfo, command, free_port
+from coredis_testing import eventually as _eventually
 
 pytestmark = pytest.mark.redis
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s: {what}")
-        await asyncio.sleep(0.05)
+    # failovers take seconds: a longer deadline and a slower poll than the default
+    await _eventually(check, what, timeout=timeout, interval=0.05)
 
 
 def readonly_errors(server: ServerInfo) -> int:

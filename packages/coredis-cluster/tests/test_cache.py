@@ -3,9 +3,6 @@ node, invalidations from every node, RESP2 and RESP3."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import pytest
@@ -13,17 +10,7 @@ import pytest
 from coredis.cache import TrackingCache
 from coredis.cluster import RedisCluster
 from coredis.pool.cluster import hash_slot
-from coredis_testing import command
-
-DEADLINE = 5.0
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {DEADLINE}s: {what}")
-        await asyncio.sleep(0.01)
+from coredis_testing import command, eventually
 
 
 @pytest.mark.parametrize("protocol", [2, 3], ids=["resp2", "resp3"])

@@ -21,6 +21,7 @@ from ._server import (
     stop_all,
 )
 from ._tls import TLSFiles, make_tls_files
+from ._wait import eventually
 
 __all__ = (
     "ClusterInfo",
@@ -34,6 +35,7 @@ __all__ = (
     "ServerStartError",
     "TLSFiles",
     "command",
+    "eventually",
     "free_port",
     "make_tls_files",
     "redis_binary",
