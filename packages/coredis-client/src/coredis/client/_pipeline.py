@@ -149,17 +149,7 @@ class Pipeline(PipelineModes, CoreCommands[AnyStr_co]):
         """
         self.command_stack = []
         self.scripts = set()
-        conn, self._connection = self._connection, None
-        try:
-            if self.watching and conn is not None and conn.is_connected:
-                await conn.execute_command(b"UNWATCH")
-        except RedisError:
-            pass  # the connection closed itself; the pool discards it
-        finally:
-            self.watching = False
-            self.explicit_transaction = False
-            if conn is not None:
-                self.connection_pool.release(conn)
+        await self._release_connection()
 
     async def execute(self, raise_on_error: bool = True) -> tuple[Any, ...]:
         """Send every queued command in one write and return their results in order.

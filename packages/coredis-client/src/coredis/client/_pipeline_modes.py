@@ -17,7 +17,8 @@ _P = TypeVar("_P", bound="PipelineModes")
 
 class PipelineModes:
     """Mixin; the pipeline class provides ``command_stack``, ``watching``,
-    ``explicit_transaction``, ``_watches``, ``_connection``, :meth:`watch` and :meth:`reset`.
+    ``explicit_transaction``, ``_watches``, ``_connection``, ``connection_pool``,
+    :meth:`watch` and :meth:`reset`.
     """
 
     if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class PipelineModes:
         explicit_transaction: bool
         _watches: list[Any]
         _connection: Any
+        connection_pool: Any
 
         async def watch(self, *keys: Any) -> bool: ...
 
@@ -74,3 +76,20 @@ class PipelineModes:
         if self.command_stack:
             raise RedisError("commands were queued before MULTI; call multi() first")
         self.explicit_transaction = True
+
+    async def _release_connection(self) -> None:
+        """``UNWATCH`` if watching, leave immediate and ``MULTI`` mode, and give the pipeline's
+        connection back to the pool. Never raises; cancelled, it still gives the connection
+        back (closed if a reply was pending).
+        """
+        conn, self._connection = self._connection, None
+        try:
+            if self.watching and conn is not None and conn.is_connected:
+                await conn.execute_command(b"UNWATCH")
+        except RedisError:
+            pass  # the connection closed itself; the pool discards it
+        finally:
+            self.watching = False
+            self.explicit_transaction = False
+            if conn is not None:
+                self.connection_pool.release(conn)

@@ -80,18 +80,10 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
         was pending).
         """
         self.command_stack = []
-        conn, self._connection = self._connection, None
         try:
-            if self.watching and conn is not None and conn.is_connected:
-                await conn.execute_command(b"UNWATCH")
-        except RedisError:
-            pass  # the connection closed itself; the pool discards it
+            await self._release_connection()
         finally:
-            self.watching = False
-            self.explicit_transaction = False
             self._watch_slot = None
-            if conn is not None:
-                self.connection_pool.release(conn)
 
     def _slot_of(self, keys: Iterable[Any]) -> int | None:
         slots = {hash_slot(k) for k in keys}
