@@ -119,23 +119,25 @@ async def test_pause_unpause(client: Any) -> None:
     assert await client.client_unpause() is True
 
 
+async def _blocked_xread(client: Any) -> tuple[asyncio.Future[Any], Any]:
+    """An XREAD blocking for 10 s on another connection, and that connection's client id
+    once the server lists it as blocked."""
+    blocked = asyncio.ensure_future(client.xread({"s": "$"}, block=10_000))
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        waiting = [c for c in await client.client_list() if c["cmd"] == "xread"]
+        if waiting:
+            break
+    return blocked, waiting[0]["id"]
+
+
 async def test_client_unblock(client: Any, _s: Any) -> None:
-    blocked = asyncio.ensure_future(client.xread({"s": "$"}, block=10_000))
-    for _ in range(100):
-        await asyncio.sleep(0.02)
-        waiting = [c for c in await client.client_list() if c["cmd"] == "xread"]
-        if waiting:
-            break
-    assert await client.client_unblock(waiting[0]["id"]) is True
+    blocked, blocked_id = await _blocked_xread(client)
+    assert await client.client_unblock(blocked_id) is True
     assert await asyncio.wait_for(blocked, 5) is None
-    assert await client.client_unblock(waiting[0]["id"]) is False
-    blocked = asyncio.ensure_future(client.xread({"s": "$"}, block=10_000))
-    for _ in range(100):
-        await asyncio.sleep(0.02)
-        waiting = [c for c in await client.client_list() if c["cmd"] == "xread"]
-        if waiting:
-            break
-    assert await client.client_unblock(waiting[0]["id"], PureToken.ERROR) is True
+    assert await client.client_unblock(blocked_id) is False
+    blocked, blocked_id = await _blocked_xread(client)
+    assert await client.client_unblock(blocked_id, PureToken.ERROR) is True
     with pytest.raises(UnblockedError):
         await asyncio.wait_for(blocked, 5)
 
