@@ -9,7 +9,8 @@ Parsing is incremental and linear in the input:
   for (a line end, or a byte count for a bulk payload). Chunks fed in the meantime are only
   appended to a list (a ``b"\\n" in chunk`` check for a line), and they are joined once when
   enough has arrived. A 512 MiB bulk fed in 64 KiB pieces is therefore copied once, not
-  once per piece.
+  once per piece; a top-level bulk string of ``BIG_PAYLOAD`` bytes or more is even copied
+  from the pieces straight into the value returned, not joined first and sliced after.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
 #: A whole maximal bulk plus room for what surrounds it.
 DEFAULT_MAX_BUFFER = DEFAULT_MAX_BULK_LENGTH + 16 * 1024 * 1024
+#: A top-level bulk string this long that arrived in pieces is copied straight from them.
+BIG_PAYLOAD = 64 * 1024
 
 
 class PythonReader(Parser):
@@ -174,12 +177,77 @@ class PythonReader(Parser):
                     pass  # the general path below reports it
         return self._gets(decode)
 
+    def _take_big_bulk(self, decode: bool) -> Any:
+        """A whole top-level bulk string of ``BIG_PAYLOAD`` bytes or more that starts in
+        ``_buf`` and ends in ``_chunks``: copy its payload once, straight from the pieces
+        (joining the buffer first and slicing the value out of it would copy it twice).
+        Anything else (or a malformed header) returns :data:`NOT_ENOUGH_DATA` and is left
+        to the general path."""
+        buf = self._buf
+        pos = self._pos
+        if pos >= len(buf) or buf[pos] != 36:  # $
+            return NOT_ENOUGH_DATA
+        newline = buf.find(b"\r\n", pos, pos + 24)
+        if newline < 0 or not buf[pos + 1 : newline].isdigit():
+            return NOT_ENOUGH_DATA
+        length = int(buf[pos + 1 : newline])
+        start = newline + 2
+        if (
+            length < BIG_PAYLOAD
+            or length > self._max_bulk_length
+            or len(buf) - start + self._chunked < length + 2
+        ):
+            return NOT_ENOUGH_DATA
+        chunks = self._chunks
+        pieces: list[Any] = [memoryview(buf)[start:]]
+        missing = length - len(pieces[0])
+        index = 0
+        while missing > 0:
+            chunk = chunks[index]
+            index += 1
+            if len(chunk) > missing:
+                pieces.append(memoryview(chunk)[:missing])
+                tail = chunk[missing:]
+                break
+            pieces.append(chunk)
+            missing -= len(chunk)
+        else:
+            # The payload ends exactly at the end of a piece (or inside ``buf``).
+            tail = bytes(pieces[0][length:]) if index == 0 else b""
+            if index == 0:
+                pieces[0] = pieces[0][:length]
+        value: Any = b"".join(pieces)
+        rest = chunks[index:]
+        if len(tail) < 2:
+            tail = b"".join([tail, *rest])
+            rest = []
+        if tail[0] != 13 or tail[1] != 10:
+            raise self._fail("bulk payload not followed by CRLF")
+        self._decode = decode
+        if decode and self._encoding is not None:
+            try:
+                value = value.decode(self._encoding, self._errors)
+            except UnicodeDecodeError as exc:
+                raise self._fail(
+                    f"a reply could not be decoded ({exc}); pass errors='replace' or "
+                    "decode=False to receive it"
+                ) from None
+        self._buf = tail
+        self._pos = 2
+        self._chunks = rest
+        self._chunked = sum(map(len, rest))
+        return value
+
     def _gets(self, decode: bool) -> Any:
         if self._failure is not None:
             raise self._refuse()
         if self._blocked:
             return NOT_ENOUGH_DATA
         if self._chunks:
+            if not self._stack:
+                value = self._take_big_bulk(decode)
+                if value is not NOT_ENOUGH_DATA:
+                    return value
             buf = self._buf
             rest = buf[self._pos :] if self._pos < len(buf) else b""
             self._chunks.insert(0, rest)
