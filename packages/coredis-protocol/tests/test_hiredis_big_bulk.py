@@ -60,3 +60,34 @@ def test_false_positive_inside_a_payload() -> None:
     assert _drain(reader) == []
     reader.feed(stream[head:])  # begins with the fake header: handed over, still exact
     assert _drain(reader) == [payload, b"after"]
+
+
+def test_big_bulk_whose_first_chunk_is_short() -> None:
+    # uvloop often delivers a few bytes of a reply first: a short chunk that starts a big
+    # bulk goes to the pure reader too.
+    big = b"x" * (BIG_BULK + 10)
+    wire = b"$%d\r\n" % len(big) + big + b"\r\n"
+    reader = HiredisReader()
+    reader.feed(wire[:20])
+    assert not _on_hiredis(reader)
+    assert _drain(reader) == []
+    reader.feed(wire[20:] + b"+next\r\n")
+    assert _drain(reader) == [big, b"next"]
+    reader.feed(b"+more\r\n")  # the pure reader is idle: hiredis takes over again
+    assert _on_hiredis(reader)
+    assert _drain(reader) == [b"more"]
+
+
+def test_big_bulk_header_left_with_hiredis() -> None:
+    # hiredis received the header after a reply it returned and trimmed: the next chunk
+    # finds the pending reply to be a big bulk and hands it over, replies kept in order.
+    big = b"y" * (BIG_BULK + 10)
+    reader = HiredisReader()
+    reader.feed(b"$2000\r\n" + b"s" * 2000 + b"\r\n" + b"$%d\r\n" % len(big) + big[:10])
+    assert _on_hiredis(reader)
+    assert _drain(reader) == [b"s" * 2000]
+    reader.feed(big[10:1000])
+    assert not _on_hiredis(reader)
+    assert _drain(reader) == []
+    reader.feed(big[1000:] + b"\r\n:1\r\n")
+    assert _drain(reader) == [big, 1]

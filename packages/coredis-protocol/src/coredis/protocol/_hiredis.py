@@ -61,13 +61,17 @@ BACKLOG_LIMIT = 4 * 1024 * 1024
 BIG_BULK = 256 * 1024
 
 
-def _starts_big_bulk(data: bytes) -> bool:
-    """Whether a large chunk begins with the header of a bulk string of ``BIG_BULK`` bytes or
-    more (a cheap guess: a false positive only hands a reply to the pure reader)."""
-    if len(data) < 16 * 1024 or data[0] != 36:  # $
+def _starts_big_bulk(data: bytes, start: int = 0) -> bool:
+    """Whether ``data[start:]`` begins with the header of a bulk string of ``BIG_BULK`` bytes
+    or more (a cheap guess: a false positive only hands a reply to the pure reader)."""
+    if len(data) <= start or data[start] != 36:  # $
         return False
-    end = data.find(b"\r\n", 1, 24)
-    return end > 1 and data[1:end].isdigit() and int(data[1:end]) >= BIG_BULK
+    end = data.find(b"\r\n", start + 1, start + 24)
+    return (
+        end > start + 1
+        and data[start + 1 : end].isdigit()
+        and int(data[start + 1 : end]) >= BIG_BULK
+    )
 
 
 class _HiredisFailed(Exception):
@@ -156,7 +160,17 @@ class HiredisReader:
             else:
                 python.feed(data)
                 return
-        elif 126 in data or 40 in data or 124 in data or _starts_big_bulk(data):  # ~ ( |
+        elif _starts_big_bulk(data) or 126 in data or 40 in data or 124 in data:  # ~ ( |
+            self._switch()
+            self._python.feed(data)
+            return
+        elif (
+            not self._returned
+            and self._backlog
+            and _starts_big_bulk(self._backlog[0], self._backlog_skip)
+        ):
+            # hiredis holds the start of a reply that it has not returned, the header of a
+            # big bulk (whose first chunk ended early): the pure reader takes it from there.
             self._switch()
             self._python.feed(data)
             return
