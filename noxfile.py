@@ -2,8 +2,8 @@
 
 ``nox`` with no arguments runs what CI runs: lint, layers, typecheck, tests (one session per
 distribution, each with only that distribution and those below it installed), testing (the
-test-support plugin and the repository-level tests), wheels and bench_smoke (the benchmark
-harness at a tiny scale). ``nox -s bench`` runs the full benchmark. ``nox -s demo`` runs the
+test-support plugin and the repository-level tests), wheels, bench_smoke (the benchmark
+harness at a tiny scale) and docs (the Sphinx build, warnings as errors). ``nox -s bench`` runs the full benchmark. ``nox -s demo`` runs the
 handbook examples against a throwaway redis-server (``nox -s demo -- --cluster`` adds the
 cluster examples).
 """
@@ -20,7 +20,16 @@ import nox
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_external_run = True
-nox.options.sessions = ["lint", "layers", "typecheck", "tests", "testing", "wheels", "bench_smoke"]
+nox.options.sessions = [
+    "lint",
+    "layers",
+    "typecheck",
+    "tests",
+    "testing",
+    "wheels",
+    "bench_smoke",
+    "docs",
+]
 
 ROOT = Path(__file__).resolve().parent
 LAYERS = ("protocol", "connection", "pool", "client", "cluster")
