@@ -91,3 +91,20 @@ def test_big_bulk_header_left_with_hiredis() -> None:
     assert _drain(reader) == []
     reader.feed(big[1000:] + b"\r\n:1\r\n")
     assert _drain(reader) == [big, 1]
+
+
+def test_which_bulk_headers_hand_over() -> None:
+    # the first chunk's header decides: BIG_BULK bytes or more go to the pure reader
+    for length, handed_over in [
+        (999, False),
+        (99_999, False),
+        (BIG_BULK - 1, False),
+        (BIG_BULK, True),
+        (10 * BIG_BULK, True),
+    ]:
+        reader = HiredisReader()
+        reader.feed(b"$%d\r\n" % length + b"z" * 100)
+        assert _on_hiredis(reader) is not handed_over, length
+        assert _drain(reader) == []
+        reader.feed(b"z" * (length - 100) + b"\r\n")
+        assert _drain(reader) == [b"z" * length]

@@ -160,7 +160,20 @@ class HiredisReader:
             else:
                 python.feed(data)
                 return
-        elif _starts_big_bulk(data) or 126 in data or 40 in data or 124 in data:  # ~ ( |
+        elif (
+            # (the header of a bulk under 100,000 bytes has a CR or LF at index 2, 4 or 6)
+            (
+                len(data) > 8
+                and data[0] == 36
+                and data[2] > 13
+                and data[4] > 13
+                and data[6] > 13
+                and _starts_big_bulk(data)
+            )
+            or 126 in data  # ~
+            or 40 in data  # (
+            or 124 in data  # |
+        ):
             self._switch()
             self._python.feed(data)
             return
