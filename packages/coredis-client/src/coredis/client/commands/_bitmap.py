@@ -157,6 +157,11 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of bits set to 1 (in the range when given).
         :raises DataError: when ``end``/``index_unit`` are given without ``start``/``end``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"BITCOUNT", key, *_range_args(start, end, index_unit))
 
@@ -178,6 +183,11 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         """Combine strings bitwise (AND, OR, XOR, NOT). https://redis.io/commands/bitop
 
         :return: the length of the string stored in ``destkey``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"BITOP", operation, destkey, *as_list(keys, "keys"))
 
@@ -193,6 +203,11 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
 
         :return: the position of the first matching bit, or ``-1``.
         :raises DataError: when ``end``/``index_unit`` are given without ``start``/``end``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"BITPOS", key, bit, *_range_args(start, end, index_unit))
 
@@ -200,6 +215,11 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         """Get the bit at an offset. https://redis.io/commands/getbit
 
         :return: 0 or 1.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"GETBIT", key, offset)
 
@@ -207,5 +227,10 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         """Set or clear the bit at an offset. https://redis.io/commands/setbit
 
         :return: the previous bit.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"SETBIT", key, offset, value)

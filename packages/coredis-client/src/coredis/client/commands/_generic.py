@@ -80,6 +80,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Copy a key. https://redis.io/commands/copy
 
         :return: whether the key was copied.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -95,6 +100,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of keys removed.
         :raises DataError: when ``keys`` is a single string instead of an iterable.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"DEL", *as_list(keys, "keys"))
 
@@ -102,6 +112,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Serialize the value of a key. https://redis.io/commands/dump
 
         :return: the serialized value (always ``bytes``), or ``None`` for a missing key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"DUMP", key, decode=False)
 
@@ -110,6 +125,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of existing keys (a key named twice counts twice).
         :raises DataError: when ``keys`` is a single string instead of an iterable.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"EXISTS", *as_list(keys, "keys"))
 
@@ -122,6 +142,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's time to live in seconds. https://redis.io/commands/expire
 
         :return: whether the timeout was set.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, int_to_seconds(seconds)]
         if condition is not None:
@@ -137,6 +162,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's expiry as a unix time in seconds. https://redis.io/commands/expireat
 
         :return: whether the timeout was set.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, dt_to_seconds(unix_time_seconds)]
         if condition is not None:
@@ -149,6 +179,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the expiry (a naive local ``datetime``).
         :raises NoKeyError: when the key does not exist.
         :raises DataError: when the key has no expiry.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -158,6 +193,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Find the keys matching a pattern. https://redis.io/commands/keys
 
         :return: the matching keys.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"KEYS", pattern, callback=to_set)
 
@@ -178,6 +218,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True`` when keys moved, ``False`` when none of them existed.
         :raises DataError: when no key is given, or ``auth`` and ``username`` are mixed.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         if not keys:
             raise DataError("migrate needs at least one key")
@@ -201,6 +246,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Move a key to another database. https://redis.io/commands/move
 
         :return: whether the key was moved.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"MOVE", key, db, callback=boolean)
 
@@ -208,6 +258,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the internal encoding of a key. https://redis.io/commands/object-encoding
 
         :return: the encoding name, or ``None`` for a missing key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"ENCODING", key)
 
@@ -215,6 +270,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get a key's access frequency (LFU policies only). https://redis.io/commands/object-freq
 
         :return: the logarithmic access frequency counter.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"FREQ", key)
 
@@ -222,6 +282,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the help text of the OBJECT command. https://redis.io/commands/object-help
 
         :return: the help lines.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"HELP", callback=to_tuple)
 
@@ -229,6 +294,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the seconds since a key was last accessed. https://redis.io/commands/object-idletime
 
         :return: the idle time in seconds.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"IDLETIME", key)
 
@@ -236,6 +306,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the reference count of a key's value. https://redis.io/commands/object-refcount
 
         :return: the reference count.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"REFCOUNT", key)
 
@@ -243,6 +318,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Remove a key's expiry. https://redis.io/commands/persist
 
         :return: whether an expiry was removed.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"PERSIST", key, callback=boolean)
 
@@ -255,6 +335,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's time to live in milliseconds. https://redis.io/commands/pexpire
 
         :return: whether the timeout was set.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, int_to_milliseconds(milliseconds)]
         if condition is not None:
@@ -270,6 +355,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's expiry as a unix time in milliseconds. https://redis.io/commands/pexpireat
 
         :return: whether the timeout was set.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, dt_to_milliseconds(unix_time_milliseconds)]
         if condition is not None:
@@ -282,6 +372,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the expiry (a naive local ``datetime``).
         :raises NoKeyError: when the key does not exist.
         :raises DataError: when the key has no expiry.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -293,6 +388,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get a key's time to live in milliseconds. https://redis.io/commands/pttl
 
         :return: milliseconds left, ``-1`` without expiry, ``-2`` for a missing key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"PTTL", key)
 
@@ -300,6 +400,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get a random key. https://redis.io/commands/randomkey
 
         :return: a key, or ``None`` when the database is empty.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"RANDOMKEY")
 
@@ -307,6 +412,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Rename a key. https://redis.io/commands/rename
 
         :return: ``True``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"RENAME", key, newkey, callback=ok)
 
@@ -314,6 +424,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Rename a key if the new name is free. https://redis.io/commands/renamenx
 
         :return: whether the key was renamed.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"RENAMENX", key, newkey, callback=boolean)
 
@@ -333,6 +448,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when both ``idletime`` and ``freq`` are given.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         if isinstance(ttl, datetime.datetime):
             args: list[ValueT] = [key, dt_to_milliseconds(ttl), serialized_value]
@@ -361,6 +481,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Iterate the keys of the database. https://redis.io/commands/scan
 
         :return: the next cursor (0 when done) and a batch of keys.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [cursor or 0]
         if match is not None:
@@ -380,6 +505,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Iterate over every key with ``SCAN`` (a key may be yielded more than once).
 
         Each step is one ``scan`` call; leaving the loop early stops the iteration.
+
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
         while cursor != 0:
@@ -402,6 +532,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the sorted elements, or with ``store`` the number stored.
         :raises DataError: when only one of ``offset``/``count`` is given.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args = _sort_args(key, gets, by, offset, count, order, alpha)
         if store is not None:
@@ -424,6 +559,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the sorted elements.
         :raises DataError: when only one of ``offset``/``count`` is given.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -434,6 +574,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Update the last access time of keys. https://redis.io/commands/touch
 
         :return: the number of keys touched.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"TOUCH", *as_list(keys, "keys"))
 
@@ -441,6 +586,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get a key's time to live in seconds. https://redis.io/commands/ttl
 
         :return: seconds left, ``-1`` without expiry, ``-2`` for a missing key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"TTL", key)
 
@@ -448,6 +598,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the type of a key. https://redis.io/commands/type
 
         :return: ``string``, ``list``, ``set``, ``zset``, ``hash``, ``stream``, or ``none``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"TYPE", key)
 
@@ -455,6 +610,11 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Delete keys, reclaiming memory in the background. https://redis.io/commands/unlink
 
         :return: the number of keys removed.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"UNLINK", *as_list(keys, "keys"))
 
@@ -464,5 +624,10 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         ``timeout`` is in milliseconds (0 waits forever).
 
         :return: the number of replicas that acknowledged.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"WAIT", numreplicas, timeout)

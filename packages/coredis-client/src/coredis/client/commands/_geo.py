@@ -124,6 +124,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members added (changed, with ``change``).
         :raises DataError: when an item is not a ``(longitude, latitude, member)`` triple.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key]
         if condition is not None:
@@ -146,6 +151,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """Get the distance between two members. https://redis.io/commands/geodist
 
         :return: the distance in ``unit`` (metres by default), ``None`` if a member is missing.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, member1, member2]
         if unit is not None:
@@ -156,6 +166,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """Get the geohash strings of members. https://redis.io/commands/geohash
 
         :return: one 11-character geohash per member (``None`` for missing ones).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(
             b"GEOHASH", key, *as_list(members, "members"), callback=to_tuple
@@ -167,6 +182,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """Get the positions of members. https://redis.io/commands/geopos
 
         :return: one position per member (``None`` for missing ones).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(
             b"GEOPOS", key, *as_list(members, "members"), callback=geo_coordinates
@@ -194,6 +214,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         :return: the names, or :class:`GeoSearchResult` items with a ``with*`` option;
          with ``store``/``storedist`` the number of members stored.
         :raises DataError: on ``any_`` without ``count`` or ``store`` with a ``with*`` option.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, longitude, latitude, radius, unit]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, store, storedist)
@@ -225,6 +250,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`georadius`.
         :raises DataError: on ``any_`` without ``count``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, longitude, latitude, radius, unit]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, None, None)
@@ -256,6 +286,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`georadius`.
         :raises DataError: on ``any_`` without ``count`` or ``store`` with a ``with*`` option.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, member, radius, unit]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, store, storedist)
@@ -285,6 +320,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`georadius`.
         :raises DataError: on ``any_`` without ``count``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, member, radius, unit]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, None, None)
@@ -323,6 +363,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         :return: the names, or :class:`GeoSearchResult` items with a ``with*`` option.
         :raises DataError: when the centre or the area is missing or given twice, or on
          ``any_`` without ``count``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -371,6 +416,11 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         :raises DataError: as :meth:`geosearch`.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """

@@ -51,6 +51,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of fields removed.
         :raises DataError: when ``fields`` is a single string instead of an iterable.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HDEL", key, *as_list(fields, "fields"))
 
@@ -58,6 +63,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Check whether a hash field exists. https://redis.io/commands/hexists
 
         :return: whether the field exists.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HEXISTS", key, field, callback=boolean)
 
@@ -65,6 +75,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the value of a hash field. https://redis.io/commands/hget
 
         :return: the value, or ``None`` when the field or key does not exist.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HGET", key, field)
 
@@ -72,6 +87,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get every field and value of a hash. https://redis.io/commands/hgetall
 
         :return: the hash as a ``dict`` (empty for a missing key).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HGETALL", key, callback=to_dict)
 
@@ -79,6 +99,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Increment the integer value of a hash field. https://redis.io/commands/hincrby
 
         :return: the value after the increment.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HINCRBY", key, field, increment)
 
@@ -86,6 +111,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Increment the float value of a hash field. https://redis.io/commands/hincrbyfloat
 
         :return: the value after the increment.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HINCRBYFLOAT", key, field, increment, callback=to_float)
 
@@ -93,6 +123,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the fields of a hash. https://redis.io/commands/hkeys
 
         :return: the field names.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HKEYS", key, callback=to_tuple)
 
@@ -100,6 +135,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the number of fields of a hash. https://redis.io/commands/hlen
 
         :return: the number of fields.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HLEN", key)
 
@@ -108,6 +148,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the values in the order of ``fields`` (``None`` for missing ones).
         :raises DataError: when ``fields`` is a single string instead of an iterable.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(
             b"HMGET", key, *as_list(fields, "fields"), callback=to_tuple
@@ -118,6 +163,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``field_values`` is not a mapping.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(
             b"HMSET", key, *flatten_pairs(field_values, "field_values"), callback=ok
@@ -134,6 +184,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: one field (``None`` for a missing key) without ``count``; a tuple of fields
          with ``count``; a ``dict`` of fields and values with ``withvalues``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -162,6 +217,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Iterate the fields of a hash. https://redis.io/commands/hscan
 
         :return: the next cursor (0 when done) and a batch of fields with their values.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
         if match is not None:
@@ -176,6 +236,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Iterate over the ``(field, value)`` pairs of a hash with ``HSCAN``.
 
         Each step is one ``hscan`` call; a field may be yielded more than once.
+
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
         while cursor != 0:
@@ -188,6 +253,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of fields that were added (not updated).
         :raises DataError: when ``field_values`` is not a mapping.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(
             b"HSET", key, *flatten_pairs(field_values, "field_values")
@@ -197,6 +267,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Set a hash field only if it does not exist. https://redis.io/commands/hsetnx
 
         :return: whether the field was set.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HSETNX", key, field, value, callback=boolean)
 
@@ -204,6 +279,11 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the length of a hash field's value. https://redis.io/commands/hstrlen
 
         :return: the length (0 when missing).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HSTRLEN", key, field)
 
@@ -211,5 +291,10 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the values of a hash. https://redis.io/commands/hvals
 
         :return: the values.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"HVALS", key, callback=to_tuple)

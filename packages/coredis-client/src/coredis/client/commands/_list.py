@@ -65,6 +65,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop an element, push it to another list; block until one is available. https://redis.io/commands/blmove
 
         :return: the element moved, or ``None`` on timeout.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -82,6 +87,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the first non-empty list, blocking. https://redis.io/commands/blmpop
 
         :return: ``[key, [elements]]``, or ``None`` on timeout.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -93,6 +103,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the first element of the first non-empty list, blocking. https://redis.io/commands/blpop
 
         :return: ``[key, element]``, or ``None`` on timeout.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(
             b"BLPOP", *as_list(keys, "keys"), timeout, callback=_optional_list
@@ -102,6 +117,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the last element of the first non-empty list, blocking. https://redis.io/commands/brpop
 
         :return: ``[key, element]``, or ``None`` on timeout.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(
             b"BRPOP", *as_list(keys, "keys"), timeout, callback=_optional_list
@@ -113,6 +133,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the last element, push it to another list, blocking. https://redis.io/commands/brpoplpush
 
         :return: the element moved, or ``None`` on timeout.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"BRPOPLPUSH", source, destination, timeout)
 
@@ -120,6 +145,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Get an element by index. https://redis.io/commands/lindex
 
         :return: the element, or ``None`` when out of range.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"LINDEX", key, index)
 
@@ -134,6 +164,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the insert, ``-1`` when ``pivot`` was not found,
          ``0`` for a missing key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"LINSERT", key, where, pivot, element)
 
@@ -141,6 +176,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Get the length of a list. https://redis.io/commands/llen
 
         :return: the length (0 for a missing key).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"LLEN", key)
 
@@ -150,6 +190,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop an element and push it to another list. https://redis.io/commands/lmove
 
         :return: the element moved, or ``None`` when ``source`` is empty.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -161,6 +206,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the first non-empty list. https://redis.io/commands/lmpop
 
         :return: ``[key, [elements]]``, or ``None`` when every list is empty.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -180,6 +230,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the head of a list. https://redis.io/commands/lpop
 
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         if count is None:
             return await self.execute_command(b"LPOP", key)
@@ -197,6 +252,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the first index (``None`` if absent) without ``count``; a list of indices
          with it.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.0.6
         """
@@ -214,6 +274,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"LPUSH", key, *as_list(elements, "elements"))
 
@@ -222,6 +287,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"LPUSHX", key, *as_list(elements, "elements"))
 
@@ -229,6 +299,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Get a range of elements (inclusive). https://redis.io/commands/lrange
 
         :return: the elements.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"LRANGE", key, start, stop)
 
@@ -236,6 +311,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Remove matching elements. https://redis.io/commands/lrem
 
         :return: the number of elements removed.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"LREM", key, count, element)
 
@@ -243,6 +323,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Set an element by index. https://redis.io/commands/lset
 
         :return: ``True``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"LSET", key, index, element, callback=ok)
 
@@ -250,6 +335,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Trim a list to a range. https://redis.io/commands/ltrim
 
         :return: ``True``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"LTRIM", key, start, stop, callback=ok)
 
@@ -265,6 +355,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the tail of a list. https://redis.io/commands/rpop
 
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         if count is None:
             return await self.execute_command(b"RPOP", key)
@@ -274,6 +369,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the last element and push it to another list. https://redis.io/commands/rpoplpush
 
         :return: the element moved, or ``None`` when ``source`` is empty.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"RPOPLPUSH", source, destination)
 
@@ -282,6 +382,11 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"RPUSH", key, *as_list(elements, "elements"))
 
@@ -290,5 +395,10 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"RPUSHX", key, *as_list(elements, "elements"))

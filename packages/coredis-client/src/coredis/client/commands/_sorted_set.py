@@ -142,6 +142,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop members from the first non-empty sorted set, blocking. https://redis.io/commands/bzmpop
 
         :return: ``(key, members)``, or ``None`` on timeout.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -157,6 +162,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop the highest-scored member of the first non-empty set, blocking. https://redis.io/commands/bzpopmax
 
         :return: ``(key, member, score)``, or ``None`` on timeout.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(
             b"BZPOPMAX", *as_list(keys, "keys"), timeout, callback=_bzpop_reply
@@ -168,6 +178,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop the lowest-scored member of the first non-empty set, blocking. https://redis.io/commands/bzpopmin
 
         :return: ``(key, member, score)``, or ``None`` on timeout.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(
             b"BZPOPMIN", *as_list(keys, "keys"), timeout, callback=_bzpop_reply
@@ -188,6 +203,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
          the new score, or ``None`` when a condition refused it.
         :raises DataError: when ``member_scores`` is not a mapping, or ``increment`` is
          given with more than one member.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         if not hasattr(member_scores, "items"):
             raise DataError("member_scores must be a mapping of member to score")
@@ -212,6 +232,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the number of members of a sorted set. https://redis.io/commands/zcard
 
         :return: the cardinality (0 for a missing key).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZCARD", key)
 
@@ -219,6 +244,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Count the members with a score in a range. https://redis.io/commands/zcount
 
         :return: the number of members with ``min_ <= score <= max_`` (``(`` excludes).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZCOUNT", key, min_, max_)
 
@@ -247,6 +277,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Subtract sorted sets. https://redis.io/commands/zdiff
 
         :return: the members (with scores when ``withscores``).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -262,6 +297,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Subtract sorted sets and store the result. https://redis.io/commands/zdiffstore
 
         :return: the number of members stored.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -272,6 +312,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Increment the score of a member. https://redis.io/commands/zincrby
 
         :return: the new score.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZINCRBY", key, increment, member, callback=to_float)
 
@@ -311,6 +356,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members (with scores when ``withscores``).
         :raises DataError: when ``weights`` does not have one entry per key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -325,6 +375,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Count the members of the intersection of sorted sets. https://redis.io/commands/zintercard
 
         :return: the cardinality of the intersection (capped at ``limit`` when given).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -345,6 +400,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         :raises DataError: when ``weights`` does not have one entry per key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args = _combine_args(keys, weights, aggregate)
         return await self.execute_command(b"ZINTERSTORE", destination, *args)
@@ -353,6 +413,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Count the members in a lexicographical range. https://redis.io/commands/zlexcount
 
         :return: the number of members between ``min_`` and ``max_`` (``[a``, ``(a``, ``-``, ``+``).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZLEXCOUNT", key, min_, max_)
 
@@ -362,6 +427,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop members from the first non-empty sorted set. https://redis.io/commands/zmpop
 
         :return: ``(key, members)``, or ``None`` when every set is empty.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -375,6 +445,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the scores of several members. https://redis.io/commands/zmscore
 
         :return: one score per member (``None`` for missing members).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -396,6 +471,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop the highest-scored members. https://redis.io/commands/zpopmax
 
         :return: one member (``None`` when empty) without ``count``; a tuple with it.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key] if count is None else [key, count]
         return await self.execute_command(b"ZPOPMAX", *args, callback=_pop_reply, count=count)
@@ -414,6 +494,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop the lowest-scored members. https://redis.io/commands/zpopmin
 
         :return: one member (``None`` when empty) without ``count``; a tuple with it.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key] if count is None else [key, count]
         return await self.execute_command(b"ZPOPMIN", *args, callback=_pop_reply, count=count)
@@ -426,6 +511,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         :return: one member (``None`` for a missing key) without ``count``; a list with it;
          a tuple of :class:`ScoredMember` with ``withscores``.
         :raises DataError: when ``withscores`` is given without ``count``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -497,6 +587,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         :return: the members (with scores when ``withscores``).
         :raises DataError: when only one of ``offset``/``count`` is given, or they are given
          without ``sortby``.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, *_range_args(min_, max_, sortby, rev, offset, count)]
         if withscores:
@@ -517,6 +612,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members.
         :raises DataError: when only one of ``offset``/``count`` is given.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, min_, max_, *_limit_args(offset, count)]
         return await self.execute_command(b"ZRANGEBYLEX", *args, callback=_maybe_scored)
@@ -565,6 +665,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members (with scores when ``withscores``).
         :raises DataError: when only one of ``offset``/``count`` is given.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, min_, max_]
         if withscores:
@@ -589,6 +694,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         :raises DataError: as :meth:`zrange`.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -599,6 +709,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the rank of a member (lowest score first). https://redis.io/commands/zrank
 
         :return: the 0-based rank, or ``None`` when the member is missing.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZRANK", key, member)
 
@@ -606,6 +721,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Remove members. https://redis.io/commands/zrem
 
         :return: the number of members removed.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZREM", key, *as_list(members, "members"))
 
@@ -613,6 +733,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Remove the members in a lexicographical range. https://redis.io/commands/zremrangebylex
 
         :return: the number of members removed.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZREMRANGEBYLEX", key, min_, max_)
 
@@ -620,6 +745,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Remove the members in a rank range. https://redis.io/commands/zremrangebyrank
 
         :return: the number of members removed.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZREMRANGEBYRANK", key, start, stop)
 
@@ -629,6 +759,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Remove the members in a score range. https://redis.io/commands/zremrangebyscore
 
         :return: the number of members removed.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZREMRANGEBYSCORE", key, min_, max_)
 
@@ -663,6 +798,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get a range of members by rank, highest score first. https://redis.io/commands/zrevrange
 
         :return: the members (with scores when ``withscores``).
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, start, stop]
         if withscores:
@@ -683,6 +823,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members.
         :raises DataError: when only one of ``offset``/``count`` is given.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, max_, min_, *_limit_args(offset, count)]
         return await self.execute_command(b"ZREVRANGEBYLEX", *args, callback=_maybe_scored)
@@ -731,6 +876,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members (with scores when ``withscores``).
         :raises DataError: when only one of ``offset``/``count`` is given.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, max_, min_]
         if withscores:
@@ -744,6 +894,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the rank of a member, highest score first. https://redis.io/commands/zrevrank
 
         :return: the 0-based rank, or ``None`` when the member is missing.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZREVRANK", key, member)
 
@@ -757,6 +912,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Iterate the members of a sorted set. https://redis.io/commands/zscan
 
         :return: the next cursor (0 when done) and a batch of scored members.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
         if match is not None:
@@ -771,6 +931,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Iterate over the scored members of a sorted set with ``ZSCAN``.
 
         Each step is one ``zscan`` call; a member may be yielded more than once.
+
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
         while cursor != 0:
@@ -782,6 +947,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the score of a member. https://redis.io/commands/zscore
 
         :return: the score, or ``None`` when the member or key is missing.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         return await self.execute_command(b"ZSCORE", key, member, callback=optional_float)
 
@@ -821,6 +991,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members (with scores when ``withscores``).
         :raises DataError: when ``weights`` does not have one entry per key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -842,6 +1017,11 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         :raises DataError: when ``weights`` does not have one entry per key.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
         """
         args = _combine_args(keys, weights, aggregate)
         return await self.execute_command(b"ZUNIONSTORE", destination, *args)
