@@ -110,6 +110,12 @@ class Monitor(Generic[AnyStr_co]):
         return self
 
     async def __anext__(self) -> MonitoredCommandInfo:
+        """The next command the server runs (:meth:`get_command`).
+
+        :raises ConnectionError: when the connection is lost (monitoring ends)
+
+        Cancelling it leaves the monitor usable.
+        """
         return await self.get_command()
 
     async def get_command(self) -> MonitoredCommandInfo:

@@ -325,7 +325,12 @@ class PubSub(Generic[AnyStr_co]):
         return self
 
     async def __anext__(self) -> PubSubMessage:
-        """The next message not handled by a handler; stops once nothing is subscribed."""
+        """The next message not handled by a handler; stops once nothing is subscribed.
+
+        :raises ConnectionError: when the connection is lost and cannot be replaced
+
+        Cancelling it leaves the subscriptions and the connection usable.
+        """
         while self.subscribed:
             message = await self.get_message(timeout=None)
             if message is not None:

@@ -191,6 +191,11 @@ class Sentinel(Generic[AnyStr_co]):
         return self._client(service_name, False, redis_class, connection_pool_class, kwargs)
 
     async def aclose(self) -> None:
-        """Close the connections of the sentinel clients."""
+        """Close the connections of the sentinel clients.
+
+        :raises: nothing.
+
+        Cancelling it has no effect: each client closes synchronously.
+        """
         for client in self.sentinels:
             await client.aclose()

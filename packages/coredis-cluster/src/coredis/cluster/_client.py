@@ -214,7 +214,9 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
     async def aclose(self) -> None:
         """Close every connection of the pool (it can be used again afterwards).
 
-        Never raises. Cancelling it has no effect (it does not wait).
+        :raises: nothing.
+
+        Cancelling it has no effect (it does not wait).
         """
         if self.cache is not None:
             self.cache.shutdown()

@@ -76,8 +76,9 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
     async def reset(self) -> None:
         """Forget the queued commands; ``UNWATCH`` and give back the watching connection.
 
-        Never raises; cancelling it still gives the connection back (closed if a reply
-        was pending).
+        :raises: nothing.
+
+        Cancelling it still gives the connection back (closed if a reply was pending).
         """
         self.command_stack = []
         try:

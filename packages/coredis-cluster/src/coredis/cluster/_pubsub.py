@@ -213,7 +213,12 @@ class ShardedPubSub(Generic[AnyStr_co]):
         return self
 
     async def __anext__(self) -> dict[str, Any]:
-        """The next message not taken by a handler; stops once nothing is subscribed."""
+        """The next message not taken by a handler; stops once nothing is subscribed.
+
+        :raises ConnectionError: a lost node's channels could not be subscribed again
+
+        Cancelling it leaves the subscriptions usable.
+        """
         while self.subscribed:
             message = await self.get_message(timeout=None)
             if message is not None:
@@ -223,7 +228,9 @@ class ShardedPubSub(Generic[AnyStr_co]):
     async def aclose(self) -> None:
         """Drop every subscription and close the connections.
 
-        Never raises. Cancelling it may leave connections to be reclaimed by the pool.
+        :raises: nothing.
+
+        Cancelling it may leave connections to be reclaimed by the pool.
         """
         self.shard_channels.clear()
         readers, self._readers = self._readers, {}

@@ -44,4 +44,13 @@ class CommandMixin(Generic[AnyStr_co]):
         callback: ResponseCallback[Any] | None = None,
         **options: Any,
     ) -> Any:
+        """Send ``command`` and return its reply through ``callback`` (see the module notes).
+
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+
+        Cancelling it once sent discards the reply (closing an unshared connection); the
+        command may still have run on the server.
+        """
         raise NotImplementedError  # provided by the client (coredis.client.Redis)
