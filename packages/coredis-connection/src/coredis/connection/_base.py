@@ -206,6 +206,10 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         For example ``await loop.create_connection(lambda: self, host, port)``. Raising
         :class:`OSError` is turned into :class:`~coredis.protocol.ConnectionError` naming
         :attr:`location`.
+
+        :raises NotImplementedError: here; subclasses raise :class:`OSError` on failure.
+
+        Cancelling it (through :meth:`connect`) closes the half-open connection.
         """
         raise NotImplementedError
 
@@ -297,6 +301,8 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         Subclasses send extra setup commands here with ``self._raw_request(...)``. What
         it raises makes :meth:`connect` fail and close the connection; cancelling it
         (through :meth:`connect`) closes the connection.
+
+        :raises: nothing here; an override's errors (e.g. ``ResponseError``) fail :meth:`connect`.
         """
 
     def register_connect_callback(self, callback: ConnectCallback) -> None:

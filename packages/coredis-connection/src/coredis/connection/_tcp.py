@@ -78,6 +78,8 @@ class Connection(BaseConnection):
 
         :raises OSError: refused, unreachable or TLS verification failed (``connect``
             turns it into ``ConnectionError`` naming the address)
+
+        Cancelling it (through :meth:`connect`) closes the half-open connection.
         """
         loop = asyncio.get_running_loop()
         await loop.create_connection(
@@ -150,6 +152,8 @@ class ClusterConnection(Connection):
         """Send ``READONLY`` when reads may be served by replicas.
 
         :raises ResponseError: the node refused ``READONLY`` (e.g. cluster mode is off)
+
+        Cancelling it (through :meth:`connect`) closes the half-open connection.
         """
         if self.read_from_replicas or self.readonly:
             await self._raw_request(b"READONLY")

@@ -63,6 +63,8 @@ class UnixDomainSocketConnection(BaseConnection):
 
         :raises OSError: no socket at ``path`` or refused (``connect`` turns it into
             ``ConnectionError`` naming the address)
+
+        Cancelling it (through :meth:`connect`) closes the half-open connection.
         """
         loop = asyncio.get_running_loop()
         await loop.create_unix_connection(lambda: self, self.path)
