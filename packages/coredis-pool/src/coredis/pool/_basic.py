@@ -213,7 +213,9 @@ class ConnectionPool:
     async def initialize(self) -> None:
         """Nothing to prepare for a standalone pool (kept for the 4.x interface).
 
-        Raises nothing; cancelling it has no effect (it does not wait).
+        :raises: nothing.
+
+        Cancelling it has no effect (it does not wait).
         """
 
     # -- acquire --------------------------------------------------------------------------
@@ -431,7 +433,11 @@ class ConnectionPool:
     async def disconnect_on_idle_time_exceeded(self, connection: BaseConnection) -> bool:
         """Close ``connection`` if it sits idle in this pool longer than ``max_idle_time``.
 
-        Returns whether it was closed. Cancelling it has no effect (it does not wait).
+        Returns whether it was closed.
+
+        :raises: nothing.
+
+        Cancelling it has no effect (it does not wait).
         """
         if (
             self.max_idle_time

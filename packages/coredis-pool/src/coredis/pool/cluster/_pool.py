@@ -346,9 +346,11 @@ class ClusterConnectionPool:
 
     async def disconnect_on_idle_time_exceeded(self, connection: Any) -> bool:
         """Close ``connection`` if it sits idle in its node's pool longer than
-        ``max_idle_time``; whether it was closed (4.x API). Cancelling it has no effect.
+        ``max_idle_time``; whether it was closed (4.x API).
 
-        Never raises.
+        :raises: nothing.
+
+        Cancelling it has no effect (it does not wait).
         """
         name = f"{getattr(connection, 'host', '')}:{getattr(connection, 'port', '')}"
         pool = self._node_pools.get(name)

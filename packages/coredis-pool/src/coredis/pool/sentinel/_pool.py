@@ -23,9 +23,23 @@ class SentinelManager(Protocol):
     """What the pool asks: :class:`~coredis.pool.sentinel.SentinelQuery` and
     ``coredis.sentinel.Sentinel`` both fit."""
 
-    async def discover_primary(self, service_name: str) -> Address: ...
+    async def discover_primary(self, service_name: str) -> Address:
+        """``(host, port)`` of the current primary of ``service_name``.
 
-    async def discover_replicas(self, service_name: str) -> list[Address]: ...
+        :raises PrimaryNotFoundError: no sentinel reports a healthy primary.
+
+        Cancelling it abandons the question; nothing else changes.
+        """
+        ...
+
+    async def discover_replicas(self, service_name: str) -> list[Address]:
+        """``(host, port)`` of the replicas of ``service_name`` that are up (may be empty).
+
+        :raises ReplicaNotFoundError: no sentinel could be asked.
+
+        Cancelling it abandons the question; nothing else changes.
+        """
+        ...
 
 
 class _ReadOnlyWatch:
@@ -73,6 +87,15 @@ class SentinelManagedConnection(Connection):
         return self.connection_pool.is_primary
 
     async def open_transport(self) -> None:
+        """Ask the pool where to connect now, then open the TCP transport there.
+
+        :raises PrimaryNotFoundError: no primary is known (primary pools).
+        :raises ReplicaNotFoundError: no replica nor primary is known (replica pools).
+        :raises OSError: the address could not be reached (``connect`` turns it into
+            ``ConnectionError``).
+
+        Cancelling it (through :meth:`connect`) closes the half-open connection.
+        """
         self.host, self.port = await self.connection_pool.get_address(self)
         await super().open_transport()
 
