@@ -3,9 +3,9 @@
 ``nox`` with no arguments runs what CI runs: lint, layers, typecheck, tests (one session per
 distribution, each with only that distribution and those below it installed), testing (the
 test-support plugin and the repository-level tests), wheels, bench_smoke (the benchmark
-harness at a tiny scale) and docs (the Sphinx build, warnings as errors). ``nox -s bench`` runs the full benchmark. ``nox -s demo`` runs the
-handbook examples against a throwaway redis-server (``nox -s demo -- --cluster`` adds the
-cluster examples).
+harness at a tiny scale) and docs (the Sphinx build, warnings as errors). ``nox -s bench``
+runs the full benchmark. ``nox -s demo`` runs the handbook examples against a throwaway
+redis-server (``nox -s demo -- --cluster`` adds the cluster examples).
 """
 
 from __future__ import annotations
