@@ -14,6 +14,7 @@ from typing import Any
 
 from coredis.exceptions import DataError, NoKeyError
 
+from ._tokens import PureToken
 from .response_types import GeoCoordinates, GeoSearchResult, ScoredMember
 
 __all__ = (
@@ -230,6 +231,16 @@ def as_list(values: Iterable[Any], name: str) -> list[Any]:
         return list(values)
     except TypeError:
         raise DataError(f"{name} must be an iterable, not {type(values).__name__}") from None
+
+
+def scan_options(match: Any, count: int | None) -> list[Any]:
+    """The ``MATCH pattern`` / ``COUNT n`` arguments shared by SCAN, HSCAN, SSCAN and ZSCAN."""
+    args: list[Any] = []
+    if match is not None:
+        args += [PureToken.MATCH, match]
+    if count is not None:
+        args += [PureToken.COUNT, count]
+    return args
 
 
 def flatten_pairs(mapping: Any, name: str) -> list[Any]:

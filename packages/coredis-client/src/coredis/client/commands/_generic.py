@@ -26,6 +26,7 @@ from .._response import (
     int_to_seconds,
     ok,
     scan_keys,
+    scan_options,
     to_set,
     to_tuple,
 )
@@ -488,10 +489,7 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         may still have run on the server.
         """
         args: list[ValueT] = [cursor or 0]
-        if match is not None:
-            args += [PureToken.MATCH, match]
-        if count is not None:
-            args += [PureToken.COUNT, count]
+        args += scan_options(match, count)
         if type_ is not None:
             args += [PureToken.TYPE, type_]
         return await self.execute_command(b"SCAN", *args, callback=scan_keys)

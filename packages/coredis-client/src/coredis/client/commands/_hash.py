@@ -20,6 +20,7 @@ from .._response import (
     flatten_pairs,
     ok,
     pairs,
+    scan_options,
     to_dict,
     to_float,
     to_tuple,
@@ -224,10 +225,7 @@ class HashCommands(CommandMixin[AnyStr_co]):
         may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
-        if match is not None:
-            args += [PureToken.MATCH, match]
-        if count is not None:
-            args += [PureToken.COUNT, count]
+        args += scan_options(match, count)
         return await self.execute_command(b"HSCAN", *args, callback=_hscan_reply)
 
     async def hscan_iter(

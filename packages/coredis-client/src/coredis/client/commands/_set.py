@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, overload
 
-from .._response import as_list, bool_tuple, boolean, to_set
+from .._response import as_list, bool_tuple, boolean, scan_options, to_set
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -257,10 +257,7 @@ class SetCommands(CommandMixin[AnyStr_co]):
         may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
-        if match is not None:
-            args += [PureToken.MATCH, match]
-        if count is not None:
-            args += [PureToken.COUNT, count]
+        args += scan_options(match, count)
         return await self.execute_command(b"SSCAN", *args, callback=_sscan_reply)
 
     async def sscan_iter(

@@ -27,6 +27,7 @@ from .._response import (
     optional_float,
     optional_scored_member,
     pairs,
+    scan_options,
     scored_members,
     to_float,
 )
@@ -919,10 +920,7 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
-        if match is not None:
-            args += [PureToken.MATCH, match]
-        if count is not None:
-            args += [PureToken.COUNT, count]
+        args += scan_options(match, count)
         return await self.execute_command(b"ZSCAN", *args, callback=_zscan_reply)
 
     async def zscan_iter(
