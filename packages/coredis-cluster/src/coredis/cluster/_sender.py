@@ -4,8 +4,9 @@ Retry policy, in one place:
 
 * ``MOVED``: the hint is applied to the slot table at once and a single-flight refresh is
   requested; the command is retried at the new owner. ``ASK``: ``ASKING`` + the command on
-  the importing node, in one write on one connection; the table is not changed. At most
-  ``MAX_REDIRECTS`` redirects per command, then :class:`ClusterError`.
+  the importing node, in one write on one connection; the table is not changed. From the
+  third redirect on, each waits the retry backoff (nodes still disagreeing about the owner).
+  At most ``MAX_REDIRECTS`` redirects per command, then :class:`ClusterError`.
 * ``TRYAGAIN``, ``CLUSTERDOWN``, ``LOADING``, ``READONLY`` (a write reached a demoted
   primary): the command was not executed, so it is retried after a backoff, with a refresh
   for all but ``TRYAGAIN``; at most ``RETRY_ATTEMPTS`` times.
@@ -150,6 +151,21 @@ class Sender:
         delay = min(client.RETRY_BACKOFF * (2 ** (attempt - 1)), client.RETRY_BACKOFF_MAX)
         await asyncio.sleep(delay * (0.5 + random.random() / 2))
 
+    async def _redirected(self, redirects: int, slot: int, reply: AskError) -> int:
+        """Count one ``MOVED``/``ASK`` redirect: past ``MAX_REDIRECTS`` raise ``ClusterError``.
+
+        The first two redirects are followed at once (an ordinary resharding step). More mean
+        the nodes disagree about the slot's owner (a migration whose last ``SETSLOT`` is still
+        spreading by gossip), so wait the retry backoff before following the next one, rather
+        than spending the whole budget in a few milliseconds of ping-pong.
+        """
+        redirects += 1
+        if redirects > self.client.MAX_REDIRECTS:
+            raise ClusterError(f"Too many redirects for slot {slot}: {reply}") from reply
+        if redirects > 2:
+            await self._backoff(redirects - 2)
+        return redirects
+
     async def _refresh(self, epoch: int) -> None:
         try:
             await self.pool.refresh(epoch)
@@ -224,16 +240,12 @@ class Sender:
             if not isinstance(reply, Exception):
                 return reply, version
             if isinstance(reply, MovedError):
-                redirects += 1
-                if redirects > client.MAX_REDIRECTS:
-                    raise ClusterError(f"Too many redirects for slot {slot}: {reply}") from reply
+                redirects = await self._redirected(redirects, slot, reply)
                 await self.apply_moved(reply, epoch)
                 target = None if pool.nodes.slots[slot] else self.node_at(reply.host, reply.port)
                 asking = False
             elif isinstance(reply, AskError):
-                redirects += 1
-                if redirects > client.MAX_REDIRECTS:
-                    raise ClusterError(f"Too many redirects for slot {slot}: {reply}") from reply
+                redirects = await self._redirected(redirects, slot, reply)
                 target, asking = self.node_at(reply.host, reply.port), True
             elif isinstance(
                 reply, (TryAgainError, ClusterDownError, BusyLoadingError, ReadOnlyError)
