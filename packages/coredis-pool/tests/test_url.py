@@ -16,7 +16,7 @@ def test_parse_redis_url() -> None:
     kwargs = parse_url(
         "redis://user:secret@example.com:6380/3?stream_timeout=1.5&connect_timeout=2"
         "&protocol_version=2&client_name=app&max_connections=7&decode_responses=true"
-        "&retry_on_timeout=no&custom=x"
+        "&retry_on_timeout=no&busy_poll=0&custom=x"
     )
     assert kwargs == {
         "connection_class": Connection,
@@ -32,6 +32,7 @@ def test_parse_redis_url() -> None:
         "max_connections": 7,
         "decode_responses": True,
         "retry_on_timeout": False,
+        "busy_poll": 0.0,
         "custom": "x",
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -23,6 +24,7 @@ from coredis.protocol import (
 )
 from coredis.protocol import TimeoutError as RedisTimeoutError
 
+from ._busypoll import DEFAULT_BUSY_POLL, others_ready, poll_reply, pollable_fd
 from ._handshake import perform_handshake
 from ._lowlevel import Lost, LowLevelAPI, PushHandler
 from ._reply import CredentialSource, Reply
@@ -33,6 +35,17 @@ __all__ = ("BaseConnection", "CommandArg", "ConnectCallback", "PushHandler")
 CommandArg = bytes | bytearray | memoryview | str | int | float
 ConnectCallback = Callable[["BaseConnection"], Awaitable[None] | None]
 _BC = TypeVar("_BC", bound="BaseConnection")
+
+
+class _Waiting(threading.local):
+    """Tasks of this thread suspended in :meth:`BaseConnection.wait_for_reply` (busy polling
+    only polls when no other task waits for a reply). Per thread: each thread runs its own
+    event loop, and ``+=`` on a shared global could lose counts between threads."""
+
+    count = 0
+
+
+_waiting = _Waiting()
 
 
 def _close_orphaned(transport: Any) -> None:
@@ -105,9 +118,12 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         db: int | None = 0,
         connect_timeout: float | None = None,
         credential_provider: CredentialSource | None = None,
+        busy_poll: float = DEFAULT_BUSY_POLL,
     ) -> None:
         if protocol_version not in (2, 3):
             raise ValueError(f"protocol_version must be 2 or 3, not {protocol_version!r}")
+        if not busy_poll >= 0:
+            raise ValueError(f"busy_poll must be a number of seconds >= 0, not {busy_poll!r}")
         self.retry_on_timeout = retry_on_timeout
         self.stream_timeout = stream_timeout
         self.connect_timeout = connect_timeout
@@ -147,6 +163,15 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self.dedicated = False
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
+        #: Seconds a lone request may read its socket without blocking before the task
+        #: yields to the event loop (0 turns busy polling off); see ``_busypoll``.
+        self.busy_poll = float(busy_poll)
+        #: Replies read by busy polling, and polling windows that ended without the reply.
+        self.busy_poll_hits = 0
+        self.busy_poll_misses = 0
+        self._poll_fd = -1  # the socket to poll, -1 when this transport must not be
+        self._poll_streak = 0  # consecutive windows without the reply
+        self._poll_pause = 0  # replies left before polling again
 
     # -- description --------------------------------------------------------------------
     def _description_args(self) -> dict[str, Any]:
@@ -328,6 +353,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self._transport = cast(asyncio.Transport, transport)
         self._loop = asyncio.get_running_loop()
         self._broken = False
+        self._poll_fd = pollable_fd(transport) if self.busy_poll > 0 else -1
 
     def connection_lost(self, exc: Exception | None) -> None:
         transport = self._transport
@@ -470,8 +496,15 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         reply = self.create_request(command, *args, decode=decode)
         return await self.wait_for_reply(reply)
 
-    async def wait_for_reply(self, reply: Reply, timeout: float | None = None) -> Any:
+    async def wait_for_reply(
+        self, reply: Reply, timeout: float | None = None, *, poll: bool = True
+    ) -> Any:
         """Await ``reply`` with ``timeout`` (default ``stream_timeout``) and flow control.
+
+        When ``reply`` is the only request in flight and no other task waits for a reply,
+        the socket is first read without blocking for up to :attr:`busy_poll` seconds
+        (see "Busy polling" in the performance handbook); ``poll=False`` skips that, for
+        replies known to take long (blocking commands).
 
         :raises TimeoutError: the reply did not arrive in time; the connection is closed
         :raises ResponseError: the server answered with an error
@@ -480,17 +513,29 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         Cancelling it closes the connection.
         """
         timeout = self.stream_timeout if timeout is None else timeout
-        if timeout is None or reply.done():
-            if self._write_paused:
-                await self._drain()
-            return await reply
-        handle = asyncio.get_running_loop().call_later(timeout, self._on_timeout, reply, timeout)
+        future = reply._future
+        waiting = _waiting
+        if poll and self._poll_fd >= 0 and not future.done() and not waiting.count:
+            if self._poll_pause:
+                self._poll_pause -= 1
+            elif (
+                len(self._requests) == 1 and not self._write_paused and not others_ready(self._loop)
+            ):
+                poll_reply(self, future)
+        handle = None
+        if timeout is not None and not future.done():
+            handle = asyncio.get_running_loop().call_later(
+                timeout, self._on_timeout, reply, timeout
+            )
+        waiting.count += 1
         try:
             if self._write_paused:
                 await self._drain()
             return await reply
         finally:
-            handle.cancel()
+            waiting.count -= 1
+            if handle is not None:
+                handle.cancel()
 
     def _on_timeout(self, reply: Reply, timeout: float) -> None:
         if not reply._future.done():
@@ -545,6 +590,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
             return  # already closed; connection_lost after abort() lands here
         self._connected = False
         self._broken = True
+        self._poll_fd = -1
         transport, self._transport = self._transport, None
         if transport is not None:
             try:

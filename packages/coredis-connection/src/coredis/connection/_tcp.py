@@ -8,6 +8,7 @@ import ssl
 from typing import Any, ClassVar, Literal
 
 from ._base import BaseConnection
+from ._busypoll import DEFAULT_BUSY_POLL
 from ._reply import CredentialSource
 
 __all__ = ("ClusterConnection", "Connection")
@@ -49,6 +50,7 @@ class Connection(BaseConnection):
         protocol_version: Literal[2, 3] = 3,
         noreply: bool = False,
         credential_provider: CredentialSource | None = None,
+        busy_poll: float = DEFAULT_BUSY_POLL,
     ) -> None:
         super().__init__(
             retry_on_timeout=retry_on_timeout,
@@ -63,6 +65,7 @@ class Connection(BaseConnection):
             db=db,
             connect_timeout=connect_timeout,
             credential_provider=credential_provider,
+            busy_poll=busy_poll,
         )
         self.host = host
         self.port = port
@@ -125,6 +128,7 @@ class ClusterConnection(Connection):
         readonly: bool = False,
         noreply: bool = False,
         credential_provider: CredentialSource | None = None,
+        busy_poll: float = DEFAULT_BUSY_POLL,
     ) -> None:
         super().__init__(
             host,
@@ -144,6 +148,7 @@ class ClusterConnection(Connection):
             protocol_version=protocol_version,
             noreply=noreply,
             credential_provider=credential_provider,
+            busy_poll=busy_poll,
         )
         self.read_from_replicas = read_from_replicas
         self.readonly = readonly

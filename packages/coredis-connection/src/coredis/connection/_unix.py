@@ -6,6 +6,7 @@ import asyncio
 from typing import Any, ClassVar, Literal
 
 from ._base import BaseConnection
+from ._busypoll import DEFAULT_BUSY_POLL
 from ._reply import CredentialSource
 
 __all__ = ("UnixDomainSocketConnection",)
@@ -37,6 +38,7 @@ class UnixDomainSocketConnection(BaseConnection):
         protocol_version: Literal[2, 3] = 3,
         noreply: bool = False,
         credential_provider: CredentialSource | None = None,
+        busy_poll: float = DEFAULT_BUSY_POLL,
         **_: Any,
     ) -> None:
         super().__init__(
@@ -52,6 +54,7 @@ class UnixDomainSocketConnection(BaseConnection):
             db=db,
             connect_timeout=connect_timeout,
             credential_provider=credential_provider,
+            busy_poll=busy_poll,
         )
         self.path = path
 

@@ -28,6 +28,7 @@ _CONVERTERS: dict[str, Callable[[str], Any]] = {
     "db": int,
     "stream_timeout": float,
     "connect_timeout": float,
+    "busy_poll": float,
     "socket_timeout": float,
     "timeout": float,
     "max_idle_time": float,
