@@ -453,3 +453,31 @@ async def test_idle_connections_killed_by_server_are_replaced(redis_clean: Serve
         )
         assert sorted(results[:5]) == [1, 2, 3, 4, 5]
         assert await client.execute_command(b"GET", "n") == b"5"
+
+
+async def test_busy_poll_option(redis_clean: ServerInfo) -> None:
+    # Sequential commands on an otherwise idle client read their replies by polling
+    # (the wide window keeps the test independent of machine load)...
+    client = coredis.Redis(redis_clean.host, redis_clean.port, busy_poll=0.5)
+    async with client:
+        for i in range(20):
+            await client.set("bp", i)
+            assert await client.get("bp") == str(i).encode()
+        # a blocking command is never polled for (it would hold the loop for the window)
+        started = asyncio.get_running_loop().time()
+        assert await client.blpop(["bp:empty"], timeout=0.2) is None
+        assert asyncio.get_running_loop().time() - started < 0.45
+        async with client.connection_pool.connection() as conn:
+            assert conn.busy_poll == 0.5
+            assert conn.busy_poll_hits >= 40
+            assert conn.busy_poll_misses == 0
+    # ...and busy_poll=0 (also as a URL option) turns it off.
+    for off in (
+        coredis.Redis(redis_clean.host, redis_clean.port, busy_poll=0),
+        coredis.Redis.from_url(f"redis://{redis_clean.host}:{redis_clean.port}?busy_poll=0"),
+    ):
+        async with off:
+            for i in range(5):
+                await off.set("bp", i)
+            async with off.connection_pool.connection() as conn:
+                assert (conn.busy_poll, conn.busy_poll_hits, conn.busy_poll_misses) == (0, 0, 0)

@@ -422,7 +422,7 @@ class Redis(CoreCommands[AnyStr_co]):
         try:
             if command in BLOCKING_COMMANDS:
                 reply = await conn.wait_for_reply(
-                    request, read_timeout(command, args, conn.stream_timeout)
+                    request, read_timeout(command, args, conn.stream_timeout), poll=False
                 )
             else:
                 reply = await conn.wait_for_reply(request)
@@ -454,7 +454,9 @@ class Redis(CoreCommands[AnyStr_co]):
         async with pool.connection() as conn:
             request = conn.create_request(command, *args, decode=options.get("decode"))
             reply = await conn.wait_for_reply(
-                request, read_timeout(command, args, conn.stream_timeout)
+                request,
+                read_timeout(command, args, conn.stream_timeout),
+                poll=command not in BLOCKING_COMMANDS,
             )
             if callback is None:
                 return reply
@@ -543,7 +545,9 @@ class Redis(CoreCommands[AnyStr_co]):
             if wait is None:
                 request = conn.create_request(command, *args, decode=decode)
                 reply = await conn.wait_for_reply(
-                    request, read_timeout(command, args, conn.stream_timeout)
+                    request,
+                    read_timeout(command, args, conn.stream_timeout),
+                    poll=command not in BLOCKING_COMMANDS,
                 )
             else:
                 replicas, timeout_ms = wait

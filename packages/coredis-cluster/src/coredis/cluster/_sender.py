@@ -23,6 +23,7 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from coredis.client._blocking import BLOCKING_COMMANDS
 from coredis.client._stateful import STATEFUL_COMMANDS, changes_connection_state
 from coredis.pool.cluster import ManagedNode
 from coredis.protocol import (
@@ -122,9 +123,11 @@ class Sender:
                 replies = conn.create_requests(batch, decode=decode)
             outcomes: list[Any] = []
             first_error: BaseException | None = None
+            # a blocking command's reply is not worth busy polling for
+            poll = not any(cmd[0] in BLOCKING_COMMANDS for cmd in commands)
             for reply in replies:
                 try:
-                    outcomes.append(await conn.wait_for_reply(reply))
+                    outcomes.append(await conn.wait_for_reply(reply, poll=poll))
                 except BusyLoadingError as exc:  # a LOADING reply, not a broken connection
                     outcomes.append(exc)
                 except (ConnectionError, TimeoutError) as exc:
