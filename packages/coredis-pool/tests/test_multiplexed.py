@@ -137,3 +137,23 @@ async def test_broken_shared_connection_is_replaced(redis_clean: ServerInfo) -> 
 def test_invalid_multiplex_connections() -> None:
     with pytest.raises(ValueError):
         MultiplexedConnectionPool(multiplex_connections=0)
+
+
+def test_dedicated_commands_come_from_the_shared_classification() -> None:
+    from coredis.connection import (
+        BLOCKING_COMMANDS,
+        STATEFUL_COMMANDS,
+        SUBSCRIPTION_COMMANDS,
+        TRANSACTION_COMMANDS,
+    )
+    from coredis.pool import DEDICATED_COMMANDS
+
+    for group in (
+        BLOCKING_COMMANDS,
+        STATEFUL_COMMANDS,
+        SUBSCRIPTION_COMMANDS,
+        TRANSACTION_COMMANDS,
+    ):
+        assert group <= DEDICATED_COMMANDS
+    assert {b"MONITOR", b"WAITAOF", b"QUIT"} <= DEDICATED_COMMANDS
+    assert b"GET" not in DEDICATED_COMMANDS

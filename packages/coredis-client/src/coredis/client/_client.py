@@ -23,14 +23,18 @@ import ssl
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
+from coredis.connection import (
+    BLOCKING_COMMANDS,
+    STATEFUL_COMMANDS,
+    changes_connection_state,
+    read_timeout,
+)
 from coredis.exceptions import ConnectionError, ReplicationError, TimeoutError
 from coredis.pool import ConnectionPool
 from coredis.protocol import encode_commands
 
-from ._blocking import BLOCKING_COMMANDS, read_timeout
 from ._cache_abc import invalidate_for
 from ._retry import IDEMPOTENT_COMMANDS
-from ._stateful import STATEFUL_COMMANDS, changes_connection_state
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
 from ._versions import NEWEST_REQUIREMENT, VERSIONED_COMMANDS, check_version, server_version_of
@@ -482,7 +486,7 @@ class Redis(CoreCommands[AnyStr_co]):
     ) -> Any:
         # SELECT, HELLO, AUTH, RESET, CLIENT SETNAME/TRACKING/REPLY, SCRIPT DEBUG,
         # READONLY/READWRITE: the connection's state changed, so it is closed rather than
-        # handed to another caller in the wrong db/protocol/user (see ._stateful).
+        # handed to another caller in the wrong db/protocol/user (see coredis.connection._commands).
         pool = self.connection_pool
         conn = await pool.get_connection()
         try:

@@ -14,11 +14,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from coredis.connection import stack_changes_connection_state
 from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchError
 
 from ._cache_abc import invalidate_for
 from ._pipeline_modes import PipelineModes
-from ._stateful import stack_changes_connection_state
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
 from .commands._base import AnyStr_co, ResponseCallback

@@ -23,8 +23,7 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from coredis.client._blocking import BLOCKING_COMMANDS
-from coredis.client._stateful import STATEFUL_COMMANDS, changes_connection_state
+from coredis.connection import BLOCKING_COMMANDS, STATEFUL_COMMANDS, changes_connection_state
 from coredis.pool.cluster import ManagedNode
 from coredis.protocol import (
     AskError,
@@ -102,7 +101,7 @@ class Sender:
         :raises TimeoutError: a reply did not arrive within ``stream_timeout``.
 
         Cancelling closes the connection (the pool discards it). So does a command that
-        changes its connection's state (see ``coredis.client._stateful``).
+        changes its connection's state (see ``coredis.connection.changes_connection_state``).
         """
         pool = self.pool
         try:

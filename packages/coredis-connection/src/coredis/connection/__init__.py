@@ -8,6 +8,15 @@ and :class:`ClusterConnection` only say how the transport is opened.
 from __future__ import annotations
 
 from ._base import BaseConnection, CommandArg, ConnectCallback, PushHandler
+from ._commands import (
+    BLOCKING_COMMANDS,
+    STATEFUL_COMMANDS,
+    SUBSCRIPTION_COMMANDS,
+    TRANSACTION_COMMANDS,
+    changes_connection_state,
+    read_timeout,
+    stack_changes_connection_state,
+)
 from ._reply import CredentialProvider, Credentials, CredentialSource, Reply
 from ._tcp import ClusterConnection, Connection
 from ._timeout import wait_for
@@ -28,4 +37,11 @@ __all__ = (
     "ConnectCallback",
     "PushHandler",
     "wait_for",
+    "BLOCKING_COMMANDS",
+    "STATEFUL_COMMANDS",
+    "SUBSCRIPTION_COMMANDS",
+    "TRANSACTION_COMMANDS",
+    "changes_connection_state",
+    "read_timeout",
+    "stack_changes_connection_state",
 )

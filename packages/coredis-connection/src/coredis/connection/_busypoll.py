@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,8 @@ _POLLABLE_TRANSPORTS = frozenset(
 
 def pollable_fd(transport: Any) -> int:
     """The socket descriptor to poll behind ``transport``, or -1 when it must not be."""
+    if sys.platform == "win32":  # os.read() does not read sockets there
+        return -1
     kind = type(transport)
     if (kind.__module__, kind.__name__) not in _POLLABLE_TRANSPORTS:
         return -1

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from coredis.protocol import ConnectionError, RedisError, encode_command
 from coredis.protocol import TimeoutError as RedisTimeoutError
 
+from ._commands import SUBSCRIPTION_COMMANDS
 from ._timeout import wait_for
 
 if TYPE_CHECKING:
@@ -22,12 +23,6 @@ if TYPE_CHECKING:
 __all__ = ("Lost", "LowLevelAPI", "PushHandler")
 
 PushHandler = Callable[[Any], None]
-
-# Commands whose confirmations arrive as push frames (RESP3) or as one reply per channel
-# (RESP2): send_command() must not reserve a single FIFO slot for them.
-_SUBSCRIPTION_COMMANDS = frozenset(
-    {b"SUBSCRIBE", b"PSUBSCRIBE", b"SSUBSCRIBE", b"UNSUBSCRIBE", b"PUNSUBSCRIBE", b"SUNSUBSCRIBE"}
-)
 
 
 class Lost:
@@ -103,7 +98,7 @@ class LowLevelAPI:
         self._check_ready()
         name = command.encode() if isinstance(command, str) else command
         upper = name.upper()
-        expected = 0 if upper in _SUBSCRIPTION_COMMANDS else 1
+        expected = 0 if upper in SUBSCRIPTION_COMMANDS else 1
         if expected == 0 or upper == b"MONITOR":
             # From now on the server may send replies nobody asked for: never pool it again.
             self.dedicated = True

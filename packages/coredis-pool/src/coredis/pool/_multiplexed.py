@@ -6,7 +6,13 @@ import asyncio
 import dataclasses
 from typing import Any
 
-from coredis.connection import BaseConnection
+from coredis.connection import (
+    BLOCKING_COMMANDS,
+    STATEFUL_COMMANDS,
+    SUBSCRIPTION_COMMANDS,
+    TRANSACTION_COMMANDS,
+    BaseConnection,
+)
 
 from ._basic import ConnectionPool, _Process
 from ._stats import PoolStatistics
@@ -14,45 +20,17 @@ from ._stats import PoolStatistics
 __all__ = ("MultiplexedConnectionPool", "DEDICATED_COMMANDS")
 
 #: Commands that never share a connection: they block the connection (and so everyone
-#: behind them in the FIFO), or change its state for the callers that follow.
-DEDICATED_COMMANDS: frozenset[bytes] = frozenset(
-    {
-        b"BLPOP",
-        b"BRPOP",
-        b"BRPOPLPUSH",
-        b"BLMOVE",
-        b"BLMPOP",
-        b"BZPOPMIN",
-        b"BZPOPMAX",
-        b"BZMPOP",
-        b"XREAD",  # with BLOCK it blocks; without, a dedicated connection costs little
-        b"XREADGROUP",
-        b"WAIT",
-        b"WAITAOF",
-        b"MULTI",
-        b"EXEC",
-        b"DISCARD",
-        b"WATCH",
-        b"UNWATCH",
-        b"SUBSCRIBE",
-        b"PSUBSCRIBE",
-        b"SSUBSCRIBE",
-        b"UNSUBSCRIBE",
-        b"PUNSUBSCRIBE",
-        b"SUNSUBSCRIBE",
-        b"MONITOR",
-        b"SELECT",
-        b"HELLO",
-        b"AUTH",
-        b"RESET",
-        b"CLIENT",
-        b"READONLY",
-        b"READWRITE",
-        b"SCRIPT",
-        b"DEBUG",
-        b"SHUTDOWN",
-        b"QUIT",
-    }
+#: behind them in the FIFO), span several commands (transactions), switch it to another
+#: mode (pub/sub, ``MONITOR``) or change its state for the callers that follow (``CLIENT``
+#: and ``SCRIPT`` whatever the subcommand; ``DEBUG SLEEP``, ``SHUTDOWN``, ``QUIT``).
+#: ``XREAD``/``XREADGROUP`` count even without ``BLOCK``: a connection of their own costs
+#: little.
+DEDICATED_COMMANDS: frozenset[bytes] = (
+    BLOCKING_COMMANDS
+    | TRANSACTION_COMMANDS
+    | SUBSCRIPTION_COMMANDS
+    | STATEFUL_COMMANDS
+    | frozenset({b"MONITOR", b"DEBUG", b"SHUTDOWN", b"QUIT"})
 )
 
 
