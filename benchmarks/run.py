@@ -38,7 +38,7 @@ PEERS: dict[str, list[str]] = {
     "coredis-published": ["coredis==6.9.0", "uvloop"],
 }
 #: Clients that run from another client's venv (same packages, another configuration).
-VENV_OF = {"ours-mux": "ours"}
+VENV_OF = {"ours-mux": "ours", "ours-parked": "ours"}
 STANDALONE_WORKLOADS = [
     "seq_get",
     "conc_get",

@@ -53,19 +53,22 @@ class Adapter:
 
 class Ours(Adapter):
     multiplexed = False
+    #: the connections' busy_poll window (None: the default)
+    busy_poll: float | None = None
 
     async def setup(self, args: argparse.Namespace, workload: str) -> None:
         import coredis
 
+        extra: dict[str, Any] = {} if self.busy_poll is None else {"busy_poll": self.busy_poll}
         if self.multiplexed and not workload.startswith("cluster"):
             from coredis.pool import MultiplexedConnectionPool
 
-            pool = MultiplexedConnectionPool(host=args.host, port=args.port)
+            pool = MultiplexedConnectionPool(host=args.host, port=args.port, **extra)
             self.client = coredis.Redis(connection_pool=pool)
         elif workload.startswith("cluster"):
             # The 4.x default cap (32 checked out, non-blocking) would fail 100 tasks.
             self.client: Any = coredis.RedisCluster(
-                args.host, args.cluster_port, max_connections=CONCURRENCY
+                args.host, args.cluster_port, max_connections=CONCURRENCY, **extra
             )
             await self.client.initialize()
         elif workload == "conc_set_get_pool8":
@@ -74,9 +77,10 @@ class Ours(Adapter):
                 args.port,
                 connection_pool_cls=coredis.BlockingConnectionPool,
                 max_connections=8,
+                **extra,
             )
         else:
-            self.client = coredis.Redis(args.host, args.port)
+            self.client = coredis.Redis(args.host, args.port, **extra)
 
     async def get(self, key: str) -> Any:
         return await self.client.get(key)
@@ -104,6 +108,13 @@ class OursMultiplexed(Ours):
     workloads use the default cluster pool, so they match "ours")."""
 
     multiplexed = True
+
+
+class OursParked(Ours):
+    """Ours with busy polling off (``busy_poll=0``): every reply is waited for in the event
+    loop, as every other client here does."""
+
+    busy_poll = 0.0
 
 
 class RedisPy(Adapter):
@@ -181,6 +192,7 @@ class CoredisPublished(Adapter):
 ADAPTERS: dict[str, type[Adapter]] = {
     "ours": Ours,
     "ours-mux": OursMultiplexed,
+    "ours-parked": OursParked,
     "redispy": RedisPy,
     "coredis-published": CoredisPublished,
 }
