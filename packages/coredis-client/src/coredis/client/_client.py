@@ -413,7 +413,9 @@ class Redis(CoreCommands[AnyStr_co]):
         if command in STATEFUL_COMMANDS and changes_connection_state(command, args):
             return await self._execute_and_close(command, args, callback, options)
         pool = self.connection_pool
-        conn = await pool.get_connection(command)  # a multiplexing pool needs the name
+        conn = pool.get_connection_nowait(command)  # (a multiplexing pool needs the name)
+        if conn is None:
+            conn = await pool.get_connection(command)
         try:
             request = conn.create_request(command, *args, decode=options.get("decode"))
         except ConnectionError:

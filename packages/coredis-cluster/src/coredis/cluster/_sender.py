@@ -58,6 +58,17 @@ class NotSent(Exception):
         self.cause = cause
 
 
+def _changes_state(commands: Sequence[tuple[Any, ...]]) -> bool:
+    """Whether a command of the batch changes its connection's state (HELLO, SELECT...)."""
+    if len(commands) == 1:  # the common case, without a generator
+        name = commands[0][0]
+        return name in STATEFUL_COMMANDS and changes_connection_state(name, commands[0][1:])
+    return any(
+        cmd[0] in STATEFUL_COMMANDS and changes_connection_state(cmd[0], tuple(cmd[1:]))
+        for cmd in commands
+    )
+
+
 class PoolLimit(Exception):
     """The pool refused a connection (its cap): not a node fault, never retried."""
 
@@ -123,7 +134,10 @@ class Sender:
             outcomes: list[Any] = []
             first_error: BaseException | None = None
             # a blocking command's reply is not worth busy polling for
-            poll = not any(cmd[0] in BLOCKING_COMMANDS for cmd in commands)
+            if len(commands) == 1:
+                poll = commands[0][0] not in BLOCKING_COMMANDS
+            else:
+                poll = not any(cmd[0] in BLOCKING_COMMANDS for cmd in commands)
             for reply in replies:
                 try:
                     outcomes.append(await conn.wait_for_reply(reply, poll=poll))
@@ -140,10 +154,7 @@ class Sender:
                 outcomes = outcomes[1::2]
             return outcomes, conn.protocol_version
         finally:
-            if any(
-                cmd[0] in STATEFUL_COMMANDS and changes_connection_state(cmd[0], tuple(cmd[1:]))
-                for cmd in commands
-            ):
+            if _changes_state(commands):
                 # HELLO, CLIENT SETNAME/TRACKING...: never back to the pool in that state
                 conn.disconnect()
             pool.release(conn)

@@ -43,6 +43,12 @@ def _usable(connection: BaseConnection) -> bool:
     return connection.is_usable
 
 
+def _none_ready(self: ConnectionPool, command_name: bytes | None = None) -> None:
+    """``get_connection_nowait`` of a subclass that picks its connections itself in
+    ``get_connection``: the fast path must not go around that choice."""
+    return None
+
+
 class _PooledConnection:
     """``async with pool.connection() as conn``: acquire, then release whatever happens."""
 
@@ -218,7 +224,43 @@ class ConnectionPool:
         Cancelling it has no effect (it does not wait).
         """
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_connection" in cls.__dict__ and "get_connection_nowait" not in cls.__dict__:
+            cls.get_connection_nowait = _none_ready  # type: ignore[method-assign]
+
     # -- acquire --------------------------------------------------------------------------
+    def get_connection_nowait(self, command_name: bytes | None = None) -> BaseConnection | None:
+        """An idle connection that is ready at once, or ``None``: then await
+        :meth:`get_connection`. The clients' hot path is ``get_connection_nowait()``,
+        falling back to ``await get_connection()``; release either with :meth:`release`.
+
+        Ready means: the same process, no idle reaping configured (``max_idle_time``),
+        released less than 0.1 s ago (so the socket needs no look first), usable, and
+        opened in an event loop that is running (the current one, unless a pool is shared
+        between threads, which is not supported: the first command then fails with
+        ``ConnectionError`` naming the other loop). A subclass that overrides
+        :meth:`get_connection` without overriding this method gets ``None`` here, so its
+        own choice of connection is never bypassed.
+
+        :raises: nothing.
+        """
+        idle = self._idle
+        if not idle or self.max_idle_time or self.pid != _Process.pid:
+            return None
+        connection = idle[-1]
+        loop = connection.loop
+        if (
+            loop is None
+            or time.monotonic() - connection.last_used >= _STALE_AFTER
+            or not loop.is_running()
+            or not connection.is_usable
+        ):
+            return None
+        idle.pop()
+        self._in_use.add(connection)
+        return connection
+
     def connection(self, command_name: bytes | None = None, *args: Any) -> _PooledConnection:
         """``async with pool.connection() as conn:`` gets a connection and releases it.
 

@@ -45,6 +45,10 @@ class BlockingConnectionPool(ConnectionPool):
             **connection_kwargs,
         )
 
+    # Taking an idle connection never jumps the queue: release() hands connections to
+    # waiters first, so one is idle only while nobody waits.
+    get_connection_nowait = ConnectionPool.get_connection_nowait
+
     async def get_connection(
         self, command_name: bytes | None = None, *args: Any, **kwargs: Any
     ) -> BaseConnection:

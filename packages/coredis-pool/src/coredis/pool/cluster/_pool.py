@@ -246,7 +246,9 @@ class ClusterConnectionPool:
             await self._limiter.acquire()
         try:
             pool = self._node_pool(node)
-            conn = await pool.get_connection()
+            conn = pool.get_connection_nowait()
+            if conn is None:
+                conn = await pool.get_connection()
         except BaseException:
             self._limiter.release()
             raise

@@ -1,0 +1,104 @@
+"""get_connection_nowait(): the synchronous fast path of acquiring, and when it declines."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from coredis.connection import BaseConnection
+from coredis.pool import BlockingConnectionPool, ConnectionPool, MultiplexedConnectionPool
+from coredis_testing import ServerInfo
+
+
+async def test_takes_the_connection_just_released(redis_clean: ServerInfo) -> None:
+    pool = ConnectionPool(host=redis_clean.host, port=redis_clean.port)
+    assert pool.get_connection_nowait() is None  # nothing idle yet: await get_connection()
+    first = await pool.get_connection()
+    pool.release(first)
+    again = pool.get_connection_nowait()
+    assert again is first
+    assert pool.statistics().in_use == 1
+    assert await again.execute_command(b"PING") == b"PONG"
+    assert pool.get_connection_nowait() is None  # the only connection is checked out
+    pool.release(again)
+    assert pool.statistics().idle == 1
+    pool.disconnect()
+
+
+async def test_declines_stale_dirty_and_reaped_connections(redis_clean: ServerInfo) -> None:
+    pool = ConnectionPool(host=redis_clean.host, port=redis_clean.port)
+    conn = await pool.get_connection()
+    pool.release(conn)
+    conn.last_used -= 1.0  # idle for a second: the socket gets a look first (slow path)
+    assert pool.get_connection_nowait() is None
+    assert await pool.get_connection() is conn
+    pool.release(conn)
+    conn.disconnect()  # closed while idle
+    assert pool.get_connection_nowait() is None
+    replacement = await pool.get_connection()
+    assert replacement is not conn and replacement.is_connected
+    pool.release(replacement)
+    pool.disconnect()
+
+    reaping = ConnectionPool(host=redis_clean.host, port=redis_clean.port, max_idle_time=5)
+    conn = await reaping.get_connection()
+    reaping.release(conn)
+    assert reaping.get_connection_nowait() is None  # idle reaping runs on the slow path
+    reaping.disconnect()
+
+
+async def test_blocking_pool_fast_path(redis_clean: ServerInfo) -> None:
+    pool = BlockingConnectionPool(host=redis_clean.host, port=redis_clean.port, max_connections=1)
+    conn = await pool.get_connection()
+    waiter = asyncio.ensure_future(pool.get_connection())
+    await asyncio.sleep(0.01)
+    pool.release(conn)  # handed straight to the waiter: nothing idle to take
+    assert pool.get_connection_nowait() is None
+    assert await waiter is conn
+    pool.release(conn)
+    assert pool.get_connection_nowait() is conn
+    pool.release(conn)
+    pool.disconnect()
+
+
+async def test_subclasses_that_choose_connections_are_not_bypassed(
+    redis_clean: ServerInfo,
+) -> None:
+    class Counting(ConnectionPool):
+        handed = 0
+
+        async def get_connection(
+            self, command_name: bytes | None = None, *args: Any, **kwargs: Any
+        ) -> BaseConnection:
+            Counting.handed += 1
+            return await super().get_connection(command_name, *args, **kwargs)
+
+    pool = Counting(host=redis_clean.host, port=redis_clean.port)
+    conn = await pool.get_connection()
+    pool.release(conn)
+    assert pool.get_connection_nowait() is None
+    assert Counting.handed == 1
+    pool.disconnect()
+
+    shared = MultiplexedConnectionPool(host=redis_clean.host, port=redis_clean.port)
+    conn = await shared.get_connection(b"GET")
+    shared.release(conn)
+    assert shared.get_connection_nowait(b"GET") is None
+    shared.disconnect()
+
+
+def test_connection_of_a_finished_event_loop_is_not_taken(redis_server: ServerInfo) -> None:
+    pool = ConnectionPool(host=redis_server.host, port=redis_server.port)
+
+    async def use() -> tuple[BaseConnection | None, BaseConnection]:
+        nowait = pool.get_connection_nowait()
+        conn = nowait or await pool.get_connection()
+        await conn.execute_command(b"PING")
+        pool.release(conn)
+        return nowait, conn
+
+    first_nowait, first = asyncio.run(use())
+    second_nowait, second = asyncio.run(use())  # a new loop: the old connection is replaced
+    assert first_nowait is None and second_nowait is None
+    assert second is not first
+    pool.disconnect()
