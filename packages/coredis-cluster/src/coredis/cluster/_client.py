@@ -298,7 +298,7 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         keys = extract_keys(name, command, args)
         sender = self._sender
         if keys:
-            slots = {hash_slot(k) for k in keys}
+            slots = {hash_slot(keys[0])} if len(keys) == 1 else {hash_slot(k) for k in keys}
             if len(slots) == 1:
                 raw, version = await sender.on_slot(slots.pop(), readonly, command, args, decode)
             elif name in SPLITTABLE and self.non_atomic_cross_slot:
