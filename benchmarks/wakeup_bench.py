@@ -137,7 +137,7 @@ def main() -> int:
     print("| client | waiting | loop | wall µs/GET | CPU µs/GET | context switches/GET |")
     print("|---|---|---|---|---|---|")
     for (who, mode, loop_name), rows in samples.items():
-        wall, cpu, switches = (statistics.median(column) for column in zip(*rows))
+        wall, cpu, switches = (statistics.median(column) for column in zip(*rows, strict=True))
         print(f"| {who} | {mode} | {loop_name} | {wall:.1f} | {cpu:.1f} | {switches:.2f} |")
     print(f"\nmedians of {args.repeat} interleaved rounds of {args.ops} GETs, {sys.platform}")
     return 0
