@@ -37,6 +37,14 @@ PEERS: dict[str, list[str]] = {
     "redispy": ["redis[hiredis]==8.1.0", "uvloop"],
     "coredis-published": ["coredis==6.9.0", "uvloop"],
 }
+#: How each client is described above the table.
+DESCRIPTIONS: dict[str, str] = {
+    "ours": "ours (coredis-client with hiredis, default pools and busy polling)",
+    "ours-mux": "ours-mux (the same on MultiplexedConnectionPool for standalone workloads)",
+    "ours-parked": "ours-parked (ours with busy_poll=0: every reply awaited in the event loop)",
+    "redispy": "redis-py 8.1.0 with hiredis",
+    "coredis-published": "coredis 6.9.0 from PyPI",
+}
 #: Clients that run from another client's venv (same packages, another configuration).
 VENV_OF = {"ours-mux": "ours", "ours-parked": "ours"}
 STANDALONE_WORKLOADS = [
@@ -283,6 +291,9 @@ def main() -> int:
         f"Benchmarks: {args.runs} interleaved run(s) of {args.duration}s per cell, "
         f"loops {args.loops}, on {os.cpu_count()} CPUs; redis-server and redis-benchmark "
         f"{_redis_version()}. Command: `{command}`\n\n"
+        f"Clients: {', '.join(DESCRIPTIONS.get(c, c) for c in clients)}, each in its own "
+        "venv. The machine is a shared, noisy 2-vCPU VM: compare ratios within this run, "
+        "not absolute figures.\n\n"
     )
     print(header + table)
     if args.out:
