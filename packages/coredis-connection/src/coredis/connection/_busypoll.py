@@ -31,7 +31,14 @@ from coredis.protocol import ConnectionError
 if TYPE_CHECKING:
     from ._base import BaseConnection
 
-__all__ = ("DEFAULT_BUSY_POLL", "PAUSE", "MISSES_BEFORE_PAUSE", "pollable_fd", "poll_reply")
+__all__ = (
+    "DEFAULT_BUSY_POLL",
+    "MISSES_BEFORE_PAUSE",
+    "PAUSE",
+    "others_ready",
+    "poll_reply",
+    "pollable_fd",
+)
 
 #: Default window in seconds: a few times the reply time of a server on the same host.
 DEFAULT_BUSY_POLL = 50e-6
