@@ -2,7 +2,9 @@
 
 ``nox`` with no arguments runs what CI runs: lint, layers, typecheck, tests (one session per
 distribution, each with only that distribution and those below it installed), testing (the
-test-support plugin and the repository-level tests), wheels, bench_smoke (the benchmark
+test-support plugin and the repository-level tests), wheels, dependents (limits, a library
+built on coredis 4.x, installed from PyPI on this project's wheels and run against real
+servers; PyPI's coredis installed over this project and the reverse), bench_smoke (the benchmark
 harness at a tiny scale) and docs (the Sphinx build, warnings as errors). ``nox -s bench``
 runs the full benchmark. ``nox -s demo`` runs the handbook examples against a throwaway
 redis-server (``nox -s demo -- --cluster`` adds the cluster examples).
@@ -10,9 +12,11 @@ redis-server (``nox -s demo -- --cluster`` adds the cluster examples).
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import nox
@@ -27,6 +31,7 @@ nox.options.sessions = [
     "tests",
     "testing",
     "wheels",
+    "dependents",
     "bench_smoke",
     "docs",
 ]
@@ -49,6 +54,8 @@ TEST_DEPS = (
 EXTRA_TEST_DEPS = {"client": (MYPY,)}
 LINT_PATHS = ("packages", "tools", "tests", "benchmarks", "demo", "noxfile.py")
 TESTING = "packages/coredis-testing"
+# The metadata-only `coredis` distribution (the drop-in install; version = the API level).
+UMBRELLA = "packages/coredis"
 
 
 def _dist(layer: str) -> str:
@@ -94,6 +101,8 @@ def typecheck(session: nox.Session) -> None:
         "packages/coredis-testing/tests",
         "tools/check_layers.py",
         "tests/test_layers.py",
+        "tests/test_identity.py",
+        "tools/dependents",
     )
     with session.chdir("demo"):  # the demo imports its sibling module handbook_examples
         session.run("mypy", "--config-file", "../pyproject.toml", "handbook.py")
@@ -166,6 +175,95 @@ def _check_wheel(wheel: Path, layer: str) -> list[str]:
     return names
 
 
+def api_version() -> str:
+    """The API level, ``coredis.__version__`` (coredis-client's ``API_VERSION``)."""
+    source = (ROOT / _dist("client") / "src/coredis/client/_version.py").read_text()
+    match = re.search(r'^API_VERSION = "([^"]+)"$', source, re.MULTILINE)
+    if match is None:
+        raise RuntimeError("API_VERSION not found in coredis/client/_version.py")
+    return match.group(1)
+
+
+def _check_umbrella_wheel(wheel: Path) -> None:
+    """The ``coredis`` wheel: metadata only, version = the API level, depends on the client
+    and the cluster client."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata_name = next(name for name in names if name.endswith(".dist-info/METADATA"))
+        metadata = archive.read(metadata_name).decode()
+    files = [name for name in names if ".dist-info/" not in name]
+    if files:
+        raise RuntimeError(f"{wheel.name} must ship no module (metadata only), ships {files}")
+    fields = [line.partition(": ") for line in metadata.splitlines() if ": " in line]
+    version = next(value for key, _, value in fields if key == "Version")
+    if version != api_version():
+        raise RuntimeError(
+            f"{wheel.name}: version {version} != coredis.__version__ {api_version()}"
+        )
+    requires = {
+        re.split(r"[ <>=!~;\[]", value)[0] for key, _, value in fields if key == "Requires-Dist"
+    }
+    if not {"coredis-client", "coredis-cluster"} <= requires:
+        raise RuntimeError(
+            f"{wheel.name}: Requires-Dist {sorted(requires)} lacks the client/cluster"
+        )
+
+
+def _build_wheels(session: nox.Session) -> Path:
+    """Build the five layer wheels and the metadata-only ``coredis`` wheel into a fresh
+    directory, check what each ships (no path shipped twice), return the directory."""
+    session.install("build", "hatchling>=1.25")
+    out = Path(session.create_tmp()) / "wheels"
+    shutil.rmtree(out, ignore_errors=True)
+    for dist in (*(_dist(layer) for layer in LAYERS), UMBRELLA):
+        session.run(
+            "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), dist
+        )
+    shipped: dict[str, str] = {}
+    for layer in LAYERS:
+        found = sorted(out.glob(f"coredis_{layer}-*.whl"))
+        if len(found) != 1:
+            session.error(f"expected one coredis_{layer} wheel, found {found}")
+        names = _check_wheel(found[0], layer)
+        for name in names:
+            if name in shipped:
+                session.error(f"{name} is shipped by both {shipped[name]} and {found[0].name}")
+            shipped[name] = found[0].name
+        top = sorted(name for name in names if name.count("/") == 1)
+        session.log(f"{found[0].name}: coredis/{layer}/ {' '.join(top)} - OK")
+    umbrella = sorted(out.glob("coredis-*.whl"))
+    if len(umbrella) != 1:
+        session.error(f"expected one coredis wheel, found {umbrella}")
+    _check_umbrella_wheel(umbrella[0])
+    session.log(f"{umbrella[0].name}: metadata only, version = coredis.__version__ - OK")
+    return out
+
+
+@dataclass(frozen=True)
+class _Venv:
+    python: str
+    install: list[str]  # + requirements
+    uninstall: list[str]  # + distribution names
+
+
+def _fresh_venv(session: nox.Session, name: str) -> _Venv:
+    """A new empty venv in the session's tmp dir, with the commands that install into it and
+    uninstall from it (uv when available, else pip)."""
+    venv = Path(session.create_tmp()) / name
+    shutil.rmtree(venv, ignore_errors=True)
+    python = str(venv / "bin" / "python")
+    if shutil.which("uv"):
+        session.run("uv", "venv", "--quiet", "--python", sys.executable, str(venv), external=True)
+        return _Venv(
+            python,
+            ["uv", "pip", "install", "--quiet", "--python", python],
+            ["uv", "pip", "uninstall", "--quiet", "--python", python],
+        )
+    session.run(sys.executable, "-m", "venv", str(venv), external=True)
+    pip = [python, "-m", "pip", "--disable-pip-version-check"]
+    return _Venv(python, [*pip, "install", "--quiet"], [*pip, "uninstall", "--yes", "--quiet"])
+
+
 POOL_ONLY_PROBE = """
 import importlib.metadata as md, importlib.util as u
 import coredis, coredis.pool, coredis.connection, coredis.protocol
@@ -181,38 +279,98 @@ print("pool-only install OK:", dists, "; coredis.client absent")
 
 @nox.session
 def wheels(session: nox.Session) -> None:
-    """Build the five wheels, check their contents, and prove a pool-only install works."""
-    session.install("build", "hatchling>=1.25")
-    out = Path(session.create_tmp()) / "wheels"
-    shutil.rmtree(out, ignore_errors=True)
-    for layer in LAYERS:
-        session.run(
-            "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), _dist(layer)
-        )
-    shipped: dict[str, str] = {}
-    for layer in LAYERS:
-        found = sorted(out.glob(f"coredis_{layer}-*.whl"))
-        if len(found) != 1:
-            session.error(f"expected one coredis_{layer} wheel, found {found}")
-        names = _check_wheel(found[0], layer)
-        for name in names:
-            if name in shipped:
-                session.error(f"{name} is shipped by both {shipped[name]} and {found[0].name}")
-            shipped[name] = found[0].name
-        top = sorted(name for name in names if name.count("/") == 1)
-        session.log(f"{found[0].name}: coredis/{layer}/ {' '.join(top)} - OK")
-    venv = Path(session.create_tmp()) / "pool-only"
-    shutil.rmtree(venv, ignore_errors=True)
-    python = str(venv / "bin" / "python")
-    if shutil.which("uv"):
-        session.run("uv", "venv", "--quiet", "--python", sys.executable, str(venv), external=True)
-        install = ["uv", "pip", "install", "--quiet", "--python", python]
-    else:
-        session.run(sys.executable, "-m", "venv", str(venv), external=True)
-        install = [python, "-m", "pip", "install", "--quiet"]
+    """Build the six wheels, check their contents, and prove a pool-only install works."""
+    out = _build_wheels(session)
+    venv = _fresh_venv(session, "pool-only")
     # --no-index: the pool and its two dependencies must come from the wheels just built.
-    session.run(*install, "--no-index", "--find-links", str(out), "coredis-pool", external=True)
-    session.run(python, "-c", POOL_ONLY_PROBE, external=True)
+    session.run(
+        *venv.install, "--no-index", "--find-links", str(out), "coredis-pool", external=True
+    )
+    session.run(venv.python, "-c", POOL_ONLY_PROBE, external=True)
+
+
+@nox.session
+def dependents(session: nox.Session) -> None:
+    """Libraries built on coredis 4.x install and run on this project (``tools/dependents``).
+
+    Builds the wheels, installs the ``coredis`` distribution from them into a fresh venv, then
+    ``limits[async-redis]`` from PyPI; checks that ``coredis`` is still this project and drives
+    limits' async storages (fixed window, moving window, sliding window counter) against a
+    standalone server (TCP and unix socket), a cluster and a sentinel setup. Before that, it
+    installs PyPI's coredis 4.x and 5.x over this project and this project over them, and
+    checks that each order ends in a working ``import coredis`` or in the ImportError that
+    names the fix.
+    """
+    out = _build_wheels(session)
+    ours = ["--no-index", "--find-links", str(out), f"coredis=={api_version()}"]
+    _check_mixing(session, ours)
+    session.install("-e", TESTING)  # tools/dependents/run.py starts the servers with it
+    venv = _fresh_venv(session, "limits")
+    session.run(*venv.install, *ours, external=True)
+    # From PyPI: the installed coredis satisfies limits' `coredis>=3.4.0,<6`, so it stays.
+    session.run(*venv.install, "limits[async-redis]", external=True)
+    session.run(venv.python, "-c", IS_OURS_PROBE, api_version(), external=True)
+    session.run("python", "tools/dependents/run.py", "--python", venv.python)
+
+
+def _check_mixing(session: nox.Session, ours: list[str]) -> None:
+    """PyPI's coredis (the last 4.x and 5.x releases) over this project, and the reverse.
+
+    Exact versions: a range such as ``coredis>=4,<5`` is already satisfied by this project's
+    ``coredis``, so the installer would rightly keep it and there would be nothing to test.
+    """
+    for published in ("coredis==4.24.0", "coredis==5.7.0"):
+        # PyPI's coredis over this project: refused at import, with the fix; the fix works.
+        venv = _fresh_venv(session, "mix")
+        session.run(*venv.install, *ours, external=True)
+        session.run(*venv.install, published, external=True)
+        session.run(venv.python, "-c", REFUSED_PROBE, external=True)
+        names = ("coredis", *(f"coredis-{layer}" for layer in LAYERS))
+        session.run(*venv.uninstall, *names, external=True)
+        session.run(*venv.install, *ours, external=True)
+        session.run(venv.python, "-c", IS_OURS_PROBE, api_version(), external=True)
+        # This project over PyPI's coredis: it replaces it. pip installs the layers before the
+        # `coredis` distribution and then deletes PyPI's files, which are by then the layers'
+        # (same paths): with pip, PyPI's coredis is uninstalled first (as the docs say).
+        venv = _fresh_venv(session, "mix")
+        session.run(*venv.install, published, external=True)
+        if venv.install[0] != "uv":
+            session.run(*venv.uninstall, "coredis", external=True)
+        session.run(*venv.install, *ours, external=True)
+        session.run(venv.python, "-c", IS_OURS_PROBE, api_version(), external=True)
+
+
+# Run in the dependents' venv: `import coredis` is this project, whole, with no PyPI coredis.
+IS_OURS_PROBE = """
+import importlib.metadata as md, pathlib, sys
+import coredis, coredis.cluster
+from coredis.connection._environment import foreign_coredis
+expected = sys.argv[1]
+assert coredis.__version__ == expected, (coredis.__version__, expected)
+dist = md.distribution("coredis")
+assert dist.version == expected, dist.version
+assert any(r.startswith("coredis-client") for r in dist.requires or ()), dist.requires
+assert not dist.files or all(".dist-info/" in str(f) for f in dist.files), dist.files
+assert foreign_coredis() == [], foreign_coredis()
+package = pathlib.Path(coredis.__file__).parent
+pypi_only = ("connection.py", "_version.py", "parser.py")  # modules of PyPI's coredis only
+strays = [p.name for p in package.iterdir() if p.name in pypi_only]
+assert not strays, f"files of PyPI's coredis left in {package}: {strays}"
+print("import coredis is this project:", coredis.__version__, "(", coredis.__file__, ")")
+"""
+
+# Run after PyPI's coredis was installed over this project: the import is refused, with the fix.
+REFUSED_PROBE = """
+try:
+    import coredis
+except ImportError as exc:
+    message = str(exc)
+    assert "pip uninstall -y coredis coredis-protocol" in message, message
+    assert "is installed in the same environment as this project" in message, message
+    print("refused as expected:", message[:120], "...")
+else:
+    raise SystemExit(f"import coredis succeeded over PyPI's coredis: {coredis.__file__}")
+"""
 
 
 @nox.session

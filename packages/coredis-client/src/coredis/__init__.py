@@ -20,7 +20,7 @@ from coredis.client import (
     Redis,
     Script,
 )
-from coredis.client._version import __version__
+from coredis.client._version import API_VERSION as __version__
 from coredis.connection import (
     BaseConnection,
     ClusterConnection,

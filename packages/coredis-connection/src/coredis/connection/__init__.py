@@ -17,11 +17,15 @@ from ._commands import (
     read_timeout,
     stack_changes_connection_state,
 )
+from ._environment import check_environment as _check_environment
 from ._reply import CredentialProvider, Credentials, CredentialSource, Reply
 from ._tcp import ClusterConnection, Connection
 from ._timeout import wait_for
 from ._unix import UnixDomainSocketConnection
 from ._version import __version__
+
+# Before anything uses this package: refuse to run next to PyPI's coredis (a mix of files).
+_check_environment()
 
 __all__ = (
     "__version__",
