@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from coredis.exceptions import FunctionError, ResponseError
 
 from ._runtime_checks import with_checks
-from ._script_wraps import ArgumentSplitter, default_param_is_key
+from ._script_wraps import ArgumentSplitter, default_param_is_key, resolve_annotations
 from ._typing import KeyT, StringT, ValueT
 from .commands._base import AnyStr_co, CommandMixin
 
@@ -238,6 +238,7 @@ class Library(Generic[AnyStr_co]):
                     )
                 return await function(keys, values, readonly=readonly)
 
+            resolve_annotations(call, func)
             return cast(F, with_checks(call, runtime_checks))
 
         return decorator

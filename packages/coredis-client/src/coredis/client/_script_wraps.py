@@ -11,12 +11,23 @@ parameter each name followed by its value.
 from __future__ import annotations
 
 import inspect
+import typing
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from ._typing import KeyT
 
-__all__ = ("ArgumentSplitter", "default_param_is_key")
+__all__ = ("ArgumentSplitter", "default_param_is_key", "resolve_annotations")
+
+
+def resolve_annotations(wrapper: Callable[..., Any], stub: Callable[..., Any]) -> None:
+    """Give ``wrapper`` the stub's annotations as objects, resolved in the stub's module,
+    so that a runtime checker need not resolve names (``from __future__ import annotations``
+    makes them strings) from a module it cannot see. Left as they are when unresolvable."""
+    try:
+        wrapper.__annotations__ = typing.get_type_hints(stub)
+    except Exception:
+        pass
 
 
 def default_param_is_key(parameter: inspect.Parameter) -> bool:

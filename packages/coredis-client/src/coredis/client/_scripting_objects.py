@@ -11,7 +11,7 @@ from coredis.exceptions import NoScriptError
 
 from ._library import Function, Library
 from ._runtime_checks import with_checks
-from ._script_wraps import ArgumentSplitter, default_param_is_key
+from ._script_wraps import ArgumentSplitter, default_param_is_key, resolve_annotations
 from ._typing import KeyT, ValueT
 from .commands._base import AnyStr_co, CommandMixin
 
@@ -152,6 +152,7 @@ class Script(Generic[AnyStr_co]):
                 client = arguments.get(client_arg) if client_arg else None
                 return await self(keys, values, client, readonly)
 
+            resolve_annotations(call, func)
             return cast(F, with_checks(call, runtime_checks))
 
         return decorator
