@@ -240,3 +240,14 @@ async def _async(value: bool) -> bool:
 def test_worker_thread_outside_a_loop() -> None:
     with pytest.raises(RuntimeError):
         PubSubWorkerThread(None)  # type: ignore[arg-type]
+
+
+async def test_listen(client: Any, _s: Any) -> None:
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    assert await asyncio.wait_for(pubsub.listen(), 1) is None  # nothing subscribed
+    await pubsub.subscribe("c")
+    assert await pubsub.listen() is None  # the confirmation, ignored
+    await client.publish("c", "hello")
+    message = await asyncio.wait_for(pubsub.listen(), 5)
+    assert message is not None and message["data"] == _s("hello")
+    await pubsub.close()

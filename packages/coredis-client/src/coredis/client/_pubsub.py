@@ -325,6 +325,16 @@ class PubSub(Generic[AnyStr_co]):
         pattern = channel if kind in _PATTERN_KINDS else None
         return {"type": kind, "pattern": pattern, "channel": channel, "data": data}
 
+    async def listen(self) -> PubSubMessage | None:
+        """The next message, as :meth:`get_message` without a timeout (coredis 4.x API);
+        ``None`` at once when nothing is subscribed.
+
+        :raises ConnectionError: when the connection is lost and cannot be replaced
+
+        Cancelling it leaves the subscriptions and the connection usable.
+        """
+        return await self.get_message() if self.subscribed else None
+
     def __aiter__(self) -> PubSub[AnyStr_co]:
         return self
 
@@ -384,16 +394,6 @@ class PubSub(Generic[AnyStr_co]):
             would have nowhere to go)
         :raises RuntimeError: no event loop is running in this thread
         """
-        from ._threads import PubSubWorkerThread
+        from ._threads import start_pubsub_worker
 
-        for kind, registry in (
-            ("Channel", self.channels),
-            ("Pattern", self.patterns),
-            ("Shard channel", self.shard_channels),
-        ):
-            for name, handler in registry.items():
-                if handler is None:
-                    raise PubSubError(f"{kind} {name!r} has no handler registered")
-        thread = PubSubWorkerThread(self, poll_timeout=poll_timeout)
-        thread.start()
-        return thread
+        return start_pubsub_worker(self, poll_timeout)

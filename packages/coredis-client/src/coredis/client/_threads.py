@@ -15,11 +15,13 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
+from coredis.exceptions import PubSubError
+
 if TYPE_CHECKING:
     from ._monitor import Monitor, MonitoredCommandInfo
     from ._pubsub import PubSub
 
-__all__ = ("MonitorThread", "PubSubWorkerThread")
+__all__ = ("MonitorThread", "PubSubWorkerThread", "start_pubsub_worker")
 
 
 class _LoopThread(threading.Thread):
@@ -101,3 +103,23 @@ class MonitorThread(_LoopThread):
         async with self._monitor:
             async for command in self._monitor:
                 self._response_handler(command)
+
+
+def start_pubsub_worker(pubsub: PubSub[Any], poll_timeout: float) -> PubSubWorkerThread:
+    """:meth:`PubSub.run_in_thread`: check that every subscription has a handler, then
+    start the worker.
+
+    :raises PubSubError: a channel or pattern without a handler
+    :raises RuntimeError: no event loop running in this thread
+    """
+    for kind, registry in (
+        ("Channel", pubsub.channels),
+        ("Pattern", pubsub.patterns),
+        ("Shard channel", pubsub.shard_channels),
+    ):
+        for name, handler in registry.items():
+            if handler is None:
+                raise PubSubError(f"{kind} {name!r} has no handler registered")
+    thread = PubSubWorkerThread(pubsub, poll_timeout=poll_timeout)
+    thread.start()
+    return thread
