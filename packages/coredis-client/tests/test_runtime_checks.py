@@ -36,6 +36,7 @@ async def main():
         await client.set("k", "v")
         print("get", await client.get("k"))
         print("set kwargs", await client.set("k2", "v2", ex=10))
+        print("zadd ints", await client.zadd("z", {"a": 1, "b": 2.5}))  # int is a float
         try:
             await client.get(["not", "a", "key"])
         except Exception as exc:
@@ -58,6 +59,7 @@ LABELS = (
     "unwraps to",
     "get",
     "set kwargs",
+    "zadd ints",
     "wrong type",
     "wrong int",
     "untouched",
@@ -98,6 +100,7 @@ def test_checks_arguments_when_asked(redis_clean: ServerInfo, value: str) -> Non
     assert out["unwraps to"] == "StringCommands.get"  # docs and introspection still work
     assert out["get"] == "v"
     assert out["set kwargs"] == "True"
+    assert out["zadd ints"] == "2"
     assert out["wrong type"] == "beartype BeartypeCallHintParamViolation"
     assert out["wrong int"] == "beartype BeartypeCallHintParamViolation"
     assert out["untouched"] == "v"
@@ -110,6 +113,7 @@ def test_no_wrapper_at_all_otherwise(redis_clean: ServerInfo, value: str | None)
     assert out["beartype imported"] == "False"
     assert out["get wrapped"] == "False"
     assert out["get"] == "v"
+    assert out["zadd ints"] == "2"
     # Without checks, the wrong types reach the usual validation (or the server).
     assert not out["wrong type"].startswith("beartype")
     assert not out["wrong int"].startswith("beartype")

@@ -56,12 +56,17 @@ if _requested():
 
 
 def safe_beartype(func: F) -> F:
-    """``beartype(func)`` when beartype is installed, else ``func`` unchanged."""
+    """``beartype(func)`` when beartype is installed, else ``func`` unchanged.
+
+    Checked as type checkers do (PEP 484's numeric tower: an ``int`` is a valid ``float``).
+    """
     try:
         beartype = importlib.import_module("beartype")
     except ImportError:
         return func
-    return cast(F, beartype.beartype(func))
+    # The numeric tower, as type checkers apply it: an int is accepted where a float is.
+    conf = beartype.BeartypeConf(is_pep484_tower=True)
+    return cast(F, beartype.beartype(func, conf=conf))
 
 
 def add_runtime_checks(func: F) -> F:
