@@ -251,3 +251,15 @@ async def test_listen(client: Any, _s: Any) -> None:
     message = await asyncio.wait_for(pubsub.listen(), 5)
     assert message is not None and message["data"] == _s("hello")
     await pubsub.close()
+
+
+async def test_worker_stopped_before_it_ran_still_unsubscribes(client: Any) -> None:
+    pubsub = client.pubsub()
+    await pubsub.subscribe(c=print)
+    thread = PubSubWorkerThread(pubsub, poll_timeout=0.05)
+    thread.stop()  # before start(): the work must not begin, the subscriber must go
+    thread.start()
+    thread.join(5)
+    await _eventually(lambda: _async(thread.future is not None and thread.future.done()))
+    await _eventually(lambda: _no_subscribers(client))
+    assert client.connection_pool.statistics().in_use == 0

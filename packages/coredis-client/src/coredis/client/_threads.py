@@ -29,10 +29,23 @@ class _LoopThread(threading.Thread):
         super().__init__(daemon=True)
         self._loop = loop
         self._future: Future[None] | None = None
+        self._stopped = False
         self._started_work = threading.Lock()
 
     async def _run(self) -> None:
         raise NotImplementedError
+
+    async def _cleanup(self) -> None:
+        raise NotImplementedError
+
+    async def _main(self) -> None:
+        try:
+            if not self._stopped:
+                await self._run()
+        finally:
+            # Whatever ended the work (stop(), nothing left subscribed, a handler's error),
+            # the connection is given back.
+            await self._cleanup()
 
     def run(self) -> None:
         """Schedule the reading coroutine in the event loop (``Thread.start()`` calls it).
@@ -40,12 +53,15 @@ class _LoopThread(threading.Thread):
         :meta private:
         """
         with self._started_work:
+            # stop() may even come first (start() returns before run() has run): _main()
+            # then only cleans up.
             if self._future is None:
-                self._future = asyncio.run_coroutine_threadsafe(self._run(), self._loop)
+                self._future = asyncio.run_coroutine_threadsafe(self._main(), self._loop)
 
     def stop(self) -> None:
         """Stop processing messages; safe to call from any thread, more than once."""
         with self._started_work:
+            self._stopped = True
             future = self._future
         if future is not None:
             future.cancel()
@@ -77,12 +93,11 @@ class PubSubWorkerThread(_LoopThread):
 
     async def _run(self) -> None:
         pubsub = self._pubsub
-        try:
-            while pubsub.subscribed:
-                await pubsub.get_message(ignore_subscribe_messages=True, timeout=self._poll_timeout)
-        except asyncio.CancelledError:
-            await pubsub.close()
-            raise
+        while pubsub.subscribed and not self._stopped:
+            await pubsub.get_message(ignore_subscribe_messages=True, timeout=self._poll_timeout)
+
+    async def _cleanup(self) -> None:
+        await self._pubsub.close()
 
 
 class MonitorThread(_LoopThread):
@@ -100,9 +115,11 @@ class MonitorThread(_LoopThread):
         self._response_handler = response_handler
 
     async def _run(self) -> None:
-        async with self._monitor:
-            async for command in self._monitor:
-                self._response_handler(command)
+        async for command in await self._monitor.start():
+            self._response_handler(command)
+
+    async def _cleanup(self) -> None:
+        await self._monitor.stop()
 
 
 def start_pubsub_worker(pubsub: PubSub[Any], poll_timeout: float) -> PubSubWorkerThread:
