@@ -50,8 +50,9 @@ TEST_DEPS = (
     "hiredis>=3.0",
     "uvloop>=0.19; sys_platform != 'win32'",
 )
-# Test-only needs of one distribution's suite (coredis-client checks its stubs with mypy).
-EXTRA_TEST_DEPS = {"client": (MYPY,)}
+# Test-only needs of one distribution's suite (coredis-client checks its stubs with mypy, and
+# COREDIS_RUNTIME_CHECKS with beartype, its optional runtime-checks extra).
+EXTRA_TEST_DEPS = {"client": (MYPY, "beartype>=0.18")}
 LINT_PATHS = ("packages", "tools", "tests", "benchmarks", "demo", "noxfile.py")
 TESTING = "packages/coredis-testing"
 # The metadata-only `coredis` distribution (the drop-in install; version = the API level).

@@ -95,3 +95,30 @@ async def test_sharded_subscription_follows_a_slot_move(redis_cluster_factory: A
         assert (await _next_data(ps))["data"] == "after"
         assert client.connection_pool.get_primary_node_by_slot(slot).port == target.port
     await client.aclose()
+
+
+async def test_sharded_pubsub_subscribe_is_ssubscribe(redis_cluster_clean: Any) -> None:
+    # coredis 4.x named them subscribe()/unsubscribe() on ShardedPubSub.
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, decode_responses=True
+    )
+    received: list[Any] = []
+    async with client.sharded_pubsub(ignore_subscribe_messages=True) as ps:
+        await ps.subscribe("plain", handled=received.append)
+        assert ps.subscribed
+        assert set(ps.shard_channels) == {"plain", "handled"}
+        assert await client.spublish("plain", "one") == 1
+        message = await _next_data(ps)
+        assert (message["channel"], message["data"]) == ("plain", "one")
+        assert await client.spublish("handled", "two") == 1
+        for _ in range(50):
+            await ps.get_message(timeout=0.1)
+            if received:
+                break
+        assert [m["data"] for m in received] == ["two"]
+        await ps.unsubscribe("plain")
+        assert set(ps.shard_channels) == {"handled"}
+        assert await client.spublish("plain", "nobody") == 0
+        await ps.unsubscribe()
+        assert not ps.subscribed
+    await client.aclose()

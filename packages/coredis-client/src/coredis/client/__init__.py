@@ -7,8 +7,10 @@ from ._lock import Lock
 from ._monitor import Monitor, MonitoredCommandInfo
 from ._pipeline import Pipeline
 from ._pubsub import PubSub, PubSubMessage
+from ._pubsub_close import Closing
 from ._scripting_objects import Function, Library, Script
 from ._surface import CoreCommands
+from ._threads import MonitorThread, PubSubWorkerThread
 from ._tokens import PureToken
 from ._version import __version__
 from .commands._bitmap import BitFieldOperation
@@ -19,10 +21,13 @@ __all__ = (
     "Pipeline",
     "PubSub",
     "PubSubMessage",
+    "PubSubWorkerThread",
+    "Closing",
     "Script",
     "Library",
     "Function",
     "Monitor",
+    "MonitorThread",
     "Lock",
     "MonitoredCommandInfo",
     "BitFieldOperation",

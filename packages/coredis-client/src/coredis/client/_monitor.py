@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shlex
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple
 
 from coredis.exceptions import RedisError
 
-from ._pubsub import reclaim_connection
+from ._pubsub_close import reclaim_connection
 from .commands._base import AnyStr_co
 
 if TYPE_CHECKING:
     from coredis.connection import BaseConnection
 
     from ._client import Redis
+    from ._threads import MonitorThread
 
 __all__ = ("Monitor", "MonitoredCommandInfo")
 
@@ -145,3 +147,20 @@ class Monitor(Generic[AnyStr_co]):
             self.client.connection_pool.release(conn)
 
     aclose = stop
+
+    def run_in_thread(
+        self,
+        response_handler: Callable[[MonitoredCommandInfo], Any],
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> MonitorThread:
+        """Pass every command the server runs to ``response_handler`` until the returned
+        thread's ``stop()`` (coredis 4.x API), which stops monitoring and closes the
+        connection. The commands are read in ``loop`` (default: the running loop).
+
+        :raises RuntimeError: no ``loop`` given and no event loop running in this thread
+        """
+        from ._threads import MonitorThread
+
+        thread = MonitorThread(self, loop or asyncio.get_running_loop(), response_handler)
+        thread.start()
+        return thread

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypedDict
 
 from coredis.exceptions import ConnectionError, PubSubError, TimeoutError
 
+from ._pubsub_close import Closing, close_subscriber, reclaim_connection
 from ._typing import StringT
 from .commands._base import AnyStr_co
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from coredis.connection import BaseConnection
 
     from ._client import Redis
+    from ._threads import PubSubWorkerThread
 
 __all__ = ("PubSub", "PubSubMessage", "reclaim_connection")
 
@@ -26,27 +28,19 @@ _SUBSCRIPTION_KINDS = frozenset(
     {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe"}
 )
 _DATA_KINDS = frozenset({"message", "pmessage", "smessage"})
+# Confirmations whose second element is a pattern (4.x sets it as "pattern" and "channel").
+_PATTERN_KINDS = frozenset({"psubscribe", "punsubscribe"})
 
 Handler = Callable[["PubSubMessage"], "Awaitable[None] | None"]
-
-
-def reclaim_connection(pool: Any, conn: BaseConnection | None) -> None:
-    """Close ``conn`` and release it to ``pool``, from a finalizer: never raises."""
-    if conn is None or pool is None:
-        return
-    try:
-        conn.disconnect()
-        pool.release(conn)
-    except Exception:  # the loop may be closed already; nothing more can be done
-        pass
 
 
 class PubSubMessage(TypedDict):
     """A message (or subscription confirmation) as returned by :meth:`PubSub.get_message`.
 
     ``type`` is ``"message"``, ``"pmessage"``, ``"smessage"``, ``"subscribe"``... ;
-    ``pattern`` is the matching pattern of a ``pmessage`` (else ``None``); ``data`` is the
-    payload, or the subscription count of a confirmation.
+    ``pattern`` is the pattern that matched a ``pmessage``, or the pattern of a
+    ``psubscribe``/``punsubscribe`` confirmation (else ``None``); ``data`` is the payload,
+    or the subscription count of a confirmation.
     """
 
     type: str
@@ -88,6 +82,7 @@ class PubSub(Generic[AnyStr_co]):
         #: How many times the connection was replaced (and subscriptions renewed).
         self.reconnects = 0
         self._pings: deque[StringT | None] = deque()
+        self._reading = 0  # get_message() calls waiting on the connection
 
     def __del__(self) -> None:
         # Dropped without aclose(): give the dedicated connection back (closed) so the
@@ -110,7 +105,7 @@ class PubSub(Generic[AnyStr_co]):
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
+        await self.close()
 
     def _name(self, name: StringT) -> Any:
         # Keys of the subscription dicts use the type messages carry, so lookups match.
@@ -238,25 +233,33 @@ class PubSub(Generic[AnyStr_co]):
         return conn
 
     async def _read(self, timeout: float | None) -> Any:
+        if self.connection is None and not self.subscribed:
+            return None  # nothing subscribed, nothing pending: no message can arrive
         conn = await self._ensure_connection()
         if timeout is not None and timeout <= 0 and not conn.can_read() and conn.is_connected:
             return None
+        self._reading += 1
         try:
             return await conn.read_response(timeout=_FOREVER if timeout is None else timeout)
         except TimeoutError:
             return None
         except ConnectionError:
+            if conn is not self.connection:
+                return None  # closed (or replaced) by another task while we waited
             if not self.subscribed:
                 raise
+        finally:
+            self._reading -= 1
         await self._reconnect()
         return None
 
     async def get_message(
-        self, ignore_subscribe_messages: bool = False, timeout: float | None = 0.0
+        self, ignore_subscribe_messages: bool = False, timeout: float | None = None
     ) -> PubSubMessage | None:
         """The next message, or ``None`` when none arrived within ``timeout`` seconds
-        (``0``: do not wait; ``None``: wait until one arrives), when it went to a handler, or
-        when it is a subscription confirmation being ignored.
+        (``None``, the default: wait until one arrives; ``0``: do not wait), when it went to
+        a handler, or when it is a subscription confirmation being ignored. Without any
+        subscription (and none pending) it returns ``None`` at once.
 
         A lost connection is replaced and subscriptions renewed (see the class docstring);
         that call returns ``None``.
@@ -319,7 +322,18 @@ class PubSub(Generic[AnyStr_co]):
             return self._pong(raw[1])
         channel = raw[1] if len(raw) > 1 else None
         data = raw[2] if len(raw) > 2 else None
-        return {"type": kind, "pattern": None, "channel": channel, "data": data}
+        pattern = channel if kind in _PATTERN_KINDS else None
+        return {"type": kind, "pattern": pattern, "channel": channel, "data": data}
+
+    async def listen(self) -> PubSubMessage | None:
+        """The next message, as :meth:`get_message` without a timeout (coredis 4.x API);
+        ``None`` at once when nothing is subscribed.
+
+        :raises ConnectionError: when the connection is lost and cannot be replaced
+
+        Cancelling it leaves the subscriptions and the connection usable.
+        """
+        return await self.get_message() if self.subscribed else None
 
     def __aiter__(self) -> PubSub[AnyStr_co]:
         return self
@@ -337,20 +351,49 @@ class PubSub(Generic[AnyStr_co]):
                 return message
         raise StopAsyncIteration
 
-    async def aclose(self) -> None:
-        """Drop every subscription and close the dedicated connection.
+    def close(self) -> Closing:
+        """Drop every subscription and give the dedicated connection back (it is closed).
 
-        :raises: nothing.
-
-        Cancelling it has no effect: closing is synchronous.
+        A plain method, as in coredis 4.x: ``pubsub.close()`` starts the work at once
+        (``UNSUBSCRIBE``/``PUNSUBSCRIBE`` are written before it returns) and finishes it in
+        the background. ``await pubsub.close()`` also waits until the server confirmed that
+        nothing is subscribed any more; cancelling that wait does not stop the close.
+        The object can subscribe again afterwards (on a new connection).
         """
+        shard = bool(self.shard_channels)
         self.channels.clear()
         self.patterns.clear()
         self.shard_channels.clear()
+        self._pings.clear()
         conn, self.connection = self.connection, None
-        if conn is not None:
-            conn.disconnect()
-            self.connection_pool.release(conn)
+        # A get_message() of another task waiting on the connection would compete for the
+        # server's confirmation: close at once then (the server sees EOF).
+        return close_subscriber(self.connection_pool, conn, shard, wait=not self._reading)
 
-    close = aclose
-    reset = aclose
+    #: Same as :meth:`close` (coredis 4.x name).
+    reset = close
+
+    async def aclose(self) -> None:
+        """:meth:`close` and wait until the server confirmed it.
+
+        :raises: nothing.
+
+        Cancelling it does not stop the close, which completes in the background.
+        """
+        await self.close()
+
+    def run_in_thread(self, poll_timeout: float = 1.0) -> PubSubWorkerThread:
+        """Process messages in the background until the returned thread's ``stop()``
+        (coredis 4.x API): each message goes to the handler of its channel or pattern.
+
+        Must be called from the event loop's thread (it runs the reading coroutine in
+        that loop). Once stopped, the subscriber unsubscribes and gives its connection
+        back, as :meth:`close`.
+
+        :raises PubSubError: a subscribed channel or pattern has no handler (its messages
+            would have nowhere to go)
+        :raises RuntimeError: no event loop is running in this thread
+        """
+        from ._threads import start_pubsub_worker
+
+        return start_pubsub_worker(self, poll_timeout)

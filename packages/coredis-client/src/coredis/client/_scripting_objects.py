@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Generator, Iterable
-from typing import TYPE_CHECKING, Any, Generic
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from coredis.exceptions import FunctionError, NoScriptError
+from coredis.exceptions import NoScriptError
 
-from ._typing import KeyT, StringT, ValueT
+from ._library import Function, Library
+from ._runtime_checks import with_checks
+from ._script_wraps import ArgumentSplitter, default_param_is_key, resolve_annotations
+from ._typing import KeyT, ValueT
 from .commands._base import AnyStr_co, CommandMixin
 
 if TYPE_CHECKING:
+    import inspect
+
     from ._client import Redis
 
 __all__ = ("Function", "Library", "Script")
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 
 def _as_bytes(value: ValueT, encoding: str) -> bytes:
@@ -23,23 +31,32 @@ def _as_bytes(value: ValueT, encoding: str) -> bytes:
     return str(value).encode(encoding)
 
 
-def _as_str(value: Any) -> Any:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 class Script(Generic[AnyStr_co]):
     """A Lua script run by its SHA1 (``EVALSHA``); loaded on first ``NOSCRIPT``.
 
-    ``await script(keys=[...], args=[...])`` runs it on the client it was registered with,
-    or on ``client=`` (another client, or a pipeline: there the script is loaded before the
-    pipeline is sent, so it never fails with NOSCRIPT inside a transaction).
+    ``await script(keys=[...], args=[...])`` (or ``script.execute(...)``) runs it on the
+    client it was registered with, or on ``client=`` (another client, or a pipeline: there
+    the script is loaded before the pipeline is sent, so it never fails with NOSCRIPT inside
+    a transaction). ``readonly=True`` runs it with ``EVALSHA_RO`` (Redis 7), which replicas
+    accept. ``registered_client`` may be ``None`` when every call passes ``client=``.
+
+    :raises RuntimeError: no ``script`` given (as coredis 4.x)
     """
 
-    def __init__(self, registered_client: Redis[AnyStr_co], script: ValueT) -> None:
-        self.registered_client: Redis[AnyStr_co] = registered_client
+    def __init__(
+        self,
+        registered_client: Redis[AnyStr_co] | None = None,
+        script: ValueT | None = None,
+        readonly: bool = False,
+    ) -> None:
+        if script is None or script == "" or script == b"":
+            raise RuntimeError("No script provided")
+        self.registered_client: Redis[AnyStr_co] | None = registered_client
         self.script = script
+        self.readonly = readonly
+        encoding = registered_client.encoding if registered_client is not None else "utf-8"
         #: Hex SHA1 of the script, as ``EVALSHA`` wants it.
-        self.sha = hashlib.sha1(_as_bytes(script, registered_client.encoding)).hexdigest()
+        self.sha = hashlib.sha1(_as_bytes(script, encoding)).hexdigest()
 
     def __repr__(self) -> str:
         return f"Script<sha={self.sha}>"
@@ -51,15 +68,20 @@ class Script(Generic[AnyStr_co]):
         client: CommandMixin[AnyStr_co] | None = None,
         readonly: bool | None = None,
     ) -> Any:
-        """Run the script; ``readonly=True`` uses ``EVALSHA_RO``.
+        """Run the script; ``readonly`` (default: the script's own) uses ``EVALSHA_RO``.
 
         :raises ResponseError: when the script raises an error
+        :raises RuntimeError: when neither ``client`` nor a registered client is there
 
         Cancelling it cancels the underlying command (see ``Redis.execute_command``).
         """
         from ._pipeline import Pipeline
 
-        target: CommandMixin[AnyStr_co] = client if client is not None else self.registered_client
+        target = client if client is not None else self.registered_client
+        if target is None:
+            raise RuntimeError("This script is not bound to a client: pass client= to run it")
+        if readonly is None:
+            readonly = self.readonly
         key_list: list[KeyT] = list(keys or ())
         arguments: list[ValueT] = [self.sha, len(key_list), *key_list, *(args or ())]
         command = b"EVALSHA_RO" if readonly else b"EVALSHA"
@@ -74,97 +96,69 @@ class Script(Generic[AnyStr_co]):
             await target.execute_command(b"SCRIPT", b"LOAD", self.script)
             return await target.execute_command(command, *arguments)
 
-
-def _to_dict(value: Any) -> dict[str, Any]:
-    """A FUNCTION LIST entry as a dict with str keys (RESP3 map or RESP2 flat list)."""
-    if isinstance(value, dict):
-        return {_as_str(k): v for k, v in value.items()}
-    return {_as_str(k): v for k, v in zip(value[::2], value[1::2], strict=True)}
-
-
-class Function(Generic[AnyStr_co]):
-    """One function of a :class:`Library`; ``await fn(keys=[...], args=[...])`` calls it."""
-
-    def __init__(self, library: Library[AnyStr_co], name: str, flags: Iterable[Any]) -> None:
-        self.library: Library[AnyStr_co] = library
-        self.name = name
-        self.flags = {_as_str(flag) for flag in flags}
-
-    def __repr__(self) -> str:
-        return f"Function<{self.library.name}.{self.name}>"
-
-    async def __call__(
+    async def execute(
         self,
         keys: Iterable[KeyT] | None = None,
         args: Iterable[ValueT] | None = None,
-        *,
         client: CommandMixin[AnyStr_co] | None = None,
         readonly: bool | None = None,
     ) -> Any:
-        """``FCALL`` (``FCALL_RO`` with ``readonly=True``, or for a ``no-writes`` function).
+        """Run the script: the same as calling it (the coredis 4.x spelling).
 
-        :raises ResponseError: when the function raises an error
+        :raises ResponseError: when the script raises an error
+        :raises RuntimeError: when neither ``client`` nor a registered client is there
+
+        Cancelling it cancels the underlying command (see ``Redis.execute_command``).
         """
-        target = client if client is not None else self.library.client
-        if readonly is None:
-            readonly = "no-writes" in self.flags
-        keys = list(keys or ())
-        command = b"FCALL_RO" if readonly else b"FCALL"
-        return await target.execute_command(command, self.name, len(keys), *keys, *(args or ()))
+        return await self(keys, args, client, readonly)
 
-
-class Library(Generic[AnyStr_co]):
-    """A loaded function library: ``(await client.get_library("lib"))["fn"](keys, args)``.
-
-    Awaiting a ``Library`` loads ``code`` first when given (``FUNCTION LOAD [REPLACE]``),
-    then reads the library's functions with ``FUNCTION LIST LIBRARYNAME``.
-    """
-
-    def __init__(
+    def wraps(
         self,
-        client: Redis[AnyStr_co],
-        name: StringT,
-        code: StringT | None = None,
-        replace: bool = False,
-    ) -> None:
-        self.client: Redis[AnyStr_co] = client
-        self.name: str = _as_str(name)
-        self.code = code
-        self.replace = replace
-        #: The library's functions by name, after initialisation.
-        self.functions: dict[str, Function[AnyStr_co]] = {}
+        key_spec: Iterable[str] | None = None,
+        param_is_key: Callable[[inspect.Parameter], bool] = default_param_is_key,
+        client_arg: str | None = None,
+        runtime_checks: bool = False,
+        readonly: bool | None = None,
+    ) -> Callable[[F], F]:
+        """Decorate a stub (never run) whose signature becomes the script's Python API.
 
-    def __repr__(self) -> str:
-        return f"Library<{self.name}: {sorted(self.functions)}>"
+        Parameters named in ``key_spec`` (else those ``param_is_key`` accepts: annotated
+        ``KeyT``) are passed as ``keys``, the others as ``args`` (``*rest`` item by item,
+        ``**options`` as name, value, ...). A first parameter named ``self`` or ``cls`` is
+        not passed, nor is the one named ``client_arg``, whose value (a client or
+        pipeline) runs the script instead of the registered client. ``runtime_checks``
+        checks the call against the stub's annotations with beartype (when installed).
 
-    def __getitem__(self, function: str) -> Function[AnyStr_co]:
-        return self.functions[function]
+        ::
 
-    async def initialize(self) -> Library[AnyStr_co]:
-        """Load the code (if any) and discover the functions.
+            @client.register_script("return {KEYS[1], ARGV[1]}").wraps()
+            async def echo(key: KeyT, value: ValueT) -> list[bytes]: ...
 
-        :raises ResponseError: when the code is refused (e.g. it exists and not ``replace``)
-        :raises FunctionError: when no library of that name is loaded
+            await echo("k", 1)  # [b"k", b"1"]
 
-        Cancelling it may leave the code loaded.
+        :raises ValueError: ``key_spec`` names a parameter the stub does not have
         """
-        if self.code is not None:
-            args: list[ValueT] = [b"LOAD"]
-            if self.replace:
-                args.append(b"REPLACE")
-            await self.client.execute_command(b"FUNCTION", *args, self.code)
-        listing = await self.client.execute_command(b"FUNCTION", b"LIST", b"LIBRARYNAME", self.name)
-        for entry in listing or ():
-            library = _to_dict(entry)
-            if _as_str(library.get("library_name")) != self.name:
-                continue  # LIBRARYNAME is a pattern-less prefix match: keep the exact one
-            self.functions = {}
-            for function in library.get("functions") or ():
-                details = _to_dict(function)
-                name = _as_str(details["name"])
-                self.functions[name] = Function(self, name, details.get("flags") or ())
-            return self
-        raise FunctionError(f"No library named {self.name!r} is loaded")
 
-    def __await__(self) -> Generator[Any, None, Library[AnyStr_co]]:
-        return self.initialize().__await__()
+        def decorator(func: F) -> F:
+            first = next(iter(_signature_names(func)), None)
+            skip = {first} if first in ("self", "cls") else set()
+            if client_arg:
+                skip.add(client_arg)
+            splitter = ArgumentSplitter(func, key_spec, param_is_key, skip)
+
+            @functools.wraps(func)
+            async def call(*args: Any, **kwargs: Any) -> Any:
+                arguments, keys, values = splitter.split(args, kwargs)
+                client = arguments.get(client_arg) if client_arg else None
+                return await self(keys, values, client, readonly)
+
+            resolve_annotations(call, func)
+            return cast(F, with_checks(call, runtime_checks))
+
+        return decorator
+
+
+def _signature_names(func: Callable[..., Any]) -> list[str]:
+    import inspect
+
+    return list(inspect.signature(func).parameters)

@@ -11,6 +11,7 @@ arguments and calls ``self.execute_command``; whatever class inherits from
 
 from __future__ import annotations
 
+from ._runtime_checks import check_command_arguments
 from .commands import (
     BitmapCommands,
     ClusterCommands,
@@ -53,3 +54,8 @@ class CoreCommands(
     StringCommands[AnyStr_co],
 ):
     """Every Redis command method; subclasses provide ``execute_command``."""
+
+
+# COREDIS_RUNTIME_CHECKS=1 (with beartype installed): check the arguments of every command.
+# Otherwise this does nothing: the methods stay as they are.
+check_command_arguments(CoreCommands)

@@ -133,6 +133,26 @@ class ShardedPubSub(Generic[AnyStr_co]):
         if names:
             await self._send(b"SUNSUBSCRIBE", names)
 
+    async def subscribe(self, *channels: Any, **channel_handlers: Handler) -> None:
+        """:meth:`ssubscribe`, under the name coredis 4.x gave it on ``ShardedPubSub``.
+
+        :raises PubSubError: no channel given
+        :raises ConnectionError: a node could not be reached
+        :raises RedisClusterException: the topology could not be discovered
+
+        Cancelling it: as :meth:`ssubscribe`.
+        """
+        await self.ssubscribe(*channels, **channel_handlers)
+
+    async def unsubscribe(self, *channels: Any) -> None:
+        """:meth:`sunsubscribe`, under the name coredis 4.x gave it on ``ShardedPubSub``.
+
+        :raises ConnectionError: a node could not be reached.
+
+        Cancelling it: as :meth:`sunsubscribe`.
+        """
+        await self.sunsubscribe(*channels)
+
     async def _reader(self, node_name: str, conn: Any) -> None:
         try:
             while True:

@@ -1,0 +1,135 @@
+"""Closing a subscriber's connection, from plain or async code.
+
+``PubSub.close()`` is a plain method in coredis 4.x, so programs call it without ``await``.
+A coroutine that nobody awaits never runs, which would leave the subscriber on the server;
+so closing starts at once, synchronously, and :class:`Closing` (what ``close()`` returns)
+is only a way to wait for the end:
+
+1. ``UNSUBSCRIBE``, ``PUNSUBSCRIBE`` (and ``SUNSUBSCRIBE`` when shard channels were used)
+   are written right away, followed by ``PING <token>``;
+2. a task reads until the answer to that ``PING`` arrives: the server handles a
+   connection's commands in order, so by then every subscription is gone from the server;
+3. the connection is then closed and given back to its pool.
+
+``await pubsub.close()`` waits for step 3; ``pubsub.close()`` alone lets it finish in the
+background. Without a running event loop (a finalizer, a closed loop) the connection is
+closed at once, which the server also sees as the end of every subscription.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from coredis.exceptions import ResponseError
+from coredis.protocol import encode_command, encode_commands
+
+if TYPE_CHECKING:
+    from coredis.connection import BaseConnection
+
+__all__ = ("Closing", "close_subscriber", "reclaim_connection")
+
+#: How long the background task waits for the server to confirm, in seconds; past that the
+#: connection is closed anyway (the server then drops the subscriptions when it sees EOF).
+CONFIRM_TIMEOUT = 5.0
+
+# Tasks still confirming a close: a task nobody references may be garbage collected.
+_confirming: set[asyncio.Task[None]] = set()
+_tokens = itertools.count(1)
+
+
+def reclaim_connection(pool: Any, conn: BaseConnection | None) -> None:
+    """Close ``conn`` and release it to ``pool``, from a finalizer: never raises."""
+    if conn is None or pool is None:
+        return
+    try:
+        conn.disconnect()
+        pool.release(conn)
+    except Exception:  # the loop may be closed already; nothing more can be done
+        pass
+
+
+class Closing:
+    """A close already under way: ``await`` it to wait until the server confirmed it.
+
+    Awaiting is optional. Cancelling the ``await`` does not stop the close.
+    """
+
+    __slots__ = ("_task",)
+
+    def __init__(self, task: asyncio.Task[None] | None = None) -> None:
+        self._task = task
+
+    def done(self) -> bool:
+        """Whether the connection is closed and back in its pool."""
+        return self._task is None or self._task.done()
+
+    def __await__(self) -> Generator[Any, None, None]:
+        if self._task is not None:
+            yield from asyncio.shield(self._task).__await__()
+
+    def __repr__(self) -> str:
+        return f"Closing<{'done' if self.done() else 'pending'}>"
+
+
+def _is_answer(reply: Any, token: bytes) -> bool:
+    if isinstance(reply, str):
+        reply = reply.encode()
+    if reply == token:
+        return True  # RESP3, or RESP2 once the connection left the subscribed state
+    # RESP2, still subscribed: [b"pong", token]
+    return isinstance(reply, list) and len(reply) == 2 and _is_answer(reply[1], token)
+
+
+async def _confirm(pool: Any, conn: BaseConnection, token: bytes) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + CONFIRM_TIMEOUT
+    try:
+        while (left := deadline - loop.time()) > 0:
+            try:
+                if _is_answer(await conn.read_response(timeout=left), token):
+                    break
+            except ResponseError:
+                continue  # the answer to an unsubscribe the server refused; read on
+    except Exception:
+        pass  # lost or timed out: closing the connection below ends the subscriptions
+    finally:
+        reclaim_connection(pool, conn)
+
+
+def close_subscriber(pool: Any, conn: BaseConnection | None, shard: bool, wait: bool) -> Closing:
+    """Unsubscribe ``conn`` from everything and give it back to ``pool`` (see the module).
+
+    ``wait=False`` closes the connection at once without waiting for the server's answer:
+    for a connection another task is reading from, whose reads would compete for it.
+    """
+    if conn is None:
+        return Closing()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop is not conn.loop or not conn.is_connected:
+        reclaim_connection(pool, conn)
+        return Closing()
+    token = b"coredis-close-%d" % next(_tokens)
+    commands: list[tuple[bytes, ...]] = [(b"UNSUBSCRIBE",), (b"PUNSUBSCRIBE",)]
+    if shard:
+        commands.append((b"SUNSUBSCRIBE",))
+    try:
+        # Subscription commands owe no reply of their own (their confirmations are
+        # pushed); the PING owes one.
+        conn.send_packed_command(encode_commands(commands), expected_replies=0)
+        if wait:
+            conn.send_packed_command(encode_command(b"PING", token), expected_replies=1)
+    except Exception:
+        wait = False
+    if not wait:
+        reclaim_connection(pool, conn)
+        return Closing()
+    task = loop.create_task(_confirm(pool, conn, token))
+    _confirming.add(task)
+    task.add_done_callback(_confirming.discard)
+    return Closing(task)
