@@ -57,9 +57,10 @@ class ClusterExtras(Generic[AnyStr_co]):
         watch_delay: float | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run ``await func(pipe)`` then ``EXEC`` with ``watches`` watched (one slot), again
-        from the start whenever a watched key changed; the ``EXEC`` results (or ``func``'s
-        value with ``value_from_callable``).
+        """``WATCH`` the ``watches`` (one slot), run ``await func(pipe)`` - the commands it
+        issues are queued, as in coredis 4.x - then send them in ``MULTI``/``EXEC``; again
+        from the start whenever a watched key changed. Returns the ``EXEC`` results (or
+        ``func``'s value with ``value_from_callable``).
 
         :raises ClusterTransactionError: the watched keys or the commands span slots
         :raises ResponseError: a command of the transaction failed
@@ -121,7 +122,7 @@ class ClusterExtras(Generic[AnyStr_co]):
             args += [b"COUNT", count]
         if type_ is not None:
             args += [b"TYPE", type_]
-        for node in self._cluster.primaries():
+        for node in self._cluster._primary_nodes():
             cursor = 0
             while True:
                 replies = await self._cluster.execute_command_on_nodes(
