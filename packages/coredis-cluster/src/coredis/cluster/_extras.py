@@ -142,3 +142,31 @@ class ClusterExtras(Generic[AnyStr_co]):
 
         client: Any = self
         return Script(client, script)
+
+    async def get_library(self, name: str | bytes) -> Any:
+        """The loaded function library ``name`` (a :class:`coredis.client.Library` whose
+        functions run where their keys' slot is; keyless ones on a random primary).
+
+        :raises FunctionError: when no such library is loaded
+
+        Cancelling it leaves nothing behind (only reads are sent).
+        """
+        from coredis.client import Library
+
+        client: Any = self
+        return await Library(client, name)
+
+    async def register_library(
+        self, name: str | bytes, code: str | bytes, replace: bool = False
+    ) -> Any:
+        """Load ``code`` on every primary (``FUNCTION LOAD`` fans out; replicas get it by
+        replication) and return its :class:`coredis.client.Library`.
+
+        :raises ResponseError: when the code does not load (or exists and not ``replace``)
+
+        Cancelling it may leave the library loaded on some primaries.
+        """
+        from coredis.client import Library
+
+        client: Any = self
+        return await Library(client, name, code, replace=replace)
