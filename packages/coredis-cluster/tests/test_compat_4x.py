@@ -4,14 +4,14 @@ ensure_replication / ignore_replies, PUBSUB fan-out, slot-argument routing, SCRI
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal
 
 import pytest
 
 import coredis
 from coredis.cluster import RedisCluster
-from coredis.exceptions import ClusterResponseError, ReplicationError
+from coredis.exceptions import ClusterResponseError, ReplicationError, ResponseError
 from coredis.pool.cluster import hash_slot
 from coredis_testing import command
 
@@ -27,6 +27,14 @@ async def client(redis_cluster_clean: Any) -> AsyncIterator[RedisCluster[bytes]]
 
 def _ports(nodes: Any) -> set[int]:
     return {n.port for n in nodes}
+
+
+async def _eventually(ask: Callable[[], Awaitable[Any]], expected: Any) -> None:
+    """Poll ``ask()`` until it returns ``expected`` (5 s at most)."""
+    deadline = asyncio.get_running_loop().time() + 5
+    while (value := await ask()) != expected:
+        assert asyncio.get_running_loop().time() < deadline, f"{value!r} != {expected!r}"
+        await asyncio.sleep(0.02)
 
 
 # -- 1. nodes as clients, awaitable client ------------------------------------------------
@@ -188,6 +196,9 @@ async def test_pubsub_introspection_counts_every_node(
         await ps.psubscribe("pat*")
         subscribers.append(ps)
     try:
+        # subscribe() only sends SUBSCRIBE: wait until every node has processed it
+        await _eventually(lambda: client.pubsub_numsub("news"), {"news": 6})
+        await _eventually(client.pubsub_numpat, 6)
         for _ in range(5):  # a random node would give 1 (or flip between calls)
             assert await client.pubsub_numsub("news", "none") == {"news": 6, "none": 0}
             assert await client.pubsub_numpat() == 6
@@ -218,6 +229,7 @@ async def test_shard_channel_introspection(
     sharded = client.sharded_pubsub()
     await sharded.ssubscribe(*names)
     try:
+        await _eventually(lambda: client.pubsub_shardnumsub(*names), dict.fromkeys(names, 1))
         for _ in range(3):
             assert await client.pubsub_shardnumsub(*names) == dict.fromkeys(names, 1)
             assert await client.pubsub_shardchannels("shard-*") == set(names)
@@ -239,6 +251,11 @@ async def test_countkeysinslot_and_getkeysinslot_ask_the_owner(client: RedisClus
         assert sorted(await client.cluster_getkeysinslot(slot, 10)) == sorted(
             k.encode() for k in keys
         )
+    owner = client.determine_node(b"CLUSTER", b"COUNTKEYSINSLOT", slot)
+    assert owner == [client.connection_pool.get_primary_node_by_slot(slot)]
+    # an invalid slot is the server's to refuse
+    with pytest.raises(ResponseError, match="slot"):
+        await client.cluster_countkeysinslot(16384)
 
 
 # -- 6. SCRIPT LOAD everywhere ----------------------------------------------------------------

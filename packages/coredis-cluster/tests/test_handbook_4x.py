@@ -13,13 +13,9 @@ from typing import Any, Literal
 import pytest
 
 import coredis
+from coredis.client import Lock as LuaLock  # 4.x: coredis.recipes.locks.LuaLock
 from coredis.exceptions import LockError, ReplicationError
 from coredis_testing import command
-
-try:  # the 4.x import path, where this distribution set is installed with it
-    from coredis.recipes.locks import LuaLock  # type: ignore[import-not-found,unused-ignore]
-except ImportError:
-    from coredis.client import Lock as LuaLock  # type: ignore[assignment,unused-ignore]
 
 PROTOCOLS = pytest.mark.parametrize("protocol", [2, 3], ids=["resp2", "resp3"])
 

@@ -22,9 +22,9 @@ from ._routing import (
     ALL_NODES,
     ALL_PRIMARIES,
     REFUSED,
-    SLOT_ARGUMENT,
     SPLITTABLE,
     merge_in_order,
+    slot_argument,
     split_groups,
 )
 from ._sender import Sender, Wait, as_command
@@ -278,8 +278,9 @@ class RedisCluster(
             if not self.noreply and self._replies_ignored():
                 await fire_and_forget(self, name, command, args, keys)
                 return None
-        if name in SLOT_ARGUMENT and len(args) > 1:  # CLUSTER COUNTKEYSINSLOT slot
-            raw, version = await sender.on_slot(int(args[1]), readonly, command, args, decode)
+        slot_arg = slot_argument(name, args)  # CLUSTER COUNTKEYSINSLOT slot
+        if slot_arg is not None:
+            raw, version = await sender.on_slot(slot_arg, readonly, command, args, decode)
         elif keys:
             slots = {hash_slot(keys[0])} if len(keys) == 1 else {hash_slot(k) for k in keys}
             if len(slots) == 1:

@@ -30,6 +30,7 @@ __all__ = (
     "SLOT_ARGUMENT",
     "SPLITTABLE",
     "merge_in_order",
+    "slot_argument",
 )
 
 
@@ -117,6 +118,18 @@ ALL_NODES: dict[str, Merger] = {
 
 #: commands whose first argument (after the subcommand) is a slot: sent to its owner
 SLOT_ARGUMENT: frozenset[str] = frozenset({"CLUSTER COUNTKEYSINSLOT", "CLUSTER GETKEYSINSLOT"})
+
+
+def slot_argument(name: str, args: tuple[Any, ...]) -> int | None:
+    """The slot a :data:`SLOT_ARGUMENT` command names, when it is a valid one (an invalid
+    slot goes to any primary, whose error reply says what is wrong)."""
+    if name not in SLOT_ARGUMENT or len(args) < 2:
+        return None
+    try:
+        slot = int(args[1])
+    except (TypeError, ValueError):
+        return None
+    return slot if 0 <= slot < 16384 else None
 
 REFUSED: dict[str, str] = {
     "SCAN": "SCAN keeps one cursor per node: use client.scan_iter(), or run it on each "

@@ -25,7 +25,7 @@ from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, hash_slot
 from coredis.protocol import ClusterCrossSlotError, ClusterRoutingError, RedisClusterException
 
 from ._keys import command_key, extract_keys
-from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED
+from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, slot_argument
 
 __all__ = ("ClusterTopology",)
 
@@ -113,6 +113,9 @@ class ClusterTopology(Generic[AnyStr_co]):
         name = command_key(command, args)
         if name in REFUSED:
             raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
+        slot = slot_argument(name, args)
+        if slot is not None:
+            return [self.connection_pool.get_primary_node_by_slot(slot)]
         keys = extract_keys(name, command, args)
         if keys:
             slots = {hash_slot(k) for k in keys}
