@@ -370,7 +370,11 @@ class RedisCluster(
     ) -> Any:
         """A cluster pipeline: commands are queued and sent per node on ``execute()``.
 
-        With ``transaction=True`` every key must hash to one slot (MULTI/EXEC on its node).
+        With ``transaction=True`` every key must hash to one slot (MULTI/EXEC on its node);
+        ``watches`` (one slot too) are watched when the pipeline is entered or awaited, and
+        the commands queued afterwards run in MULTI/EXEC (as in coredis 4.x).
+
+        :raises RedisClusterException: ``watches`` without ``transaction=True``
         """
         from ._pipeline import ClusterPipeline
 

@@ -131,6 +131,7 @@ def slot_argument(name: str, args: tuple[Any, ...]) -> int | None:
         return None
     return slot if 0 <= slot < 16384 else None
 
+
 REFUSED: dict[str, str] = {
     "SCAN": "SCAN keeps one cursor per node: use client.scan_iter(), or run it on each "
     "primary with `for node in client.primaries: await node.scan(cursor)`",
