@@ -253,6 +253,11 @@ async def test_countkeysinslot_and_getkeysinslot_ask_the_owner(client: RedisClus
         )
     owner = client.determine_node(b"CLUSTER", b"COUNTKEYSINSLOT", slot)
     assert owner == [client.connection_pool.get_primary_node_by_slot(slot)]
+    # in a pipeline too
+    async with client.pipeline(transaction=False) as pipe:
+        for _ in range(6):
+            await pipe.cluster_countkeysinslot(slot)
+        assert await pipe.execute() == (5,) * 6
     # an invalid slot is the server's to refuse
     with pytest.raises(ResponseError, match="slot"):
         await client.cluster_countkeysinslot(16384)

@@ -45,7 +45,7 @@ from coredis.protocol import (
 
 from ._batch import run_batch
 from ._keys import command_key, extract_keys, is_readonly
-from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED
+from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, slot_argument
 from ._sender import RETRYABLE, NotSent, PoolLimit, as_command
 
 if TYPE_CHECKING:
@@ -261,7 +261,7 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
             if len(key_slots) > 1 or (not keys and fan_out):
                 later.append(i)
                 continue
-            slot = key_slots.pop() if keys else None
+            slot = key_slots.pop() if keys else slot_argument(name, args)
             routed.append(i)
             items.append(
                 (slot, is_readonly(name), as_command(command, args), options.get("decode"))
