@@ -15,6 +15,21 @@ from coredis.pool.cluster import hash_slot
 from coredis_testing import command
 
 
+async def _put_to_sleep(node: Any, seconds: int) -> asyncio.Task[Any]:
+    """``DEBUG SLEEP`` on ``node`` (in a thread); returns once the node stopped answering,
+    so the caller knows a ``WAIT`` issued now gets no acknowledgement from it."""
+    sleeper = asyncio.create_task(asyncio.to_thread(command, node, "DEBUG", "SLEEP", seconds))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5
+    while True:
+        try:
+            await asyncio.to_thread(command, node, "PING", timeout=0.1)
+        except OSError:  # no answer within 0.1 s: it is asleep
+            return sleeper
+        assert loop.time() < deadline, "the node never went to sleep"
+        await asyncio.sleep(0.01)
+
+
 @pytest.mark.parametrize("protocol", [2, 3], ids=["resp2", "resp3"])
 async def test_lock_is_replicated_before_acquire_returns(
     redis_cluster_clean: Any, protocol: Literal[2, 3]
@@ -45,11 +60,8 @@ async def test_lock_not_replicated_in_time_is_given_up(redis_cluster_clean: Any)
     )
     replica = client.connection_pool.nodes.slots[hash_slot("slow")][1]
     by_port = {n.port: n for n in redis_cluster_clean.nodes}
-    # the shard's only replica stops answering for a second: WAIT gets no acknowledgement
-    sleeper = asyncio.create_task(
-        asyncio.to_thread(command, by_port[replica.port], "DEBUG", "SLEEP", "1")
-    )
-    await asyncio.sleep(0.2)
+    # the shard's only replica stops answering for a while: WAIT gets no acknowledgement
+    sleeper = await _put_to_sleep(by_port[replica.port], 1)  # < cluster-node-timeout
     lock = Lock(client, "slow", timeout=5, blocking=False)
     with pytest.warns(RuntimeWarning, match="replicated"):
         assert await lock.acquire() is False
@@ -70,10 +82,7 @@ async def test_lock_never_deletes_another_holders_key(redis_cluster_clean: Any) 
     assert await holder.acquire() is True
     replica = client.connection_pool.nodes.slots[hash_slot("held")][1]
     by_port = {n.port: n for n in redis_cluster_clean.nodes}
-    sleeper = asyncio.create_task(
-        asyncio.to_thread(command, by_port[replica.port], "DEBUG", "SLEEP", "1")
-    )
-    await asyncio.sleep(0.2)
+    sleeper = await _put_to_sleep(by_port[replica.port], 1)  # < cluster-node-timeout
     contender = Lock(client, "held", timeout=5, blocking=False)
     with pytest.warns(RuntimeWarning):
         assert await contender.acquire() is False
