@@ -22,6 +22,7 @@ from ._routing import (
     ALL_NODES,
     ALL_PRIMARIES,
     REFUSED,
+    SLOT_ARGUMENT,
     SPLITTABLE,
     merge_in_order,
     slot_argument,
@@ -278,8 +279,8 @@ class RedisCluster(
             if not self.noreply and self._replies_ignored():
                 await fire_and_forget(self, name, command, args, keys)
                 return None
-        slot_arg = slot_argument(name, args)  # CLUSTER COUNTKEYSINSLOT slot
-        if slot_arg is not None:
+        # CLUSTER COUNTKEYSINSLOT slot (a set lookup only, on the hot path)
+        if name in SLOT_ARGUMENT and (slot_arg := slot_argument(name, args)) is not None:
             raw, version = await sender.on_slot(slot_arg, readonly, command, args, decode)
         elif keys:
             slots = {hash_slot(keys[0])} if len(keys) == 1 else {hash_slot(k) for k in keys}
