@@ -235,7 +235,7 @@ async def test_migration_to_a_new_primary_under_load(private: _Private) -> None:
         while not await asyncio.to_thread(all_know_it):
             assert asyncio.get_running_loop().time() < deadline
             await asyncio.sleep(0.1)
-        assert all(n.port != newcomer.port for n in client.primaries())
+        assert all(n.port != newcomer.port for n in client.connection_pool.nodes.primaries())
 
         errors: list[BaseException] = []
         counts = dict.fromkeys(keys, 0)

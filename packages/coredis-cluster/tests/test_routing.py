@@ -103,7 +103,7 @@ async def test_fan_out_commands(client: RedisCluster[str], redis_cluster_clean: 
 
 
 async def test_refused_commands_explain_how(client: RedisCluster[str]) -> None:
-    with pytest.raises(ClusterRoutingError, match="execute_command_on_nodes"):
+    with pytest.raises(ClusterRoutingError, match="scan_iter"):
         await client.execute_command(b"SCAN", 0)
     with pytest.raises(ClusterRoutingError, match="pipeline"):
         await client.execute_command(b"MULTI")
@@ -123,10 +123,12 @@ async def test_determine_node_and_execute_on_nodes(
     assert nodes is not None and [n.port for n in nodes] == [
         _owner(redis_cluster_clean, "user:1").port
     ]
-    assert client.determine_node(b"DBSIZE") == client.primaries()
+    assert client.determine_node(b"DBSIZE") == client.connection_pool.nodes.primaries()
     assert client.determine_node(b"TIME") is None
-    replies = await client.execute_command_on_nodes(client.primaries(), b"PING")
-    assert sorted(replies) == sorted(n.name for n in client.primaries())
+    replies = await client.execute_command_on_nodes(
+        client.connection_pool.nodes.primaries(), b"PING"
+    )
+    assert sorted(replies) == sorted(n.name for n in client.connection_pool.nodes.primaries())
     assert set(replies.values()) == {"PONG"}
 
 
@@ -139,7 +141,7 @@ async def test_read_from_replicas(redis_cluster_clean: Any) -> None:
         command(p, "WAIT", 1, 2000)
     for _ in range(20):
         assert await client.get("counter") == b"1"
-    replicas = {r.name for r in client.replicas()}
+    replicas = {r.name for r in client.connection_pool.nodes.replicas()}
     used = set(client.connection_pool.statistics().nodes)
     assert used & replicas, "reads never reached a replica"
     await client.aclose()
@@ -202,19 +204,21 @@ async def test_registered_script_runs_in_every_slot(client: RedisCluster[str]) -
 async def test_watched_transaction_in_one_slot(client: RedisCluster[str]) -> None:
     await client.set("{acct}:balance", "10")
 
-    async def withdraw(pipe: Any) -> None:
+    # An explicit watch(): immediate mode until multi(), then queued.
+    async with client.pipeline(transaction=True) as pipe:
+        await pipe.watch("{acct}:balance")
         balance = int(await pipe.get("{acct}:balance"))
         pipe.multi()
         await pipe.set("{acct}:balance", str(balance - 3))
         await pipe.incr("{acct}:withdrawals")
-
-    assert await client.transaction(withdraw, "{acct}:balance") == (True, 1)
+        assert await pipe.execute() == (True, 1)
     assert await client.get("{acct}:balance") == "7"
 
     # A concurrent change of the watched key makes EXEC fail: WatchError, nothing applied.
     seeds = [(n.host, n.port) for n in client.connection_pool.nodes.startup_nodes]
     other: RedisCluster[str] = RedisCluster(startup_nodes=seeds, decode_responses=True)
-    async with client.pipeline(transaction=True, watches=["{acct}:balance"]) as pipe:
+    async with client.pipeline(transaction=True) as pipe:
+        await pipe.watch("{acct}:balance")
         assert await pipe.get("{acct}:balance") == "7"
         await other.set("{acct}:balance", "100")
         pipe.multi()

@@ -17,10 +17,8 @@ How the pieces fit (the seam the cluster client builds on):
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import ssl
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from coredis.connection import (
@@ -34,6 +32,7 @@ from coredis.pool import ConnectionPool
 from coredis.protocol import encode_commands
 
 from ._cache_abc import invalidate_for
+from ._reply_modes import ReplyModes
 from ._retry import IDEMPOTENT_COMMANDS
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
@@ -55,7 +54,7 @@ ClientT = TypeVar("ClientT", bound="Redis[Any]")
 _PLAIN: Any = object()
 
 
-class Redis(CoreCommands[AnyStr_co]):
+class Redis(ReplyModes, CoreCommands[AnyStr_co]):
     """An asyncio Redis client backed by a connection pool.
 
     ``Redis(decode_responses=True)`` is a ``Redis[str]``: replies are decoded with
@@ -272,16 +271,8 @@ class Redis(CoreCommands[AnyStr_co]):
             VERSIONED_COMMANDS if verify_version else frozenset()
         )
         self._server_version: tuple[int, int, int] | None = None
-        self.noreply: bool = noreply
-        self._waitcontext: contextvars.ContextVar[tuple[int, int] | None] = contextvars.ContextVar(
-            "ensure_replication", default=None
-        )
-        self._noreplycontext: contextvars.ContextVar[bool] = contextvars.ContextVar(
-            "ignore_replies", default=False
-        )
-        # Non-zero while ensure_replication()/ignore_replies() is active somewhere: keeps
-        # the context-variable lookups off the hot path of execute_command.
-        self._special = 1 if noreply else 0
+        # noreply, and ensure_replication()/ignore_replies() (shared with RedisCluster)
+        self._init_reply_modes(noreply)
         self._context_depth = 0
         #: the :class:`~coredis.cache.AbstractCache` answering cacheable reads, if any
         self.cache = cache
@@ -625,35 +616,7 @@ class Redis(CoreCommands[AnyStr_co]):
 
     close = aclose
 
-    # -- context managers ---------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def ensure_replication(
-        self: ClientT, replicas: int = 1, timeout_ms: int = 100
-    ) -> Iterator[ClientT]:
-        """Within the block, every command is followed by ``WAIT replicas timeout_ms`` on the
-        same connection; a command acknowledged by fewer replicas raises
-        :class:`~coredis.exceptions.ReplicationError` (the write itself was applied on the
-        primary). Applies to the current task (a context variable)."""
-        token = self._waitcontext.set((replicas, timeout_ms))
-        self._special += 1
-        try:
-            yield self
-        finally:
-            self._special -= 1
-            self._waitcontext.reset(token)
-
-    @contextlib.contextmanager
-    def ignore_replies(self: ClientT) -> Iterator[ClientT]:
-        """Within the block, commands are sent with ``CLIENT REPLY SKIP`` and return
-        ``None`` without waiting for the server. Applies to the current task."""
-        token = self._noreplycontext.set(True)
-        self._special += 1
-        try:
-            yield self
-        finally:
-            self._special -= 1
-            self._noreplycontext.reset(token)
+    # ensure_replication() / ignore_replies(): see ._reply_modes.ReplyModes
 
     # -- objects with their own connection or batch -------------------------------------
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from coredis.exceptions import LockError, WatchError
 
+from ._lock_replication import is_cluster_client, replication_factor, set_replicated
 from ._typing import KeyT
 
 if TYPE_CHECKING:
@@ -23,8 +24,12 @@ class Lock:
     ``acquire`` sets the key only if absent (``SET name token NX PX``); ``release`` and
     ``extend`` check the token and change the key in one ``WATCH``/``MULTI``/``EXEC``
     transaction, so a holder whose lock expired and was taken by someone else can never
-    delete or extend the new owner's lock. It is a single-server lock: with replication,
-    a failover can lose it (no Redlock).
+    delete or extend the new owner's lock. On a ``RedisCluster`` it waits for the token to
+    reach :attr:`replication_factor` replicas of the shard (``WAIT``), as coredis 4.x's
+    ``LuaLock`` did, so a failover right after :meth:`acquire` cannot lose it; a lock
+    that did not replicate in time is released and :meth:`acquire` returns ``False``
+    with a :class:`RuntimeWarning`. With a standalone server and replicas, a failover
+    can lose it (no Redlock).
 
     ``async with client.lock("name", timeout=10):`` acquires (raising
     :class:`~coredis.exceptions.LockError` when it cannot) and releases.
@@ -32,7 +37,7 @@ class Lock:
 
     def __init__(
         self,
-        client: Redis[Any],
+        client: Redis[Any],  # or a coredis.RedisCluster (duck-typed: no import here)
         name: KeyT,
         timeout: float | None = None,
         sleep: float = 0.1,
@@ -41,6 +46,8 @@ class Lock:
     ) -> None:
         if timeout is not None and timeout <= 0:
             raise LockError(f"timeout must be positive, not {timeout!r}")
+        if timeout is not None and sleep > timeout:
+            raise LockError(f"sleep ({sleep!r}) must not be longer than timeout ({timeout!r})")
         self.client = client
         self.name = name
         self.timeout = timeout
@@ -51,6 +58,13 @@ class Lock:
 
     def __repr__(self) -> str:
         return f"Lock<{self.name!r}, owned={self.token is not None}>"
+
+    @property
+    def replication_factor(self) -> int:
+        """How many replicas must acknowledge the token for :meth:`acquire` to succeed:
+        on a cluster client, half the replicas of a shard, rounded up (0 until the client
+        has discovered the cluster); 0 for a standalone client."""
+        return replication_factor(self.client)
 
     async def __aenter__(self) -> Lock:
         if not await self.acquire():
@@ -64,7 +78,8 @@ class Lock:
         self, blocking: bool | None = None, blocking_timeout: float | None = None
     ) -> bool:
         """Take the lock; wait (polling every ``sleep`` s) up to ``blocking_timeout`` when
-        blocking. Returns whether it was acquired.
+        blocking. Returns whether it was acquired (on a cluster: and replicated, see the
+        class docstring).
 
         :raises ConnectionError: / :raises TimeoutError: from the underlying commands
 
@@ -78,8 +93,15 @@ class Lock:
         args: list[Any] = [b"NX"]
         if self.timeout is not None:
             args += [b"PX", int(self.timeout * 1000)]
+        cluster = is_cluster_client(self.client)
         while True:
-            if await self.client.execute_command(b"SET", self.name, token, *args) is not None:
+            if cluster:  # the token must reach the shard's replicas (see _lock_replication)
+                wait_ms = None if deadline is None else int((deadline - loop.time()) * 1000)
+                taken = await set_replicated(self.client, self.name, token, args, wait_ms)
+            else:
+                taken = await self.client.execute_command(b"SET", self.name, token, *args)
+                taken = taken is not None
+            if taken:
                 self.token = token
                 return True
             if not blocking or (deadline is not None and loop.time() >= deadline):
@@ -133,8 +155,8 @@ class Lock:
         finally:
             self.token = None
 
-    async def extend(self, additional_time: float) -> None:
-        """Push the expiry ``additional_time`` seconds further.
+    async def extend(self, additional_time: float) -> bool:
+        """Push the expiry ``additional_time`` seconds further; ``True`` (as in 4.x).
 
         :raises LockError: when not owned, or the lock has no timeout
 
@@ -146,3 +168,4 @@ class Lock:
         await self._change_if_owned(
             b"PEXPIRE", self.name, max(int(ttl), 0) + int(additional_time * 1000)
         )
+        return True

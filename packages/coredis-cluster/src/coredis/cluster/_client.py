@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
-import random
 import ssl as _ssl
 from collections.abc import Iterable
 from typing import Any, Literal, overload
 
 from coredis.client import CoreCommands
 from coredis.client._cache_abc import invalidate_for
+from coredis.client._reply_modes import ReplyModes
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, Node, hash_slot
-from coredis.protocol import (
-    ClusterCrossSlotError,
-    ClusterRoutingError,
-    RedisClusterException,
-)
+from coredis.protocol import ClusterCrossSlotError, ClusterRoutingError
 
 from ._batch import run_batch
 from ._cache import cached_read
 from ._extras import ClusterExtras, ssl_context_from_options
 from ._keys import command_key, extract_keys, is_readonly
-from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, SPLITTABLE, merge_in_order, split_groups
-from ._sender import Sender, as_command
+from ._routing import (
+    ALL_NODES,
+    ALL_PRIMARIES,
+    REFUSED,
+    SLOT_ARGUMENT,
+    SPLITTABLE,
+    merge_in_order,
+    slot_argument,
+    split_groups,
+)
+from ._sender import Sender, Wait, as_command
+from ._special import fire_and_forget, split_and_wait
+from ._topology import ClusterTopology
 
 __all__ = ("RedisCluster",)
 
 
-class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
+class RedisCluster(
+    ClusterTopology[AnyStr_co], ClusterExtras[AnyStr_co], ReplyModes, CoreCommands[AnyStr_co]
+):
     """A Redis Cluster client with the standalone client's command methods.
 
     Routing (see the package README for the full table): a command goes to the node serving
@@ -149,7 +158,8 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         self.verify_version = verify_version
         self.non_atomic_cross_slot = non_atomic_cross_slot
         self.read_from_replicas = connection_pool.read_from_replicas
-        self.noreply = noreply
+        self._init_reply_modes(noreply)  # noreply, ensure_replication(), ignore_replies()
+        self._node_clients = {}  # ManagedNode name -> coredis.Redis (see .primaries)
         self.cache = cache
         self._sender: Sender = Sender(self)
 
@@ -220,45 +230,11 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         """
         if self.cache is not None:
             self.cache.shutdown()
+        self._close_node_clients()
         self.connection_pool.disconnect()
 
     def __repr__(self) -> str:
         return f"RedisCluster<{self.connection_pool!r}>"
-
-    # -- topology helpers -------------------------------------------------------------
-
-    def primaries(self) -> list[ManagedNode]:
-        """The primaries known from the last discovery."""
-        return self.connection_pool.nodes.primaries()
-
-    def replicas(self) -> list[ManagedNode]:
-        """The replicas known from the last discovery."""
-        return self.connection_pool.nodes.replicas()
-
-    def determine_node(
-        self, command: bytes, *args: ValueT, **kwargs: Any
-    ) -> list[ManagedNode] | None:
-        """The nodes ``command`` with ``args`` would be sent to under the current table:
-        one node for a single-slot command, every primary (or node) for a fan-out command,
-        ``None`` when any primary will do.
-
-        :raises ClusterCrossSlotError: the keys span slots and the command cannot be split.
-        :raises ClusterRoutingError: the command is refused on a cluster.
-        """
-        name = command_key(command, args)
-        if name in REFUSED:
-            raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
-        keys = extract_keys(name, command, args)
-        if keys:
-            slots = {hash_slot(k) for k in keys}
-            if len(slots) > 1:
-                raise ClusterCrossSlotError(f"Keys of {name} span {len(slots)} slots")
-            return [self.connection_pool.get_primary_node_by_slot(slots.pop())]
-        if name in ALL_PRIMARIES:
-            return self.primaries()
-        if name in ALL_NODES:
-            return self.primaries() + self.replicas()
-        return None
 
     # -- execution --------------------------------------------------------------------
 
@@ -297,12 +273,22 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
             raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
         keys = extract_keys(name, command, args)
         sender = self._sender
-        if keys:
+        wait: Wait = None
+        if self._special:  # ensure_replication() / ignore_replies() / noreply
+            wait = self._replication_wanted()
+            if not self.noreply and self._replies_ignored():
+                await fire_and_forget(self, name, command, args, keys)
+                return None
+        # CLUSTER COUNTKEYSINSLOT slot (a set lookup only, on the hot path)
+        if name in SLOT_ARGUMENT and (slot_arg := slot_argument(name, args)) is not None:
+            raw, version = await sender.on_slot(slot_arg, readonly, command, args, decode)
+        elif keys:
             slots = {hash_slot(keys[0])} if len(keys) == 1 else {hash_slot(k) for k in keys}
             if len(slots) == 1:
-                raw, version = await sender.on_slot(slots.pop(), readonly, command, args, decode)
+                slot = slots.pop()
+                raw, version = await sender.on_slot(slot, readonly, command, args, decode, wait)
             elif name in SPLITTABLE and self.non_atomic_cross_slot:
-                raw, version = await self._split(name, readonly, command, args, decode)
+                raw, version = await self._split(name, readonly, command, args, decode, wait)
             else:
                 raise ClusterCrossSlotError(
                     f"Keys of {name} span {len(slots)} hash slots"
@@ -311,15 +297,15 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
                 )
         elif name in ALL_PRIMARIES or name in ALL_NODES:
             merger = ALL_PRIMARIES.get(name) or ALL_NODES[name]
-            nodes = self.primaries()
+            nodes = self._primary_nodes()
             if name in ALL_NODES:
-                nodes += self.replicas()
-            replies = await sender.on_nodes(nodes, command, args, decode)
+                nodes += self._replica_nodes()
+            replies = await sender.on_nodes(nodes, command, args, decode, wait)
             if self.noreply:
                 return None
             raw, version = merger([r for r, _ in replies.values()]), self._version(replies)
         else:
-            raw, version = await sender.on_random_primary(command, args, decode)
+            raw, version = await sender.on_random_primary(command, args, decode, wait)
         if self.noreply:  # as coredis.Redis: nothing to convert, the server sent nothing
             return None
         if callback is None:
@@ -331,9 +317,17 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         return next(iter(replies.values()))[1] if replies else 3
 
     async def _split(
-        self, name: str, readonly: bool, command: bytes, args: tuple[Any, ...], decode: Any
+        self,
+        name: str,
+        readonly: bool,
+        command: bytes,
+        args: tuple[Any, ...],
+        decode: Any,
+        wait: Wait = None,
     ) -> tuple[Any, int]:
         slots, groups, positions = split_groups(name, args, hash_slot)
+        if wait is not None:
+            return await split_and_wait(self, name, command, slots, groups, positions, decode, wait)
         # One write per node (not one connection per slot): a 1,000-key MGET uses at
         # most one connection to each primary.
         items: list[tuple[int | None, bool, tuple[Any, ...], Any]] = []
@@ -377,7 +371,11 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
     ) -> Any:
         """A cluster pipeline: commands are queued and sent per node on ``execute()``.
 
-        With ``transaction=True`` every key must hash to one slot (MULTI/EXEC on its node).
+        With ``transaction=True`` every key must hash to one slot (MULTI/EXEC on its node);
+        ``watches`` (one slot too) are watched when the pipeline is entered or awaited, and
+        the commands queued afterwards run in MULTI/EXEC (as in coredis 4.x).
+
+        :raises RedisClusterException: ``watches`` without ``transaction=True``
         """
         from ._pipeline import ClusterPipeline
 
@@ -386,13 +384,3 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
     @property
     def _cluster(self) -> RedisCluster[AnyStr_co]:
         return self
-
-    def random_primary(self) -> ManagedNode:
-        """A random primary (for commands that any primary can answer).
-
-        :raises RedisClusterException: no primary is known.
-        """
-        primaries = self.primaries()
-        if not primaries:
-            raise RedisClusterException("No primary is known")
-        return random.choice(primaries)

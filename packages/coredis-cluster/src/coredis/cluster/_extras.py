@@ -57,9 +57,10 @@ class ClusterExtras(Generic[AnyStr_co]):
         watch_delay: float | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run ``await func(pipe)`` then ``EXEC`` with ``watches`` watched (one slot), again
-        from the start whenever a watched key changed; the ``EXEC`` results (or ``func``'s
-        value with ``value_from_callable``).
+        """``WATCH`` the ``watches`` (one slot), run ``await func(pipe)`` - the commands it
+        issues are queued, as in coredis 4.x - then send them in ``MULTI``/``EXEC``; again
+        from the start whenever a watched key changed. Returns the ``EXEC`` results (or
+        ``func``'s value with ``value_from_callable``).
 
         :raises ClusterTransactionError: the watched keys or the commands span slots
         :raises ResponseError: a command of the transaction failed
@@ -121,7 +122,7 @@ class ClusterExtras(Generic[AnyStr_co]):
             args += [b"COUNT", count]
         if type_ is not None:
             args += [b"TYPE", type_]
-        for node in self._cluster.primaries():
+        for node in self._cluster._primary_nodes():
             cursor = 0
             while True:
                 replies = await self._cluster.execute_command_on_nodes(
@@ -141,3 +142,31 @@ class ClusterExtras(Generic[AnyStr_co]):
 
         client: Any = self
         return Script(client, script)
+
+    async def get_library(self, name: str | bytes) -> Any:
+        """The loaded function library ``name`` (a :class:`coredis.client.Library` whose
+        functions run where their keys' slot is; keyless ones on a random primary).
+
+        :raises FunctionError: when no such library is loaded
+
+        Cancelling it leaves nothing behind (only reads are sent).
+        """
+        from coredis.client import Library
+
+        client: Any = self
+        return await Library(client, name)
+
+    async def register_library(
+        self, name: str | bytes, code: str | bytes, replace: bool = False
+    ) -> Any:
+        """Load ``code`` on every primary (``FUNCTION LOAD`` fans out; replicas get it by
+        replication) and return its :class:`coredis.client.Library`.
+
+        :raises ResponseError: when the code does not load (or exists and not ``replace``)
+
+        Cancelling it may leave the library loaded on some primaries.
+        """
+        from coredis.client import Library
+
+        client: Any = self
+        return await Library(client, name, code, replace=replace)

@@ -11,6 +11,17 @@ Transactional (``transaction=True``): every key must hash to one slot; ``MULTI``
 commands and ``EXEC`` go to that slot's primary in one write (with ``ASKING`` before each
 when the slot is being imported). Otherwise :class:`ClusterTransactionError` is raised
 before anything is sent.
+
+``watches`` given at creation (and so ``RedisCluster.transaction(func, *watches)``) are
+watched on the slot's primary when the pipeline is entered, and the commands queued
+afterwards run inside ``MULTI``/``EXEC`` on that connection: coredis 4.x queued them too.
+An explicit :meth:`ClusterPipeline.watch` switches to immediate mode until ``multi()``
+(4.x had no ``watch()`` on cluster pipelines). A non-transactional pipeline has neither
+``watch()`` nor ``multi()``: both raise :class:`_NotInThisPipeline`, which is a
+``RedisClusterException`` and a ``NotImplementedError``, as 4.x raised one or the other.
+
+With ``raise_on_error`` the error raised names the failed command as 4.x did:
+``Command # 2 (INCR key) of pipeline caused error: ...``.
 """
 
 from __future__ import annotations
@@ -29,11 +40,12 @@ from coredis.protocol import (
     ClusterError,
     ExecAbortError,
     MovedError,
+    RedisClusterException,
 )
 
 from ._batch import run_batch
 from ._keys import command_key, extract_keys, is_readonly
-from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED
+from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, slot_argument
 from ._sender import RETRYABLE, NotSent, PoolLimit, as_command
 
 if TYPE_CHECKING:
@@ -43,6 +55,20 @@ __all__ = ("ClusterPipeline",)
 
 # (command, args, callback or None, options)
 _Queued = tuple[bytes, tuple[Any, ...], Any, dict[str, Any]]
+
+
+class _NotInThisPipeline(RedisClusterException, NotImplementedError):
+    """``watch()``/``multi()`` on a non-transactional cluster pipeline."""
+
+
+def annotate(error: BaseException, number: int, command: bytes, args: tuple[Any, ...]) -> None:
+    """Prefix ``error``'s message with the failed command, as coredis 4.x did."""
+    if not isinstance(error, Exception) or not error.args:
+        return
+    name = command.decode("latin-1") if isinstance(command, bytes) else str(command)
+    words = " ".join(a.decode("latin-1") if isinstance(a, bytes) else str(a) for a in args)
+    message = f"Command # {number} ({name} {words}) of pipeline caused error: {error.args[0]}"
+    error.args = (message, *error.args[1:])
 
 
 class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
@@ -66,7 +92,13 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
         #: :meth:`multi` (the redis-py / coredis 4.x model, restricted to one slot)
         self.watching = False
         self.explicit_transaction = False
+        if watches and not transaction:
+            raise _NotInThisPipeline(
+                "watches need a transactional pipeline: pipeline(transaction=True, watches=...)"
+            )
         self._watches = list(watches) if watches else []
+        #: watches given at creation: keep queueing after WATCH (the 4.x contract)
+        self._queue_while_watching = bool(self._watches)
         self._connection: Any = None
         self._watch_slot: int | None = None
 
@@ -81,6 +113,7 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
         Cancelling it still gives the connection back (closed if a reply was pending).
         """
         self.command_stack = []
+        self._queue_while_watching = False  # the creation-time watches are spent
         try:
             await self._release_connection()
         finally:
@@ -102,15 +135,21 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
 
         :raises ClusterTransactionError: the keys span slots
         :raises RedisError: after :meth:`multi`
+        :raises RedisClusterException: no key given, or a non-transactional pipeline (also
+            a ``NotImplementedError`` then, as in 4.x)
         :raises ConnectionError: the node could not be reached
 
         Cancelling it gives the connection back on :meth:`reset`.
         """
+        if not self.transaction:
+            raise _NotInThisPipeline(
+                "WATCH needs a transactional pipeline: client.pipeline(transaction=True)"
+            )
         if self.explicit_transaction:
             raise RedisError("WATCH cannot be used after MULTI")
         slot = self._slot_of(keys)
         if slot is None:
-            raise RedisError("WATCH needs at least one key")
+            raise RedisClusterException("WATCH needs at least one key to route it by")
         if self._connection is None:
             await self.client.initialize()
             node = self.connection_pool.get_primary_node_by_slot(slot)
@@ -119,6 +158,20 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
         await self._connection.execute_command(b"WATCH", *keys)
         self.watching = True
         return True
+
+    def multi(self) -> None:
+        """Start queueing the transaction's commands (after :meth:`watch`).
+
+        :raises RedisError: when called twice, or after commands were queued
+        :raises RedisClusterException: on a non-transactional pipeline (also a
+            ``NotImplementedError``, as in 4.x)
+        """
+        if not self.transaction:
+            raise _NotInThisPipeline(
+                "a non-transactional cluster pipeline has no MULTI: use "
+                "client.pipeline(transaction=True)"
+            )
+        super().multi()
 
     async def execute_command(
         self,
@@ -135,7 +188,7 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
 
         Queuing never waits; in immediate mode cancelling closes the watching connection.
         """
-        if self.watching and not self.explicit_transaction:
+        if self.watching and not (self.explicit_transaction or self._queue_while_watching):
             name = command_key(command, args)
             self._slot_of(extract_keys(name, command, args))
             conn = self._connection
@@ -183,8 +236,11 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
                 reply = callback(reply, version=version, **options)
             results.append(reply)
         if raise_on_error:
-            for result in results:
+            for number, (result, (command, args, _, _)) in enumerate(
+                zip(results, stack, strict=True), 1
+            ):
                 if isinstance(result, Exception):
+                    annotate(result, number, command, args)
                     raise result
         return tuple(results)
 
@@ -205,7 +261,7 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
             if len(key_slots) > 1 or (not keys and fan_out):
                 later.append(i)
                 continue
-            slot = key_slots.pop() if keys else None
+            slot = key_slots.pop() if keys else slot_argument(name, args)
             routed.append(i)
             items.append(
                 (slot, is_readonly(name), as_command(command, args), options.get("decode"))
@@ -241,7 +297,7 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
         if exec_reply is None:
             raise WatchError("Watched variable changed.")
         if isinstance(exec_reply, Exception):
-            raise next((q for q in outcomes[1:-1] if isinstance(q, Exception)), exec_reply)
+            raise _first_queued_error(stack, outcomes[1:-1], exec_reply)
         return [(reply, conn.protocol_version) for reply in exec_reply]
 
     async def _transaction(self, stack: list[_Queued]) -> list[tuple[Any, int]]:
@@ -292,6 +348,17 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
                     target, asking = None, False
                 continue
             if isinstance(exec_reply, Exception):
-                first = next((q for q in queued if isinstance(q, Exception)), exec_reply)
-                raise first
+                raise _first_queued_error(stack, queued, exec_reply)
             return [(reply, version) for reply in exec_reply]
+
+
+def _first_queued_error(
+    stack: list[_Queued], queued: list[Any], exec_error: BaseException
+) -> BaseException:
+    """The error of the first command refused while queueing (named after it), else the
+    ``EXEC`` error itself."""
+    for number, (outcome, (command, args, _, _)) in enumerate(zip(queued, stack, strict=True), 1):
+        if isinstance(outcome, Exception):
+            annotate(outcome, number, command, args)
+            return outcome
+    return exec_error

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic
 from coredis.client.commands._base import AnyStr_co
 from coredis.connection import wait_for
 from coredis.exceptions import PubSubError
-from coredis.pool.cluster import ManagedNode, hash_slot
+from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, hash_slot
 from coredis.protocol import ConnectionError, RedisClusterException, TimeoutError
 
 if TYPE_CHECKING:
@@ -48,13 +48,13 @@ class ShardedPubSub(Generic[AnyStr_co]):
         read_from_replicas: bool = False,
     ) -> None:
         self.client: RedisCluster[AnyStr_co] = client
-        self.connection_pool = client.connection_pool
-        self.ignore_subscribe_messages = ignore_subscribe_messages
-        self.read_from_replicas = read_from_replicas
+        self.connection_pool: ClusterConnectionPool = client.connection_pool
+        self.ignore_subscribe_messages: bool = ignore_subscribe_messages
+        self.read_from_replicas: bool = read_from_replicas
         #: subscribed shard channels and their handlers (or None)
         self.shard_channels: dict[Any, Handler | None] = {}
         #: how many times subscriptions were renewed after a connection loss or slot move
-        self.reconnects = 0
+        self.reconnects: int = 0
         self._decode = client.decode_responses
         self._encoding = client.encoding
         self._conns: dict[str, Any] = {}

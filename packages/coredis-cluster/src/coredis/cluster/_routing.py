@@ -3,10 +3,12 @@
 The rule for each keyless command (documented in the README):
 
 * :data:`ALL_PRIMARIES`: sent to every primary, replies combined by the function named
-  (``DBSIZE`` summed, ``KEYS`` concatenated, ``FLUSHALL``/``SCRIPT LOAD``/``FUNCTION LOAD``
+  (``DBSIZE`` summed, ``KEYS`` concatenated, ``FLUSHALL``/``FUNCTION LOAD``
   ... everywhere and the first reply returned once all succeeded, ``PING`` true only when
   every primary answered, ``SCRIPT EXISTS`` true per script only when every primary has it).
-* :data:`ALL_NODES`: sent to every node, primaries and replicas (``CONFIG SET``...).
+* :data:`ALL_NODES`: sent to every node, primaries and replicas (``CONFIG SET``,
+  ``SCRIPT LOAD`` whose digests must agree, ``PUBSUB NUMSUB`` counts added up...).
+* :data:`SLOT_ARGUMENT`: sent to the node serving the slot given as argument.
 * :data:`REFUSED`: raise :class:`~coredis.exceptions.ClusterRoutingError` with a hint
   (``SCAN`` has one cursor per node: use ``execute_command_on_nodes`` per node, etc.).
 * anything else: one random primary.
@@ -21,7 +23,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ("ALL_NODES", "ALL_PRIMARIES", "REFUSED", "SPLITTABLE", "merge_in_order")
+__all__ = (
+    "ALL_NODES",
+    "ALL_PRIMARIES",
+    "REFUSED",
+    "SLOT_ARGUMENT",
+    "SPLITTABLE",
+    "merge_in_order",
+    "slot_argument",
+)
 
 
 def _first(replies: Sequence[Any]) -> Any:
@@ -48,6 +58,35 @@ def _and_each(replies: Sequence[Any]) -> Any:
     return [int(all(bool(r[i]) for r in replies)) for i in range(len(replies[0]))]
 
 
+def _union(replies: Sequence[Any]) -> Any:
+    # PUBSUB CHANNELS: a channel subscribed on several nodes is listed once
+    seen: dict[Any, None] = {}
+    for r in replies:
+        seen.update(dict.fromkeys(r or ()))
+    return list(seen)
+
+
+def _sum_pairs(replies: Sequence[Any]) -> Any:
+    # PUBSUB NUMSUB: flat [channel, count, ...] per node, in the order asked; counts added
+    totals: dict[Any, int] = {}
+    for r in replies:
+        pairs = r.items() if isinstance(r, dict) else zip(r[::2], r[1::2], strict=True)
+        for channel, count in pairs:
+            totals[channel] = totals.get(channel, 0) + int(count)
+    return [item for pair in totals.items() for item in pair]
+
+
+def _same(replies: Sequence[Any]) -> Any:
+    # SCRIPT LOAD: every node must compute the same digest
+    if any(r != replies[0] for r in replies[1:]):
+        from coredis.exceptions import ClusterResponseError
+
+        raise ClusterResponseError(
+            f"Inconsistent replies from the cluster's nodes: {sorted(set(map(str, replies)))}"
+        )
+    return replies[0]
+
+
 Merger = Callable[[Sequence[Any]], Any]
 
 ALL_PRIMARIES: dict[str, Merger] = {
@@ -56,8 +95,6 @@ ALL_PRIMARIES: dict[str, Merger] = {
     "FLUSHALL": _first,
     "FLUSHDB": _first,
     "PING": _all_true,
-    "SCRIPT LOAD": _first,
-    "SCRIPT FLUSH": _first,
     "SCRIPT EXISTS": _and_each,
     "FUNCTION LOAD": _first,
     "FUNCTION DELETE": _first,
@@ -68,11 +105,36 @@ ALL_PRIMARIES: dict[str, Merger] = {
 ALL_NODES: dict[str, Merger] = {
     "CONFIG SET": _first,
     "CONFIG RESETSTAT": _first,
+    # Replicas too: EVALSHA_RO (and EVALSHA with read_from_replicas) may run there.
+    "SCRIPT LOAD": _same,
+    "SCRIPT FLUSH": _first,
+    # Subscriptions live on the node the subscriber connected to, replicas included.
+    "PUBSUB CHANNELS": _union,
+    "PUBSUB NUMSUB": _sum_pairs,
+    "PUBSUB NUMPAT": _sum,
+    "PUBSUB SHARDCHANNELS": _union,
+    "PUBSUB SHARDNUMSUB": _sum_pairs,
 }
 
+#: commands whose first argument (after the subcommand) is a slot: sent to its owner
+SLOT_ARGUMENT: frozenset[str] = frozenset({"CLUSTER COUNTKEYSINSLOT", "CLUSTER GETKEYSINSLOT"})
+
+
+def slot_argument(name: str, args: tuple[Any, ...]) -> int | None:
+    """The slot a :data:`SLOT_ARGUMENT` command names, when it is a valid one (an invalid
+    slot goes to any primary, whose error reply says what is wrong)."""
+    if name not in SLOT_ARGUMENT or len(args) < 2:
+        return None
+    try:
+        slot = int(args[1])
+    except (TypeError, ValueError):
+        return None
+    return slot if 0 <= slot < 16384 else None
+
+
 REFUSED: dict[str, str] = {
-    "SCAN": "SCAN keeps one cursor per node: run it on each primary with "
-    "execute_command_on_nodes(client.primaries(), b'SCAN', cursor)",
+    "SCAN": "SCAN keeps one cursor per node: use client.scan_iter(), or run it on each "
+    "primary with `for node in client.primaries: await node.scan(cursor)`",
     "MULTI": "transactions are per slot: use client.pipeline(transaction=True)",
     "EXEC": "transactions are per slot: use client.pipeline(transaction=True)",
     "DISCARD": "transactions are per slot: use client.pipeline(transaction=True)",

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from coredis.connection import BLOCKING_COMMANDS, STATEFUL_COMMANDS, changes_connection_state
+from coredis.exceptions import ReplicationError
 from coredis.pool.cluster import ManagedNode
 from coredis.protocol import (
     AskError,
@@ -36,17 +37,43 @@ from coredis.protocol import (
     RedisClusterException,
     TimeoutError,
     TryAgainError,
+    encode_commands,
 )
 
 if TYPE_CHECKING:
     from ._client import RedisCluster
 
-__all__ = ("Sender", "NotSent", "PoolLimit", "as_command", "RETRYABLE")
+__all__ = ("Sender", "NotSent", "PoolLimit", "as_command", "check_replicated", "RETRYABLE")
+
+#: ``(replicas, timeout_ms)`` of an ``ensure_replication()`` block, or ``None``
+Wait = tuple[int, int] | None
 
 
 def as_command(command: bytes, args: Sequence[Any]) -> tuple[Any, ...]:
     """``(command, *args)`` as one tuple, the shape :meth:`Sender.send` takes."""
     return (command, *args)
+
+
+def _with_wait(cmd: tuple[Any, ...], wait: Wait) -> tuple[tuple[Any, ...], ...]:
+    return (cmd,) if wait is None else (cmd, (b"WAIT", *wait))
+
+
+def check_replicated(command: bytes, outcomes: Sequence[Any], wait: Wait) -> None:
+    """Raise when the ``WAIT`` that followed ``command`` (``outcomes[1]``) fell short.
+
+    :raises ReplicationError: fewer replicas acknowledged than asked for.
+    """
+    if wait is None:
+        return
+    acknowledged = outcomes[1]
+    if isinstance(acknowledged, Exception):
+        raise acknowledged
+    replicas, timeout_ms = wait
+    if int(acknowledged) < replicas:
+        raise ReplicationError(
+            f"{command!r} was acknowledged by {acknowledged} replica(s) within "
+            f"{timeout_ms} ms, {replicas} required"
+        )
 
 
 class NotSent(Exception):
@@ -210,12 +237,20 @@ class Sender:
             pass
 
     async def on_slot(
-        self, slot: int, readonly: bool, command: bytes, args: Sequence[Any], decode: Any
+        self,
+        slot: int,
+        readonly: bool,
+        command: bytes,
+        args: Sequence[Any],
+        decode: Any,
+        wait: Wait = None,
     ) -> tuple[Any, int]:
-        """Run one command on the node serving ``slot``, following the retry policy.
+        """Run one command on the node serving ``slot``, following the retry policy (with
+        ``wait``: on its primary, followed by ``WAIT`` on the same connection).
 
         :raises ClusterError: too many redirects.
         :raises ResponseError: the command's own error reply.
+        :raises ReplicationError: with ``wait``, too few replicas acknowledged.
         :raises ConnectionError: unreachable after the retries, or broke after a write.
 
         Cancelling closes the connection in use; a shared refresh continues for others.
@@ -225,7 +260,8 @@ class Sender:
         redirects = retries = 0
         target: ManagedNode | None = None
         asking = False
-        cmd = (command, *args)
+        cmds = _with_wait((command, *args), wait)
+        readonly = readonly and wait is None  # WAIT is refused by replicas
         while True:
             epoch = pool.nodes.epoch
             try:
@@ -235,7 +271,7 @@ class Sender:
                 retries = await self.retry(retries, epoch, exc)
                 continue
             try:
-                outcomes, version = await self.send(node, (cmd,), decode, asking)
+                outcomes, version = await self.send(node, cmds, decode, asking)
             except PoolLimit as exc:
                 raise exc.cause from None
             except NotSent as exc:
@@ -251,6 +287,7 @@ class Sender:
                 continue
             reply = outcomes[0]
             if not isinstance(reply, Exception):
+                check_replicated(command, outcomes, wait)
                 return reply, version
             if isinstance(reply, MovedError):
                 redirects = await self._redirected(redirects, slot, reply)
@@ -271,19 +308,30 @@ class Sender:
                 raise reply
 
     async def on_nodes(
-        self, nodes: Sequence[ManagedNode], command: bytes, args: Sequence[Any], decode: Any
+        self,
+        nodes: Sequence[ManagedNode],
+        command: bytes,
+        args: Sequence[Any],
+        decode: Any,
+        wait: Wait = None,
     ) -> dict[str, tuple[Any, int]]:
-        """Run one command on every node concurrently; ``{node name: (reply, version)}``.
+        """Run one command on every node concurrently; ``{node name: (reply, version)}``
+        (with ``wait``: followed by ``WAIT`` on each primary).
 
         :raises ResponseError: the first error reply (after every node answered).
+        :raises ReplicationError: with ``wait``, a primary heard from too few replicas.
         :raises ConnectionError: a node was unreachable (a refresh is requested).
 
         Cancelling closes the connections in use.
         """
         epoch = self.pool.nodes.epoch
         cmd = (command, *args)
+
+        def batch(node: ManagedNode) -> tuple[tuple[Any, ...], ...]:
+            return _with_wait(cmd, wait if node.server_type != "replica" else None)
+
         results = await asyncio.gather(
-            *(self.send(node, (cmd,), decode) for node in nodes), return_exceptions=True
+            *(self.send(node, batch(node), decode) for node in nodes), return_exceptions=True
         )
         out: dict[str, tuple[Any, int]] = {}
         for node, result in zip(nodes, results, strict=True):
@@ -295,25 +343,28 @@ class Sender:
             outcomes, version = result
             if isinstance(outcomes[0], Exception):
                 raise outcomes[0]
+            check_replicated(command, outcomes, wait if len(outcomes) > 1 else None)
             out[node.name] = (outcomes[0], version)
         return out
 
     async def on_random_primary(
-        self, command: bytes, args: Sequence[Any], decode: Any
+        self, command: bytes, args: Sequence[Any], decode: Any, wait: Wait = None
     ) -> tuple[Any, int]:
         """Run a keyless command on a random primary; another one if it is unreachable.
 
         :raises ResponseError: the command's error reply.
+        :raises ReplicationError: with ``wait``, too few replicas acknowledged.
         :raises ConnectionError: no primary could be reached within the retry budget.
 
         Cancelling closes the connection in use.
         """
         retries = 0
+        cmds = _with_wait((command, *args), wait)
         while True:
             epoch = self.pool.nodes.epoch
             node = self.client.random_primary()
             try:
-                outcomes, version = await self.send(node, ((command, *args),), decode)
+                outcomes, version = await self.send(node, cmds, decode)
             except PoolLimit as exc:
                 raise exc.cause from None
             except NotSent as exc:
@@ -321,7 +372,28 @@ class Sender:
                 continue
             if isinstance(outcomes[0], Exception):
                 raise outcomes[0]
+            check_replicated(command, outcomes, wait)
             return outcomes[0], version
+
+    async def fire(self, node: ManagedNode, commands: Sequence[tuple[Any, ...]]) -> None:
+        """Send each command after ``CLIENT REPLY SKIP`` to ``node``: the server answers
+        nothing, so nothing is read (``ignore_replies()``; no redirect can be followed).
+
+        :raises ConnectionError: the node could not be reached or the write failed.
+
+        Cancelling closes the connection if the write had begun.
+        """
+        pool = self.pool
+        conn = await pool.get_connection_by_node(node)
+        try:
+            batch: list[tuple[Any, ...]] = []
+            for cmd in commands:
+                batch += [(b"CLIENT", b"REPLY", b"SKIP"), cmd]
+            conn.send_packed_command(
+                encode_commands(batch, encoding=conn.encoding), expected_replies=0
+            )
+        finally:
+            pool.release(conn)
 
 
 RETRYABLE = (
