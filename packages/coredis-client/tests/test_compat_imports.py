@@ -24,7 +24,7 @@ def _names(text: str) -> list[str]:
 
 
 # kind: "class", "alias" (anything importable: a typing construct or alias), "typevar",
-# "paramspec", "function".
+# "paramspec", "function", "coroutine" (an async function).
 SPEC_4X: dict[str, dict[str, str]] = {
     "coredis": {
         "BaseConnection": "class",
@@ -118,6 +118,21 @@ SPEC_4X: dict[str, dict[str, str]] = {
         "SentinelManagedConnection": "class",
     },
     "coredis.experimental": {"KeyDB": "class", "KeyDBCluster": "class"},
+    "coredis.connection": {
+        "BaseConnection": "class",
+        "ClusterConnection": "class",
+        "Connection": "class",
+        "R": "typevar",
+        "RedisSSLContext": "class",
+        "UnixDomainSocketConnection": "class",
+        "exec_with_timeout": "coroutine",
+    },
+    "coredis.pool": {
+        "BlockingClusterConnectionPool": "class",
+        "BlockingConnectionPool": "class",
+        "ClusterConnectionPool": "class",
+        "ConnectionPool": "class",
+    },
 }
 
 # Names that come from coredis-cluster: ImportError naming it when it is not installed.
@@ -159,6 +174,8 @@ def _check_kind(value: Any, kind: str) -> None:
         assert isinstance(value, typing.ParamSpec), value
     elif kind == "function":
         assert inspect.isfunction(value), value
+    elif kind == "coroutine":
+        assert inspect.iscoroutinefunction(value), value
     else:
         assert value is not None or kind == "alias"
 
