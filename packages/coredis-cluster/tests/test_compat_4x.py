@@ -10,6 +10,7 @@ import pytest
 
 import coredis
 from coredis.cluster import ClusterPipeline, ClusterPubSub, RedisCluster, ShardedPubSub
+from coredis.exceptions import StreamConsumerGroupError
 from coredis.pool.cluster import hash_slot
 from coredis.stream import Consumer, GroupConsumer
 
@@ -98,3 +99,16 @@ async def test_group_consumers_split_streams_on_several_slots(cluster: Any) -> N
     all2 = {(first[1][0], first[1][1].identifier), *got2}
     assert not all1 & all2
     assert all1 | all2 == {(name, i) for name in names for i in ids[name]}
+
+
+async def test_a_failing_slot_read_keeps_what_the_others_returned(cluster: Any) -> None:
+    good, bad = _names_on_distinct_slots(2)
+    consumer = await GroupConsumer(cluster, [good, bad], group="g", consumer="c1")
+    assert await cluster.xgroup_destroy(bad, "g") == 1
+    added = await cluster.xadd(good, {"i": 1})
+    with pytest.raises(StreamConsumerGroupError):
+        await consumer.get_entry()
+    # The other slot's read delivered an entry to this consumer (XREADGROUP >): it was
+    # kept, not lost with the failure.
+    stream, entry = await consumer.get_entry()
+    assert (stream, entry.identifier) == (good, added)
