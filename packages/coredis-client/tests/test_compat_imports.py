@@ -287,3 +287,30 @@ def test_importing_the_compat_modules_does_not_import_coredis_cluster() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("protocol_version", [2, 3])
+async def test_tracking_cache_get_client_id(redis_clean: Any, protocol_version: int) -> None:
+    import coredis
+    from coredis.cache import NodeTrackingCache
+    from coredis.connection import Connection
+    from coredis_testing import eventually
+
+    cache = NodeTrackingCache()
+    client: Any = coredis.Redis(
+        host=redis_clean.host, port=redis_clean.port, protocol_version=protocol_version, cache=cache
+    )
+    async with client:
+        same_server = Connection(redis_clean.host, redis_clean.port)
+        assert cache.get_client_id(same_server) is None  # no tracking connection yet
+        await client.set("k", "v")
+
+        async def tracked() -> bool:
+            await client.get("k")
+            return cache.get_client_id(same_server) is not None
+
+        await eventually(tracked, "a tracking connection")
+        (location, client_id), *_ = cache.tracking_client_ids().items()
+        assert location == same_server.location
+        assert cache.get_client_id(same_server) == client_id
+        assert cache.get_client_id(Connection(redis_clean.host, 1)) is None

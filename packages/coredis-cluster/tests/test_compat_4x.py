@@ -13,6 +13,7 @@ from coredis.cluster import ClusterPipeline, ClusterPubSub, RedisCluster, Sharde
 from coredis.exceptions import StreamConsumerGroupError
 from coredis.pool.cluster import hash_slot
 from coredis.stream import Consumer, GroupConsumer
+from coredis_testing import eventually
 
 
 def test_cluster_names_resolve_from_their_4x_paths() -> None:
@@ -112,3 +113,23 @@ async def test_a_failing_slot_read_keeps_what_the_others_returned(cluster: Any) 
     # kept, not lost with the failure.
     stream, entry = await consumer.get_entry()
     assert (stream, entry.identifier) == (good, added)
+
+
+async def test_cluster_tracking_cache_name(redis_cluster_clean: Any) -> None:
+    from coredis.cache import ClusterTrackingCache, SupportsClientTracking
+
+    cache = ClusterTrackingCache(max_keys=100)
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, decode_responses=True, cache=cache
+    )
+    async with client:
+        await client.set("k", "v")
+
+        async def hit() -> bool:
+            # Tracking comes up with the first cacheable read; then reads are hits.
+            assert await client.get("k") == "v"
+            return cache.stats.hits > 0
+
+        await eventually(hit, "a cache hit")
+        assert isinstance(cache, SupportsClientTracking)
+        assert cache.tracking_client_ids()
