@@ -151,13 +151,21 @@ def testing(session: nox.Session) -> None:
     session.run("pytest", "packages/coredis-testing/tests", "tests", *session.posargs)
 
 
+# The 4.x import paths that are packages (coredis.commands, coredis.response,
+# coredis.recipes.locks): thin re-exports shipped by coredis-client next to its modules.
+CLIENT_COMPAT_PACKAGES = ("commands", "response", "recipes")
+
+
 def _owned(name: str, layer: str) -> bool:
     """Whether a wheel of ``layer`` may ship ``name``: its own subpackage; coredis-client also
     owns the ``coredis`` package itself, i.e. the modules directly in ``coredis/`` (its
-    ``__init__.py``, ``py.typed``, ``exceptions.py`` and the 4.x top-level modules)."""
+    ``__init__.py``, ``py.typed``, ``exceptions.py`` and the 4.x top-level modules) and the
+    4.x compat subpackages of :data:`CLIENT_COMPAT_PACKAGES`."""
     if name.startswith(f"coredis/{layer}/"):
         return True
-    return layer == "client" and name.startswith("coredis/") and name.count("/") == 1
+    if layer != "client" or not name.startswith("coredis/"):
+        return False
+    return name.count("/") == 1 or name.split("/")[1] in CLIENT_COMPAT_PACKAGES
 
 
 def _check_wheel(wheel: Path, layer: str) -> list[str]:

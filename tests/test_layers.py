@@ -101,6 +101,28 @@ def test_lazy_cluster_import_is_allowed_only_in_getattr(tree: Path) -> None:
     assert _kinds(tree) == [("upward-import", "packages/coredis-client/src/coredis/__init__.py")]
 
 
+def test_lazy_cluster_import_in_a_4x_path_module(tree: Path) -> None:
+    # coredis.commands (a 4.x import path shipped by coredis-client) resolves its cluster
+    # names lazily: allowed in __getattr__ / TYPE_CHECKING, caught at module level.
+    module = tree / "packages/coredis-client/src/coredis/commands/__init__.py"
+    text = module.read_text()
+    assert "import coredis.cluster" in text and "def __getattr__" in text
+    assert check_layers.check(tree) == []
+    module.write_text(text + "\nimport coredis.cluster as _eager\n")
+    relative = "packages/coredis-client/src/coredis/commands/__init__.py"
+    assert _kinds(tree) == [("upward-import", relative)]
+
+
+def test_lazy_cluster_import_stays_forbidden_inside_coredis_client(tree: Path) -> None:
+    path = _write(
+        tree,
+        "client",
+        "src/coredis/client/_seeded.py",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import coredis.cluster\n",
+    )
+    assert _kinds(tree) == [("upward-import", path)]
+
+
 def test_undeclared_sibling_import_is_caught(tree: Path) -> None:
     pyproject = tree / "packages/coredis-pool/pyproject.toml"
     text = pyproject.read_text()

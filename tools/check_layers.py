@@ -6,8 +6,10 @@ Layers, lowest first: coredis-protocol < coredis-connection < coredis-pool < cor
 coredis-cluster. Reported, one line each (``path:line: [kind] message``), exit status 1:
 
 - ``upward-import``: a module (source or tests) imports a distribution above its own. The one
-  allowed exception: coredis-client's ``coredis/__init__.py`` may import ``coredis.cluster`` inside
-  its module-level ``__getattr__`` (the lazy ``coredis.RedisCluster``) and under
+  allowed exception: coredis-client's ``coredis/__init__.py`` and its other 4.x import-path
+  modules (every source module of coredis-client outside ``coredis.client``, e.g.
+  ``coredis.commands``) may import ``coredis.cluster`` inside their module-level
+  ``__getattr__`` (lazy names such as ``coredis.RedisCluster``) and under
   ``if TYPE_CHECKING:``.
 - ``undeclared-import``: a sibling distribution is imported but not in ``[project] dependencies``.
 - ``unknown-module``: ``coredis.<name>`` that no distribution ships.
@@ -261,7 +263,12 @@ def _check_file(
     except SyntaxError as exc:
         return [Violation(rel, exc.lineno or 0, "syntax", str(exc))]
     module, is_package = _module_name(path, base)
-    lazy_ok = is_src and dist == NAMESPACE_OWNER and module == "coredis" and is_package
+    lazy_ok = (
+        is_src
+        and dist == NAMESPACE_OWNER
+        and module.startswith("coredis")
+        and not (module == "coredis.client" or module.startswith("coredis.client."))
+    )
     found: list[Violation] = []
     for imp in _imports(tree, module, is_package, lazy_ok):
         top = imp.module.split(".")[0]

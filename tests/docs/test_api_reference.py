@@ -23,6 +23,18 @@ PUBLIC_MODULES = (
     "coredis.client.response_types",
     "coredis.exceptions",
     "coredis.cluster",
+    # the 4.x import paths (coredis-client)
+    "coredis.cache",
+    "coredis.commands",
+    "coredis.commands.pubsub",
+    "coredis.commands.script",
+    "coredis.pipeline",
+    "coredis.recipes.locks",
+    "coredis.response.types",
+    "coredis.sentinel",
+    "coredis.stream",
+    "coredis.tokens",
+    "coredis.typing",
 )
 DIRECTIVE = re.compile(
     r"^\.\. (auto(?:class|function|exception|data|module)|data|module):: ([\w.]+)", re.M

@@ -30,6 +30,8 @@ async def main():
     client = coredis.Redis(host=HOST, port=PORT, decode_responses=True)
     async with client:
         print("enabled", _runtime_checks.RUNTIME_TYPECHECKS)
+        import coredis.typing
+        assert coredis.typing.RUNTIME_TYPECHECKS is _runtime_checks.RUNTIME_TYPECHECKS
         print("beartype imported", "beartype" in sys.modules)
         print("get wrapped", hasattr(StringCommands.get, "__wrapped__"))
         print("unwraps to", inspect.unwrap(StringCommands.get).__qualname__)

@@ -71,4 +71,8 @@ def __getattr__(name: str) -> Any:
                 "pip install coredis-cluster"
             ) from exc
         return RedisCluster
+    if name in ("KeyDB", "KeyDBCluster"):
+        from coredis.experimental import keydb_missing
+
+        raise keydb_missing(name)
     raise AttributeError(f"module 'coredis' has no attribute {name!r}")

@@ -1,4 +1,14 @@
-"""Every exception coredis raises, under the names coredis 4.x used."""
+"""Every exception coredis raises, under the names and with the base classes of coredis 4.x.
+
+Error replies that 4.x turned into classes outside :class:`ResponseError`
+(``NOGROUP`` -> :class:`StreamConsumerGroupError`, ``BUSYGROUP`` ->
+:class:`StreamDuplicateConsumerGroupError`, ``NOKEY`` -> :class:`NoKeyError`) are raised
+here as instances of private subclasses that are *also* :class:`ResponseError`: the public
+classes keep their 4.x bases, ``except StreamConsumerGroupError`` catches the reply as in 4.x,
+and code that catches every error reply with ``except ResponseError`` keeps working (an
+error reply also leaves its connection usable, which the connection layer decides by that
+base class).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +43,7 @@ from coredis.protocol import (
     UnblockedError,
     UnknownCommandError,
     WrongTypeError,
+    register_error_code,
 )
 
 __all__ = (
@@ -152,3 +163,22 @@ class StreamConsumerInitializationError(StreamConsumerError):
 
 class StreamDuplicateConsumerGroupError(StreamConsumerGroupError):
     """The consumer group already exists."""
+
+
+# Error replies of the classes above: see the module docstring. Registering them extends
+# coredis.protocol's reply table, which exists for this (only coredis exceptions change).
+class _NoGroupReply(StreamConsumerGroupError, ResponseError):
+    """``NOGROUP``: the consumer group (or its stream) does not exist."""
+
+
+class _BusyGroupReply(StreamDuplicateConsumerGroupError, ResponseError):
+    """``BUSYGROUP``: the consumer group already exists."""
+
+
+class _NoKeyReply(NoKeyError, ResponseError):
+    """``NOKEY``: the command needed a key that does not exist."""
+
+
+register_error_code("NOGROUP", _NoGroupReply)
+register_error_code("BUSYGROUP", _BusyGroupReply)
+register_error_code("NOKEY", _NoKeyReply)

@@ -182,6 +182,12 @@ class TrackingCache(AbstractCache):
         """``location -> CLIENT ID`` of every live tracking connection."""
         return {loc: t.client_id for loc, t in self._trackers.items() if t.session is not None}
 
+    def get_client_id(self, connection: BaseConnection) -> int | None:
+        """``CLIENT ID`` of the live tracking connection to ``connection``'s server (where
+        its invalidations are redirected), or ``None`` when there is none."""
+        tracker = self._trackers.get(connection.location)
+        return tracker.client_id if tracker is not None and tracker.session is not None else None
+
     # -- invalidation ----------------------------------------------------------------
     def reset(self) -> None:
         """Drop every entry and void reads in flight (they will not be stored)."""

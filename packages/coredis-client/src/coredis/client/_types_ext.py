@@ -14,6 +14,7 @@ __all__ = (
     "ClusterNode",
     "ClusterNodeDetail",
     "Command",
+    "FunctionDefinition",
     "LibraryDefinition",
     "RoleInfo",
     "SlowLogInfo",
@@ -71,7 +72,41 @@ class StreamPendingExt(NamedTuple):
 
 
 #: ``CLIENT LIST`` / ``CLIENT INFO`` fields; numeric fields are ``int``, the rest ``str``.
-ClientInfo = dict[str, Any]
+#: A plain ``dict`` at run time; fields a newer server adds appear under their own names.
+ClientInfo = TypedDict(
+    "ClientInfo",
+    {
+        "id": int,
+        "addr": str,
+        "laddr": str,
+        "fd": int,
+        "name": str,
+        "age": int,
+        "idle": int,
+        "flags": str,
+        "db": int,
+        "sub": int,
+        "psub": int,
+        "ssub": int,
+        "multi": int,
+        "qbuf": int,
+        "qbuf-free": int,
+        "argv-mem": int,
+        "multi-mem": int,
+        "obl": int,
+        "oll": int,
+        "omem": int,
+        "tot-mem": int,
+        "events": str,
+        "cmd": str,
+        "user": str,
+        "redir": int,
+        "resp": int,
+        "lib-name": str,
+        "lib-ver": str,
+    },
+    total=False,
+)
 
 
 class RoleInfo(NamedTuple):
@@ -95,13 +130,22 @@ class SlowLogInfo(NamedTuple):
     client_name: Any
 
 
+class FunctionDefinition(TypedDict):
+    """One function of a library in ``FUNCTION LIST``."""
+
+    name: Any
+    description: Any
+    #: e.g. ``{"no-writes"}``
+    flags: set[Any]
+
+
 class LibraryDefinition(TypedDict):
     """One library of ``FUNCTION LIST``; ``functions`` maps each function's name to its
-    ``name``, ``description`` and ``flags`` (a set); ``library_code`` only ``withcode``."""
+    :class:`FunctionDefinition`; ``library_code`` only ``withcode``."""
 
     name: Any
     engine: Any
-    functions: dict[Any, dict[str, Any]]
+    functions: dict[Any, FunctionDefinition]
     library_code: Any
 
 

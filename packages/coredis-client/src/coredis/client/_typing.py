@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar, Union
+from typing import Any, TypedDict, TypeVar, Union
 
 __all__ = (
     "KeyT",
@@ -13,6 +13,7 @@ __all__ = (
     "ResponsePrimitive",
     "ResponseType",
     "R",
+    "Node",
 )
 
 #: A key: str (encoded with the client's encoding) or bytes.
@@ -29,3 +30,10 @@ ResponsePrimitive = Union[str, bytes, int, float, bool, None]
 #: Any reply, as the protocol layer produces it.
 ResponseType = Any
 R = TypeVar("R")
+
+
+class Node(TypedDict):
+    """A cluster node's address, e.g. one of ``RedisCluster(startup_nodes=[...])``."""
+
+    host: str
+    port: int

@@ -80,12 +80,12 @@ class ClusterExtras(Generic[AnyStr_co]):
                         await asyncio.sleep(watch_delay)
 
     def pubsub(self, ignore_subscribe_messages: bool = False, **kwargs: Any) -> Any:
-        """A :class:`coredis.client.PubSub` on a connection to a random primary: the cluster
-        bus forwards ``PUBLISH`` from any node to every node."""
-        from coredis.client import PubSub
+        """A :class:`ClusterPubSub` (a :class:`coredis.client.PubSub`) on a connection to a
+        random primary: the cluster bus forwards ``PUBLISH`` from any node to every node."""
+        from ._cluster_pubsub import ClusterPubSub
 
         client: Any = self
-        return PubSub(client, ignore_subscribe_messages=ignore_subscribe_messages, **kwargs)
+        return ClusterPubSub(client, ignore_subscribe_messages=ignore_subscribe_messages, **kwargs)
 
     def sharded_pubsub(
         self,

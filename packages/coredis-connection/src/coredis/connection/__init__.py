@@ -18,6 +18,7 @@ from ._commands import (
     stack_changes_connection_state,
 )
 from ._environment import check_environment as _check_environment
+from ._compat4x import R, RedisSSLContext, exec_with_timeout
 from ._reply import CredentialProvider, Credentials, CredentialSource, Reply
 from ._tcp import ClusterConnection, Connection
 from ._timeout import wait_for
@@ -48,4 +49,8 @@ __all__ = (
     "changes_connection_state",
     "read_timeout",
     "stack_changes_connection_state",
+    # coredis 4.x names
+    "R",
+    "RedisSSLContext",
+    "exec_with_timeout",
 )

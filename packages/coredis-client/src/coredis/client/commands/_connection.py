@@ -7,7 +7,7 @@ run them: configure them on the client (``password=``, ``db=``, ``client_name=``
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._response_ext import as_bool, as_str, identity, is_ok, pairs, values_list
@@ -26,7 +26,7 @@ _TEXT_FIELDS = frozenset(
 
 def parse_client_info(line: Any) -> ClientInfo:
     """One ``CLIENT LIST`` line (``id=3 addr=... name=...``) as a dict, numbers as ``int``."""
-    info: ClientInfo = {}
+    info: dict[str, Any] = {}
     for token in as_str(line).strip().split(" "):
         key, _, value = token.partition("=")
         if not key:
@@ -38,7 +38,7 @@ def parse_client_info(line: Any) -> ClientInfo:
                 info[key] = int(value)
             except ValueError:
                 info[key] = value
-    return info
+    return cast(ClientInfo, info)
 
 
 def _client_list(response: Any, **options: Any) -> tuple[ClientInfo, ...]:

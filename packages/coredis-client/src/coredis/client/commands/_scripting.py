@@ -32,7 +32,7 @@ def _bool_tuple(response: Any, **options: Any) -> tuple[bool, ...]:
 
 def _library(raw: Any) -> LibraryDefinition:
     info = {as_str(k): v for k, v in pairs(raw)}
-    functions: dict[Any, dict[str, Any]] = {}
+    functions: dict[Any, Any] = {}
     for function in info.get("functions") or ():
         details = {as_str(k): v for k, v in pairs(function)}
         details["flags"] = set(details.get("flags") or ())
