@@ -51,7 +51,11 @@ SPEC_4X: dict[str, dict[str, str]] = {
         "Script": "class",
         "ShardedPubSub": "class",
     },
-    "coredis.commands.pubsub": {"PubSub": "class", "ClusterPubSub": "class"},
+    "coredis.commands.pubsub": {
+        "PubSub": "class",
+        "ClusterPubSub": "class",
+        "PubSubWorkerThread": "class",
+    },
     "coredis.commands.script": {"Script": "class"},
     "coredis.pipeline": {
         "ClusterPipeline": "class",

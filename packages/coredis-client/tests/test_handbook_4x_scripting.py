@@ -8,7 +8,7 @@ become assertions of what coredis 4.5.6 returns where the page is wrong for 4.5.
 is ``get_library``; registering a library twice does not raise; ``ping`` returns
 ``b"PONG"``; the ``MyLib.hmmget`` stub has ``...`` before its docstring (a syntax error, so
 the docstring alone is its body here). ``Library``, ``KeyT`` and ``ValueT`` are imported
-from where this project defines them, and the page's ``open(path).read()`` is
+from the page's own 4.x paths (``coredis.commands``, ``coredis.typing``), and the page's ``open(path).read()`` is
 ``Path(path).read_text()`` (the same read, without leaving the file to the garbage
 collector, which the test run reports as an error).
 """
@@ -21,8 +21,9 @@ from typing import Any, List  # noqa: UP035 (as the page writes it)
 import pytest
 
 import coredis
-from coredis.client import Function, Library
-from coredis.client._typing import KeyT, ValueT
+from coredis.client import Function
+from coredis.commands import Library
+from coredis.typing import KeyT, ValueT
 
 pytestmark = pytest.mark.redis
 

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.redis
 PROGRAM = """
 import asyncio, inspect, sys
 import coredis
+import coredis.typing
 from coredis.client import _runtime_checks
 from coredis.client.commands._string import StringCommands
 
@@ -30,7 +31,6 @@ async def main():
     client = coredis.Redis(host=HOST, port=PORT, decode_responses=True)
     async with client:
         print("enabled", _runtime_checks.RUNTIME_TYPECHECKS)
-        import coredis.typing
         assert coredis.typing.RUNTIME_TYPECHECKS is _runtime_checks.RUNTIME_TYPECHECKS
         print("beartype imported", "beartype" in sys.modules)
         print("get wrapped", hasattr(StringCommands.get, "__wrapped__"))

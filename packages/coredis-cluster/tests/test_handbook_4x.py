@@ -13,7 +13,7 @@ from typing import Any, Literal
 import pytest
 
 import coredis
-from coredis.client import Lock as LuaLock  # 4.x: coredis.recipes.locks.LuaLock
+from coredis.recipes.locks import LuaLock
 from coredis.exceptions import LockError, ReplicationError
 from coredis_testing import command
 

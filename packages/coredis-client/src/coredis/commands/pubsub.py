@@ -1,6 +1,7 @@
 """``coredis.commands.pubsub`` (4.x import path): the pub/sub classes.
 
-:class:`PubSub` lives in :mod:`coredis.client`; :class:`ClusterPubSub` and
+:class:`PubSub` and its :class:`PubSubWorkerThread` (``run_in_thread``) live in
+:mod:`coredis.client`; :class:`ClusterPubSub` and
 :class:`ShardedPubSub` in :mod:`coredis.cluster` (coredis-cluster), imported on first use.
 """
 
@@ -8,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from coredis.client import PubSub
+from coredis.client import PubSub, PubSubWorkerThread
 
 if TYPE_CHECKING:
     from coredis.cluster import ClusterPubSub, ShardedPubSub
 
-__all__ = ("ClusterPubSub", "PubSub", "ShardedPubSub")
+__all__ = ("ClusterPubSub", "PubSub", "PubSubWorkerThread", "ShardedPubSub")
 
 
 def __getattr__(name: str) -> Any:
