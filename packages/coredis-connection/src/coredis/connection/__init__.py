@@ -18,6 +18,7 @@ from ._commands import (
     stack_changes_connection_state,
 )
 from ._reply import CredentialProvider, Credentials, CredentialSource, Reply
+from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_port, check_settings, check_timeout
 from ._tcp import ClusterConnection, Connection
 from ._timeout import wait_for
 from ._unix import UnixDomainSocketConnection
@@ -37,6 +38,10 @@ __all__ = (
     "ConnectCallback",
     "PushHandler",
     "wait_for",
+    "DEFAULT_MAX_PUSH_MESSAGES",
+    "check_port",
+    "check_settings",
+    "check_timeout",
     "BLOCKING_COMMANDS",
     "STATEFUL_COMMANDS",
     "SUBSCRIPTION_COMMANDS",

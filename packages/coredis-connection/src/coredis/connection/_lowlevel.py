@@ -39,6 +39,7 @@ class LowLevelAPI:
 
     if TYPE_CHECKING:
         push_messages: asyncio.Queue[Any]
+        max_push_messages: int
         _push_handler: PushHandler | None
         _requests: deque[tuple[asyncio.Future[Any] | None, bool]]
         noreply: bool
@@ -76,8 +77,16 @@ class LowLevelAPI:
     def _on_push(self, message: Any) -> None:
         if self._push_handler is not None:
             self._push_handler(message)
-        else:
+        elif self.push_messages.qsize() < self.max_push_messages:
             self.push_messages.put_nowait(message)
+        else:
+            # Nobody reads them: stop the conversation rather than queue without bound.
+            self._abandon(
+                ConnectionError(
+                    f"Connection to {self.location} closed: more than "
+                    f"max_push_messages={self.max_push_messages} push messages unread"
+                )
+            )
 
     def can_read(self) -> bool:
         """Whether :meth:`read_response` would return without waiting."""
