@@ -163,19 +163,20 @@ class LowLevelAPI:
     async def try_legacy_auth(self) -> None:
         """Send ``AUTH [username] password`` with the configured credentials (4.x API).
 
-        The handshake already does this when needed; a no-op without a password.
+        The handshake already does this when needed; a no-op without a password and
+        username (a username alone is sent with an empty password, as in the handshake).
 
         :raises AuthenticationFailureError: the credentials were rejected
         :raises TimeoutError: no reply within ``stream_timeout`` (connection closed)
 
         Cancelling it closes the connection.
         """
-        if self.password is None:
+        if self.password is None and not self.username:
             return
         if self.username:
-            await self.execute_command(b"AUTH", self.username, self.password)
+            await self.execute_command(b"AUTH", self.username, self.password or "")
         else:
-            await self.execute_command(b"AUTH", self.password)
+            await self.execute_command(b"AUTH", self.password or "")
 
     async def update_tracking_client(self, enabled: bool, client_id: int | None = None) -> bool:
         """``CLIENT TRACKING ON|OFF [REDIRECT client_id]``; whether the server agreed.
