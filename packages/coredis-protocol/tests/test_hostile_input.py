@@ -212,6 +212,7 @@ def test_limits_are_checked(limits: dict[str, Any], error: type, use_hiredis: bo
         [b"+OK\r\n*21474", b"83648\r\n"],  # cut inside the count
         [b"+OK\r\n*", b"2147483648\r\n"],  # cut after the type byte
         [b"*1\r\n%1073741824\r\n"],  # nested, a map (entries count twice)
+        [b"~1\r\n:1\r\n", b"+OK\r\n*2147483648\r\n"],  # hiredis taking over again
     ],
 )
 def test_huge_count_is_never_allocated(make: Callable[..., Any], pieces: list[bytes]) -> None:

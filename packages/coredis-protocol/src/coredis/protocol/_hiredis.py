@@ -169,7 +169,13 @@ class HiredisReader:
         if self._use_python:
             python = self._python
             # (int membership: a memchr, without the bytes-needle overhead)
-            if python.is_idle() and 126 not in data and 40 not in data and 124 not in data:
+            if (
+                python.is_idle()
+                and 126 not in data
+                and 40 not in data
+                and 124 not in data
+                and not ((42 in data or 37 in data or 62 in data) and self._declares_too_many(data))
+            ):
                 self._start_hiredis()
             else:
                 python.feed(data)
