@@ -62,8 +62,13 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
 
     The pool is built from the arguments unless ``connection_pool`` is given; a given pool
     is shared and never closed by this client. ``unix_socket_path`` selects
-    :class:`~coredis.connection.UnixDomainSocketConnection`; ``ssl=True`` (or any ``ssl_*``
-    argument) builds an :class:`ssl.SSLContext` unless ``ssl_context`` is given. Unknown
+    :class:`~coredis.connection.UnixDomainSocketConnection`; ``ssl=True`` builds an
+    :class:`ssl.SSLContext` from the ``ssl_*`` arguments (with
+    :func:`coredis.pool.build_ssl_context`, as ``rediss://`` URLs do), or ``ssl_context``
+    is used as given; ``ssl_*`` arguments without ``ssl=True`` raise ``ValueError``. Every
+    setting is checked here, at construction: a wrong one (``port=99146``,
+    ``stream_timeout="5"``, ``encoding="bogus"``...) raises ``ValueError`` or
+    ``TypeError`` naming it. Unknown
     keyword arguments reach the pool class (e.g. ``timeout`` of
     :class:`~coredis.pool.BlockingConnectionPool`) and the connection class.
 
@@ -340,8 +345,14 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         pool and its connections (see :meth:`coredis.pool.ConnectionPool.from_url`); ``db``
         is used when the URL names no database. The client owns (and closes) the pool it creates.
 
-        :raises ValueError: when the URL cannot be parsed
+        Query options and ``kwargs`` are checked here, as the constructor checks its
+        arguments (see :meth:`coredis.pool.ConnectionPool.from_url`).
+
+        :raises ValueError: when the URL cannot be parsed, or an option is unknown or wrong
+        :raises TypeError: ``url`` is not a ``str``, or an option of the wrong type
         """
+        from ._options import check_connection_kwargs
+
         pool_cls: type[ConnectionPool] = kwargs.pop("connection_pool_cls", ConnectionPool)
         cache: AbstractCache | None = kwargs.pop("cache", None)
         pool = pool_cls.from_url(
@@ -352,6 +363,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
             noreply=noreply,
             **kwargs,
         )
+        check_connection_kwargs(pool)
         client: Redis[Any] = cls(
             connection_pool=pool,
             decode_responses=decode_responses,

@@ -7,14 +7,9 @@ import ssl
 from typing import Any
 
 from coredis.connection import UnixDomainSocketConnection
+from coredis.pool import build_ssl_context as _build_context
 
 __all__ = ("build_ssl_context", "check_connection_kwargs", "pool_kwargs")
-
-_CERT_REQS = {
-    "none": ssl.CERT_NONE,
-    "optional": ssl.CERT_OPTIONAL,
-    "required": ssl.CERT_REQUIRED,
-}
 
 
 def build_ssl_context(
@@ -24,33 +19,19 @@ def build_ssl_context(
     check_hostname: bool | None = None,
     ca_certs: str | None = None,
 ) -> ssl.SSLContext:
-    """An :class:`ssl.SSLContext` from the 4.x ``ssl_*`` arguments.
+    """An :class:`ssl.SSLContext` from the 4.x ``ssl_*`` arguments, in 4.x's order: built by
+    :func:`coredis.pool.build_ssl_context`, the one place every TLS context is made (so a
+    ``rediss://`` URL option means exactly what the constructor argument means).
 
-    Defaults are those of :func:`ssl.create_default_context` (verify the certificate and the
-    host name against the system CAs, or ``ca_certs``).
-
-    :raises ValueError: for an unknown ``cert_reqs`` name
+    :raises ValueError: for an unknown ``cert_reqs`` name or ``keyfile`` without ``certfile``
     """
-    context = ssl.create_default_context(cafile=ca_certs)
-    if cert_reqs is not None:
-        if isinstance(cert_reqs, str):
-            try:
-                mode = _CERT_REQS[cert_reqs.lower()]
-            except KeyError:
-                raise ValueError(
-                    f"ssl_cert_reqs must be one of {sorted(_CERT_REQS)}, not {cert_reqs!r}"
-                ) from None
-        else:
-            mode = cert_reqs
-        if mode == ssl.CERT_NONE:
-            # check_hostname must be switched off before verification can be.
-            context.check_hostname = False
-        context.verify_mode = mode
-    if check_hostname is not None:
-        context.check_hostname = check_hostname
-    if certfile:
-        context.load_cert_chain(certfile, keyfile)
-    return context
+    return _build_context(
+        ssl_cert_reqs=cert_reqs,
+        ssl_ca_certs=ca_certs,
+        ssl_keyfile=keyfile,
+        ssl_certfile=certfile,
+        ssl_check_hostname=check_hostname,
+    )
 
 
 def pool_kwargs(
@@ -67,15 +48,39 @@ def pool_kwargs(
     ssl_ca_certs: str | None,
     **common: Any,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``connection_pool_cls(...)``."""
+    """Keyword arguments for ``connection_pool_cls(...)``.
+
+    TLS is on with ``ssl=True`` or an ``ssl_context``; the other ``ssl_*`` arguments only
+    shape the context ``ssl=True`` builds, so giving them without it (or together with
+    ``ssl_context``, or for a unix socket) is refused rather than silently ignored.
+
+    :raises ValueError: TLS options without TLS, or contradicting each other
+    """
     kwargs = dict(common)
+    tls_options = {
+        "ssl_keyfile": ssl_keyfile,
+        "ssl_certfile": ssl_certfile,
+        "ssl_cert_reqs": ssl_cert_reqs,
+        "ssl_check_hostname": ssl_check_hostname,
+        "ssl_ca_certs": ssl_ca_certs,
+    }
+    given = [name for name, value in tls_options.items() if value is not None]
     if unix_socket_path is not None:
+        if ssl_enabled or ssl_context is not None or given:
+            raise ValueError("TLS options with unix_socket_path: a unix socket has no TLS")
         kwargs["connection_class"] = UnixDomainSocketConnection
         kwargs["path"] = unix_socket_path
         return kwargs
+    if given and ssl_context is not None:
+        raise ValueError(f"give either ssl_context or {', '.join(given)}, not both")
+    if given and not ssl_enabled:
+        raise ValueError(
+            f"{', '.join(given)} given without ssl=True: the connection would not use TLS "
+            "(pass ssl=True)"
+        )
     kwargs["host"] = host or "localhost"
     kwargs["port"] = 6379 if port is None else port
-    if ssl_context is None and (ssl_enabled or ssl_certfile or ssl_ca_certs):
+    if ssl_context is None and ssl_enabled:
         ssl_context = build_ssl_context(
             ssl_keyfile, ssl_certfile, ssl_cert_reqs, ssl_check_hostname, ssl_ca_certs
         )

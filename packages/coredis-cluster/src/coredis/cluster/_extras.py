@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co
+from coredis.pool import build_ssl_context
 
 from ._pubsub import ShardedPubSub
 
@@ -25,20 +26,16 @@ def ssl_context_from_options(
     check_hostname: bool | None,
     ca_certs: str | None,
 ) -> _ssl.SSLContext:
-    context = _ssl.create_default_context(cafile=ca_certs)
-    if certfile:
-        context.load_cert_chain(certfile, keyfile)
-    if check_hostname is not None:
-        context.check_hostname = check_hostname
-    if cert_reqs is not None:
-        if cert_reqs == "none":
-            context.check_hostname = False
-        context.verify_mode = {
-            "none": _ssl.CERT_NONE,
-            "optional": _ssl.CERT_OPTIONAL,
-            "required": _ssl.CERT_REQUIRED,
-        }[cert_reqs]
-    return context
+    """The context of ``RedisCluster(ssl=True, ssl_*=...)``: built by
+    :func:`coredis.pool.build_ssl_context`, like every other TLS context, so the options
+    mean what they mean for ``Redis`` and ``rediss://`` URLs."""
+    return build_ssl_context(
+        ssl_cert_reqs=cert_reqs,
+        ssl_ca_certs=ca_certs,
+        ssl_keyfile=keyfile,
+        ssl_certfile=certfile,
+        ssl_check_hostname=check_hostname,
+    )
 
 
 class ClusterExtras(Generic[AnyStr_co]):

@@ -20,6 +20,7 @@ from ._commands import (
 from ._environment import check_environment as _check_environment
 from ._compat4x import R, RedisSSLContext, exec_with_timeout
 from ._reply import CredentialProvider, Credentials, CredentialSource, Reply
+from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_port, check_settings, check_timeout
 from ._tcp import ClusterConnection, Connection
 from ._timeout import wait_for
 from ._unix import UnixDomainSocketConnection
@@ -42,6 +43,10 @@ __all__ = (
     "ConnectCallback",
     "PushHandler",
     "wait_for",
+    "DEFAULT_MAX_PUSH_MESSAGES",
+    "check_port",
+    "check_settings",
+    "check_timeout",
     "BLOCKING_COMMANDS",
     "STATEFUL_COMMANDS",
     "SUBSCRIPTION_COMMANDS",

@@ -28,6 +28,7 @@ from ._busypoll import DEFAULT_BUSY_POLL, others_ready, poll_reply, pollable_fd
 from ._handshake import perform_handshake
 from ._lowlevel import Lost, LowLevelAPI, PushHandler
 from ._reply import CredentialSource, Reply
+from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
 from ._timeout import wait_for
 
 __all__ = ("BaseConnection", "CommandArg", "ConnectCallback", "PushHandler")
@@ -93,7 +94,18 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
 
     RESP3 push frames (and, for RESP2 pub/sub, replies nobody asked for) never resolve a
     request: they go to :meth:`set_push_handler`'s handler when one is set, otherwise to
-    the :attr:`push_messages` queue, which :meth:`read_response` reads.
+    the :attr:`push_messages` queue, which :meth:`read_response` reads. At most
+    ``max_push_messages`` of them wait there unread: one more closes the connection
+    (what is queued can still be read, then :meth:`read_response` and every request in
+    flight raise :class:`~coredis.protocol.ConnectionError` saying so), as Redis itself
+    disconnects a client that does not read its pub/sub messages.
+
+    ``reader_options`` are extra arguments of :func:`coredis.protocol.Reader` (its limits
+    ``max_buffer``, ``max_elements``, ``max_bulk_length``, ``max_depth``, and
+    ``use_hiredis``); a reply beyond a limit raises
+    :class:`~coredis.protocol.ProtocolError` and closes the connection. Every setting is
+    checked here, at construction (:func:`check_settings`): a wrong one raises
+    ``TypeError``/``ValueError`` naming it.
     """
 
     description: ClassVar[str] = "BaseConnection"
@@ -119,11 +131,21 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         connect_timeout: float | None = None,
         credential_provider: CredentialSource | None = None,
         busy_poll: float = DEFAULT_BUSY_POLL,
+        max_push_messages: int = DEFAULT_MAX_PUSH_MESSAGES,
+        reader_options: dict[str, Any] | None = None,
     ) -> None:
-        if protocol_version not in (2, 3):
-            raise ValueError(f"protocol_version must be 2 or 3, not {protocol_version!r}")
-        if not busy_poll >= 0:
-            raise ValueError(f"busy_poll must be a number of seconds >= 0, not {busy_poll!r}")
+        check_settings(
+            stream_timeout=stream_timeout,
+            connect_timeout=connect_timeout,
+            encoding=encoding,
+            client_name=client_name,
+            protocol_version=protocol_version,
+            username=username,
+            db=db,
+            busy_poll=busy_poll,
+            max_push_messages=max_push_messages,
+            reader_options=reader_options,
+        )
         self.retry_on_timeout = retry_on_timeout
         self.stream_timeout = stream_timeout
         self.connect_timeout = connect_timeout
@@ -146,10 +168,14 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self.last_used = time.monotonic()
         #: RESP3 push frames and unsolicited replies, when no push handler is set.
         self.push_messages: asyncio.Queue[Any] = asyncio.Queue()
+        #: Most unread push messages queued before the connection is closed.
+        self.max_push_messages = max_push_messages
         self._push_handler: PushHandler | None = None
         self._transport: asyncio.Transport | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._reader = Reader(encoding=encoding)
+        #: Extra arguments of :func:`coredis.protocol.Reader` (limits, ``use_hiredis``).
+        self.reader_options: dict[str, Any] = dict(reader_options or {})
+        self._reader = Reader(encoding=encoding, **self.reader_options)
         # (future or None, decode). None routes the reply to push_messages, in order.
         self._requests: deque[tuple[asyncio.Future[Any] | None, bool]] = deque()
         self._connect_callbacks: list[ConnectCallback] = []
@@ -285,7 +311,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
             self._connecting = None
 
     async def _connect(self) -> None:
-        self._reader = Reader(encoding=self.encoding)
+        self._reader = Reader(encoding=self.encoding, **self.reader_options)
         self._requests = deque()
         self.push_messages = asyncio.Queue()
         self.dedicated = False
@@ -391,11 +417,11 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
                 return
             if reply is NOT_ENOUGH_DATA:
                 return
-            if isinstance(reply, PushFrame):
+            if isinstance(reply, PushFrame) or not requests:
+                # (without a request: RESP2 pub/sub messages, or anything unsolicited)
                 self._on_push(reply)
-                continue
-            if not requests:
-                self._on_push(reply)  # RESP2 pub/sub messages, or anything unsolicited
+                if self._broken:
+                    return  # max_push_messages exceeded: the connection is closed
                 continue
             future, _ = requests.popleft()
             if future is None:

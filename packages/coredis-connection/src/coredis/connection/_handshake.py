@@ -26,6 +26,9 @@ def _with_address(exc: ResponseError, connection: BaseConnection) -> ResponseErr
 async def perform_handshake(connection: BaseConnection) -> None:
     """Run the handshake on a freshly opened transport.
 
+    A ``username`` without a password authenticates as that user with an empty password
+    (accepted for a ``nopass`` user, refused otherwise).
+
     RESP3: ``HELLO 3 [AUTH user pass] [SETNAME name]``; when the server does not know
     ``HELLO`` the connection falls back to RESP2 (``protocol_version`` becomes 2). RESP2:
     ``AUTH [user] pass``. Then ``SELECT db`` and ``CLIENT SETNAME`` when still needed, all
@@ -34,6 +37,11 @@ async def perform_handshake(connection: BaseConnection) -> None:
     username, password = connection.username, connection.password
     if connection.credential_provider is not None:
         username, password = await resolve_credentials(connection.credential_provider)
+    if password is None and username:
+        # A username alone must authenticate as that user, never silently as "default":
+        # a user without a password ("nopass") accepts any password, one with a password
+        # refuses this one (AuthenticationFailureError).
+        password = ""
     client_name = connection.client_name
     hello_done = False
     try:

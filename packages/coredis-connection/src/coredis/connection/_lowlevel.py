@@ -39,6 +39,7 @@ class LowLevelAPI:
 
     if TYPE_CHECKING:
         push_messages: asyncio.Queue[Any]
+        max_push_messages: int
         _push_handler: PushHandler | None
         _requests: deque[tuple[asyncio.Future[Any] | None, bool]]
         noreply: bool
@@ -76,8 +77,16 @@ class LowLevelAPI:
     def _on_push(self, message: Any) -> None:
         if self._push_handler is not None:
             self._push_handler(message)
-        else:
+        elif self.push_messages.qsize() < self.max_push_messages:
             self.push_messages.put_nowait(message)
+        else:
+            # Nobody reads them: stop the conversation rather than queue without bound.
+            self._abandon(
+                ConnectionError(
+                    f"Connection to {self.location} closed: more than "
+                    f"max_push_messages={self.max_push_messages} push messages unread"
+                )
+            )
 
     def can_read(self) -> bool:
         """Whether :meth:`read_response` would return without waiting."""
@@ -154,19 +163,20 @@ class LowLevelAPI:
     async def try_legacy_auth(self) -> None:
         """Send ``AUTH [username] password`` with the configured credentials (4.x API).
 
-        The handshake already does this when needed; a no-op without a password.
+        The handshake already does this when needed; a no-op without a password and
+        username (a username alone is sent with an empty password, as in the handshake).
 
         :raises AuthenticationFailureError: the credentials were rejected
         :raises TimeoutError: no reply within ``stream_timeout`` (connection closed)
 
         Cancelling it closes the connection.
         """
-        if self.password is None:
+        if self.password is None and not self.username:
             return
         if self.username:
-            await self.execute_command(b"AUTH", self.username, self.password)
+            await self.execute_command(b"AUTH", self.username, self.password or "")
         else:
-            await self.execute_command(b"AUTH", self.password)
+            await self.execute_command(b"AUTH", self.password or "")
 
     async def update_tracking_client(self, enabled: bool, client_id: int | None = None) -> bool:
         """``CLIENT TRACKING ON|OFF [REDIRECT client_id]``; whether the server agreed.

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Literal
 from ._base import BaseConnection
 from ._busypoll import DEFAULT_BUSY_POLL
 from ._reply import CredentialSource
+from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
 
 __all__ = ("ClusterConnection", "Connection")
 
@@ -51,7 +52,14 @@ class Connection(BaseConnection):
         noreply: bool = False,
         credential_provider: CredentialSource | None = None,
         busy_poll: float = DEFAULT_BUSY_POLL,
+        max_push_messages: int = DEFAULT_MAX_PUSH_MESSAGES,
+        reader_options: dict[str, Any] | None = None,
     ) -> None:
+        check_settings(host=host, port=port)
+        if ssl_context is not None and not isinstance(ssl_context, ssl.SSLContext):
+            raise TypeError(
+                f"ssl_context must be an ssl.SSLContext, not {type(ssl_context).__name__}"
+            )
         super().__init__(
             retry_on_timeout=retry_on_timeout,
             stream_timeout=stream_timeout,
@@ -66,6 +74,8 @@ class Connection(BaseConnection):
             connect_timeout=connect_timeout,
             credential_provider=credential_provider,
             busy_poll=busy_poll,
+            max_push_messages=max_push_messages,
+            reader_options=reader_options,
         )
         self.host = host
         self.port = port
@@ -129,6 +139,8 @@ class ClusterConnection(Connection):
         noreply: bool = False,
         credential_provider: CredentialSource | None = None,
         busy_poll: float = DEFAULT_BUSY_POLL,
+        max_push_messages: int = DEFAULT_MAX_PUSH_MESSAGES,
+        reader_options: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(
             host,
@@ -149,6 +161,8 @@ class ClusterConnection(Connection):
             noreply=noreply,
             credential_provider=credential_provider,
             busy_poll=busy_poll,
+            max_push_messages=max_push_messages,
+            reader_options=reader_options,
         )
         self.read_from_replicas = read_from_replicas
         self.readonly = readonly

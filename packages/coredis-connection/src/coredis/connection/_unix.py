@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal
 from ._base import BaseConnection
 from ._busypoll import DEFAULT_BUSY_POLL
 from ._reply import CredentialSource
+from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
 
 __all__ = ("UnixDomainSocketConnection",)
 
@@ -39,8 +40,11 @@ class UnixDomainSocketConnection(BaseConnection):
         noreply: bool = False,
         credential_provider: CredentialSource | None = None,
         busy_poll: float = DEFAULT_BUSY_POLL,
+        max_push_messages: int = DEFAULT_MAX_PUSH_MESSAGES,
+        reader_options: dict[str, Any] | None = None,
         **_: Any,
     ) -> None:
+        check_settings(path=path)
         super().__init__(
             retry_on_timeout=retry_on_timeout,
             stream_timeout=stream_timeout,
@@ -55,6 +59,8 @@ class UnixDomainSocketConnection(BaseConnection):
             connect_timeout=connect_timeout,
             credential_provider=credential_provider,
             busy_poll=busy_poll,
+            max_push_messages=max_push_messages,
+            reader_options=reader_options,
         )
         self.path = path
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from ._basic import ConnectionPool
 from ._blocking import BlockingConnectionPool
 from ._multiplexed import DEDICATED_COMMANDS, MultiplexedConnectionPool
+from ._settings import check_pool_settings
 from ._stats import PoolStatistics
-from ._url import build_ssl_context, parse_url
+from ._url import SSL_OPTIONS, build_ssl_context, parse_url
 from ._version import __version__
 from .cluster import BlockingClusterConnectionPool, ClusterConnectionPool
 from .sentinel import SentinelConnectionPool, SentinelManagedConnection
@@ -31,4 +32,6 @@ __all__ = (
     "PoolStatistics",
     "parse_url",
     "build_ssl_context",
+    "check_pool_settings",
+    "SSL_OPTIONS",
 )

@@ -9,11 +9,17 @@ import weakref
 from collections import deque
 from typing import Any, TypeVar
 
-from coredis.connection import BaseConnection, Connection
+from coredis.connection import (
+    BaseConnection,
+    Connection,
+    UnixDomainSocketConnection,
+    check_settings,
+)
 from coredis.protocol import ConnectionError
 
+from ._settings import check_pool_settings
 from ._stats import PoolStatistics
-from ._url import parse_url
+from ._url import accepted_options, parse_url
 
 __all__ = ("ConnectionPool",)
 
@@ -107,8 +113,12 @@ class ConnectionPool:
         idle_check_interval: float = 1,
         **connection_kwargs: Any,
     ) -> None:
-        if max_connections is not None and max_connections < 1:
-            raise ValueError(f"max_connections must be >= 1 or None, not {max_connections!r}")
+        check_pool_settings(
+            max_connections=max_connections,
+            max_idle_time=max_idle_time,
+            idle_check_interval=idle_check_interval,
+        )
+        check_settings(**connection_kwargs)
         self.connection_class: type[BaseConnection] = connection_class or Connection
         self.connection_kwargs: dict[str, Any] = connection_kwargs
         self.max_connections = max_connections
@@ -134,11 +144,25 @@ class ConnectionPool:
         query string (``db``, ``stream_timeout``, ``connect_timeout``, ``protocol_version``,
         ``client_name``, ``max_connections``, ``decode_responses``, ``ssl_cert_reqs``,
         ``ssl_ca_certs``, ``ssl_keyfile``, ``ssl_certfile``, ``ssl_check_hostname``...)
-        override ``kwargs``.
+        override ``kwargs``. They are the pool's and its connection class's parameters,
+        converted to their types and checked like constructor arguments; see
+        :func:`~coredis.pool.parse_url`. :attr:`connection_kwargs` then holds ``host``,
+        ``port`` (or ``path``), ``db``, ``username`` and ``password``, defaults filled in.
 
-        :raises ValueError: unsupported scheme or malformed option
+        :raises TypeError: ``url`` is not a ``str``, or an option of the wrong type
+        :raises ValueError: unsupported scheme, unknown or malformed option, a port out of
+            1..65535, or TLS options on a ``redis://``/``unix://`` URL
         """
-        return cls(**parse_url(url, db=db, decode_components=decode_components, **kwargs))
+        connection_class = kwargs.get("connection_class")
+        if connection_class is None:
+            scheme = url.partition(":")[0].lower() if isinstance(url, str) else ""
+            connection_class = UnixDomainSocketConnection if scheme == "unix" else Connection
+        accepted = accepted_options(cls, connection_class)
+        return cls(
+            **parse_url(
+                url, db=db, decode_components=decode_components, accepted=accepted, **kwargs
+            )
+        )
 
     # -- properties the client reads ------------------------------------------------------
     @property

@@ -10,6 +10,7 @@ from coredis.connection import BaseConnection
 from coredis.protocol import ConnectionError
 
 from ._basic import ConnectionPool
+from ._settings import check_pool_settings
 
 __all__ = ("BlockingConnectionPool",)
 
@@ -36,6 +37,7 @@ class BlockingConnectionPool(ConnectionPool):
         idle_check_interval: float = 1,
         **connection_kwargs: Any,
     ) -> None:
+        check_pool_settings(timeout=timeout)
         self.timeout = timeout
         super().__init__(
             connection_class=connection_class,

@@ -40,7 +40,14 @@ from ._errors import (
 )
 from ._factory import HIREDIS_AVAILABLE, Reader, RespReader
 from ._hiredis import HiredisReader
-from ._reader import PythonReader
+from ._reader import (
+    DEFAULT_MAX_BUFFER,
+    DEFAULT_MAX_BULK_LENGTH,
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_ELEMENTS,
+    MAX_LINE_LENGTH,
+    PythonReader,
+)
 from ._types import NOT_ENOUGH_DATA, NotEnoughData, PushFrame, hashable
 from ._version import __version__
 
@@ -54,6 +61,11 @@ __all__ = (
     "PythonReader",
     "HiredisReader",
     "HIREDIS_AVAILABLE",
+    "DEFAULT_MAX_BUFFER",
+    "DEFAULT_MAX_BULK_LENGTH",
+    "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_ELEMENTS",
+    "MAX_LINE_LENGTH",
     "NOT_ENOUGH_DATA",
     "NotEnoughData",
     "PushFrame",

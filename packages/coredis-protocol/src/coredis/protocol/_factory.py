@@ -9,6 +9,7 @@ from ._reader import (
     DEFAULT_MAX_BUFFER,
     DEFAULT_MAX_BULK_LENGTH,
     DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_ELEMENTS,
     PythonReader,
 )
 
@@ -39,6 +40,7 @@ def Reader(
     max_bulk_length: int = DEFAULT_MAX_BULK_LENGTH,
     max_depth: int = DEFAULT_MAX_DEPTH,
     max_buffer: int = DEFAULT_MAX_BUFFER,
+    max_elements: int = DEFAULT_MAX_ELEMENTS,
     use_hiredis: bool | None = None,
 ) -> RespReader:
     """Create a RESP2/RESP3 reader: feed it bytes, take whole replies out.
@@ -60,12 +62,22 @@ def Reader(
 
     :param encoding: codec for decoding strings; ``None`` keeps ``bytes``.
     :param errors: codec error handler (``"strict"``, ``"replace"``...).
-    :param max_bulk_length: longest bulk payload accepted.
-    :param max_depth: deepest nesting of aggregates accepted.
-    :param max_buffer: most bytes buffered without a whole reply.
+    :param max_bulk_length: longest bulk payload accepted (default 512 MiB).
+    :param max_depth: deepest nesting of aggregates accepted (default 64).
+    :param max_buffer: most bytes received without a whole reply: the bytes buffered plus
+     those of a reply already partly parsed (default 528 MiB).
+    :param max_elements: most elements in one reply, all nesting levels counted (a map
+     entry counts as two); a declared count beyond it fails as soon as its header
+     arrives (default 4 Mi).
     :param use_hiredis: ``True`` forces the hiredis reader (``ImportError`` without it),
      ``False`` the pure-Python one, ``None`` hiredis when importable.
     :raises ImportError: when ``use_hiredis=True`` and hiredis is not installed.
+    :raises TypeError: a limit is not an ``int``.
+    :raises ValueError: a limit is below 1.
+
+    A line (a header, a simple string, an error) still without its CRLF after
+    ``MAX_LINE_LENGTH`` (64 KiB) bytes, and a reply whose first byte is not a RESP type
+    byte, fail as soon as they arrive.
 
     The reader's ``gets``/``feed`` raise :class:`ProtocolError` on bytes that are not RESP
     and when a limit is exceeded; the reader then refuses input until ``reset()``. It does
@@ -80,6 +92,7 @@ def Reader(
             max_bulk_length=max_bulk_length,
             max_depth=max_depth,
             max_buffer=max_buffer,
+            max_elements=max_elements,
         )
     return PythonReader(
         encoding,
@@ -87,4 +100,5 @@ def Reader(
         max_bulk_length=max_bulk_length,
         max_depth=max_depth,
         max_buffer=max_buffer,
+        max_elements=max_elements,
     )

@@ -18,10 +18,15 @@ So the adapter keeps hiredis for the bytes it is exact on and hands the stream t
   it consumed right after a reply (its ``len()`` shrinks), that backlog is cut to exactly
   the bytes hiredis still holds, so it stays around 1 KiB plus the reply being received;
 * a chunk holding a ``~``, ``(`` or ``|`` byte anywhere (a possible set, big number or
-  attribute; a false positive only costs speed), any error hiredis raises, and a backlog
-  larger than ``min(max_bulk_length, max_buffer, 4 MiB)`` switch to the pure reader: it is
-  fed the backlog, the replies hiredis already returned are parsed again and dropped, and
-  it goes on from there, enforcing every limit exactly;
+  attribute; a false positive only costs speed), any error hiredis raises, a backlog
+  larger than ``min(max_bulk_length, max_buffer, 3 * max_elements, 4 MiB)`` (a RESP
+  element takes at least 3 bytes, so hiredis never holds more than ``max_elements`` of
+  them), and a line left open for more than ``MAX_LINE_LENGTH`` bytes (hiredis waits for
+  its end for ever), and a chunk that may hold an aggregate header declaring more than
+  ``max_elements`` (hiredis would allocate a list that long at once) switch to the pure
+  reader: it is fed the backlog, the replies hiredis
+  already returned are parsed again and dropped, and it goes on from there, enforcing
+  every limit exactly;
 * when the pure reader is idle and a chunk arrives without those bytes, hiredis takes over
   again.
 
@@ -45,12 +50,16 @@ from ._reader import (
     DEFAULT_MAX_BUFFER,
     DEFAULT_MAX_BULK_LENGTH,
     DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_ELEMENTS,
+    MAX_LINE_LENGTH,
     PythonReader,
 )
 from ._types import NOT_ENOUGH_DATA
 
 __all__ = ("HiredisReader",)
 
+#: The first bytes of the aggregate headers hiredis allocates a list for.
+_AGGREGATE_MARKERS = (b"*", b"%", b">")
 #: Most bytes kept for a possible hand-over before the pure reader takes the stream.
 BACKLOG_LIMIT = 4 * 1024 * 1024
 
@@ -96,6 +105,7 @@ class HiredisReader:
         max_bulk_length: int = DEFAULT_MAX_BULK_LENGTH,
         max_depth: int = DEFAULT_MAX_DEPTH,
         max_buffer: int = DEFAULT_MAX_BUFFER,
+        max_elements: int = DEFAULT_MAX_ELEMENTS,
     ) -> None:
         if hiredis is None:  # pragma: no cover - exercised only without the extra
             raise ImportError(
@@ -114,8 +124,12 @@ class HiredisReader:
             max_bulk_length=max_bulk_length,
             max_depth=max_depth,
             max_buffer=max_buffer,
+            max_elements=max_elements,
         )
-        self._backlog_limit = min(BACKLOG_LIMIT, max_bulk_length, max_buffer)
+        self._max_elements = max_elements
+        # (a map entry counts twice: half the limit in digits may already exceed it)
+        self._count_digits = len(str(max(max_elements // 2, 1)))
+        self._backlog_limit = min(BACKLOG_LIMIT, max_bulk_length, max_buffer, 3 * max_elements)
         self.reset()
 
     def reset(self) -> None:
@@ -155,7 +169,13 @@ class HiredisReader:
         if self._use_python:
             python = self._python
             # (int membership: a memchr, without the bytes-needle overhead)
-            if python.is_idle() and 126 not in data and 40 not in data and 124 not in data:
+            if (
+                python.is_idle()
+                and 126 not in data
+                and 40 not in data
+                and 124 not in data
+                and not ((42 in data or 37 in data or 62 in data) and self._declares_too_many(data))
+            ):
                 self._start_hiredis()
             else:
                 python.feed(data)
@@ -173,6 +193,7 @@ class HiredisReader:
             or 126 in data  # ~
             or 40 in data  # (
             or 124 in data  # |
+            or ((42 in data or 37 in data or 62 in data) and self._declares_too_many(data))
         ):
             self._switch()
             self._python.feed(data)
@@ -191,11 +212,58 @@ class HiredisReader:
             return
         self._backlog.append(data)
         self._backlog_size += len(data)
-        if self._backlog_size > self._backlog_limit:
+        if self._backlog_size > self._backlog_limit or (
+            self._backlog_size > MAX_LINE_LENGTH and 10 not in data and self._line_too_long()
+        ):
             self._switch()
             return
         self._hiredis.feed(data)
         self._hiredis_size += len(data)
+
+    def _declares_too_many(self, data: bytes) -> bool:
+        """Whether ``data`` may hold an aggregate header declaring more than
+        ``max_elements``: hiredis allocates the list for a declared count at once (a count
+        of 2**31 reserves 16 GiB), so such a header must never reach it; the pure reader
+        refuses it. A guess, erring towards the pure reader: a ``*``, ``%`` or ``>``
+        followed by as many digits as ``max_elements`` has, a header cut at the end of the
+        chunk, or more than 64 of those bytes (binary data) all hand the stream over.
+        """
+        digits = self._count_digits
+        hits = 0
+        for marker in _AGGREGATE_MARKERS:
+            index = data.find(marker)
+            while index >= 0:
+                hits += 1
+                if hits > 64:
+                    return True
+                count = data[index + 1 : index + 1 + digits]
+                if len(count) < digits or count.isdigit():
+                    # long enough to exceed the limit, or cut by the end of the chunk
+                    end = data.find(b"\r", index + 1, index + 1 + 24)
+                    if end < 0:
+                        return True
+                    try:
+                        declared = int(data[index + 1 : end])
+                    except ValueError:
+                        declared = 0  # not a header after all (the parser decides)
+                    if (2 * declared if marker == b"%" else declared) > self._max_elements:
+                        return True
+                index = data.find(marker, index + 1)
+        return False
+
+    def _line_too_long(self) -> bool:
+        """Whether the backlog ends with more than ``MAX_LINE_LENGTH`` bytes without a
+        line feed: an endless header line, or a long bulk payload (the pure reader tells
+        them apart)."""
+        length = 0
+        for chunk in reversed(self._backlog):
+            end = chunk.rfind(10)
+            if end >= 0:
+                return length + len(chunk) - end - 1 > MAX_LINE_LENGTH
+            length += len(chunk)
+            if length > MAX_LINE_LENGTH:
+                return True
+        return False
 
     def _switch(self) -> None:
         """Hand the stream over to the pure reader, at the same reply."""

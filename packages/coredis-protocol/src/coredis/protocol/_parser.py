@@ -10,7 +10,7 @@ from typing import Any
 from ._errors import ProtocolError, error_from_reply
 from ._types import NOT_ENOUGH_DATA, PushFrame, hashable
 
-__all__ = ("Parser",)
+__all__ = ("MAX_LINE_LENGTH", "Parser")
 
 # Aggregate kinds on the parse stack.
 _ARRAY, _SET, _PUSH, _MAP, _ATTRIBUTE = range(5)
@@ -18,6 +18,11 @@ _KINDS = {42: _ARRAY, 126: _SET, 62: _PUSH, 37: _MAP, 124: _ATTRIBUTE}
 _EMPTY: dict[int, Any] = {42: list, 126: set, 62: PushFrame, 37: dict}
 _NO_KEY: Any = object()
 _SPECIAL_DOUBLES = frozenset((b"inf", b"-inf", b"+inf", b"nan", b"-nan"))
+#: The first byte of every RESP2/RESP3 reply.
+_TYPE_BYTES = frozenset(b"$=!+:*%~>|-_#,(")
+#: Longest line (header, simple string, error) accepted without its CRLF: Redis itself
+#: refuses inline requests longer than this.
+MAX_LINE_LENGTH = 64 * 1024
 
 
 def _double(text: bytes) -> float:
@@ -39,15 +44,19 @@ class Parser:
         "_chunked",
         "_chunks",
         "_decode",
+        "_elements",
         "_encoding",
         "_errors",
         "_failure",
+        "_held",
         "_max_buffer",
         "_max_bulk_length",
         "_max_depth",
+        "_max_elements",
         "_need",
         "_pos",
         "_stack",
+        "_start",
     )
 
     _buf: bytes
@@ -60,6 +69,12 @@ class Parser:
     _errors: str
     _max_bulk_length: int
     _max_depth: int
+    _max_elements: int
+    # The reply being parsed: elements declared by its aggregate headers so far, bytes of
+    # it already consumed from earlier buffers, and where it starts in ``_buf``.
+    _elements: int
+    _held: int
+    _start: int
 
     def _wait(self, pos: int, need: int) -> Any:
         self._pos = pos
@@ -74,14 +89,24 @@ class Parser:
         stack = self._stack
         encoding = self._encoding if self._decode else None
         errors = self._errors
+        if not stack:  # a new reply starts here
+            self._start = pos
+            self._held = 0
+            self._elements = 0
         value: Any
         while True:
             if pos >= size:
                 return self._wait(pos, 1)
             newline = buf.find(b"\r\n", pos)
-            if newline < 0:
-                return self._wait(pos, 0)
             kind = buf[pos]
+            if newline < 0:
+                if kind not in _TYPE_BYTES:
+                    raise ProtocolError(f"invalid reply type byte {bytes([kind])!r}")
+                if size - pos > MAX_LINE_LENGTH:
+                    raise ProtocolError(
+                        f"a line of more than {MAX_LINE_LENGTH} bytes without its CRLF"
+                    )
+                return self._wait(pos, 0)
             if kind == 36 or kind == 61 or kind == 33:  # $ bulk, = verbatim, ! bulk error
                 length = int(buf[pos + 1 : newline])
                 if length < 0:
@@ -140,6 +165,15 @@ class Parser:
                         raise ProtocolError(f"reply nested deeper than max_depth={self._max_depth}")
                     paired = kind == 37 or kind == 124
                     total = 2 * count if paired else count
+                    # Declared counts are charged up front: an absurd one fails at once,
+                    # and the elements held for a partial reply stay bounded.
+                    elements = self._elements + total
+                    if elements > self._max_elements:
+                        raise ProtocolError(
+                            f"reply of more than max_elements={self._max_elements} elements "
+                            f"(an aggregate declares {count})"
+                        )
+                    self._elements = elements
                     # The common case, aggregates of strings and integers, is filled here;
                     # anything else continues element by element below.
                     items, pos = self._fill(buf, pos, size, total, encoding, errors)

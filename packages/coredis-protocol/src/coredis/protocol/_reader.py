@@ -18,10 +18,17 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import ProtocolError
-from ._parser import Parser
+from ._parser import MAX_LINE_LENGTH, Parser
 from ._types import NOT_ENOUGH_DATA
 
-__all__ = ("PythonReader", "DEFAULT_MAX_BULK_LENGTH", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_BUFFER")
+__all__ = (
+    "PythonReader",
+    "DEFAULT_MAX_BULK_LENGTH",
+    "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_BUFFER",
+    "DEFAULT_MAX_ELEMENTS",
+    "MAX_LINE_LENGTH",
+)
 
 #: Redis' own ``proto-max-bulk-len`` default.
 DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024
@@ -29,8 +36,24 @@ DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
 #: A whole maximal bulk plus room for what surrounds it.
 DEFAULT_MAX_BUFFER = DEFAULT_MAX_BULK_LENGTH + 16 * 1024 * 1024
+#: Elements of all nesting levels in one reply (4 Mi): a reply of that many small elements
+#: is already hundreds of MiB of Python objects.
+DEFAULT_MAX_ELEMENTS = 4 * 1024 * 1024
 #: A top-level bulk string this long that arrived in pieces is copied straight from them.
 BIG_PAYLOAD = 64 * 1024
+
+
+def check_limits(**limits: int) -> None:
+    """Raise when a reader limit is not a positive ``int``, naming it.
+
+    :raises TypeError: a limit is not an ``int`` (``bool`` included)
+    :raises ValueError: a limit is below 1
+    """
+    for name, value in limits.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, not {value!r}")
 
 
 class PythonReader(Parser):
@@ -51,12 +74,20 @@ class PythonReader(Parser):
         max_bulk_length: int = DEFAULT_MAX_BULK_LENGTH,
         max_depth: int = DEFAULT_MAX_DEPTH,
         max_buffer: int = DEFAULT_MAX_BUFFER,
+        max_elements: int = DEFAULT_MAX_ELEMENTS,
     ) -> None:
+        check_limits(
+            max_bulk_length=max_bulk_length,
+            max_depth=max_depth,
+            max_buffer=max_buffer,
+            max_elements=max_elements,
+        )
         self._encoding = encoding
         self._errors = errors
         self._max_bulk_length = max_bulk_length
         self._max_depth = max_depth
         self._max_buffer = max_buffer
+        self._max_elements = max_elements
         self._failure: str | None = None
         self.reset()
 
@@ -70,6 +101,9 @@ class PythonReader(Parser):
         # > 0: bytes needed from ``_pos`` before parsing can progress; 0: a line end.
         self._need = 0
         self._stack: list[list[Any]] = []
+        self._elements = 0
+        self._held = 0
+        self._start = 0
         self._decode = True
         self._failure = None
 
@@ -99,8 +133,9 @@ class PythonReader(Parser):
     def feed(self, data: bytes | bytearray | memoryview) -> None:
         """Append received bytes to the buffer (the bytes are not parsed here).
 
-        :raises ProtocolError: when the buffered bytes would exceed ``max_buffer``, or the
-         reader failed earlier and was not reset.
+        :raises ProtocolError: when the buffered bytes plus those of a partly parsed reply
+         would exceed ``max_buffer``, when a line stays open for more than
+         ``MAX_LINE_LENGTH`` bytes, or the reader failed earlier and was not reset.
         """
         if self._failure is not None:
             raise self._refuse()
@@ -110,6 +145,9 @@ class PythonReader(Parser):
             return
         buf = self._buf
         if self._pos >= len(buf) and not self._chunks:
+            if self._stack:  # the partial reply's bytes in ``buf`` are now held elsewhere
+                self._held += len(buf) - self._start
+                self._start = 0
             self._buf = data
             self._pos = 0
             buffered = len(data)
@@ -117,16 +155,20 @@ class PythonReader(Parser):
             self._chunks.append(data)
             self._chunked += len(data)
             buffered = len(buf) - self._pos + self._chunked
-        if buffered > self._max_buffer:
+        # A partly parsed reply keeps what it consumed (as parsed values): it counts too.
+        total = buffered + self._held + self._pos - self._start if self._stack else buffered
+        if total > self._max_buffer:
             raise self._fail(
-                f"{buffered} bytes buffered without a complete reply, more than "
+                f"{total} bytes received without a complete reply, more than "
                 f"max_buffer={self._max_buffer}"
             )
         if self._blocked:
             if self._need:
                 self._blocked = buffered < self._need
-            else:
-                self._blocked = 10 not in data  # no b"\n": the line is still open
+            elif 10 in data:
+                self._blocked = False  # a b"\n": the line may be complete
+            elif buffered > MAX_LINE_LENGTH:
+                raise self._fail(f"a line of more than {MAX_LINE_LENGTH} bytes without its CRLF")
 
     def gets(self, decode: bool = True) -> Any:
         """Return the next whole reply, or :data:`NOT_ENOUGH_DATA`.
@@ -249,6 +291,9 @@ class PythonReader(Parser):
                 if value is not NOT_ENOUGH_DATA:
                     return value
             buf = self._buf
+            if self._stack:
+                self._held += self._pos - self._start
+                self._start = 0
             rest = buf[self._pos :] if self._pos < len(buf) else b""
             self._chunks.insert(0, rest)
             self._buf = b"".join(self._chunks)
