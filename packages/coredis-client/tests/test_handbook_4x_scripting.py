@@ -7,10 +7,10 @@ become assertions of what coredis 4.5.6 returns where the page is wrong for 4.5.
 ``multiply(..., client=r2)`` needs ``await``; a pipeline returns a tuple; ``load_library``
 is ``get_library``; registering a library twice does not raise; ``ping`` returns
 ``b"PONG"``; the ``MyLib.hmmget`` stub has ``...`` before its docstring (a syntax error, so
-the docstring alone is its body here). ``Library``, ``KeyT`` and ``ValueT`` are imported
-from the page's own 4.x paths (``coredis.commands``, ``coredis.typing``), and the page's ``open(path).read()`` is
-``Path(path).read_text()`` (the same read, without leaving the file to the garbage
-collector, which the test run reports as an error).
+the docstring alone is its body here). ``Library``, ``KeyT`` and ``ValueT`` come from the
+page's own 4.x paths (``coredis.commands``, ``coredis.typing``), and the page's
+``open(path).read()`` is ``Path(path).read_text()`` (the same read, without leaving the
+file to the garbage collector, which the test run reports as an error).
 """
 
 from __future__ import annotations

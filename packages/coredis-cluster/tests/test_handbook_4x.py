@@ -13,8 +13,8 @@ from typing import Any, Literal
 import pytest
 
 import coredis
-from coredis.recipes.locks import LuaLock
 from coredis.exceptions import LockError, ReplicationError
+from coredis.recipes.locks import LuaLock
 from coredis_testing import command
 
 PROTOCOLS = pytest.mark.parametrize("protocol", [2, 3], ids=["resp2", "resp3"])
