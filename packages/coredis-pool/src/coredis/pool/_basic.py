@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from coredis.connection import BaseConnection, Connection
 from coredis.protocol import ConnectionError
 
+from ._connect import open_connection
 from ._stats import PoolStatistics
 from ._url import parse_url
 
@@ -186,6 +187,8 @@ class ConnectionPool:
         self._discarded = 0
         self._expired = 0
         self._last_reap = time.monotonic()
+        # connections made before the last reconfigure(): closed when released
+        self._stale: weakref.WeakSet[BaseConnection] = weakref.WeakSet()
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_exception(ConnectionError("Connection pool was reset"))
@@ -351,7 +354,7 @@ class ConnectionPool:
             connection = self.make_connection()
             self._opening.add(connection)
             try:
-                await connection.connect()
+                await open_connection(connection)
             finally:
                 self._opening.discard(connection)
         except BaseException:
@@ -384,6 +387,8 @@ class ConnectionPool:
         self._in_use.discard(connection)
         if connection.pid != self.pid or self.pid != _Process.pid:
             return
+        if self._stale and connection in self._stale:
+            connection.disconnect()  # made with settings reconfigure() replaced
         if connection.is_usable:
             connection.last_used = time.monotonic()
             if self._waiters:
@@ -419,6 +424,28 @@ class ConnectionPool:
         """``async with pool:`` closes every connection on the way out (see
         :meth:`disconnect`); nothing to cancel."""
         self.disconnect()
+
+    def reconfigure(self, **connection_kwargs: Any) -> None:
+        """Make connections with ``connection_kwargs`` (e.g. ``db=1``,
+        ``client_name="app"``) from now on, and stop reusing the ones made before.
+
+        Idle connections are closed at once; checked-out ones (and those being opened)
+        finish what they are doing and are closed when released, so after the call no
+        caller gets a connection with the old settings. Used by the client to make
+        ``SELECT`` and ``CLIENT SETNAME`` apply to every connection of the pool.
+
+        :raises: nothing; the arguments are checked when the next connection is made.
+        """
+        self.connection_kwargs.update(connection_kwargs)
+        if self.pid != _Process.pid:
+            self.checkpid()
+            return
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.disconnect()
+            self._discarded += 1
+        for connection in (*self._in_use, *self._opening):
+            self._stale.add(connection)
 
     # -- closing --------------------------------------------------------------------------
     def disconnect(self) -> None:
