@@ -89,7 +89,10 @@ class Redis(CoreCommands[AnyStr_co]):
     ``verify_version`` (default on): a command newer than the connected server (the 6.2+
     commands of :data:`coredis.client._versions.MIN_SERVER_VERSION`) raises
     :class:`~coredis.exceptions.CommandNotSupportedError` without being sent. The version
-    is read once per client (from the ``HELLO`` reply, else ``INFO server``).
+    is read once per client (from the ``HELLO`` reply, else ``INFO server``) and is
+    :attr:`server_version`. With ``verify_version`` a command the server documents as
+    deprecated also emits a :class:`DeprecationWarning` naming its replacement, as in 4.x
+    (see :mod:`coredis.client._deprecations`).
     """
 
     connection_pool: ConnectionPool
