@@ -313,7 +313,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
                 await result
 
     async def perform_handshake(self) -> None:
-        """``HELLO`` (or ``AUTH`` for RESP2/old servers), ``SELECT``, ``CLIENT SETNAME``.
+        """``HELLO`` (or ``AUTH`` for servers without it), ``SELECT``, ``CLIENT SETNAME``.
 
         Called by :meth:`connect` on a freshly opened transport; not meant to be called
         again on a connection in use.
