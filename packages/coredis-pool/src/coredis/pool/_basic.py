@@ -187,8 +187,9 @@ class ConnectionPool:
         self._discarded = 0
         self._expired = 0
         self._last_reap = time.monotonic()
-        # connections made before the last reconfigure(): closed when released
-        self._stale: weakref.WeakSet[BaseConnection] = weakref.WeakSet()
+        # checked-out connections made before the last reconfigure(): closed when released
+        # (a plain set: release() tests it on every call, and it is almost always empty)
+        self._stale: set[BaseConnection] = set()
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_exception(ConnectionError("Connection pool was reset"))
@@ -388,6 +389,7 @@ class ConnectionPool:
         if connection.pid != self.pid or self.pid != _Process.pid:
             return
         if self._stale and connection in self._stale:
+            self._stale.discard(connection)
             connection.disconnect()  # made with settings reconfigure() replaced
         if connection.is_usable:
             connection.last_used = time.monotonic()
@@ -444,8 +446,9 @@ class ConnectionPool:
         for connection in idle:
             connection.disconnect()
             self._discarded += 1
-        for connection in (*self._in_use, *self._opening):
-            self._stale.add(connection)
+        # (only those still out: one whose opening failed was never released)
+        self._stale = {c for c in self._stale if c in self._in_use or c in self._opening}
+        self._stale.update(self._in_use, self._opening)
 
     # -- closing --------------------------------------------------------------------------
     def disconnect(self) -> None:
