@@ -69,8 +69,10 @@ def deprecation_message(name: bytes) -> str:
 def _name_of(command: bytes, args: tuple[Any, ...]) -> bytes:
     if command in _CONTAINERS and args:
         sub = args[0]
-        sub_bytes = sub.encode() if isinstance(sub, str) else bytes(sub)
-        return command + b" " + sub_bytes.upper()
+        if isinstance(sub, str):
+            return command + b" " + sub.encode().upper()
+        if isinstance(sub, (bytes, bytearray, memoryview)):
+            return command + b" " + bytes(sub).upper()
     return command
 
 
