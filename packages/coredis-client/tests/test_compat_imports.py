@@ -148,7 +148,7 @@ FROM_CLUSTER = {
     ("coredis.pipeline", "ClusterPipeline"),
     ("coredis.pipeline", "ClusterPipelineImpl"),
 }
-# 4.x names deliberately not provided (docs/handbook/migrating.rst, "Import paths and names").
+# 4.x names deliberately not provided (docs/handbook/migrating-4x.rst, "Import paths and names").
 NOT_PROVIDED = {
     ("coredis", "KeyDB"),
     ("coredis", "KeyDBCluster"),

@@ -139,12 +139,16 @@ async def test_large_payload_flow_control(conn: Connection) -> None:
 
 
 async def test_invalid_bytes_raise_protocol_error_and_close() -> None:
-    # No real server sends garbage, so a raw socket plays a broken one. RESP2 with no
-    # credentials, db or name means no handshake traffic: the first bytes answer our PING.
+    # No real server sends garbage, so a raw socket plays a broken one. It refuses the
+    # handshake's HELLO as a server older than 6.0 would (RESP2 with no credentials, db or
+    # name then sends nothing else), and answers our PING with garbage.
     handled = asyncio.Event()
 
     async def broken(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
+            assert b"HELLO" in await reader.read(100)
+            writer.write(b"-ERR unknown command 'HELLO'\r\n")
+            await writer.drain()
             await reader.read(100)
             writer.write(b"?this is not RESP\r\n")
             await writer.drain()

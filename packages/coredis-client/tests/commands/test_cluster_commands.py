@@ -59,9 +59,11 @@ async def test_read_only_commands(node_client: Any, redis_cluster: Any) -> None:
 
     listed = await node_client.cluster_replicas(myid)
     assert [r["id"] for r in listed] == [replicas[0]["id"]]
-    assert [r["id"] for r in await node_client.cluster_slaves(myid)] == [replicas[0]["id"]]
+    with pytest.warns(DeprecationWarning, match="CLUSTER SLAVES .* CLUSTER REPLICAS"):
+        assert [r["id"] for r in await node_client.cluster_slaves(myid)] == [replicas[0]["id"]]
 
-    slots = await node_client.cluster_slots()
+    with pytest.warns(DeprecationWarning, match="CLUSTER SLOTS .* CLUSTER SHARDS"):
+        slots = await node_client.cluster_slots()
     assert sum(end - start + 1 for start, end in slots) == 16384
     owners = [rng for rng, served in slots.items() if served[0]["node_id"] == myid]
     assert owners
@@ -89,7 +91,8 @@ async def test_read_only_commands(node_client: Any, redis_cluster: Any) -> None:
 
 async def test_keys_in_slot(node_client: Any) -> None:
     myid = await node_client.cluster_myid()
-    slots = await node_client.cluster_slots()
+    with pytest.warns(DeprecationWarning, match="CLUSTER SLOTS"):
+        slots = await node_client.cluster_slots()
     start = next(start for (start, _), served in slots.items() if served[0]["node_id"] == myid)
     key = None
     for i in range(100000):

@@ -58,12 +58,16 @@ async def test_hello(client: Any, _s: Any, protocol_version: int) -> None:
 async def test_select_and_names(client: Any, _s: Any) -> None:
     assert await client.client_getname() is None
     assert await client.client_setname("coredis-test") is True
-    # the named connection was closed, not pooled: the next caller's has no name
+    # the client's pool names every connection from now on (as 4.x programs expect)
+    assert await client.client_getname() == _s("coredis-test")
+    assert await client.client_setname("") is True  # removes the name again
     assert await client.client_getname() is None
     async with client.pipeline(transaction=False) as pipe:
-        await pipe.client_setname("coredis-test")
+        # in a pipeline it names the pipeline's connection only (closed afterwards)
+        await pipe.client_setname("in-pipeline")
         await pipe.client_getname()
-        assert await pipe.execute() == (True, _s("coredis-test"))
+        assert await pipe.execute() == (True, _s("in-pipeline"))
+    assert await client.client_getname() is None
     assert await client.select(0) is True
     ident = await client.client_id()
     assert isinstance(ident, int) and ident > 0

@@ -162,24 +162,31 @@ async def test_geosearchstore(client: Any, _s: Any) -> None:
 
 
 async def test_georadius(client: Any, _s: Any) -> None:
+    # deprecated by the server: every call warns (see test_deprecations.py)
     await _sicily(client)
-    assert await client.georadius("sicily", 15, 37, 200, PureToken.KM, order=PureToken.ASC) == _s(
-        ("Catania", "Palermo")
-    )
-    result = await client.georadius(
-        "sicily", 15, 37, 200, PureToken.KM, withdist=True, withcoord=True, order=PureToken.ASC
-    )
-    assert [r.name for r in result] == _s(["Catania", "Palermo"])
-    assert _close(result[1].distance, 190.4424) and result[1].geohash is None
-    assert result[1].coordinates is not None and _close(result[1].coordinates.latitude, 38.115556)
-    assert await client.georadius("sicily", 15, 37, 200, PureToken.KM, store="dst") == 2
-    assert await client.zcard("dst") == 2
-    assert await client.georadius("sicily", 15, 37, 100, PureToken.KM, storedist="dd", count=1) == 1
+    with pytest.warns(DeprecationWarning, match="GEORADIUS is deprecated .* GEOSEARCH"):
+        assert await client.georadius(
+            "sicily", 15, 37, 200, PureToken.KM, order=PureToken.ASC
+        ) == _s(("Catania", "Palermo"))
+        result = await client.georadius(
+            "sicily", 15, 37, 200, PureToken.KM, withdist=True, withcoord=True, order=PureToken.ASC
+        )
+        assert [r.name for r in result] == _s(["Catania", "Palermo"])
+        assert _close(result[1].distance, 190.4424) and result[1].geohash is None
+        assert result[1].coordinates is not None
+        assert _close(result[1].coordinates.latitude, 38.115556)
+        assert await client.georadius("sicily", 15, 37, 200, PureToken.KM, store="dst") == 2
+        assert await client.zcard("dst") == 2
+        assert (
+            await client.georadius("sicily", 15, 37, 100, PureToken.KM, storedist="dd", count=1)
+            == 1
+        )
     assert _close(await client.zscore("dd", "Catania"), 56.4413)
-    assert await client.georadius_ro(
-        "sicily", 15, 37, 200, PureToken.KM, count=1, order=PureToken.DESC
-    ) == _s(("Palermo",))
-    hashed = await client.georadius_ro("sicily", 15, 37, 100, PureToken.KM, withhash=True)
+    with pytest.warns(DeprecationWarning, match="GEORADIUS_RO"):
+        assert await client.georadius_ro(
+            "sicily", 15, 37, 200, PureToken.KM, count=1, order=PureToken.DESC
+        ) == _s(("Palermo",))
+        hashed = await client.georadius_ro("sicily", 15, 37, 100, PureToken.KM, withhash=True)
     assert hashed == (GeoSearchResult(_s("Catania"), None, 3479447370796909, None),)
     with pytest.raises(DataError):
         await client.georadius("sicily", 15, 37, 200, PureToken.KM, withdist=True, store="x")
@@ -188,17 +195,23 @@ async def test_georadius(client: Any, _s: Any) -> None:
 async def test_georadiusbymember(client: Any, _s: Any) -> None:
     await _sicily(client)
     await client.geoadd("sicily", [(13.583333, 37.316667, "Agrigento")])
-    assert await client.georadiusbymember(
-        "sicily", "Agrigento", 100, PureToken.KM, order=PureToken.ASC
-    ) == _s(("Agrigento", "Palermo"))
-    result = await client.georadiusbymember(
-        "sicily", "Agrigento", 100, PureToken.KM, withdist=True, order=PureToken.ASC
-    )
-    assert result[0] == GeoSearchResult(_s("Agrigento"), 0.0, None, None)
-    assert result[1].name == _s("Palermo") and _close(result[1].distance, 90.9778)
-    assert await client.georadiusbymember("sicily", "Agrigento", 100, PureToken.KM, store="d") == 2
-    assert await client.georadiusbymember_ro(
-        "sicily", "Agrigento", 100, PureToken.KM, count=1, order=PureToken.ASC
-    ) == _s(("Agrigento",))
-    coords = await client.georadiusbymember_ro("sicily", "Palermo", 1, PureToken.KM, withcoord=True)
+    with pytest.warns(DeprecationWarning, match="GEORADIUSBYMEMBER is deprecated"):
+        assert await client.georadiusbymember(
+            "sicily", "Agrigento", 100, PureToken.KM, order=PureToken.ASC
+        ) == _s(("Agrigento", "Palermo"))
+        result = await client.georadiusbymember(
+            "sicily", "Agrigento", 100, PureToken.KM, withdist=True, order=PureToken.ASC
+        )
+        assert result[0] == GeoSearchResult(_s("Agrigento"), 0.0, None, None)
+        assert result[1].name == _s("Palermo") and _close(result[1].distance, 90.9778)
+        assert (
+            await client.georadiusbymember("sicily", "Agrigento", 100, PureToken.KM, store="d") == 2
+        )
+    with pytest.warns(DeprecationWarning, match="GEORADIUSBYMEMBER_RO"):
+        assert await client.georadiusbymember_ro(
+            "sicily", "Agrigento", 100, PureToken.KM, count=1, order=PureToken.ASC
+        ) == _s(("Agrigento",))
+        coords = await client.georadiusbymember_ro(
+            "sicily", "Palermo", 1, PureToken.KM, withcoord=True
+        )
     assert coords[0].name == _s("Palermo") and _close(coords[0].coordinates.longitude, 13.361389)

@@ -76,8 +76,9 @@ async def test_move(client: Any, _s: Any) -> None:
     await client.rpush("a", ["1", "2", "3"])
     assert await client.lmove("a", "b", PureToken.LEFT, PureToken.RIGHT) == _s("1")
     assert await client.lmove("a", "b", PureToken.RIGHT, PureToken.LEFT) == _s("3")
-    assert await client.rpoplpush("a", "b") == _s("2")
-    assert await client.rpoplpush("a", "b") is None
+    with pytest.warns(DeprecationWarning, match="RPOPLPUSH .* LMOVE"):
+        assert await client.rpoplpush("a", "b") == _s("2")
+        assert await client.rpoplpush("a", "b") is None
     assert await client.lmove("a", "b", PureToken.LEFT, PureToken.LEFT) is None
     assert await client.lrange("b", 0, -1) == _s(["2", "3", "1"])
 
@@ -98,7 +99,8 @@ async def test_mpop(client: Any, _s: Any) -> None:
 async def test_blocking_timeouts(client: Any) -> None:
     assert await client.blpop(["a", "b"], 0.01) is None
     assert await client.brpop(["a"], 0.01) is None
-    assert await client.brpoplpush("a", "b", 0.01) is None
+    with pytest.warns(DeprecationWarning, match="BRPOPLPUSH .* BLMOVE"):
+        assert await client.brpoplpush("a", "b", 0.01) is None
     assert await client.blmove("a", "b", PureToken.LEFT, PureToken.LEFT, 0.01) is None
 
 
@@ -107,7 +109,8 @@ async def test_blocking_pops(client: Any, _s: Any) -> None:
     assert await client.blpop(["a", "b"], 1) == _s(["b", "1"])
     assert await client.brpop(["a", "b"], 1) == _s(["b", "2"])
     await client.rpush("a", ["x", "y"])
-    assert await client.brpoplpush("a", "c", 1) == _s("y")
+    with pytest.warns(DeprecationWarning, match="BRPOPLPUSH"):
+        assert await client.brpoplpush("a", "c", 1) == _s("y")
     assert await client.blmove("a", "c", PureToken.LEFT, PureToken.RIGHT, 1) == _s("x")
     assert await client.lrange("c", 0, -1) == _s(["y", "x"])
 

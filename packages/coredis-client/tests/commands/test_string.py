@@ -80,7 +80,8 @@ async def test_append_strlen_ranges(client: Any, _s: Any) -> None:
     assert await client.strlen("missing") == 0
     assert await client.getrange("k", 0, 4) == _s("hello")
     assert await client.getrange("k", -5, -1) == _s("world")
-    assert await client.substr("k", 6, 7) == _s("wo")
+    with pytest.warns(DeprecationWarning, match="SUBSTR .* GETRANGE"):
+        assert await client.substr("k", 6, 7) == _s("wo")
     assert await client.setrange("k", 6, "there") == 11
     assert await client.get("k") == _s("hello there")
 
@@ -99,8 +100,9 @@ async def test_counters(client: Any) -> None:
 
 
 async def test_getdel_getset(client: Any, _s: Any) -> None:
-    assert await client.getset("k", "a") is None
-    assert await client.getset("k", "b") == _s("a")
+    with pytest.warns(DeprecationWarning, match="GETSET .* SET with the GET argument"):
+        assert await client.getset("k", "a") is None
+        assert await client.getset("k", "b") == _s("a")
     assert await client.getdel("k") == _s("b")
     assert await client.getdel("k") is None
     assert await client.exists(["k"]) == 0

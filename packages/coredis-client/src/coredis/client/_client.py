@@ -18,6 +18,7 @@ How the pieces fit (the seam the cluster client builds on):
 from __future__ import annotations
 
 import ssl
+import warnings
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
@@ -32,11 +33,20 @@ from coredis.pool import ConnectionPool
 from coredis.protocol import encode_commands
 
 from ._cache_abc import invalidate_for
+from ._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from ._reply_modes import ReplyModes
 from ._retry import IDEMPOTENT_COMMANDS
+from ._state import client_wide_setting
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
-from ._versions import NEWEST_REQUIREMENT, VERSIONED_COMMANDS, check_version, server_version_of
+from ._versions import (
+    NEWEST_REQUIREMENT,
+    VERSIONED_COMMANDS,
+    ServerVersion,
+    check_version,
+    parse_version,
+    server_version_of,
+)
 from .commands._base import AnyStr_co, ResponseCallback
 
 if TYPE_CHECKING:
@@ -52,6 +62,8 @@ __all__ = ("Redis",)
 ClientT = TypeVar("ClientT", bound="Redis[Any]")
 # _execute_special's answer when nothing special applies to the command after all
 _PLAIN: Any = object()
+# what execute_command hands to _verify_version (with verify_version on)
+_GATED = VERSIONED_COMMANDS | DEPRECATED_COMMANDS
 
 
 class Redis(ReplyModes, CoreCommands[AnyStr_co]):
@@ -81,7 +93,10 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
     ``verify_version`` (default on): a command newer than the connected server (the 6.2+
     commands of :data:`coredis.client._versions.MIN_SERVER_VERSION`) raises
     :class:`~coredis.exceptions.CommandNotSupportedError` without being sent. The version
-    is read once per client (from the ``HELLO`` reply, else ``INFO server``).
+    is read once per client (from the ``HELLO`` reply, else ``INFO server``) and is
+    :attr:`server_version`. With ``verify_version`` a command the server documents as
+    deprecated also emits a :class:`DeprecationWarning` naming its replacement, as in 4.x
+    (see :mod:`coredis.client._deprecations`).
     """
 
     connection_pool: ConnectionPool
@@ -223,6 +238,14 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
     ) -> None:
         if protocol_version not in (2, 3):
             raise ValueError(f"protocol_version must be 2 or 3, not {protocol_version!r}")
+        if "loop" in kwargs:
+            # 4.x accepted (and ignored) the event loop; asyncio finds the running one
+            kwargs.pop("loop")
+            warnings.warn(
+                "Redis(loop=...) is deprecated and ignored: the client uses the running loop",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         if kwargs.pop("cache", None) is not None:
             raise NotImplementedError("client-side caching (cache=) is not supported yet")
         self._owns_pool = connection_pool is None
@@ -270,12 +293,12 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         )
         self.retry_on_timeout = retry_on_timeout
         self.verify_version = verify_version
-        # commands checked against the server version (see ._versions): emptied when
-        # verify_version is off or the server is new enough for all of them
-        self._version_gated: frozenset[bytes] = (
-            VERSIONED_COMMANDS if verify_version else frozenset()
-        )
+        # commands checked against the server version (see ._versions) or warned about
+        # (._deprecations): empty when verify_version is off (as in 4.x), only the
+        # deprecated ones once the server is new enough for every versioned command
+        self._version_gated: frozenset[bytes] = _GATED if verify_version else frozenset()
         self._server_version: tuple[int, int, int] | None = None
+        self._version_unknown = False  # the server did not tell its version
         # noreply, and ensure_replication()/ignore_replies() (shared with RedisCluster)
         self._init_reply_modes(noreply)
         self._context_depth = 0
@@ -378,6 +401,21 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}<{self.connection_pool!r}>"
 
+    @property
+    def server_version(self) -> ServerVersion | None:
+        """The version of the server, known once a connection was made (the first
+        command, ``await client``); ``None`` before that, or when the server did not tell
+        (no ``HELLO``). Compares with tuples, ``"7.0"`` strings and
+        :class:`packaging.version.Version` (4.x gave the latter)."""
+        version = self._server_version
+        if version is None:
+            peek = getattr(self.connection_pool, "peek_available", None)
+            conn = peek() if peek is not None else None
+            version = parse_version(getattr(conn, "server_version", None))
+            if version is None:
+                return None
+        return ServerVersion(*version)
+
     # -- the hot path -------------------------------------------------------------------
 
     async def execute_command(
@@ -402,7 +440,9 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         A command that changes its connection's state (``SELECT``, ``HELLO``, ``AUTH``,
         ``RESET``, ``CLIENT SETNAME``/``TRACKING``/``REPLY``, ``SCRIPT DEBUG``,
         ``READONLY``/``READWRITE``) runs on a connection that is closed afterwards instead
-        of going back to the pool, so no other caller inherits that state.
+        of going back to the pool, so no other caller inherits that state. ``SELECT`` and
+        ``CLIENT SETNAME`` then apply to the whole pool: every connection used from then
+        on is in that database / has that name (see :mod:`coredis.client._state`).
 
         With ``verify_version`` a command newer than the server raises
         :class:`~coredis.exceptions.CommandNotSupportedError` without being sent.
@@ -473,14 +513,18 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
 
     async def _verify_version(self, command: bytes, args: tuple[ValueT, ...]) -> None:
         version = self._server_version
-        if version is None:
+        if version is None and not self._version_unknown:
             async with self.connection_pool.connection() as conn:
                 version = await server_version_of(conn)
-            if version is None or version >= NEWEST_REQUIREMENT:
-                self._version_gated = frozenset()  # unknown, or new enough for everything
-                return
             self._server_version = version
-        check_version(command, args, version)
+            if version is None or version >= NEWEST_REQUIREMENT:
+                # unknown, or new enough for everything: only deprecations are left to check
+                self._version_unknown = version is None
+                self._version_gated = DEPRECATED_COMMANDS
+        if command in DEPRECATED_COMMANDS:
+            warn_if_deprecated(command, args, version)
+        if version is not None and command in VERSIONED_COMMANDS:
+            check_version(command, args, version)
 
     async def _execute_and_close(
         self,
@@ -501,6 +545,11 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         finally:
             conn.disconnect()
             pool.release(conn)
+        # SELECT and CLIENT SETNAME: from now on for every connection of the pool
+        setting = client_wide_setting(command, args)
+        reconfigure = getattr(pool, "reconfigure", None)
+        if setting is not None and reconfigure is not None:
+            reconfigure(**setting)
         if callback is None:
             return reply
         return callback(reply, version=conn.protocol_version, **options)
@@ -622,9 +671,11 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
             self.cache.shutdown()
         if self._owns_pool:
             self.connection_pool.disconnect()
-        if self.verify_version:  # the next connection may reach another server
-            self._server_version = None
-            self._version_gated = VERSIONED_COMMANDS
+        # the next connection may reach another server
+        self._server_version = None
+        self._version_unknown = False
+        if self.verify_version:
+            self._version_gated = _GATED
 
     close = aclose
 

@@ -18,6 +18,7 @@ from coredis.connection import stack_changes_connection_state
 from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchError
 
 from ._cache_abc import invalidate_for
+from ._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from ._pipeline_modes import PipelineModes
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
@@ -116,6 +117,9 @@ class Pipeline(PipelineModes, CoreCommands[AnyStr_co]):
 
         Cancelling an immediate command closes the pipeline's connection (watches are lost).
         """
+        if command in DEPRECATED_COMMANDS and self.client.verify_version:
+            # as the client (and 4.x): a deprecated command warns where it is called
+            warn_if_deprecated(command, args, self.client._server_version)
         if self.watching and not self.explicit_transaction:
             conn = await self._get_connection()
             request = conn.create_request(command, *args, decode=options.get("decode"))

@@ -13,6 +13,7 @@ class PureToken(bytes, enum.Enum):
     def __str__(self) -> str:
         return self.value.decode("ascii")
 
+    ABORT = b"ABORT"
     ABSTTL = b"ABSTTL"
     AFTER = b"AFTER"
     AGGREGATE = b"AGGREGATE"
@@ -24,6 +25,7 @@ class PureToken(bytes, enum.Enum):
     APPROXIMATELY = b"~"
     ASC = b"ASC"
     ASYNC = b"ASYNC"
+    AUTO_ID = b"*"
     BCAST = b"BCAST"
     BEFORE = b"BEFORE"
     BIT = b"BIT"
@@ -36,6 +38,7 @@ class PureToken(bytes, enum.Enum):
     COUNT = b"COUNT"
     DB = b"DB"
     DESC = b"DESC"
+    EMPTY_STRING = b""
     EQUAL = b"="
     ERROR = b"ERROR"
     EX = b"EX"
@@ -67,6 +70,7 @@ class PureToken(bytes, enum.Enum):
     MINID = b"MINID"
     MINMATCHLEN = b"MINMATCHLEN"
     MKSTREAM = b"MKSTREAM"
+    NEW_ID = b"$"
     NO = b"NO"
     NOACK = b"NOACK"
     NOLOOP = b"NOLOOP"
@@ -89,13 +93,16 @@ class PureToken(bytes, enum.Enum):
     REDIRECT = b"REDIRECT"
     REPLACE = b"REPLACE"
     REPLICA = b"REPLICA"
+    RESET = b"RESET"
     REV = b"REV"
     RIGHT = b"RIGHT"
     SAT = b"SAT"
     SAVE = b"SAVE"
+    SCHEDULE = b"SCHEDULE"
     SKIP = b"SKIP"
     SLAVE = b"SLAVE"
     SOFT = b"SOFT"
+    STABLE = b"STABLE"
     STORE = b"STORE"
     STOREDIST = b"STOREDIST"
     SUM = b"SUM"
@@ -116,3 +123,8 @@ class PureToken(bytes, enum.Enum):
     XOR = b"XOR"
     XX = b"XX"
     YES = b"YES"
+
+    # 4.x names for the same tokens (aliases: PureToken.CHANGE is PureToken.CH)
+    CHANGE = b"CH"  # noqa: PIE796
+    INCREMENT = b"INCR"  # noqa: PIE796
+    SORTING = b"ALPHA"  # noqa: PIE796

@@ -22,6 +22,7 @@ from coredis.exceptions import CommandNotSupportedError, ResponseError
 
 __all__ = (
     "MIN_SERVER_VERSION",
+    "ServerVersion",
     "NEWEST_REQUIREMENT",
     "VERSIONED_COMMANDS",
     "check_version",
@@ -110,6 +111,81 @@ def parse_version(text: Any) -> Version | None:
         return None
     major, minor, patch = match.groups()
     return int(major), int(minor), int(patch or 0)
+
+
+class ServerVersion(tuple[int, int, int]):
+    """The version of a Redis server, as :attr:`coredis.Redis.server_version` gives it.
+
+    A ``(major, minor, micro)`` tuple that prints as ``"7.0.15"`` and compares with tuples,
+    with version strings (``version >= "6.2"``) and with :class:`packaging.version.Version`
+    (what 4.x returned), so 4.x code comparing against either keeps working.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, major: int, minor: int, micro: int) -> ServerVersion:
+        return super().__new__(cls, (major, minor, micro))
+
+    @property
+    def major(self) -> int:
+        return self[0]
+
+    @property
+    def minor(self) -> int:
+        return self[1]
+
+    @property
+    def micro(self) -> int:
+        return self[2]
+
+    @property
+    def release(self) -> tuple[int, int, int]:
+        """``(major, minor, micro)`` (the name :class:`packaging.version.Version` uses)."""
+        return (self[0], self[1], self[2])
+
+    def __str__(self) -> str:
+        return f"{self[0]}.{self[1]}.{self[2]}"
+
+    def __repr__(self) -> str:
+        return f"ServerVersion('{self}')"
+
+    @staticmethod
+    def _other(other: object) -> tuple[int, ...] | None:
+        if isinstance(other, tuple):
+            return other
+        release = getattr(other, "release", None)  # packaging.version.Version
+        if isinstance(release, tuple):
+            other = ".".join(map(str, release))
+        if isinstance(other, (str, bytes)):
+            return parse_version(other)
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        value = self._other(other)
+        return tuple(self) == value if value is not None else NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        value = self._other(other)
+        return tuple(self) != value if value is not None else NotImplemented
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+    def __lt__(self, other: object) -> bool:
+        value = self._other(other)
+        return tuple(self) < value if value is not None else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        value = self._other(other)
+        return tuple(self) <= value if value is not None else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        value = self._other(other)
+        return tuple(self) > value if value is not None else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        value = self._other(other)
+        return tuple(self) >= value if value is not None else NotImplemented
 
 
 def _text(value: Any) -> str:

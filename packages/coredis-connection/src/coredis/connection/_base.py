@@ -160,8 +160,12 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self.password = password
         self.db = db
         self.credential_provider = credential_provider
-        #: ``"7.0.15"`` after a RESP3 handshake (from ``HELLO``), otherwise ``None``.
+        #: ``"7.0.15"`` after the handshake (from ``HELLO``); ``None`` when the server did
+        #: not answer ``HELLO`` (older than 6.0) or before connecting.
         self.server_version: str | None = None
+        #: The server's id for this connection (``CLIENT ID``), from the ``HELLO`` reply
+        #: as in 4.x; ``None`` before connecting or when the server did not answer ``HELLO``.
+        self.client_id: int | None = None
         #: Process that created the connection; pools refuse to reuse it in another one.
         self.pid = os.getpid()
         #: ``time.monotonic()`` of the last request written (or of creation).
@@ -316,6 +320,8 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self.push_messages = asyncio.Queue()
         self.dedicated = False
         self.protocol_version = self.requested_protocol_version
+        self.server_version = None
+        self.client_id = None
         closes = self._disconnect_calls
         await self.open_transport()
         if self._transport is None or closes != self._disconnect_calls:
@@ -333,7 +339,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
                 await result
 
     async def perform_handshake(self) -> None:
-        """``HELLO`` (or ``AUTH`` for RESP2/old servers), ``SELECT``, ``CLIENT SETNAME``.
+        """``HELLO`` (or ``AUTH`` for servers without it), ``SELECT``, ``CLIENT SETNAME``.
 
         Called by :meth:`connect` on a freshly opened transport; not meant to be called
         again on a connection in use.

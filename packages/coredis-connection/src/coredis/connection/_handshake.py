@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from coredis.protocol import ResponseError, UnknownCommandError
+from coredis.protocol import AuthenticationRequiredError, ResponseError, UnknownCommandError
 
 from ._reply import resolve_credentials
 
@@ -23,16 +23,32 @@ def _with_address(exc: ResponseError, connection: BaseConnection) -> ResponseErr
     return type(exc)(f"{exc.message} ({connection.location})", exc.code)
 
 
+def _record_hello(connection: BaseConnection, reply: Any) -> None:
+    """Keep the server version and connection id of a ``HELLO`` reply (a map in RESP3, a
+    flat ``[key, value, ...]`` array in RESP2)."""
+    if isinstance(reply, list):
+        reply = dict(zip(reply[0::2], reply[1::2], strict=False))
+    if not isinstance(reply, dict):
+        return
+    version = reply.get(b"version", reply.get("version"))
+    connection.server_version = _text(version) if version is not None else None
+    client_id = reply.get(b"id", reply.get("id"))
+    connection.client_id = client_id if isinstance(client_id, int) else None
+
+
 async def perform_handshake(connection: BaseConnection) -> None:
     """Run the handshake on a freshly opened transport.
 
+    ``HELLO <protocol_version> [AUTH user pass] [SETNAME name]`` (as 4.x did, RESP2
+    included), which also tells the server's version and the connection's id
+    (:attr:`~BaseConnection.server_version`, :attr:`~BaseConnection.client_id`). When the
+    server does not know ``HELLO`` (older than 6.0) the connection falls back to RESP2
+    with ``AUTH [user] pass``; so does RESP2 without credentials when the server answers
+    ``HELLO`` with ``NOAUTH`` (the first command then fails as it would have). Then
+    ``SELECT db`` and ``CLIENT SETNAME`` when still needed, all in one write.
+
     A ``username`` without a password authenticates as that user with an empty password
     (accepted for a ``nopass`` user, refused otherwise).
-
-    RESP3: ``HELLO 3 [AUTH user pass] [SETNAME name]``; when the server does not know
-    ``HELLO`` the connection falls back to RESP2 (``protocol_version`` becomes 2). RESP2:
-    ``AUTH [user] pass``. Then ``SELECT db`` and ``CLIENT SETNAME`` when still needed, all
-    in one write.
     """
     username, password = connection.username, connection.password
     if connection.credential_provider is not None:
@@ -45,24 +61,26 @@ async def perform_handshake(connection: BaseConnection) -> None:
     client_name = connection.client_name
     hello_done = False
     try:
-        if connection.requested_protocol_version == 3:
-            hello: list[CommandArg] = [b"HELLO", b"3"]
-            if password is not None:
-                hello += [b"AUTH", username or "default", password]
-            if client_name:
-                hello += [b"SETNAME", client_name]
-            try:
-                reply = await connection._raw_request(*hello)
-            except UnknownCommandError:
-                connection.protocol_version = 2  # a server older than 6.0
-            else:
-                hello_done = True
-                connection.protocol_version = 3
-                if isinstance(reply, dict):
-                    version = reply.get(b"version", reply.get("version"))
-                    connection.server_version = _text(version) if version is not None else None
-        else:
+        requested = connection.requested_protocol_version
+        hello: list[CommandArg] = [b"HELLO", b"3" if requested == 3 else b"2"]
+        if password is not None:
+            hello += [b"AUTH", username or "default", password]
+        if client_name:
+            hello += [b"SETNAME", client_name]
+        try:
+            reply = await connection._raw_request(*hello)
+        except UnknownCommandError:
+            connection.protocol_version = 2  # a server older than 6.0
+        except AuthenticationRequiredError:
+            if requested == 3 or password is not None:
+                raise
+            # RESP2 without credentials on a server requiring them: connect anyway (the
+            # first command answers NOAUTH; AUTH may be sent by the caller), as before
             connection.protocol_version = 2
+        else:
+            hello_done = True
+            connection.protocol_version = requested
+            _record_hello(connection, reply)
         steps: list[list[CommandArg]] = []
         if not hello_done and password is not None:
             steps.append([b"AUTH", username, password] if username else [b"AUTH", password])

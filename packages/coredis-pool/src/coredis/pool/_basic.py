@@ -18,6 +18,7 @@ from coredis.connection import (
 from coredis.protocol import ConnectionError
 
 from ._settings import check_pool_settings
+from ._connect import open_connection
 from ._stats import PoolStatistics
 from ._url import accepted_options, parse_url
 
@@ -210,6 +211,9 @@ class ConnectionPool:
         self._discarded = 0
         self._expired = 0
         self._last_reap = time.monotonic()
+        # checked-out connections made before the last reconfigure(): closed when released
+        # (a plain set: release() tests it on every call, and it is almost always empty)
+        self._stale: set[BaseConnection] = set()
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_exception(ConnectionError("Connection pool was reset"))
@@ -375,7 +379,7 @@ class ConnectionPool:
             connection = self.make_connection()
             self._opening.add(connection)
             try:
-                await connection.connect()
+                await open_connection(connection)
             finally:
                 self._opening.discard(connection)
         except BaseException:
@@ -408,6 +412,9 @@ class ConnectionPool:
         self._in_use.discard(connection)
         if connection.pid != self.pid or self.pid != _Process.pid:
             return
+        if self._stale and connection in self._stale:
+            self._stale.discard(connection)
+            connection.disconnect()  # made with settings reconfigure() replaced
         if connection.is_usable:
             connection.last_used = time.monotonic()
             if self._waiters:
@@ -443,6 +450,29 @@ class ConnectionPool:
         """``async with pool:`` closes every connection on the way out (see
         :meth:`disconnect`); nothing to cancel."""
         self.disconnect()
+
+    def reconfigure(self, **connection_kwargs: Any) -> None:
+        """Make connections with ``connection_kwargs`` (e.g. ``db=1``,
+        ``client_name="app"``) from now on, and stop reusing the ones made before.
+
+        Idle connections are closed at once; checked-out ones (and those being opened)
+        finish what they are doing and are closed when released, so after the call no
+        caller gets a connection with the old settings. Used by the client to make
+        ``SELECT`` and ``CLIENT SETNAME`` apply to every connection of the pool.
+
+        :raises: nothing; the arguments are checked when the next connection is made.
+        """
+        self.connection_kwargs.update(connection_kwargs)
+        if self.pid != _Process.pid:
+            self.checkpid()
+            return
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.disconnect()
+            self._discarded += 1
+        # (only those still out: one whose opening failed was never released)
+        self._stale = {c for c in self._stale if c in self._in_use or c in self._opening}
+        self._stale.update(self._in_use, self._opening)
 
     # -- closing --------------------------------------------------------------------------
     def disconnect(self) -> None:

@@ -15,6 +15,7 @@ from coredis.connection import (
 )
 
 from ._basic import ConnectionPool, _Process
+from ._connect import open_connection
 from ._stats import PoolStatistics
 
 __all__ = ("MultiplexedConnectionPool", "DEDICATED_COMMANDS")
@@ -136,7 +137,7 @@ class MultiplexedConnectionPool(ConnectionPool):
 
     async def _open_shared(self, connection: BaseConnection) -> None:
         try:
-            await connection.connect()
+            await open_connection(connection)
         except BaseException:
             self._drop_shared(connection)
             raise
@@ -167,6 +168,18 @@ class MultiplexedConnectionPool(ConnectionPool):
             return
         if not connection.is_connected or connection.dedicated:
             self._drop_shared(connection)
+
+    def reconfigure(self, **connection_kwargs: Any) -> None:
+        """As :meth:`ConnectionPool.reconfigure`; the shared connections are closed at once
+        (requests in flight on them fail with ``ConnectionError``) and reopened on next use.
+
+        :raises: nothing.
+        """
+        if self.pid == _Process.pid:
+            for connection in self._shared:
+                if connection is not None:
+                    self._drop_shared(connection)
+        super().reconfigure(**connection_kwargs)
 
     def disconnect(self) -> None:
         """Close every connection, shared and dedicated (see :meth:`ConnectionPool.disconnect`)."""

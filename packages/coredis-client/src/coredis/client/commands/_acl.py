@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...exceptions import DataError
+from ...exceptions import AuthorizationError, DataError
 from .._response_ext import as_str, as_tuple, identity, is_ok, pairs
 from .._typing import Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -38,8 +38,11 @@ def _log(response: Any, **options: Any) -> Any:
 
 
 def _dryrun(response: Any, **options: Any) -> bool:
-    # OK when permitted; otherwise a sentence explaining the denial.
-    return response in (b"OK", "OK")
+    # OK when permitted; otherwise a sentence explaining the denial, raised as 4.x did.
+    if response in (b"OK", "OK"):
+        return True
+    text = response.decode("utf-8", "replace") if isinstance(response, bytes) else str(response)
+    raise AuthorizationError(text, "NOPERM")
 
 
 class ACLCommands(CommandMixin[AnyStr_co]):
@@ -92,7 +95,9 @@ class ACLCommands(CommandMixin[AnyStr_co]):
 
         https://redis.io/commands/acl-dryrun
 
-        :return: ``True`` if permitted, ``False`` if not.
+        :return: ``True`` when permitted.
+        :raises AuthorizationError: when ``username`` may not run it (the message says
+         why), as in 4.x.
         :raises ResponseError: when the server refuses the command.
 
         Cancelling it while the reply is pending closes that connection (never reused).

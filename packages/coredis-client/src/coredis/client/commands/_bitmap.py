@@ -18,6 +18,7 @@ from .._response import as_list
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
+from ._checks import check_inclusive
 
 __all__ = ("BitmapCommands", "BitFieldOperation")
 
@@ -156,13 +157,18 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         """Count the set bits of a string. https://redis.io/commands/bitcount
 
         :return: the number of bits set to 1 (in the range when given).
-        :raises DataError: when ``end``/``index_unit`` are given without ``start``/``end``.
+        :raises DataError: when only one of ``start``/``end`` is given, or ``index_unit``
+         without them (:class:`~coredis.client.commands._checks.MutuallyInclusiveParametersMissing`,
+         also a :class:`~coredis.exceptions.CommandSyntaxError` as in 4.x).
         :raises ResponseError: when the server rejects the command (a subclass names the reason).
         :raises ConnectionError: when the connection fails.
         :raises TimeoutError: when no reply arrives within ``stream_timeout``.
         Cancelling it once sent discards the reply (closing an unshared connection); the command
         may still have run on the server.
         """
+        # 4.x's checks and exception types: BITCOUNT takes start and end together
+        check_inclusive(start=start, end=end)
+        check_inclusive(["start", "end"], start=start, end=end, index_unit=index_unit)
         return await self.execute_command(b"BITCOUNT", key, *_range_args(start, end, index_unit))
 
     def bitfield(self, key: KeyT) -> BitFieldOperation[AnyStr_co]:
@@ -209,7 +215,10 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         Cancelling it once sent discards the reply (closing an unshared connection); the command
         may still have run on the server.
         """
-        return await self.execute_command(b"BITPOS", key, bit, *_range_args(start, end, index_unit))
+        # a bool bit is sent as 1/0, as 4.x did (int(True) == 1)
+        return await self.execute_command(
+            b"BITPOS", key, int(bit), *_range_args(start, end, index_unit)
+        )
 
     async def getbit(self, key: KeyT, offset: int) -> int:
         """Get the bit at an offset. https://redis.io/commands/getbit
@@ -233,4 +242,5 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         Cancelling it once sent discards the reply (closing an unshared connection); the command
         may still have run on the server.
         """
-        return await self.execute_command(b"SETBIT", key, offset, value)
+        # a bool value is sent as 1/0, as 4.x did (int(True) == 1)
+        return await self.execute_command(b"SETBIT", key, offset, int(value))

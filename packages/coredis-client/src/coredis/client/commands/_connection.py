@@ -200,17 +200,18 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         await self.execute_command(b"RESET", callback=_reset)
 
     async def select(self, index: int) -> bool:
-        """Change the database of the connection that runs it.
+        """Change the database.
 
         https://redis.io/commands/select
 
         :return: ``True``.
         :raises ResponseError: when the server refuses the command.
 
-        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
-        then closed, not reused: its state changed
-        and no other caller may inherit it (use the client's constructor arguments for a
-        lasting change).
+        On :class:`~coredis.Redis` it changes the database of the client's pool: every
+        command sent from then on, on a new or a reused connection, runs in ``index``
+        (as a 4.x program expects), and so do other clients sharing that pool. The
+        connection it ran on is closed. In a pipeline it applies to the pipeline's own
+        connection only, which is closed afterwards.
 
         Cancelling it while the reply is pending closes that connection (never reused).
         """
@@ -424,17 +425,17 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         return await self.execute_command(b"CLIENT", b"REPLY", mode, callback=is_ok)  # type: ignore[no-any-return]
 
     async def client_setname(self, connection_name: StringT) -> bool:
-        """Name the connection that runs it.
+        """Name the client's connections.
 
         https://redis.io/commands/client-setname
 
         :return: ``True``.
         :raises ResponseError: when the server refuses the command.
 
-        On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
-        then closed, not reused: its state changed
-        and no other caller may inherit it (use the client's constructor arguments for a
-        lasting change).
+        On :class:`~coredis.Redis` it names every connection of the client's pool from
+        then on (new and reused ones; ``""`` removes the name), as ``client_name=`` does.
+        The connection it ran on is closed. In a pipeline it applies to the pipeline's own
+        connection only, which is closed afterwards.
 
         Cancelling it while the reply is pending closes that connection (never reused).
         """

@@ -33,6 +33,7 @@ from .._response import (
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
+from ._checks import MutuallyInclusiveParametersMissing
 
 __all__ = ("GenericCommands",)
 
@@ -56,7 +57,8 @@ def _sort_args(
     if by is not None:
         args += [b"BY", by]
     if (offset is None) != (count is None):
-        raise DataError("offset and count must be given together")
+        # 4.x's check and exception type (a DataError too)
+        raise MutuallyInclusiveParametersMissing(["offset", "count"])
     if offset is not None and count is not None:
         args += [PureToken.LIMIT, offset, count]
     for pattern in as_list(gets, "gets") if gets is not None else ():

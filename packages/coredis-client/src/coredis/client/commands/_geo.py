@@ -23,6 +23,12 @@ from .._tokens import PureToken
 from .._typing import KeyT, Parameters, ValueT
 from ..response_types import GeoCoordinates, GeoSearchResult
 from ._base import AnyStr_co, CommandMixin
+from ._checks import (
+    MutuallyExclusiveParametersError,
+    MutuallyInclusiveParametersMissing,
+    check_exclusive,
+    check_inclusive,
+)
 
 __all__ = ("GeoCommands",)
 
@@ -46,7 +52,7 @@ def _with_args(
 def _count_args(count: int | None, any_: bool | None) -> list[ValueT]:
     if count is None:
         if any_:
-            raise DataError("any_ needs count")
+            raise MutuallyInclusiveParametersMissing(["any_"], ["count"])
         return []
     return [PureToken.COUNT, count, PureToken.ANY] if any_ else [PureToken.COUNT, count]
 
@@ -66,8 +72,13 @@ def _radius_args(
     if order is not None:
         args.append(order)
     if store is not None or storedist is not None:
+        check_exclusive(store=store, storedist=storedist)
         if withcoord or withdist or withhash:
-            raise DataError("store/storedist cannot be combined with withcoord/withdist/withhash")
+            given = {"withcoord": withcoord, "withdist": withdist, "withhash": withhash}
+            raise MutuallyExclusiveParametersError(
+                ["store" if store is not None else "storedist"]
+                + [name for name, value in given.items() if value]
+            )
         if store is not None:
             args += [PureToken.STORE, store]
         if storedist is not None:
@@ -88,18 +99,22 @@ def _search_args(
     count: int | None,
     any_: bool | None,
 ) -> list[ValueT]:
+    # 4.x's checks, with its exception types (see ._checks)
+    check_inclusive(longitude=longitude, latitude=latitude)
+    check_inclusive(radius=radius, circle_unit=circle_unit)
+    check_inclusive(width=width, height=height, box_unit=box_unit)
+    if member is not None and (longitude is not None or latitude is not None):
+        raise MutuallyExclusiveParametersError(["member", "longitude", "latitude"])
     args: list[ValueT] = []
     if member is not None:
-        if longitude is not None or latitude is not None:
-            raise DataError("member and longitude/latitude are mutually exclusive")
         args += [b"FROMMEMBER", member]
     elif longitude is not None and latitude is not None:
         args += [b"FROMLONLAT", longitude, latitude]
     else:
         raise DataError("give either member or both longitude and latitude")
-    if radius is not None:
-        if width is not None or height is not None or circle_unit is None:
-            raise DataError("radius needs circle_unit and excludes width/height")
+    if radius is not None and circle_unit is not None:
+        if width is not None or height is not None:
+            raise DataError("radius (with circle_unit) excludes width/height/box_unit")
         args += [b"BYRADIUS", radius, circle_unit]
     elif width is not None and height is not None and box_unit is not None:
         args += [b"BYBOX", width, height, box_unit]

@@ -35,6 +35,7 @@ from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ..response_types import ScoredMember
 from ._base import AnyStr_co, CommandMixin
+from ._checks import MutuallyInclusiveParametersMissing
 
 __all__ = ("SortedSetCommands",)
 
@@ -107,7 +108,8 @@ def _limit_args(offset: int | None, count: int | None) -> list[ValueT]:
     if offset is None and count is None:
         return []
     if offset is None or count is None:
-        raise DataError("offset and count must be given together")
+        # 4.x's check and exception type (a DataError too)
+        raise MutuallyInclusiveParametersMissing(["offset", "count"])
     return [PureToken.LIMIT, offset, count]
 
 
@@ -446,6 +448,7 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the scores of several members. https://redis.io/commands/zmscore
 
         :return: one score per member (``None`` for missing members).
+        :raises DataError: when ``members`` is empty.
         :raises ResponseError: when the server rejects the command (a subclass names the reason).
         :raises ConnectionError: when the connection fails.
         :raises TimeoutError: when no reply arrives within ``stream_timeout``.
@@ -454,9 +457,10 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: 6.2.0
         """
-        return await self.execute_command(
-            b"ZMSCORE", key, *as_list(members, "members"), callback=float_tuple
-        )
+        member_list = as_list(members, "members")
+        if not member_list:  # as 4.x: refused here rather than by the server
+            raise DataError("ZMSCORE members must be a non-empty list")
+        return await self.execute_command(b"ZMSCORE", key, *member_list, callback=float_tuple)
 
     @overload
     async def zpopmax(self, key: KeyT) -> ScoredMember | None: ...

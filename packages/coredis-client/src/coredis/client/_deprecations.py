@@ -1,0 +1,101 @@
+"""``DeprecationWarning`` for the commands the server documents as deprecated (as 4.x did).
+
+The table (:data:`DEPRECATED`) is generated from ``COMMAND DOCS`` by
+``tools/generate_deprecations.py``, never written by hand. The client tests the command
+name against :data:`DEPRECATED_COMMANDS` on the same branch as its ``verify_version``
+check, so commands that are not deprecated pay nothing more.
+
+The warning names the replacement and points at the caller's line (the first frame
+outside the coredis packages), so Python's default filters show it once per call site in
+``__main__`` and ``-W error::DeprecationWarning`` turns it into an error.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import warnings
+from typing import Any
+
+import coredis
+
+from ._deprecations_data import DEPRECATED, GENERATED_FROM
+
+__all__ = (
+    "DEPRECATED",
+    "DEPRECATED_COMMANDS",
+    "GENERATED_FROM",
+    "deprecation_message",
+    "replacement_method",
+    "warn_if_deprecated",
+)
+
+#: the command names to look at: a plain command (``HMSET``) or a container one of whose
+#: sub-commands is deprecated (``CLUSTER``)
+DEPRECATED_COMMANDS = frozenset(name.split(b" ", 1)[0] for name in DEPRECATED)
+_CONTAINERS = frozenset(name.split(b" ", 1)[0] for name in DEPRECATED if b" " in name)
+
+Version = tuple[int, int, int]
+
+# where coredis' own frames live (one directory per installed distribution of the namespace)
+_OWN_PREFIXES = tuple(os.path.join(os.path.abspath(p), "") for p in coredis.__path__)
+_BACKTICKED = re.compile(r"`!?([^`]+)`")
+
+
+def _version(text: str) -> Version:
+    major, minor, patch = ([int(p) for p in re.findall(r"\d+", text)[:3]] + [0, 0, 0])[:3]
+    return major, minor, patch
+
+
+def replacement_method(replaced_by: str) -> str:
+    """The coredis method sending the first command of ``replaced_by``:
+    ``"`HSET` with multiple field-value pairs"`` -> ``"hset"``."""
+    match = _BACKTICKED.search(replaced_by)
+    name = match.group(1) if match else replaced_by.split(" with ", 1)[0]
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def deprecation_message(name: bytes) -> str:
+    """The warning text for ``name`` (``b"HMSET"``, ``b"CLUSTER SLAVES"``)."""
+    since, replaced_by = DEPRECATED[name]
+    readable = _BACKTICKED.sub(r"\1", replaced_by)
+    return (
+        f"{name.decode()} is deprecated since Redis {since}: use {readable} "
+        f"(coredis.Redis.{replacement_method(replaced_by)}) instead"
+    )
+
+
+def _name_of(command: bytes, args: tuple[Any, ...]) -> bytes:
+    if command in _CONTAINERS and args:
+        sub = args[0]
+        if isinstance(sub, str):
+            return command + b" " + sub.encode().upper()
+        if isinstance(sub, (bytes, bytearray, memoryview)):
+            return command + b" " + bytes(sub).upper()
+    return command
+
+
+def _stacklevel() -> int:
+    """How far up the caller's frame is: the first frame that is not coredis code."""
+    frame = inspect.currentframe()
+    level = 0
+    while frame is not None and frame.f_code.co_filename.startswith(_OWN_PREFIXES):
+        frame = frame.f_back
+        level += 1
+    return max(level, 1)
+
+
+def warn_if_deprecated(command: bytes, args: tuple[Any, ...], server: Version | None) -> None:
+    """Warn when ``command args`` is deprecated on ``server`` (``None``: unknown, warn).
+
+    As in 4.x, a server older than the deprecation gets no warning (its replacement may
+    not exist there yet).
+    """
+    name = _name_of(command, args)
+    entry = DEPRECATED.get(name)
+    if entry is None or (server is not None and server < _version(entry[0])):
+        return
+    # _stacklevel() counts its own frame, which warnings.warn does not: the two offsets
+    # cancel out and the warning points at the caller's line
+    warnings.warn(deprecation_message(name), DeprecationWarning, stacklevel=_stacklevel())

@@ -1,0 +1,148 @@
+"""Deprecated commands warn, as in coredis 4.x; the table is the server's ``COMMAND DOCS``.
+
+The table itself is checked against a live server here, through the same code
+``tools/generate_deprecations.py`` uses to write it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import coredis
+from coredis import PureToken
+from coredis.client import _deprecations, _deprecations_data
+from coredis_testing import ServerInfo
+
+GENERATOR = Path(__file__).resolve().parents[3] / "tools" / "generate_deprecations.py"
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("generate_deprecations", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_table_matches_a_live_servers_command_docs(redis_server: ServerInfo) -> None:
+    generator = _generator()
+    version, entries = generator.deprecated_commands(redis_server)
+    assert entries, "COMMAND DOCS lists no deprecated command at all?"
+    committed = Path(_deprecations_data.__file__).read_text()
+    if version == _deprecations_data.GENERATED_FROM:
+        # byte for byte what the generator writes for this server
+        assert committed == generator.render(version, entries), (
+            "stale table: run python tools/generate_deprecations.py"
+        )
+    else:
+        # another server version: deprecations are never withdrawn, so every committed
+        # entry must still be deprecated there (newer servers may add more)
+        live = {name.encode(): (since, replaced) for name, since, replaced in entries}
+        for name, entry in _deprecations_data.DEPRECATED.items():
+            assert live.get(name) == entry, f"{name!r}: {live.get(name)} on {version}"
+
+
+def test_every_replacement_named_is_a_client_method() -> None:
+    for name, (_, replaced_by) in _deprecations.DEPRECATED.items():
+        method = _deprecations.replacement_method(replaced_by)
+        assert callable(getattr(coredis.Redis, method, None)), (name, method)
+        assert f"coredis.Redis.{method}" in _deprecations.deprecation_message(name)
+
+
+# (method, args, kwargs, the server's command name) for every deprecated command
+_CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
+    ("hmset", ("h", {"f": "v"}), {}, "HMSET"),
+    ("getset", ("s", "v"), {}, "GETSET"),
+    ("substr", ("s", 0, 1), {}, "SUBSTR"),
+    ("rpoplpush", ("l1", "l2"), {}, "RPOPLPUSH"),
+    ("brpoplpush", ("l1", "l2", 0.01), {}, "BRPOPLPUSH"),
+    ("zrangebyscore", ("z", 0, 1), {}, "ZRANGEBYSCORE"),
+    ("zrevrangebyscore", ("z", 1, 0), {}, "ZREVRANGEBYSCORE"),
+    ("zrangebylex", ("z", "-", "+"), {}, "ZRANGEBYLEX"),
+    ("zrevrangebylex", ("z", "+", "-"), {}, "ZREVRANGEBYLEX"),
+    ("zrevrange", ("z", 0, -1), {}, "ZREVRANGE"),
+    ("georadius", ("g", 15, 37, 10, PureToken.KM), {}, "GEORADIUS"),
+    ("georadius_ro", ("g", 15, 37, 10, PureToken.KM), {}, "GEORADIUS_RO"),
+    ("georadiusbymember", ("g", "m", 10, PureToken.KM), {}, "GEORADIUSBYMEMBER"),
+    ("georadiusbymember_ro", ("g", "m", 10, PureToken.KM), {}, "GEORADIUSBYMEMBER_RO"),
+]
+
+
+def test_the_calls_cover_every_plain_deprecated_command() -> None:
+    plain = {name.decode() for name in _deprecations.DEPRECATED if b" " not in name}
+    # SLAVEOF changes replication (test_server.py covers it), the rest is called below
+    assert plain - {command for *_, command in _CALLS} == {"SLAVEOF"}
+
+
+@pytest.mark.parametrize(("method", "args", "kwargs", "command"), _CALLS)
+async def test_deprecated_command_warns_naming_the_replacement(
+    client: Any, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], command: str
+) -> None:
+    await client.geoadd("g", [(15.0, 37.0, "m")])
+    line = inspect.currentframe().f_lineno + 2  # type: ignore[union-attr]
+    with pytest.warns(DeprecationWarning) as caught:
+        await getattr(client, method)(*args, **kwargs)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    _, replaced_by = _deprecations.DEPRECATED[command.encode()]
+    assert message.startswith(f"{command} is deprecated since Redis ")
+    assert f"coredis.Redis.{_deprecations.replacement_method(replaced_by)}" in message
+    # it points at the caller's line, not at coredis' internals
+    assert caught[0].filename == __file__
+    assert caught[0].lineno == line
+
+
+async def test_a_deprecated_sub_command_warns(client: Any) -> None:
+    # CLUSTER SLOTS on a non-cluster server: the warning comes before the server's error
+    with (
+        pytest.warns(DeprecationWarning, match="CLUSTER SLOTS is deprecated .* SHARDS"),
+        pytest.raises(coredis.exceptions.ResponseError),
+    ):
+        await client.cluster_slots()
+
+
+async def test_pipelined_deprecated_command_warns_too(client: Any, _s: Any) -> None:
+    await client.hset("h", {"a": "1"})
+    async with client.pipeline(transaction=False) as pipe:
+        with pytest.warns(DeprecationWarning, match="HMSET") as caught:
+            await pipe.hmset("h", {"b": "2"})  # warns where it is queued, as in 4.x
+        assert caught[0].filename == __file__
+        await pipe.hgetall("h")
+        result = await pipe.execute()
+    assert result == (True, _s({"a": "1", "b": "2"}))
+
+
+async def test_no_warning_with_verify_version_off(redis_clean: ServerInfo) -> None:
+    # 4.x only checked (and warned) with verify_version; filterwarnings=error proves silence
+    async with coredis.Redis(redis_clean.host, redis_clean.port, verify_version=False) as r:
+        assert await r.hmset("h", {"f": "v"}) is True
+        assert await r.getset("s", "v") is None
+
+
+def test_no_warning_for_a_server_older_than_the_deprecation() -> None:
+    # as 4.x: on a 6.0 server ZRANGE BYSCORE does not exist yet, so nothing to suggest
+    _deprecations.warn_if_deprecated(b"ZRANGEBYSCORE", (b"z", 0, 1), (6, 0, 20))
+    _deprecations.warn_if_deprecated(b"CLUSTER", (b"SLOTS",), (6, 2, 0))
+    with pytest.warns(DeprecationWarning, match="ZRANGEBYSCORE"):
+        _deprecations.warn_if_deprecated(b"ZRANGEBYSCORE", (b"z", 0, 1), (6, 2, 0))
+    with pytest.warns(DeprecationWarning, match="CLUSTER SLOTS"):
+        _deprecations.warn_if_deprecated(b"CLUSTER", ("slots",), None)  # version unknown
+
+
+async def test_default_filters_show_it_once_per_call_site(client_resp3: Any) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for _ in range(3):
+            await client_resp3.getset("k", "v")  # one call site, three calls
+        await client_resp3.getset("k", "w")  # another call site
+    assert [str(w.message).split(" ")[0] for w in caught] == ["GETSET", "GETSET"]
+    assert caught[0].lineno != caught[1].lineno
