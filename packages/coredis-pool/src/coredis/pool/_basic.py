@@ -17,8 +17,8 @@ from coredis.connection import (
 )
 from coredis.protocol import ConnectionError
 
-from ._settings import check_pool_settings
 from ._connect import open_connection
+from ._settings import check_pool_settings
 from ._stats import PoolStatistics
 from ._url import accepted_options, parse_url
 
