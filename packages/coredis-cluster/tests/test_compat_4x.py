@@ -4,6 +4,7 @@ ensure_replication / ignore_replies, PUBSUB fan-out, slot-argument routing, SCRI
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal
 
@@ -301,3 +302,32 @@ async def test_script_load_refuses_disagreeing_digests(client: RedisCluster[byte
     assert merge([b"abc", b"abc"]) == b"abc"
     with pytest.raises(ClusterResponseError, match="Inconsistent"):
         merge([b"abc", b"abd"])
+
+
+# -- deprecated commands warn, as on Redis and in 4.x --------------------------------------
+
+
+@PROTOCOLS
+async def test_deprecated_command_warns_at_the_callers_line(
+    redis_cluster_clean: Any, protocol: Literal[2, 3]
+) -> None:
+    async with RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, protocol_version=protocol
+    ) as c:
+        with pytest.warns(DeprecationWarning, match=r"HMSET is deprecated.*hset") as caught:
+            assert await c.hmset("h", {"f": "v"})
+        assert caught[0].filename == __file__
+        assert await c.hget("h", "f") == b"v"
+        async with c.pipeline(transaction=False) as pipe:
+            with pytest.warns(DeprecationWarning, match="GETSET"):
+                await pipe.getset("g", "1")
+            assert await pipe.execute() == (None,)
+
+
+async def test_no_deprecation_warning_without_verify_version(redis_cluster_clean: Any) -> None:
+    async with RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, verify_version=False
+    ) as c:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert await c.hmset("h", {"f": "v"})

@@ -8,6 +8,7 @@ from typing import Any, Literal, overload
 
 from coredis.client import CoreCommands
 from coredis.client._cache_abc import invalidate_for
+from coredis.client._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from coredis.client._reply_modes import ReplyModes
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
@@ -258,6 +259,10 @@ class RedisCluster(
 
         Cancelling closes the connection in use (its reply can never reach another caller).
         """
+        if command in DEPRECATED_COMMANDS and self.verify_version:
+            # as Redis (and 4.x): a deprecated command warns at the caller's line; the
+            # nodes' versions are not tracked here, so the warning does not wait for one
+            warn_if_deprecated(command, args, None)
         cache = self.cache
         if cache is not None:
             if cache.cacheable(command, args):

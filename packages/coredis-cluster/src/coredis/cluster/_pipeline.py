@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from coredis.client import CoreCommands
+from coredis.client._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from coredis.client._pipeline_modes import PipelineModes
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
@@ -188,6 +189,8 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
 
         Queuing never waits; in immediate mode cancelling closes the watching connection.
         """
+        if command in DEPRECATED_COMMANDS and self.client.verify_version:
+            warn_if_deprecated(command, args, None)  # as RedisCluster.execute_command
         if self.watching and not (self.explicit_transaction or self._queue_while_watching):
             name = command_key(command, args)
             self._slot_of(extract_keys(name, command, args))
