@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -163,7 +164,31 @@ def _check_wheel(wheel: Path, layer: str) -> list[str]:
     has_init = "coredis/__init__.py" in names
     if has_init != (layer == "client"):
         raise RuntimeError(f"{wheel.name}: coredis/__init__.py present={has_init}")
+    _check_license(wheel)
     return names
+
+
+def _check_license(archive_path: Path) -> None:
+    """The wheel or sdist ships the repository's LICENSE text and names it in its metadata."""
+    license_text = (ROOT / "LICENSE").read_bytes()
+    if archive_path.suffix == ".whl":
+        with zipfile.ZipFile(archive_path) as archive:
+            names = archive.namelist()
+            shipped = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+            meta = [n for n in names if n.endswith(".dist-info/METADATA")]
+            text = archive.read(shipped[0]) if shipped else b""
+            metadata = archive.read(meta[0]).decode() if meta else ""
+    else:
+        with tarfile.open(archive_path) as archive:
+            members = {m.name.split("/", 1)[-1]: m for m in archive.getmembers()}
+            member = archive.extractfile(members["LICENSE"]) if "LICENSE" in members else None
+            text = member.read() if member else b""
+            info = archive.extractfile(members["PKG-INFO"]) if "PKG-INFO" in members else None
+            metadata = info.read().decode() if info else ""
+    if text != license_text:
+        raise RuntimeError(f"{archive_path.name} does not ship the repository's LICENSE")
+    if "\nLicense-File: LICENSE\n" not in metadata or "\nLicense-Expression: MIT\n" not in metadata:
+        raise RuntimeError(f"{archive_path.name}: no License-File/License-Expression metadata")
 
 
 POOL_ONLY_PROBE = """
@@ -179,6 +204,18 @@ print("pool-only install OK:", dists, "; coredis.client absent")
 """
 
 
+FROM_CLONE_PROBE = """
+import importlib.metadata as md, importlib.util as u
+import coredis, coredis.cluster, hiredis
+assert coredis.RedisCluster is coredis.cluster.RedisCluster
+dists = sorted(d.metadata["Name"] for d in md.distributions()
+               if d.metadata["Name"].startswith("coredis"))
+assert dists == ["coredis-client", "coredis-cluster", "coredis-connection", "coredis-pool",
+                 "coredis-protocol"], dists
+print("install from the clone OK:", dists, "+ hiredis")
+"""
+
+
 @nox.session
 def wheels(session: nox.Session) -> None:
     """Build the five wheels, check their contents, and prove a pool-only install works."""
@@ -187,8 +224,20 @@ def wheels(session: nox.Session) -> None:
     shutil.rmtree(out, ignore_errors=True)
     for layer in LAYERS:
         session.run(
-            "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), _dist(layer)
+            "python",
+            "-m",
+            "build",
+            "--sdist",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            _dist(layer),
         )
+        sdists = sorted(out.glob(f"coredis_{layer}-*.tar.gz"))
+        if len(sdists) != 1:
+            session.error(f"expected one coredis_{layer} sdist, found {sdists}")
+        _check_license(sdists[0])
     shipped: dict[str, str] = {}
     for layer in LAYERS:
         found = sorted(out.glob(f"coredis_{layer}-*.whl"))
@@ -213,6 +262,38 @@ def wheels(session: nox.Session) -> None:
     # --no-index: the pool and its two dependencies must come from the wheels just built.
     session.run(*install, "--no-index", "--find-links", str(out), "coredis-pool", external=True)
     session.run(python, "-c", POOL_ONLY_PROBE, external=True)
+    # The README's install-from-a-clone command, in a fresh venv of its own.
+    clone = Path(session.create_tmp()) / "from-clone"
+    shutil.rmtree(clone, ignore_errors=True)
+    clone_python = str(clone / "bin" / "python")
+    if shutil.which("uv"):
+        session.run("uv", "venv", "--quiet", "--python", sys.executable, str(clone), external=True)
+    else:
+        session.run(sys.executable, "-m", "venv", str(clone), external=True)
+    session.run(
+        clone_python, "tools/install_from_clone.py", "cluster", "--extra", "hiredis", external=True
+    )
+    session.run(clone_python, "-c", FROM_CLONE_PROBE, external=True)
+
+
+@nox.session
+@nox.parametrize("layer", LAYERS)
+def release(session: nox.Session, layer: str) -> None:
+    """Release one distribution (not run by default): ``nox -s "release(layer='client')" --
+    0.2.0`` checks the version, its CHANGELOG heading, the siblings' pins and the tag
+    (``coredis-client-v0.2.0``), bumps ``_version.py`` and builds sdist and wheel into
+    ``dist/``; it refuses, writing nothing, when the CHANGELOG lacks the version."""
+    if len(session.posargs) != 1:
+        session.error(f'usage: nox -s "release(layer={layer!r})" -- X.Y.Z')
+    session.install("build", "hatchling>=1.25", "packaging", "twine")
+    session.run("python", "tools/release.py", layer, session.posargs[0], "--build")
+    version = session.posargs[0]
+    session.run(
+        "twine",
+        "check",
+        "--strict",
+        *map(str, (ROOT / "dist" / f"coredis-{layer}-{version}").iterdir()),
+    )
 
 
 @nox.session
