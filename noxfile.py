@@ -136,7 +136,10 @@ def tests(session: nox.Session, layer: str) -> None:
 @nox.session
 def testing(session: nox.Session) -> None:
     """The test-support plugin's own tests and the repository-level tests (tests/)."""
-    session.install(*TEST_DEPS, MYPY, "docutils", *_editable(*LAYERS), "-e", TESTING)
+    # opentelemetry-sdk: the Observability page's OpenTelemetry example (tests/docs) runs it.
+    session.install(
+        *TEST_DEPS, MYPY, "docutils", "opentelemetry-sdk>=1.20", *_editable(*LAYERS), "-e", TESTING
+    )
     # tests/ includes tests/reliability (fault proxy, cancellation fuzz, cluster faults):
     # about a minute on 2 cores; COREDIS_SOAK_SCALE / COREDIS_FUZZ_CANCELLATIONS run it longer.
     session.run("pytest", "packages/coredis-testing/tests", "tests", *session.posargs)

@@ -7,6 +7,7 @@ from ._lock import Lock
 from ._monitor import Monitor, MonitoredCommandInfo
 from ._pipeline import Pipeline
 from ._pubsub import PubSub, PubSubMessage
+from ._retry import RetryPolicy
 from ._scripting_objects import Function, Library, Script
 from ._surface import CoreCommands
 from ._tokens import PureToken
@@ -16,6 +17,7 @@ from .commands._bitmap import BitFieldOperation
 __all__ = (
     "__version__",
     "Redis",
+    "RetryPolicy",
     "Pipeline",
     "PubSub",
     "PubSubMessage",

@@ -22,6 +22,17 @@ from ._tcp import ClusterConnection, Connection
 from ._timeout import wait_for
 from ._unix import UnixDomainSocketConnection
 from ._version import __version__
+from .events import (
+    CommandFinished,
+    CommandStarted,
+    ConnectionClosed,
+    ConnectionCreated,
+    Event,
+    EventListener,
+    PoolWait,
+    subscribe,
+    unsubscribe,
+)
 
 __all__ = (
     "__version__",
@@ -44,4 +55,13 @@ __all__ = (
     "changes_connection_state",
     "read_timeout",
     "stack_changes_connection_state",
+    "Event",
+    "EventListener",
+    "CommandStarted",
+    "CommandFinished",
+    "ConnectionCreated",
+    "ConnectionClosed",
+    "PoolWait",
+    "subscribe",
+    "unsubscribe",
 )
