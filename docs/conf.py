@@ -17,6 +17,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
+from fieldlists import end_field_lists
+from sphinx.pycode import ModuleAnalyzer
 from sphinx.util import logging
 
 _LOGGER = logging.getLogger("coredis-docs")
@@ -68,34 +70,29 @@ copybutton_prompt_is_regexp = True
 _PARAM_FIELD = re.compile(r"\s*:param\s+(?:[^:]*\s)?(\w+)\s*:")
 
 
-_FIELD = re.compile(r"(\s*):[^:\s][^:]*:")
-
-
 def _end_field_lists(
     app: object, what: str, name: str, obj: object, options: object, lines: list[str]
 ) -> None:
-    """Insert the blank line reStructuredText needs between a field list and the paragraph
-    that follows it.
+    """The blank line reStructuredText needs between a field list and the paragraph that
+    follows it (see ``_ext/fieldlists.py``)."""
+    end_field_lists(lines)
 
-    Docstrings here often end ``:raises X: ...`` directly followed by the sentence on
-    cancellation; docutils reads that as a malformed field list and warns, which fails the
-    ``-W`` build. Only that one layout is changed: the rendering is what the author meant.
+
+def _implementation_signatures() -> None:
+    """Show each function's implementation signature rather than its ``@overload`` stubs.
+
+    The overloads only narrow types for the checker (``Redis(decode_responses=True)`` is a
+    ``Redis[str]``); their parameters all default to ``...``. The implementation lists
+    every parameter with its real default, and its annotations give the types that
+    ``autodoc_typehints = "description"`` shows next to each parameter.
     """
-    field_indent: int | None = None
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        indent = len(line) - len(line.lstrip())
-        match = _FIELD.match(line)
-        if not line.strip():
-            field_indent = None
-        elif match:
-            field_indent = len(match.group(1))
-        elif field_indent is not None and indent <= field_indent:
-            lines.insert(index, "")
-            field_indent = None
-            index += 1
-        index += 1
+    analyze = ModuleAnalyzer.analyze
+
+    def analyze_without_overloads(self: ModuleAnalyzer) -> None:
+        analyze(self)
+        self.overloads = {}
+
+    ModuleAnalyzer.analyze = analyze_without_overloads  # type: ignore[method-assign]
 
 
 def _document_every_parameter(
@@ -196,6 +193,7 @@ def _public_bases(app: object, name: str, obj: object, options: object, bases: l
 
 
 def setup(app: object) -> None:
+    _implementation_signatures()
     # before sphinx-paramlinks (priority 500) turns :param: fields into anchors
     app.connect("autodoc-process-docstring", _end_field_lists, priority=300)  # type: ignore[attr-defined]
     app.connect("autodoc-process-docstring", _document_every_parameter, priority=400)  # type: ignore[attr-defined]
