@@ -6,6 +6,8 @@ test-support plugin and the repository-level tests), wheels, bench_smoke (the be
 harness at a tiny scale) and docs (the Sphinx build, warnings as errors). ``nox -s bench``
 runs the full benchmark. ``nox -s demo`` runs the handbook examples against a throwaway
 redis-server (``nox -s demo -- --cluster`` adds the cluster examples).
+``nox -s "release(layer='client')" -- X.Y.Z`` prepares one distribution's release (never run
+by default).
 """
 
 from __future__ import annotations
@@ -221,7 +223,9 @@ print("install from the clone OK:", dists, "+ hiredis")
 
 @nox.session
 def wheels(session: nox.Session) -> None:
-    """Build the five wheels, check their contents, and prove a pool-only install works."""
+    """Build the five wheels and sdists, check their contents (and that each ships the
+    LICENSE), prove a pool-only install works, and run the README's install-from-a-clone
+    command (tools/install_from_clone.py) in a fresh venv."""
     session.install("build", "hatchling>=1.25")
     out = Path(session.create_tmp()) / "wheels"
     shutil.rmtree(out, ignore_errors=True)
@@ -313,7 +317,8 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """The side-by-side benchmark (``benchmarks/run.py``; arguments pass through, e.g.
-    ``nox -s bench -- --runs 3 --loops asyncio``); writes ``benchmarks/results.md``."""
+    ``nox -s bench -- --runs 3 --loops asyncio``); writes ``benchmarks/results.md`` and, next
+    to it, ``results.json`` and the chart ``results.svg`` the performance page shows."""
     session.install("-e", TESTING)  # the harness starts its servers with it
     args = list(session.posargs)
     if "--out" not in args:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -165,3 +167,19 @@ async def test_unsubscribed_listener_gets_nothing(redis_clean: ServerInfo) -> No
     assert seen == []
     with pytest.raises(TypeError, match="callable"):
         events.subscribe("not a function")  # type: ignore[arg-type]
+
+
+def test_importing_adds_no_logging_handlers() -> None:
+    """The application owns logging: importing coredis configures nothing."""
+    probe = (
+        "import logging\n"
+        "before = (logging.root.level, list(logging.root.handlers))\n"
+        "import coredis, coredis.connection.events, coredis.pool, coredis.client\n"
+        "names = [n for n in logging.root.manager.loggerDict if n.startswith('coredis')]\n"
+        "assert (logging.root.level, list(logging.root.handlers)) == before\n"
+        "assert [n for n in names if logging.getLogger(n).handlers] == [], names\n"
+        "assert all(logging.getLogger(n).level == logging.NOTSET for n in names), names\n"
+        "assert 'coredis.connection' in names and 'coredis.pool' in names, names\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
