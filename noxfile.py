@@ -8,6 +8,8 @@ servers; PyPI's coredis installed over this project and the reverse), bench_smok
 harness at a tiny scale) and docs (the Sphinx build, warnings as errors). ``nox -s bench``
 runs the full benchmark. ``nox -s demo`` runs the handbook examples against a throwaway
 redis-server (``nox -s demo -- --cluster`` adds the cluster examples).
+``nox -s "release(layer='client')" -- X.Y.Z`` prepares one distribution's release (never run
+by default).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,7 +148,10 @@ def tests(session: nox.Session, layer: str) -> None:
 @nox.session
 def testing(session: nox.Session) -> None:
     """The test-support plugin's own tests and the repository-level tests (tests/)."""
-    session.install(*TEST_DEPS, MYPY, "docutils", *_editable(*LAYERS), "-e", TESTING)
+    # opentelemetry-sdk: the Observability page's OpenTelemetry example (tests/docs) runs it.
+    session.install(
+        *TEST_DEPS, MYPY, "docutils", "opentelemetry-sdk>=1.20", *_editable(*LAYERS), "-e", TESTING
+    )
     # tests/ includes tests/reliability (fault proxy, cancellation fuzz, cluster faults):
     # about a minute on 2 cores; COREDIS_SOAK_SCALE / COREDIS_FUZZ_CANCELLATIONS run it longer.
     session.run("pytest", "packages/coredis-testing/tests", "tests", *session.posargs)
@@ -181,6 +187,7 @@ def _check_wheel(wheel: Path, layer: str) -> list[str]:
     has_init = "coredis/__init__.py" in names
     if has_init != (layer == "client"):
         raise RuntimeError(f"{wheel.name}: coredis/__init__.py present={has_init}")
+    _check_license(wheel)
     return names
 
 
@@ -219,15 +226,23 @@ def _check_umbrella_wheel(wheel: Path) -> None:
 
 
 def _build_wheels(session: nox.Session) -> Path:
-    """Build the five layer wheels and the metadata-only ``coredis`` wheel into a fresh
-    directory, check what each ships (no path shipped twice), return the directory."""
+    """Build the wheel and sdist of the five layers and of the metadata-only ``coredis``
+    distribution into a fresh directory, check what each ships (no path shipped twice, the
+    repository's LICENSE in every one), return the directory."""
     session.install("build", "hatchling>=1.25")
     out = Path(session.create_tmp()) / "wheels"
     shutil.rmtree(out, ignore_errors=True)
-    for dist in (*(_dist(layer) for layer in LAYERS), UMBRELLA):
+    dists = (*(_dist(layer) for layer in LAYERS), UMBRELLA)
+    for dist in dists:
         session.run(
-            "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), dist
-        )
+            "python", "-m", "build", "--sdist", "--wheel", "--no-isolation", "--outdir", str(out),
+            dist,
+        )  # fmt: skip
+    sdists = sorted(out.glob("*.tar.gz"))
+    if len(sdists) != len(dists):
+        session.error(f"expected {len(dists)} sdists, found {sdists}")
+    for sdist in sdists:
+        _check_license(sdist)
     shipped: dict[str, str] = {}
     for layer in LAYERS:
         found = sorted(out.glob(f"coredis_{layer}-*.whl"))
@@ -244,6 +259,7 @@ def _build_wheels(session: nox.Session) -> Path:
     if len(umbrella) != 1:
         session.error(f"expected one coredis wheel, found {umbrella}")
     _check_umbrella_wheel(umbrella[0])
+    _check_license(umbrella[0])
     session.log(f"{umbrella[0].name}: metadata only, version = coredis.__version__ - OK")
     return out
 
@@ -273,6 +289,29 @@ def _fresh_venv(session: nox.Session, name: str) -> _Venv:
     return _Venv(python, [*pip, "install", "--quiet"], [*pip, "uninstall", "--yes", "--quiet"])
 
 
+def _check_license(archive_path: Path) -> None:
+    """The wheel or sdist ships the repository's LICENSE text and names it in its metadata."""
+    license_text = (ROOT / "LICENSE").read_bytes()
+    if archive_path.suffix == ".whl":
+        with zipfile.ZipFile(archive_path) as archive:
+            names = archive.namelist()
+            shipped = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+            meta = [n for n in names if n.endswith(".dist-info/METADATA")]
+            text = archive.read(shipped[0]) if shipped else b""
+            metadata = archive.read(meta[0]).decode() if meta else ""
+    else:
+        with tarfile.open(archive_path) as archive:
+            members = {m.name.split("/", 1)[-1]: m for m in archive.getmembers()}
+            member = archive.extractfile(members["LICENSE"]) if "LICENSE" in members else None
+            text = member.read() if member else b""
+            info = archive.extractfile(members["PKG-INFO"]) if "PKG-INFO" in members else None
+            metadata = info.read().decode() if info else ""
+    if text != license_text:
+        raise RuntimeError(f"{archive_path.name} does not ship the repository's LICENSE")
+    if "\nLicense-File: LICENSE\n" not in metadata or "\nLicense-Expression: MIT\n" not in metadata:
+        raise RuntimeError(f"{archive_path.name}: no License-File/License-Expression metadata")
+
+
 POOL_ONLY_PROBE = """
 import importlib.metadata as md, importlib.util as u
 import coredis, coredis.pool, coredis.connection, coredis.protocol
@@ -286,9 +325,23 @@ print("pool-only install OK:", dists, "; coredis.client absent")
 """
 
 
+FROM_CLONE_PROBE = """
+import importlib.metadata as md, importlib.util as u
+import coredis, coredis.cluster, hiredis
+assert coredis.RedisCluster is coredis.cluster.RedisCluster
+dists = sorted(d.metadata["Name"] for d in md.distributions()
+               if d.metadata["Name"].startswith("coredis"))
+assert dists == ["coredis-client", "coredis-cluster", "coredis-connection", "coredis-pool",
+                 "coredis-protocol"], dists
+print("install from the clone OK:", dists, "+ hiredis")
+"""
+
+
 @nox.session
 def wheels(session: nox.Session) -> None:
-    """Build the six wheels, check their contents, and prove a pool-only install works."""
+    """Build the six wheels and sdists, check their contents (and that each ships the
+    LICENSE), prove a pool-only install works, and run the README's install-from-a-clone
+    command (tools/install_from_clone.py) in a fresh venv."""
     out = _build_wheels(session)
     venv = _fresh_venv(session, "pool-only")
     # --no-index: the pool and its two dependencies must come from the wheels just built.
@@ -296,6 +349,12 @@ def wheels(session: nox.Session) -> None:
         *venv.install, "--no-index", "--find-links", str(out), "coredis-pool", external=True
     )
     session.run(venv.python, "-c", POOL_ONLY_PROBE, external=True)
+    # The README's install-from-a-clone command, in a fresh venv of its own.
+    clone = _fresh_venv(session, "from-clone")
+    session.run(
+        clone.python, "tools/install_from_clone.py", "cluster", "--extra", "hiredis", external=True
+    )
+    session.run(clone.python, "-c", FROM_CLONE_PROBE, external=True)
 
 
 @nox.session
@@ -383,6 +442,26 @@ else:
 
 
 @nox.session
+@nox.parametrize("layer", LAYERS)
+def release(session: nox.Session, layer: str) -> None:
+    """Release one distribution (not run by default): ``nox -s "release(layer='client')" --
+    0.2.0`` checks the version, its CHANGELOG heading, the siblings' pins and the tag
+    (``coredis-client-v0.2.0``), bumps ``_version.py`` and builds sdist and wheel into
+    ``dist/``; it refuses, writing nothing, when the CHANGELOG lacks the version."""
+    if len(session.posargs) != 1:
+        session.error(f'usage: nox -s "release(layer={layer!r})" -- X.Y.Z')
+    session.install("build", "hatchling>=1.25", "packaging", "twine")
+    session.run("python", "tools/release.py", layer, session.posargs[0], "--build")
+    version = session.posargs[0]
+    session.run(
+        "twine",
+        "check",
+        "--strict",
+        *map(str, (ROOT / "dist" / f"coredis-{layer}-{version}").iterdir()),
+    )
+
+
+@nox.session
 def docs(session: nox.Session) -> None:
     """Build the handbook and API reference into docs/_build/html; any warning fails it.
 
@@ -396,7 +475,8 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """The side-by-side benchmark (``benchmarks/run.py``; arguments pass through, e.g.
-    ``nox -s bench -- --runs 3 --loops asyncio``); writes ``benchmarks/results.md``."""
+    ``nox -s bench -- --runs 3 --loops asyncio``); writes ``benchmarks/results.md`` and, next
+    to it, ``results.json`` and the chart ``results.svg`` the performance page shows."""
     session.install("-e", TESTING)  # the harness starts its servers with it
     args = list(session.posargs)
     if "--out" not in args:

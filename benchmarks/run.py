@@ -5,10 +5,14 @@ published coredis ships the same import paths as ours). The harness starts its o
 standalone redis-server and 3+3 cluster on free loopback ports, runs every (client,
 workload, loop) cell in a fresh process, interleaved and repeated, adds redis-benchmark as
 the native ceiling, and prints medians, ranges, latency, client CPU per operation and the
-ratios ours/peer. ``--out`` writes the markdown table the docs include.
+ratios ours/peer. ``--out results.md`` writes the markdown tables the docs include, plus
+``results.json`` (every measured cell, and the header) and ``results.svg`` (the bar chart of
+``benchmarks/chart.py``) next to it; ``--replot results.json`` redraws the tables and the
+chart from that JSON without measuring.
 
     python benchmarks/run.py                 # full run
     python benchmarks/run.py --quick         # CI smoke: tiny durations, one repeat
+    python benchmarks/run.py --replot benchmarks/results.json --out benchmarks/results.md
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # chart.py, a sibling script
+
+from chart import render_svg  # noqa: E402
+
 VENVS = ROOT / "benchmarks" / ".venvs"
 WORKER = ROOT / "benchmarks" / "worker.py"
 PACKAGES = ["protocol", "connection", "pool", "client", "cluster"]
@@ -250,7 +258,16 @@ def main() -> int:
     parser.add_argument("--no-native", action="store_true")
     parser.add_argument("--out", type=Path, help="write the markdown table here")
     parser.add_argument("--jsonl", type=Path, help="append raw results here")
+    parser.add_argument(
+        "--replot", type=Path, help="redraw --out (tables, JSON, chart) from this results.json"
+    )
     args = parser.parse_args()
+    if args.replot:
+        saved = json.loads(args.replot.read_text())
+        if args.out:
+            write_outputs(args.out, saved["header"], saved["results"])
+        print(saved["header"] + summarize(saved["results"]))
+        return 0
     if args.quick:
         args.runs, args.duration, args.loops = 1, 0.3, "asyncio"
     clients = args.clients.split(",")
@@ -297,9 +314,20 @@ def main() -> int:
     )
     print(header + table)
     if args.out:
-        args.out.write_text("# Benchmark results\n\n" + header + table)
+        write_outputs(args.out, header, results)
     failed = [r for r in results if "error" in r and r["client"].startswith("ours")]
     return 1 if failed else 0
+
+
+def write_outputs(out: Path, header: str, results: list[dict[str, Any]]) -> None:
+    """``out`` (markdown tables), and next to it ``.json`` (the results) and ``.svg`` (chart)."""
+    out.write_text("# Benchmark results\n\n" + header + summarize(results))
+    saved = {"header": header, "results": results}
+    out.with_suffix(".json").write_text(json.dumps(saved, indent=1) + "\n")
+    runs = len({r.get("run", 0) for r in results})
+    title = f"Median ops/s of {runs} interleaved run(s) per cell; whiskers: min–max"
+    order = STANDALONE_WORKLOADS + CLUSTER_WORKLOADS
+    out.with_suffix(".svg").write_text(render_svg(results, order, title))
 
 
 def _redis_version() -> str:

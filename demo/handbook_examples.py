@@ -41,7 +41,7 @@ async def test():
     # or with cluster
     # client = coredis.RedisCluster(
     #   "localhost", 7000,
-    #   max_connections=2, max_connections_per_node=True
+    #   max_connections=10, max_connections_per_node=True
     # )
 
     await client.set("fubar", 1)
@@ -170,6 +170,4 @@ asyncio.run(test())
 NOTES = (
     "custom connection class: the page elides the class and the other pool parameters "
     "('...'); the demo supplies a minimal Connection subclass and host/port",
-    "cluster, max_connections=10: the page's commented cluster variant says "
-    "max_connections=2 (a copy of the previous example); the demo uses 10 as the prose says",
 )

@@ -17,6 +17,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
+from fieldlists import end_field_lists
+from sphinx.pycode import ModuleAnalyzer
 from sphinx.util import logging
 
 _LOGGER = logging.getLogger("coredis-docs")
@@ -38,6 +40,7 @@ extensions = [
     "sphinx_paramlinks",
     "sphinx_copybutton",
     "benchresults",
+    "changelogs",
 ]
 
 # `:ref:` targets look like ``handbook/connections:non-blocking connection pool``.
@@ -54,6 +57,9 @@ autodoc_default_options = {
     "show-inheritance": True,
 }
 autoclass_content = "both"
+# Defaults as written in the source (``ConnectionPool``), not the repr of the value
+# (``<class 'coredis.pool._basic.ConnectionPool'>``).
+autodoc_preserve_defaults = True
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "requirements.txt"]
 templates_path: list[str] = []
@@ -68,59 +74,79 @@ copybutton_prompt_is_regexp = True
 _PARAM_FIELD = re.compile(r"\s*:param\s+(?:[^:]*\s)?(\w+)\s*:")
 
 
-_FIELD = re.compile(r"(\s*):[^:\s][^:]*:")
-
-
 def _end_field_lists(
     app: object, what: str, name: str, obj: object, options: object, lines: list[str]
 ) -> None:
-    """Insert the blank line reStructuredText needs between a field list and the paragraph
-    that follows it.
+    """The blank line reStructuredText needs between a field list and the paragraph that
+    follows it (see ``_ext/fieldlists.py``)."""
+    end_field_lists(lines)
 
-    Docstrings here often end ``:raises X: ...`` directly followed by the sentence on
-    cancellation; docutils reads that as a malformed field list and warns, which fails the
-    ``-W`` build. Only that one layout is changed: the rendering is what the author meant.
+
+def _implementation_signatures() -> None:
+    """Show each function's implementation signature rather than its ``@overload`` stubs.
+
+    The overloads only narrow types for the checker (``Redis(decode_responses=True)`` is a
+    ``Redis[str]``); their parameters all default to ``...``. The implementation lists
+    every parameter with its real default, and its annotations give the types that
+    ``autodoc_typehints = "description"`` shows next to each parameter.
     """
-    field_indent: int | None = None
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        indent = len(line) - len(line.lstrip())
-        match = _FIELD.match(line)
-        if not line.strip():
-            field_indent = None
-        elif match:
-            field_indent = len(match.group(1))
-        elif field_indent is not None and indent <= field_indent:
-            lines.insert(index, "")
-            field_indent = None
-            index += 1
-        index += 1
+    analyze = ModuleAnalyzer.analyze
+
+    def analyze_without_overloads(self: ModuleAnalyzer) -> None:
+        analyze(self)
+        self.overloads = {}
+
+    ModuleAnalyzer.analyze = analyze_without_overloads  # type: ignore[method-assign]
+
+
+_TYPE_FIELD = re.compile(r"\s*:type\s+(\w+)\s*:")
+
+
+def _annotation_text(annotation: Any) -> str:
+    if isinstance(annotation, str):
+        return annotation
+    return inspect.formatannotation(annotation).replace("typing.", "")
 
 
 def _document_every_parameter(
     app: object, what: str, name: str, obj: object, options: object, lines: list[str]
 ) -> None:
-    """Give every constructor parameter a ``:param:`` field, so that each one gets an
-    anchor from sphinx-paramlinks (``:paramref:`coredis.Redis.connection_pool_cls```)
-    and its type from the annotations, even where the docstring describes it in prose."""
-    if what != "class" or not isinstance(obj, type):
+    """Give every parameter of a class (its constructor), function or method a ``:param:``
+    field and a ``:type:`` field from its annotation.
+
+    The ``:param:`` field gives each parameter an anchor from sphinx-paramlinks
+    (``:paramref:`coredis.Redis.connection_pool_cls```), even where the docstring describes
+    it in prose. The ``:type:`` field is written here rather than left to
+    ``autodoc_typehints = "description"``: sphinx-paramlinks renames the ``:param:`` fields
+    (to make its anchors) before Sphinx would match annotations to them by name, so Sphinx
+    would add no type at all. Both run before sphinx-paramlinks (priority 500), which then
+    renames the pair alike.
+    """
+    if what == "class" and isinstance(obj, type):
+        target: Any = obj.__init__
+    elif what in ("function", "method") and callable(obj):
+        target = obj
+    else:
         return
     try:
-        parameters = inspect.signature(obj.__init__).parameters.values()
+        parameters = [
+            p
+            for p in inspect.signature(target).parameters.values()
+            if p.name not in ("self", "cls") and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
     except (TypeError, ValueError):
         return
     documented = {m.group(1) for m in map(_PARAM_FIELD.match, lines) if m}
-    missing = [
-        p.name
+    typed = {m.group(1) for m in map(_TYPE_FIELD.match, lines) if m}
+    added = [f":param {p.name}:" for p in parameters if p.name not in documented]
+    added += [
+        f":type {p.name}: {_annotation_text(p.annotation)}"
         for p in parameters
-        if p.name != "self"
-        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        and p.name not in documented
+        if p.name not in typed and p.annotation is not inspect.Parameter.empty
     ]
-    if missing:
+    if added:
         lines.append("")
-        lines.extend(f":param {parameter}:" for parameter in missing)
+        lines.extend(added)
 
 
 def _strict_handbook_references(
@@ -161,6 +187,24 @@ def _check_param_anchors(app: Any, exception: Exception | None) -> None:
                 _LOGGER.warning("%s links to a missing parameter anchor %s", page.name, anchor)
 
 
+_ELLIPSIS_DEFAULT = re.compile(r'class="default_value"><span class="pre">\.\.\.</span>')
+_UNTYPED_PARAM = re.compile(r'<strong>(\w+)</strong><a class="paramlink[^>]*>¶</a></p>')
+
+
+def _check_api_signatures(app: Any, exception: Exception | None) -> None:
+    """After an HTML build, the API reference shows real defaults (not an overload's
+    ``...``) and a type for every parameter it lists."""
+    if exception is not None or app.builder.name != "html":
+        return
+    for page in sorted((Path(app.outdir) / "api").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if _ELLIPSIS_DEFAULT.search(html):
+            _LOGGER.warning("%s shows a parameter default of '...'", page.name)
+        untyped = sorted(set(_UNTYPED_PARAM.findall(html)))
+        if untyped:
+            _LOGGER.warning("%s lists parameters without a type: %s", page.name, untyped)
+
+
 # Where each public object is documented, so that base classes shown by autodoc name the
 # public path (``coredis.exceptions.ResponseError``) rather than the private module.
 _PUBLIC_MODULES = (
@@ -196,10 +240,12 @@ def _public_bases(app: object, name: str, obj: object, options: object, bases: l
 
 
 def setup(app: object) -> None:
+    _implementation_signatures()
     # before sphinx-paramlinks (priority 500) turns :param: fields into anchors
     app.connect("autodoc-process-docstring", _end_field_lists, priority=300)  # type: ignore[attr-defined]
     app.connect("autodoc-process-docstring", _document_every_parameter, priority=400)  # type: ignore[attr-defined]
     # after sphinx-paramlinks has had its chance to resolve :paramref:
     app.connect("missing-reference", _strict_handbook_references, priority=900)  # type: ignore[attr-defined]
     app.connect("build-finished", _check_param_anchors)  # type: ignore[attr-defined]
+    app.connect("build-finished", _check_api_signatures)  # type: ignore[attr-defined]
     app.connect("autodoc-process-bases", _public_bases)  # type: ignore[attr-defined]

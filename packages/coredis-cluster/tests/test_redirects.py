@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -196,7 +197,10 @@ async def test_pipelines_during_migration(private: _Private) -> None:
     assert client.connection_pool.get_primary_node_by_slot(slot).port == target.port
 
 
-async def test_redirect_loop_is_bounded(private: _Private) -> None:
+async def test_redirect_loop_is_bounded(
+    private: _Private, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="coredis.cluster")
     cluster, client = private
     slot = hash_slot("loop:key")
     owner = cluster.node_for_slot(slot)
@@ -209,6 +213,14 @@ async def test_redirect_loop_is_bounded(private: _Private) -> None:
         await client.get("loop:key")
     # Bounded work too: at most one (single-flight) refresh per redirect.
     assert client.connection_pool.nodes.discoveries - before <= RedisCluster.MAX_REDIRECTS + 1
+    # The storm is logged: a WARNING per redirect past the ordinary resharding step.
+    storm = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "coredis.cluster" and r.levelno == logging.WARNING and "redirect" in r.msg
+    ]
+    assert len(storm) == RedisCluster.MAX_REDIRECTS - 2
+    assert storm[0].startswith(f"slot {slot}: redirect 3 of at most {RedisCluster.MAX_REDIRECTS}")
 
 
 async def test_migration_to_a_new_primary_under_load(private: _Private) -> None:

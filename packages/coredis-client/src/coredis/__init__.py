@@ -18,6 +18,7 @@ from coredis.client import (
     PubSub,
     PureToken,
     Redis,
+    RetryPolicy,
     Script,
 )
 from coredis.client._version import API_VERSION as __version__
@@ -41,6 +42,7 @@ __all__ = (
     "__version__",
     "Redis",
     "RedisCluster",
+    "RetryPolicy",
     "ConnectionPool",
     "BlockingConnectionPool",
     "ClusterConnectionPool",

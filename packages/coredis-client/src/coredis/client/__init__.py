@@ -8,6 +8,7 @@ from ._monitor import Monitor, MonitoredCommandInfo
 from ._pipeline import Pipeline
 from ._pubsub import PubSub, PubSubMessage
 from ._pubsub_close import Closing
+from ._retry import RetryPolicy
 from ._scripting_objects import Function, Library, Script
 from ._surface import CoreCommands
 from ._threads import MonitorThread, PubSubWorkerThread
@@ -18,6 +19,7 @@ from .commands._bitmap import BitFieldOperation
 __all__ = (
     "__version__",
     "Redis",
+    "RetryPolicy",
     "Pipeline",
     "PubSub",
     "PubSubMessage",

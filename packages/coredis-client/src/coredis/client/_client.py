@@ -17,6 +17,7 @@ How the pieces fit (the seam the cluster client builds on):
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import warnings
 from collections.abc import Generator
@@ -28,14 +29,16 @@ from coredis.connection import (
     changes_connection_state,
     read_timeout,
 )
+from coredis.connection.events import LISTENERS
 from coredis.exceptions import ConnectionError, ReplicationError, TimeoutError
 from coredis.pool import ConnectionPool
 from coredis.protocol import encode_commands
 
 from ._cache_abc import invalidate_for
 from ._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
+from ._observe import OBSERVING, observed
 from ._reply_modes import ReplyModes
-from ._retry import IDEMPOTENT_COMMANDS
+from ._retry import RetryPolicy
 from ._state import client_wide_setting
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
@@ -73,7 +76,10 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
     ``encoding``; otherwise a ``Redis[bytes]``.
 
     The pool is built from the arguments unless ``connection_pool`` is given; a given pool
-    is shared and never closed by this client. ``unix_socket_path`` selects
+    is shared and never closed by this client, and its ``decode_responses`` decides
+    whether replies are decoded: passing the opposite raises :class:`ValueError` (pass
+    ``decode_responses=True`` along with a decoding pool to get a ``Redis[str]``).
+    ``unix_socket_path`` selects
     :class:`~coredis.connection.UnixDomainSocketConnection`; ``ssl=True`` builds an
     :class:`ssl.SSLContext` from the ``ssl_*`` arguments (with
     :func:`coredis.pool.build_ssl_context`, as ``rediss://`` URLs do), or ``ssl_context``
@@ -84,11 +90,13 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
     keyword arguments reach the pool class (e.g. ``timeout`` of
     :class:`~coredis.pool.BlockingConnectionPool`) and the connection class.
 
-    Retries: a command that fails *before it was written* (the connection could not be
-    acquired or was already closed) is retried once. A command whose reply was lost *after
-    it was written* is retried once only if it is a read/idempotent command
-    (:data:`coredis.client._retry.IDEMPOTENT_COMMANDS`), and for a timeout only with
-    ``retry_on_timeout=True``. A non-idempotent command is never repeated silently.
+    Retries follow ``retry_policy`` (a :class:`~coredis.client.RetryPolicy`; the default
+    retries once, at once): a command that fails *before it was written* (the connection
+    could not be acquired or was already closed) is retried whatever it is. A command whose
+    reply was lost *after it was written* is retried only if it is idempotent (flagged
+    ``readonly`` by the server, or free of side effects such as ``PING``) and the error is
+    one of the policy's ``retry_on`` (``ConnectionError``; ``TimeoutError`` too with
+    ``retry_on_timeout=True``). A non-idempotent command is never repeated silently.
 
     ``verify_version`` (default on): a command newer than the connected server (the 6.2+
     commands of :data:`coredis.client._versions.MIN_SERVER_VERSION`) raises
@@ -131,6 +139,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         client_name: str | None = ...,
         protocol_version: Literal[2, 3] = ...,
         verify_version: bool = ...,
+        retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
         **kwargs: Any,
     ) -> None: ...
@@ -165,6 +174,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         client_name: str | None = ...,
         protocol_version: Literal[2, 3] = ...,
         verify_version: bool = ...,
+        retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
         **kwargs: Any,
     ) -> None: ...
@@ -199,6 +209,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         client_name: str | None = ...,
         protocol_version: Literal[2, 3] = ...,
         verify_version: bool = ...,
+        retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
         **kwargs: Any,
     ) -> None: ...
@@ -217,7 +228,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         connection_pool_cls: type[ConnectionPool] = ConnectionPool,
         unix_socket_path: str | None = None,
         encoding: str = "utf-8",
-        decode_responses: bool = False,
+        decode_responses: bool | None = None,
         ssl: bool = False,
         ssl_context: ssl.SSLContext | None = None,
         ssl_keyfile: str | None = None,
@@ -232,6 +243,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         client_name: str | None = None,
         protocol_version: Literal[2, 3] = 3,
         verify_version: bool = True,
+        retry_policy: RetryPolicy | None = None,
         noreply: bool = False,
         cache: AbstractCache | None = None,
         **kwargs: Any,
@@ -270,7 +282,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
                     stream_timeout=stream_timeout,
                     connect_timeout=connect_timeout,
                     encoding=encoding,
-                    decode_responses=decode_responses,
+                    decode_responses=bool(decode_responses),
                     retry_on_timeout=retry_on_timeout,
                     max_connections=max_connections,
                     max_idle_time=max_idle_time,
@@ -287,11 +299,24 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         self.connection_pool = connection_pool
         pool_options: dict[str, Any] = getattr(connection_pool, "connection_kwargs", {})
         self.encoding: str = pool_options.get("encoding", encoding)
-        self.decode_responses: bool = pool_options.get("decode_responses", decode_responses)
+        #: The pool's connections decode (or not): a shared pool decides, and a client asked
+        #: for the opposite would return what its type does not say.
+        self.decode_responses: bool = bool(pool_options.get("decode_responses", False))
+        if decode_responses is not None and decode_responses != self.decode_responses:
+            raise ValueError(
+                f"decode_responses={decode_responses} conflicts with the connection pool, "
+                f"whose connections have decode_responses={self.decode_responses}: omit "
+                "decode_responses (the client follows the pool) or create the pool with it"
+            )
         self.protocol_version: Literal[2, 3] = pool_options.get(
             "protocol_version", protocol_version
         )
         self.retry_on_timeout = retry_on_timeout
+        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+            raise TypeError(f"retry_policy must be a RetryPolicy, not {retry_policy!r}")
+        policy = retry_policy or RetryPolicy()
+        #: When and how a failed command is sent again (see :class:`RetryPolicy`).
+        self.retry_policy: RetryPolicy = policy.with_timeouts() if retry_on_timeout else policy
         self.verify_version = verify_version
         # commands checked against the server version (see ._versions) or warned about
         # (._deprecations): empty when verify_version is off (as in 4.x), only the
@@ -318,6 +343,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         decode_responses: Literal[False] = ...,
         protocol_version: Literal[2, 3] = ...,
         verify_version: bool = ...,
+        retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
         **kwargs: Any,
     ) -> Redis[bytes]: ...
@@ -332,6 +358,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         decode_responses: Literal[True],
         protocol_version: Literal[2, 3] = ...,
         verify_version: bool = ...,
+        retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
         **kwargs: Any,
     ) -> Redis[str]: ...
@@ -346,6 +373,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         decode_responses: bool = ...,
         protocol_version: Literal[2, 3] = ...,
         verify_version: bool = ...,
+        retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
         **kwargs: Any,
     ) -> Redis[Any]: ...
@@ -359,6 +387,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         decode_responses: bool = False,
         protocol_version: Literal[2, 3] = 3,
         verify_version: bool = True,
+        retry_policy: RetryPolicy | None = None,
         noreply: bool = False,
         **kwargs: Any,
     ) -> Redis[Any]:
@@ -388,10 +417,10 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         )
         check_connection_kwargs(pool)
         client: Redis[Any] = cls(
-            connection_pool=pool,
-            decode_responses=decode_responses,
+            connection_pool=pool,  # decode_responses: the client follows the pool's
             protocol_version=protocol_version,
             verify_version=verify_version,
+            retry_policy=retry_policy,
             noreply=noreply,
             cache=cache,
         )
@@ -447,6 +476,8 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         With ``verify_version`` a command newer than the server raises
         :class:`~coredis.exceptions.CommandNotSupportedError` without being sent.
         """
+        if LISTENERS and not OBSERVING.get():  # subscribers of coredis.connection.events
+            return await observed(self, command, args, dict(options, callback=callback))
         if command in self._version_gated:
             await self._verify_version(command, args)
         if self._special:
@@ -461,10 +492,12 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
             conn = await pool.get_connection(command)
         try:
             request = conn.create_request(command, *args, decode=options.get("decode"))
-        except ConnectionError:
+        except ConnectionError as exc:
             pool.release(conn)
-            # Nothing was written: safe to retry once whatever the command is.
-            return await self._retry(command, args, callback, options)
+            # Nothing was written: safe to retry whatever the command is.
+            if not self.retry_policy.attempts:
+                raise
+            return await self._retry(command, args, callback, options, exc)
         except BaseException:
             pool.release(conn)
             raise
@@ -477,10 +510,9 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
                 reply = await conn.wait_for_reply(request)
         except (ConnectionError, TimeoutError) as exc:
             pool.release(conn)
-            if command in IDEMPOTENT_COMMANDS and (
-                self.retry_on_timeout or not isinstance(exc, TimeoutError)
-            ):
-                return await self._retry(command, args, callback, options)
+            policy = self.retry_policy
+            if policy.attempts and policy.repeats_after_write(command, args, exc):
+                return await self._retry(command, args, callback, options, exc)
             raise
         except BaseException:
             pool.release(conn)
@@ -498,15 +530,36 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         args: tuple[ValueT, ...],
         callback: ResponseCallback[Any] | None,
         options: dict[str, Any],
+        error: BaseException | None = None,
     ) -> Any:
+        """Run the command again under :attr:`retry_policy` after ``error`` (``None``: a
+        fresh run, e.g. a cache's fallback, with the retries still to come)."""
+        policy = self.retry_policy
         pool = self.connection_pool
-        async with pool.connection() as conn:
-            request = conn.create_request(command, *args, decode=options.get("decode"))
-            reply = await conn.wait_for_reply(
-                request,
-                read_timeout(command, args, conn.stream_timeout),
-                poll=command not in BLOCKING_COMMANDS,
-            )
+        retries = 0
+        while True:
+            if error is not None:
+                retries += 1
+                delay = policy.delay(retries)
+                if delay:
+                    await asyncio.sleep(delay)
+            written = False
+            try:
+                async with pool.connection() as conn:
+                    request = conn.create_request(command, *args, decode=options.get("decode"))
+                    written = True
+                    reply = await conn.wait_for_reply(
+                        request,
+                        read_timeout(command, args, conn.stream_timeout),
+                        poll=command not in BLOCKING_COMMANDS,
+                    )
+            except (ConnectionError, TimeoutError) as exc:
+                if retries >= policy.attempts:
+                    raise
+                if written and not policy.repeats_after_write(command, args, exc):
+                    raise
+                error = exc
+                continue
             if callback is None:
                 return reply
             return callback(reply, version=conn.protocol_version, **options)

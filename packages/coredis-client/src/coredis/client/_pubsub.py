@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypedDict
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from ._threads import PubSubWorkerThread
 
 __all__ = ("PubSub", "PubSubMessage", "reclaim_connection")
+
+_log = logging.getLogger("coredis.pubsub")
 
 #: Used for "wait forever": read_response() needs a number to override stream_timeout.
 _FOREVER = 365 * 24 * 3600.0
@@ -230,6 +233,15 @@ class PubSub(Generic[AnyStr_co]):
             raise
         self.connection = conn
         self.reconnects += 1
+        if old is not None:
+            _log.warning(
+                "pub/sub reconnected (%d so far): renewed %d channels, %d patterns, "
+                "%d shard channels; messages published meanwhile are lost",
+                self.reconnects,
+                len(self.channels),
+                len(self.patterns),
+                len(self.shard_channels),
+            )
         return conn
 
     async def _read(self, timeout: float | None) -> Any:

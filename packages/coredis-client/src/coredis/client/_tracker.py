@@ -11,6 +11,7 @@ connects again (with a short backoff) until closed.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from ._cache import TrackingCache
 
 __all__ = ("Tracker",)
+
+_log = logging.getLogger("coredis.cache")
 
 INVALIDATE_CHANNEL = b"__redis__:invalidate"
 
@@ -78,15 +81,16 @@ class Tracker:
         while not self.closed:
             try:
                 conn = await self._acquire()
-            except Exception:  # unreachable, pool full...: try again shortly
+            except Exception as exc:  # unreachable, pool full...: try again shortly
+                _log.warning("tracking connection failed (%s), retry in %.2fs", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 1.0)
                 continue
             self._conn = conn
             try:
                 await self._serve(conn)
-            except Exception:  # whatever broke: flush (below) and start over
-                pass
+            except Exception as exc:  # whatever broke: flush (below) and start over
+                _log.warning("tracking connection lost (%s): cache flushed, reconnecting", exc)
             finally:
                 was_up = self.session is not None
                 self.session = None

@@ -6,14 +6,21 @@ import ssl as _ssl
 from collections.abc import Iterable
 from typing import Any, Literal, overload
 
-from coredis.client import CoreCommands
+from coredis.client import CoreCommands, RetryPolicy
 from coredis.client._cache_abc import invalidate_for
 from coredis.client._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
+from coredis.client._observe import OBSERVING, observed
 from coredis.client._reply_modes import ReplyModes
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
+from coredis.connection.events import LISTENERS
 from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, Node, hash_slot
-from coredis.protocol import ClusterCrossSlotError, ClusterRoutingError
+from coredis.protocol import (
+    ClusterCrossSlotError,
+    ClusterRoutingError,
+    ConnectionError,
+    TimeoutError,
+)
 
 from ._batch import run_batch
 from ._cache import cached_read
@@ -118,7 +125,7 @@ class RedisCluster(
         reinitialize_steps: int | None = None,
         skip_full_coverage_check: bool = False,
         nodemanager_follow_cluster: bool = True,
-        decode_responses: bool = False,
+        decode_responses: bool | None = None,
         connection_pool: ClusterConnectionPool | None = None,
         connection_pool_cls: type[ClusterConnectionPool] = ClusterConnectionPool,
         protocol_version: Literal[2, 3] = 3,
@@ -126,8 +133,11 @@ class RedisCluster(
         non_atomic_cross_slot: bool = True,
         cache: Any | None = None,
         noreply: bool = False,
+        retry_policy: RetryPolicy | None = None,
         **kwargs: Any,
     ) -> None:
+        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+            raise TypeError(f"retry_policy must be a RetryPolicy, not {retry_policy!r}")
         nodes: list[Node] = list(startup_nodes or [])
         if host is not None:
             nodes.insert(0, (host, port or 7000))
@@ -147,13 +157,21 @@ class RedisCluster(
                 nodemanager_follow_cluster=nodemanager_follow_cluster,
                 readonly=readonly,
                 read_from_replicas=read_from_replicas,
-                decode_responses=decode_responses,
+                decode_responses=bool(decode_responses),
                 protocol_version=protocol_version,
                 noreply=noreply,
                 **kwargs,
             )
         self.connection_pool = connection_pool
-        self.decode_responses = decode_responses
+        # A shared pool decides whether replies are decoded (see coredis.Redis).
+        pool_decodes = bool(connection_pool.connection_kwargs.get("decode_responses", False))
+        if decode_responses is not None and decode_responses != pool_decodes:
+            raise ValueError(
+                f"decode_responses={decode_responses} conflicts with the connection pool, "
+                f"whose connections have decode_responses={pool_decodes}: omit "
+                "decode_responses (the client follows the pool) or create the pool with it"
+            )
+        self.decode_responses = pool_decodes
         self.encoding: str = kwargs.get("encoding", "utf-8")
         self.protocol_version = protocol_version
         self.verify_version = verify_version
@@ -162,6 +180,18 @@ class RedisCluster(
         self._init_reply_modes(noreply)  # noreply, ensure_replication(), ignore_replies()
         self._node_clients = {}  # ManagedNode name -> coredis.Redis (see .primaries)
         self.cache = cache
+        #: Retries of commands that did not run (unreachable node, ``TRYAGAIN``,
+        #: ``CLUSTERDOWN``...) and of idempotent ones whose connection broke after they were
+        #: written. The default: :attr:`RETRY_ATTEMPTS` retries, exponential backoff from
+        #: :attr:`RETRY_BACKOFF` to :attr:`RETRY_BACKOFF_MAX` with jitter, on connection
+        #: errors and timeouts.
+        self.retry_policy: RetryPolicy = retry_policy or RetryPolicy(
+            attempts=self.RETRY_ATTEMPTS,
+            backoff=self.RETRY_BACKOFF,
+            backoff_max=self.RETRY_BACKOFF_MAX,
+            retry_on=(ConnectionError, TimeoutError),
+        )
+        self.RETRY_ATTEMPTS = self.retry_policy.attempts  # read by the batch and pipelines
         self._sender: Sender = Sender(self)
 
     @classmethod
@@ -174,6 +204,7 @@ class RedisCluster(
         protocol_version: Literal[2, 3] = 3,
         verify_version: bool = True,
         noreply: bool = False,
+        retry_policy: RetryPolicy | None = None,
         **kwargs: Any,
     ) -> RedisCluster[Any]:
         """A client for the cluster one of whose nodes ``url`` names (``redis://`` or
@@ -197,6 +228,7 @@ class RedisCluster(
             protocol_version=protocol_version,
             verify_version=verify_version,
             noreply=noreply,
+            retry_policy=retry_policy,
             **options,
         )
         return client
@@ -263,6 +295,8 @@ class RedisCluster(
             # as Redis (and 4.x): a deprecated command warns at the caller's line; the
             # nodes' versions are not tracked here, so the warning does not wait for one
             warn_if_deprecated(command, args, None)
+        if LISTENERS and not OBSERVING.get():  # subscribers of coredis.connection.events
+            return await observed(self, command, args, dict(options, callback=callback))
         cache = self.cache
         if cache is not None:
             if cache.cacheable(command, args):

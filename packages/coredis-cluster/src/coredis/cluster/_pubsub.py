@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from ._client import RedisCluster
 
 __all__ = ("ShardedPubSub",)
+
+_log = logging.getLogger("coredis.pubsub")
 
 _FOREVER = 365 * 24 * 3600.0
 Handler = Callable[[dict[str, Any]], Any]
@@ -170,6 +173,11 @@ class ShardedPubSub(Generic[AnyStr_co]):
         if wanted:
             await self._send(b"SSUBSCRIBE", wanted)
             self.reconnects += 1
+            _log.warning(
+                "sharded pub/sub renewed %d shard channels after losing a node (%d so far)",
+                len(wanted),
+                self.reconnects,
+            )
 
     async def _lost(self, node_name: str, conn: Any) -> None:
         if self._conns.get(node_name) is conn:

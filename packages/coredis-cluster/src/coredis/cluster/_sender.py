@@ -19,7 +19,7 @@ Retry policy, in one place:
 from __future__ import annotations
 
 import asyncio
-import random
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,10 @@ __all__ = ("Sender", "NotSent", "PoolLimit", "as_command", "check_replicated", "
 
 #: ``(replicas, timeout_ms)`` of an ``ensure_replication()`` block, or ``None``
 Wait = tuple[int, int] | None
+
+#: Redirect storms and retried cluster errors (WARNING); topology refreshes are logged by
+#: the cluster pool under the same name.
+_log = logging.getLogger("coredis.cluster")
 
 
 def as_command(command: bytes, args: Sequence[Any]) -> tuple[Any, ...]:
@@ -187,9 +191,9 @@ class Sender:
             pool.release(conn)
 
     async def _backoff(self, attempt: int) -> None:
-        client = self.client
-        delay = min(client.RETRY_BACKOFF * (2 ** (attempt - 1)), client.RETRY_BACKOFF_MAX)
-        await asyncio.sleep(delay * (0.5 + random.random() / 2))
+        delay = self.client.retry_policy.delay(attempt)
+        if delay:
+            await asyncio.sleep(delay)
 
     async def _redirected(self, redirects: int, slot: int, reply: AskError) -> int:
         """Count one ``MOVED``/``ASK`` redirect: past ``MAX_REDIRECTS`` raise ``ClusterError``.
@@ -203,6 +207,14 @@ class Sender:
         if redirects > self.client.MAX_REDIRECTS:
             raise ClusterError(f"Too many redirects for slot {slot}: {reply}") from reply
         if redirects > 2:
+            # Past the ordinary resharding step: nodes disagree about the owner (a storm).
+            _log.warning(
+                "slot %d: redirect %d of at most %d (%s): nodes disagree about its owner",
+                slot,
+                redirects,
+                self.client.MAX_REDIRECTS,
+                type(reply).__name__,
+            )
             await self._backoff(redirects - 2)
         return redirects
 
@@ -224,6 +236,13 @@ class Sender:
             if isinstance(error, NotSent):
                 raise error.cause from error
             raise error
+        _log.warning(
+            "cluster command not run (%s), retry %d of %d%s",
+            error,
+            retries,
+            self.client.RETRY_ATTEMPTS,
+            " after a topology refresh" if refresh else "",
+        )
         if refresh:
             await self._refresh(epoch)
         await self._backoff(retries)
@@ -278,10 +297,12 @@ class Sender:
                 retries = await self.retry(retries, epoch, exc)
                 target, asking = None, False
                 continue
-            except (ConnectionError, TimeoutError):
+            except (ConnectionError, TimeoutError) as exc:
                 await self._refresh(epoch)
                 retries += 1
-                if not readonly or retries > client.RETRY_ATTEMPTS:
+                if retries > client.RETRY_ATTEMPTS or not client.retry_policy.repeats_after_write(
+                    command, args, exc
+                ):
                     raise
                 target, asking = None, False
                 continue

@@ -25,6 +25,17 @@ from ._tcp import ClusterConnection, Connection
 from ._timeout import wait_for
 from ._unix import UnixDomainSocketConnection
 from ._version import __version__
+from .events import (
+    CommandFinished,
+    CommandStarted,
+    ConnectionClosed,
+    ConnectionCreated,
+    Event,
+    EventListener,
+    PoolWait,
+    subscribe,
+    unsubscribe,
+)
 
 # Before anything uses this package: refuse to run next to PyPI's coredis (a mix of files).
 _check_environment()
@@ -58,4 +69,13 @@ __all__ = (
     "R",
     "RedisSSLContext",
     "exec_with_timeout",
+    "Event",
+    "EventListener",
+    "CommandStarted",
+    "CommandFinished",
+    "ConnectionCreated",
+    "ConnectionClosed",
+    "PoolWait",
+    "subscribe",
+    "unsubscribe",
 )

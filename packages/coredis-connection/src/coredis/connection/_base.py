@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import os
 import threading
 import time
@@ -30,12 +31,15 @@ from ._lowlevel import Lost, LowLevelAPI, PushHandler
 from ._reply import CredentialSource, Reply
 from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
 from ._timeout import wait_for
+from .events import LISTENERS, ConnectionClosed, ConnectionCreated, emit
 
 __all__ = ("BaseConnection", "CommandArg", "ConnectCallback", "PushHandler")
 
 CommandArg = bytes | bytearray | memoryview | str | int | float
 ConnectCallback = Callable[["BaseConnection"], Awaitable[None] | None]
 _BC = TypeVar("_BC", bound="BaseConnection")
+#: Connects, handshakes and closes (with the reason) at DEBUG. Never logs credentials.
+_log = logging.getLogger("coredis.connection")
 
 
 class _Waiting(threading.local):
@@ -288,9 +292,11 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
             return
         loop = asyncio.get_running_loop()
         self._connecting = attempt = loop.create_future()
+        began = time.perf_counter()
         try:
             await wait_for(self._connect(), self.connect_timeout)
         except BaseException as exc:
+            _log.debug("connecting to %s failed: %r", self.location, exc)
             self._abandon(exc)
             error: BaseException = exc
             if isinstance(exc, (asyncio.TimeoutError, TimeoutError)) and not isinstance(
@@ -311,6 +317,17 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
             raise error from exc
         else:
             attempt.set_result(None)
+            if _log.isEnabledFor(logging.DEBUG):
+                _log.debug(
+                    "connected to %s: RESP%d, server %s, db %s, %.1f ms",
+                    self.location,
+                    self.protocol_version,
+                    self.server_version or "version unknown",
+                    self.db,
+                    (time.perf_counter() - began) * 1000,
+                )
+            if LISTENERS:
+                emit(ConnectionCreated(self, self.location, time.perf_counter() - began))
         finally:
             self._connecting = None
 
@@ -620,6 +637,9 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     def _close(self, exc: BaseException, abort: bool = False) -> None:
         if self._broken and self._transport is None:
             return  # already closed; connection_lost after abort() lands here
+        was_connected = self._connected
+        if self._transport is not None:
+            _log.debug("closing connection to %s: %s", self.location, exc)
         self._connected = False
         self._broken = True
         self._poll_fd = -1
@@ -639,3 +659,5 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
                 future.exception()  # mark retrieved: nobody may be awaiting it
         self._wake_drain_waiters(exc)
         self.push_messages.put_nowait(Lost(exc))
+        if was_connected and LISTENERS:
+            emit(ConnectionClosed(self, self.location, exc))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from coredis.protocol import AuthenticationRequiredError, ResponseError, UnknownCommandError
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
     from ._base import BaseConnection, CommandArg
 
 __all__ = ("perform_handshake",)
+
+_log = logging.getLogger("coredis.connection")
 
 
 def _text(value: Any) -> str:
@@ -71,6 +74,7 @@ async def perform_handshake(connection: BaseConnection) -> None:
             reply = await connection._raw_request(*hello)
         except UnknownCommandError:
             connection.protocol_version = 2  # a server older than 6.0
+            _log.debug("%s does not know HELLO: falling back to RESP2", connection.location)
         except AuthenticationRequiredError:
             if requested == 3 or password is not None:
                 raise
@@ -100,4 +104,6 @@ async def perform_handshake(connection: BaseConnection) -> None:
     except ResponseError as exc:
         # AuthenticationRequiredError (NOAUTH), AuthenticationFailureError (WRONGPASS,
         # invalid password) or whatever SELECT/SETNAME answered, naming the server.
+        # The message is the server's (WRONGPASS, NOAUTH...): it never echoes credentials.
+        _log.debug("handshake with %s refused: %s", connection.location, exc)
         raise _with_address(exc, connection) from exc

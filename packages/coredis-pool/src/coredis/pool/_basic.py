@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 import weakref
@@ -25,6 +26,8 @@ from ._url import accepted_options, parse_url
 __all__ = ("ConnectionPool",)
 
 _CPT = TypeVar("_CPT", bound="ConnectionPool")
+#: New and discarded connections at DEBUG (never on the path of a reused connection).
+_log = logging.getLogger("coredis.pool")
 
 #: An idle connection unused for this long (seconds) gets one event-loop turn before it is
 #: handed out, so a close by the server is seen first. Cheap next to the idle time itself.
@@ -392,6 +395,13 @@ class ConnectionPool:
         self._reserved -= 1
         self._created += 1
         self._in_use.add(connection)
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "pool for %s opened a connection (%d in use, %d idle)",
+                self.target,
+                len(self._in_use),
+                len(self._idle),
+            )
         return connection
 
     def make_connection(self) -> BaseConnection:
@@ -422,6 +432,7 @@ class ConnectionPool:
             else:
                 self._idle.append(connection)
             return
+        _log.debug("pool for %s closes %r: released broken or mid-reply", self.target, connection)
         connection.disconnect()
         self._discarded += 1
         self._slot_freed()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from typing import Any
 
 from coredis.connection import BaseConnection
+from coredis.connection.events import LISTENERS, PoolWait, emit
 from coredis.protocol import ConnectionError
 
 from ._basic import ConnectionPool
@@ -94,10 +96,13 @@ class BlockingConnectionPool(ConnectionPool):
             deadlines.append((loop.time() + self.timeout, waiter))
             if self._expiry is None or self._expiry_loop is not loop:
                 self._arm(loop)
+        began = time.perf_counter() if LISTENERS else 0.0
         try:
             # Whoever resolves the waiter has already counted the slot in _reserved.
-            return await waiter
-        except BaseException:
+            handed_to_us = await waiter
+        except BaseException as exc:
+            if began:
+                emit(PoolWait(self, time.perf_counter() - began, exc))
             if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
                 # Handed something, but cancelled before resuming: pass it on.
                 handed = waiter.result()
@@ -112,6 +117,9 @@ class BlockingConnectionPool(ConnectionPool):
                 except ValueError:
                     pass
             raise
+        if began:
+            emit(PoolWait(self, time.perf_counter() - began, None))
+        return handed_to_us
 
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
         """Set the one expiry timer for the oldest waiter still waiting (in ``loop``)."""

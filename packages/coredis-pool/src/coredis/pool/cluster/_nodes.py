@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -27,6 +28,9 @@ from coredis.protocol import RedisClusterException
 from ._hashslot import SLOT_COUNT
 
 __all__ = ("ManagedNode", "NodeManager", "Node")
+
+#: Topology refreshes (INFO, WARNING when no node answers) and primary changes (failovers).
+_log = logging.getLogger("coredis.cluster")
 
 #: A startup node: ``(host, port)`` or a mapping with ``host`` and ``port``.
 Node = Any
@@ -138,6 +142,7 @@ class NodeManager:
 
     async def _discover_once(self) -> None:
         errors: list[str] = []
+        before = {node.name for node in self.primaries()} if self.initialized else None
         for candidate in self._candidates():
             try:
                 self.discoveries += 1
@@ -150,11 +155,33 @@ class NodeManager:
                 errors.append(f"{candidate.name}: {type(exc).__name__}: {exc}")
                 continue
             self.epoch += 1
+            self._log_refresh(candidate, before, errors)
             return
+        _log.warning("cluster topology refresh failed: %s", "; ".join(errors) or "no nodes")
         raise RedisClusterException(
             "Redis Cluster cannot be connected: no startup node answered CLUSTER SLOTS "
             f"({'; '.join(errors) or 'no startup nodes given'})"
         )
+
+    def _log_refresh(self, source: ManagedNode, before: set[str] | None, errors: list[str]) -> None:
+        if not _log.isEnabledFor(logging.INFO):
+            return
+        primaries = {node.name for node in self.primaries()}
+        _log.info(
+            "cluster topology %s from %s: %d primaries, %d replicas (epoch %d)%s",
+            "loaded" if before is None else "refreshed",
+            source.name,
+            len(primaries),
+            len(self.replicas()),
+            self.epoch,
+            f"; unreachable before it: {'; '.join(errors)}" if errors else "",
+        )
+        if before is not None and primaries != before:
+            _log.warning(
+                "cluster primaries changed (failover or resharding): added %s, removed %s",
+                sorted(primaries - before) or "none",
+                sorted(before - primaries) or "none",
+            )
 
     def _load(self, reply: Any, default_host: str) -> None:
         slots: list[list[ManagedNode]] = [[] for _ in range(SLOT_COUNT)]

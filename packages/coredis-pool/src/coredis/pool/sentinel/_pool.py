@@ -3,6 +3,7 @@ sentinels say the primary (or a replica) of a service is right now."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Protocol
 
 from coredis.connection import Connection
@@ -17,6 +18,8 @@ from .._basic import ConnectionPool
 from ._query import Address
 
 __all__ = ("SentinelConnectionPool", "SentinelManagedConnection", "SentinelManager")
+
+_log = logging.getLogger("coredis.sentinel")
 
 
 class SentinelManager(Protocol):
@@ -171,6 +174,12 @@ class SentinelConnectionPool(ConnectionPool):
         address = await self.sentinel_manager.discover_primary(self.service_name)
         if self.is_primary and self.primary_address not in (None, address):
             stale = self.primary_address
+            _log.warning(
+                "sentinel: primary of %r moved from %s:%s to %s:%s; closing its connections",
+                self.service_name,
+                *stale,
+                *address,
+            )
             for conn in [*self._idle, *self._in_use]:
                 if isinstance(conn, Connection) and (conn.host, conn.port) == stale:
                     conn.disconnect()
