@@ -30,11 +30,15 @@ def run_in(loop: str, main: Callable[[], Coroutine[Any, Any, None]]) -> None:
 
 
 async def serve(behaviour: Behaviour) -> tuple[asyncio.Server, int]:
-    """A server that reads the first command, then does ``behaviour`` and stays open."""
+    """A server that refuses the handshake's ``HELLO`` as a server older than 6.0 would
+    (RESP2 with no credentials: nothing else is sent before the first command), reads the
+    first command, then does ``behaviour`` and stays open."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            await reader.read(4096)
+            if b"HELLO" in await reader.read(4096):
+                writer.write(b"-ERR unknown command 'HELLO'\r\n")
+                await reader.read(4096)
             await behaviour(writer)
             await reader.read()  # until the client goes away
         except (ConnectionError, OSError):
@@ -68,7 +72,7 @@ async def measure(
 ) -> tuple[BaseException, int]:
     """Send GET to the hostile server; return what it raised and the tracemalloc peak."""
     server, port = await serve(behaviour)
-    # RESP2 and no credentials: no handshake, the first command is ours.
+    # RESP2 and no credentials: once HELLO is refused, the first command is ours.
     conn = Connection(
         "127.0.0.1",
         port,
