@@ -369,7 +369,8 @@ class PubSub(Generic[AnyStr_co]):
         A plain method, as in coredis 4.x: ``pubsub.close()`` starts the work at once
         (``UNSUBSCRIBE``/``PUNSUBSCRIBE`` are written before it returns) and finishes it in
         the background. ``await pubsub.close()`` also waits until the server confirmed that
-        nothing is subscribed any more; cancelling that wait does not stop the close.
+        nothing is subscribed any more; cancelling that wait finishes the close at once
+        (the connection is closed without waiting, and the server drops what it held).
         The object can subscribe again afterwards (on a new connection).
         """
         shard = bool(self.shard_channels)
@@ -390,7 +391,8 @@ class PubSub(Generic[AnyStr_co]):
 
         :raises: nothing.
 
-        Cancelling it does not stop the close, which completes in the background.
+        Cancelling it finishes the close at once: the connection is closed and back in
+        its pool when the cancellation reaches the caller.
         """
         await self.close()
 

@@ -51,24 +51,53 @@ def reclaim_connection(pool: Any, conn: BaseConnection | None) -> None:
         pass
 
 
+class _Handover:
+    """The connection being closed and its pool: :meth:`finish` closes the connection and
+    releases it once, whichever of the confirming task and a cancelled waiter gets there
+    first."""
+
+    __slots__ = ("conn", "pool")
+
+    def __init__(self, pool: Any, conn: BaseConnection) -> None:
+        self.pool: Any = pool
+        self.conn: BaseConnection | None = conn
+
+    def finish(self) -> None:
+        conn, self.conn = self.conn, None
+        reclaim_connection(self.pool, conn)
+
+
 class Closing:
     """A close already under way: ``await`` it to wait until the server confirmed it.
 
-    Awaiting is optional. Cancelling the ``await`` does not stop the close.
+    Awaiting is optional. Cancelling the ``await`` does not stop the close: it finishes it
+    at once, closing the connection without waiting for the confirmation (the server drops
+    the subscriptions when it sees the connection end), so by the time the
+    :class:`asyncio.CancelledError` reaches the caller the connection is back in its pool.
     """
 
-    __slots__ = ("_task",)
+    __slots__ = ("_handover", "_task")
 
-    def __init__(self, task: asyncio.Task[None] | None = None) -> None:
+    def __init__(
+        self, task: asyncio.Task[None] | None = None, handover: _Handover | None = None
+    ) -> None:
         self._task = task
+        self._handover = handover
 
     def done(self) -> bool:
         """Whether the connection is closed and back in its pool."""
         return self._task is None or self._task.done()
 
     def __await__(self) -> Generator[Any, None, None]:
-        if self._task is not None:
+        if self._task is None:
+            return
+        try:
             yield from asyncio.shield(self._task).__await__()
+        except BaseException:
+            if self._handover is not None:
+                self._handover.finish()
+            self._task.cancel()
+            raise
 
     def __repr__(self) -> str:
         return f"Closing<{'done' if self.done() else 'pending'}>"
@@ -83,11 +112,11 @@ def _is_answer(reply: Any, token: bytes) -> bool:
     return isinstance(reply, list) and len(reply) == 2 and _is_answer(reply[1], token)
 
 
-async def _confirm(pool: Any, conn: BaseConnection, token: bytes) -> None:
+async def _confirm(handover: _Handover, token: bytes) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + CONFIRM_TIMEOUT
     try:
-        while (left := deadline - loop.time()) > 0:
+        while (conn := handover.conn) is not None and (left := deadline - loop.time()) > 0:
             try:
                 if _is_answer(await conn.read_response(timeout=left), token):
                     break
@@ -96,7 +125,7 @@ async def _confirm(pool: Any, conn: BaseConnection, token: bytes) -> None:
     except Exception:
         pass  # lost or timed out: closing the connection below ends the subscriptions
     finally:
-        reclaim_connection(pool, conn)
+        handover.finish()
 
 
 def close_subscriber(pool: Any, conn: BaseConnection | None, shard: bool, wait: bool) -> Closing:
@@ -129,7 +158,8 @@ def close_subscriber(pool: Any, conn: BaseConnection | None, shard: bool, wait: 
     if not wait:
         reclaim_connection(pool, conn)
         return Closing()
-    task = loop.create_task(_confirm(pool, conn, token))
+    handover = _Handover(pool, conn)
+    task = loop.create_task(_confirm(handover, token))
     _confirming.add(task)
     task.add_done_callback(_confirming.discard)
-    return Closing(task)
+    return Closing(task, handover)
