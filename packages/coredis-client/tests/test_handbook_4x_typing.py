@@ -5,9 +5,12 @@ client pointed at the test server.
 
 Where the page's mypy output is not what coredis 4.5.6's annotations give, the test
 follows 4.5.6: ``get`` returns ``Optional[AnyStr]`` there (``bytes | None``, not the
-page's ``bytes``). mypy's own spelling changed since the page was written (``dict[...]``
-for ``builtins.dict*[...]``) and the class lives in ``coredis.client._client`` here, so
-the comparison is on the types, not on mypy's text.
+page's ``bytes``). ``zrange`` without ``withscores`` is the page's ``tuple[bytes, ...]``
+here, narrower than 4.5.6's ``Tuple[Union[AnyStr, ScoredMember], ...]``; the checked file
+also assigns both replies to variables annotated with 4.5.6's types, so code typed
+against 4.5.6 still checks (mypy must report no error). mypy's own spelling changed since
+the page was written (``dict[...]`` for ``builtins.dict*[...]``) and the class lives in
+``coredis.client._client`` here, so the comparison is on the types, not on mypy's text.
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@ Checked, never run: the page's module-level ``await``s are inside coroutines, an
 
 from __future__ import annotations
 
+from typing import Optional, Tuple, Union  # noqa: UP035 (4.x's spelling)
+
 import coredis
+from coredis.response.types import ScoredMember
 
 
 async def without_decoding() -> None:
@@ -43,3 +46,14 @@ async def with_decoding() -> None:
     sorted_set_members_only_response = await client.zrange("sset", -1, 1)
 
     reveal_locals()  # noqa: F821
+
+
+async def annotated_for_4x() -> None:
+    # Variables annotated with coredis 4.5.6's return types for the same calls: code
+    # written (and type-checked) against 4.5.6 still checks.
+    client = coredis.Redis("localhost", 6379, db=0, decode_responses=False, encoding="utf-8")
+    str_response: Optional[bytes] = await client.get("string")  # noqa: UP045
+    sorted_set_members_only_response: Tuple[Union[bytes, ScoredMember], ...] = (  # noqa: UP006
+        await client.zrange("sset", -1, 1)
+    )
+    assert str_response is None or sorted_set_members_only_response
