@@ -24,6 +24,22 @@ PROTOCOLS = pytest.mark.parametrize("protocol", [2, 3], ids=["resp2", "resp3"])
 
 
 @PROTOCOLS
+async def test_default_and_shared_pools(redis_clean: Any, protocol: Literal[2, 3]) -> None:
+    # "The default pool that is allocated is a non-blocking connection pool" of TCP
+    # connections, and one pool can be shared by several clients.
+    first = coredis.Redis(redis_clean.host, redis_clean.port, protocol_version=protocol)
+    assert type(first.connection_pool) is coredis.ConnectionPool
+    assert first.connection_pool.connection_class is coredis.connection.Connection
+    second = coredis.Redis(connection_pool=first.connection_pool)
+    assert second.connection_pool is first.connection_pool
+    await first.set("fubar", "shared")
+    assert await second.get("fubar") == b"shared"
+    assert first.connection_pool.statistics().created == 1
+    await second.aclose()
+    await first.aclose()
+
+
+@PROTOCOLS
 async def test_non_blocking_pool_too_many_connections(
     redis_clean: Any, protocol: Literal[2, 3]
 ) -> None:

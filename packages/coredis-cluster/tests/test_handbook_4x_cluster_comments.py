@@ -140,3 +140,22 @@ async def test_noreply_cluster_client(redis_cluster_clean: Any, protocol: Litera
     assert await other_client.get("fubar") == b"2"
     await client.aclose()
     await other_client.aclose()
+
+
+@PROTOCOLS
+async def test_cluster_connections_send_readonly_when_configured(
+    redis_cluster_clean: Any, protocol: Literal[2, 3]
+) -> None:
+    # "ClusterConnection ... ensuring appropriate READONLY handling is set if configured"
+    seed = _seed(redis_cluster_clean)
+    readonly = coredis.RedisCluster(*seed, protocol_version=protocol, readonly=True)
+    default = coredis.RedisCluster(*seed, protocol_version=protocol)
+    for client in (readonly, default):
+        assert client.connection_pool.connection_class is coredis.connection.ClusterConnection
+    await default.set("fubar", 1)
+    # a cluster connection in READONLY mode carries the "r" flag on the server
+    assert "r" in (await readonly.client_info())["flags"]
+    assert "r" not in (await default.client_info())["flags"]
+    assert await readonly.get("fubar") == b"1"
+    await readonly.aclose()
+    await default.aclose()
