@@ -49,6 +49,10 @@ class Tracker:
         self.closed = False
         self._task: asyncio.Task[None] | None = None
         self._conn: BaseConnection | None = None
+        #: set once the first attempt to come up ended, ready or failed
+        self.first_attempt = asyncio.Event()
+        #: whether a read already waited for that first attempt
+        self.awaited = False
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(
@@ -79,6 +83,7 @@ class Tracker:
             try:
                 conn = await self._acquire()
             except Exception:  # unreachable, pool full...: try again shortly
+                self.first_attempt.set()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 1.0)
                 continue
@@ -88,6 +93,7 @@ class Tracker:
             except Exception:  # whatever broke: flush (below) and start over
                 pass
             finally:
+                self.first_attempt.set()
                 was_up = self.session is not None
                 self.session = None
                 self._conn = None
@@ -109,6 +115,7 @@ class Tracker:
         self.location = conn.location
         self.session = object()
         self.cache._on_tracker_ready(self)
+        self.first_attempt.set()
         interval = max(self.cache.max_idle_seconds / 2, 0.05)
         while not self.closed:
             try:
