@@ -28,37 +28,20 @@ from coredis.connection import BaseConnection
 from coredis.protocol import ConnectionError, ResponseError, TimeoutError
 
 from ._cache_abc import AbstractCache
-from ._cache_support import CACHEABLE_COMMANDS, CacheStats, as_bytes, is_redirect, sizeof
+from ._cache_support import (
+    CACHEABLE_COMMANDS,
+    Acquire,
+    CacheStats,
+    Release,
+    Token,
+    as_bytes,
+    dedicated,
+    is_redirect,
+    sizeof,
+)
 from ._tracker import Tracker
 
 __all__ = ("CACHEABLE_COMMANDS", "CacheStats", "TrackingCache")
-
-Acquire = Callable[[], Awaitable[BaseConnection]]
-Release = Callable[[BaseConnection], None]
-
-
-def _dedicated(make: Callable[[], BaseConnection]) -> tuple[Acquire, Release]:
-    async def acquire() -> BaseConnection:
-        conn = make()
-        try:
-            await conn.connect()
-        except BaseException:
-            conn.disconnect()
-            raise
-        return conn
-
-    def release(conn: BaseConnection) -> None:
-        conn.disconnect()
-
-    return acquire, release
-
-
-class _Token:
-    __slots__ = ("generation", "valid")
-
-    def __init__(self, generation: int) -> None:
-        self.generation = generation
-        self.valid = True
 
 
 class TrackingCache(AbstractCache):
@@ -103,7 +86,7 @@ class TrackingCache(AbstractCache):
         self._entries: OrderedDict[bytes, dict[Any, tuple[Any, int, int]]] = OrderedDict()
         self._size = 0
         self._generation = 0
-        self._pending: dict[bytes, set[_Token]] = {}
+        self._pending: dict[bytes, set[Token]] = {}
         #: live tracking connections by server location ("host:port")
         self._trackers: dict[str, Tracker] = {}
         self._starting: dict[Any, Tracker] = {}
@@ -354,17 +337,34 @@ class TrackingCache(AbstractCache):
         tracker = self._trackers.get(conn.location)
         if tracker is not None and tracker.session is not None:
             return tracker
+        self._start_tracker(acquire, release, tracker_key)
+        return None
+
+    def _start_tracker(self, acquire: Acquire, release: Release, tracker_key: Any) -> Tracker:
         starting = self._starting.get(tracker_key)
         if starting is None or starting.closed:
             make = getattr(tracker_key, "make_connection", None)
             if make is not None:
                 # a standalone pool: a connection of its own, outside the pool's limit, so
                 # the cache never takes a slot the client's commands need
-                acquire, release = _dedicated(make)
+                acquire, release = dedicated(make)
             starting = Tracker(self, acquire, release)
             self._starting[tracker_key] = starting
             starting.start()
-        return None
+        return starting
+
+    async def _first_tracker(self, acquire: Acquire, release: Release, tracker_key: Any) -> None:
+        """Before the first read through a new tracker, wait (once, bounded) for its first
+        attempt to come up, as 4.x's cache did in ``initialize``: that read is then cached.
+        A tracker that fails or hangs only delays that one read."""
+        tracker = self._start_tracker(acquire, release, tracker_key)
+        if tracker.awaited or tracker.session is not None:
+            return
+        tracker.awaited = True
+        try:
+            await asyncio.wait_for(tracker.first_attempt.wait(), max(self.max_idle_seconds, 1))
+        except asyncio.TimeoutError:
+            pass
 
     async def _fetch(
         self,
@@ -377,6 +377,7 @@ class TrackingCache(AbstractCache):
         release: Release,
         tracker_key: Any,
     ) -> tuple[Any, int]:
+        await self._first_tracker(acquire, release, tracker_key)
         conn = await acquire()
         try:
             tracker = self._tracker_for(conn, acquire, release, tracker_key)
@@ -385,7 +386,7 @@ class TrackingCache(AbstractCache):
                 reply = await conn.wait_for_reply(request)
                 return reply, conn.protocol_version
             session = tracker.session
-            token = _Token(self._generation)
+            token = Token(self._generation)
             pending = self._pending.setdefault(key, set())
             pending.add(token)
             try:

@@ -3,12 +3,24 @@ commands, the statistics record and value helpers."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from coredis.connection import BaseConnection
 from coredis.protocol import AskError, BusyLoadingError, ClusterDownError, TryAgainError
 
-__all__ = ("CACHEABLE_COMMANDS", "CacheStats", "as_bytes", "is_redirect", "sizeof")
+__all__ = (
+    "CACHEABLE_COMMANDS",
+    "Acquire",
+    "CacheStats",
+    "Release",
+    "Token",
+    "as_bytes",
+    "dedicated",
+    "is_redirect",
+    "sizeof",
+)
 
 #: single-key read-only commands whose replies may be served from the cache
 CACHEABLE_COMMANDS = frozenset(
@@ -74,3 +86,35 @@ def sizeof(value: Any) -> int:
 def is_redirect(exc: BaseException) -> bool:
     """Whether an error reply means "ask the client's routing", not "the command failed"."""
     return isinstance(exc, (AskError, TryAgainError, ClusterDownError, BusyLoadingError))
+
+
+Acquire = Callable[[], Awaitable[BaseConnection]]
+Release = Callable[[BaseConnection], None]
+
+
+def dedicated(make: Callable[[], BaseConnection]) -> tuple[Acquire, Release]:
+    """``acquire``/``release`` for a connection of its own made by ``make`` (closed on release)."""
+
+    async def acquire() -> BaseConnection:
+        conn = make()
+        try:
+            await conn.connect()
+        except BaseException:
+            conn.disconnect()
+            raise
+        return conn
+
+    def release(conn: BaseConnection) -> None:
+        conn.disconnect()
+
+    return acquire, release
+
+
+class Token:
+    """A read in flight: stored only if still ``valid`` and of the current generation."""
+
+    __slots__ = ("generation", "valid")
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self.valid = True

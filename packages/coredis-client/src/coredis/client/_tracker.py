@@ -52,6 +52,10 @@ class Tracker:
         self.closed = False
         self._task: asyncio.Task[None] | None = None
         self._conn: BaseConnection | None = None
+        #: set once the first attempt to come up ended, ready or failed
+        self.first_attempt = asyncio.Event()
+        #: whether a read already waited for that first attempt
+        self.awaited = False
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(
@@ -83,6 +87,7 @@ class Tracker:
                 conn = await self._acquire()
             except Exception as exc:  # unreachable, pool full...: try again shortly
                 _log.warning("tracking connection failed (%s), retry in %.2fs", exc, backoff)
+                self.first_attempt.set()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 1.0)
                 continue
@@ -92,6 +97,7 @@ class Tracker:
             except Exception as exc:  # whatever broke: flush (below) and start over
                 _log.warning("tracking connection lost (%s): cache flushed, reconnecting", exc)
             finally:
+                self.first_attempt.set()
                 was_up = self.session is not None
                 self.session = None
                 self._conn = None
@@ -113,6 +119,7 @@ class Tracker:
         self.location = conn.location
         self.session = object()
         self.cache._on_tracker_ready(self)
+        self.first_attempt.set()
         interval = max(self.cache.max_idle_seconds / 2, 0.05)
         while not self.closed:
             try:
