@@ -40,9 +40,9 @@ class ClusterConnectionPool:
     """Connections to every node of a Redis Cluster, one standalone pool per node.
 
     :param startup_nodes: ``(host, port)`` pairs (or mappings with ``host``/``port``, or
-        :class:`ManagedNode`) to discover the cluster from. They are remembered for every
-        later discovery. ``host``/``port`` keyword arguments name one more, tried first;
-        with neither, ``127.0.0.1:7000``.
+        :class:`~coredis.pool.cluster.ManagedNode`) to discover the cluster from. They
+        are remembered for every later discovery. ``host``/``port`` keyword arguments
+        name one more, tried first; with neither, ``127.0.0.1:7000``.
     :param connection_class: connection class for every node (default
         :class:`coredis.connection.ClusterConnection`).
     :param max_connections: cap on checked-out connections, cluster-wide, or per node when

@@ -18,7 +18,7 @@ def seed_nodes(startup_nodes: Iterable[Node] | None, host: Any, port: Any) -> li
     """The startup nodes of a cluster pool: the node ``host``/``port`` names (when either
     is given; ``127.0.0.1`` and 7000 fill in the other), then ``startup_nodes``; 4.x's
     ``127.0.0.1:7000`` when there are none. Each is checked when the pool's
-    :class:`~coredis.pool.cluster.NodeManager` takes it.
+    ``NodeManager`` takes it.
     """
     nodes: list[Node] = list(startup_nodes or [])
     if host is not None or port is not None:
