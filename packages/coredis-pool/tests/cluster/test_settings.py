@@ -99,6 +99,12 @@ def test_startup_nodes_checked(
         pool_class(startup_nodes=[("127.0.0.1", 7000), node])
 
 
+@pytest.mark.parametrize("nodes", ["127.0.0.1:7000", b"127.0.0.1:7000", 7000])
+def test_startup_nodes_must_be_a_list_of_nodes(nodes: Any) -> None:
+    with pytest.raises(TypeError, match="startup_nodes must be a list of nodes"):
+        ClusterConnectionPool(startup_nodes=nodes)
+
+
 def test_startup_node_shapes_and_host_port_first() -> None:
     pool = ClusterConnectionPool(
         startup_nodes=[("a", 7001), {"host": "b", "port": 7002}, ManagedNode("c", 7003)],

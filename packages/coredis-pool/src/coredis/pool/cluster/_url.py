@@ -19,7 +19,13 @@ def seed_nodes(startup_nodes: Iterable[Node] | None, host: Any, port: Any) -> li
     is given; ``127.0.0.1`` and 7000 fill in the other), then ``startup_nodes``; 4.x's
     ``127.0.0.1:7000`` when there are none. Each is checked when the pool's
     ``NodeManager`` takes it.
+
+    :raises TypeError: ``startup_nodes`` is not an iterable of nodes (a string, say)
     """
+    if isinstance(startup_nodes, (str, bytes)) or not isinstance(
+        startup_nodes, (Iterable, type(None))
+    ):
+        raise TypeError(f"startup_nodes must be a list of nodes, not {startup_nodes!r}")
     nodes: list[Node] = list(startup_nodes or [])
     if host is not None or port is not None:
         nodes.insert(0, (DEFAULT_NODE[0] if host is None else host, 7000 if port is None else port))
