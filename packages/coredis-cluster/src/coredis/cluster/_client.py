@@ -10,6 +10,7 @@ from coredis.client import CoreCommands, RetryPolicy
 from coredis.client._cache_abc import invalidate_for
 from coredis.client._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from coredis.client._observe import OBSERVING, observed
+from coredis.client._options import check_connection_kwargs, tls_context
 from coredis.client._reply_modes import ReplyModes
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
@@ -24,7 +25,7 @@ from coredis.protocol import (
 
 from ._batch import run_batch
 from ._cache import cached_read
-from ._extras import ClusterExtras, ssl_context_from_options
+from ._extras import ClusterExtras
 from ._keys import command_key, extract_keys, is_readonly
 from ._routing import (
     ALL_NODES,
@@ -138,18 +139,24 @@ class RedisCluster(
     ) -> None:
         if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
             raise TypeError(f"retry_policy must be a RetryPolicy, not {retry_policy!r}")
-        nodes: list[Node] = list(startup_nodes or [])
-        if host is not None:
-            nodes.insert(0, (host, port or 7000))
         if connection_pool is None:
-            if ssl and ssl_context is None:
-                ssl_context = ssl_context_from_options(
-                    ssl_certfile, ssl_keyfile, ssl_cert_reqs, ssl_check_hostname, ssl_ca_certs
-                )
-            if ssl_context is not None:
-                kwargs["ssl_context"] = ssl_context
+            context = tls_context(
+                ssl_enabled=ssl,
+                ssl_context=ssl_context,
+                ssl_keyfile=ssl_keyfile,
+                ssl_certfile=ssl_certfile,
+                ssl_cert_reqs=ssl_cert_reqs,
+                ssl_check_hostname=ssl_check_hostname,
+                ssl_ca_certs=ssl_ca_certs,
+            )
+            if context is not None:
+                kwargs["ssl_context"] = context
+            # The pool checks every setting (startup nodes, host and port included) and
+            # puts host/port ahead of startup_nodes; ClusterConnection must take the rest.
             connection_pool = connection_pool_cls(
-                startup_nodes=nodes or [("127.0.0.1", 7000)],
+                startup_nodes=startup_nodes,
+                host=host,
+                port=port,
                 max_connections=max_connections,
                 max_connections_per_node=max_connections_per_node,
                 reinitialize_steps=reinitialize_steps,
@@ -162,6 +169,7 @@ class RedisCluster(
                 noreply=noreply,
                 **kwargs,
             )
+            check_connection_kwargs(connection_pool, "RedisCluster()")
         self.connection_pool = connection_pool
         # A shared pool decides whether replies are decoded (see coredis.Redis).
         pool_decodes = bool(connection_pool.connection_kwargs.get("decode_responses", False))
@@ -208,28 +216,37 @@ class RedisCluster(
         **kwargs: Any,
     ) -> RedisCluster[Any]:
         """A client for the cluster one of whose nodes ``url`` names (``redis://`` or
-        ``rediss://``, query options as for :func:`coredis.pool.parse_url`).
+        ``rediss://``).
 
-        :raises ValueError: unsupported scheme, ``unix://``, or a database other than 0
+        Query options (``?stream_timeout=2&read_from_replicas=yes``...) and ``kwargs`` are
+        those of the constructor's pool and connections, converted to their types and
+        checked exactly as for :meth:`coredis.Redis.from_url` (see
+        :func:`coredis.pool.cluster.parse_cluster_url`); the URL's options win over
+        ``kwargs``. The options mean what the constructor's arguments mean: the client is
+        made by :class:`RedisCluster` itself, with the URL's node first.
+
+        :raises TypeError: ``url`` is not a ``str``, or an option of the wrong type
+        :raises ValueError: unsupported scheme (``unix://`` included), an unknown or
+            malformed option, a port out of 1..65535, a database other than 0, or TLS
+            options on a ``redis://`` URL
         """
-        from coredis.pool import parse_url
+        from coredis.connection import ClusterConnection
+        from coredis.pool._url import accepted_options
+        from coredis.pool.cluster import parse_cluster_url
 
-        options = parse_url(url, db=db, **kwargs)
-        options.pop("connection_class", None)  # cluster nodes use ClusterConnection
-        if options.get("path") or url.startswith("unix://"):
-            raise ValueError("a cluster is reached over TCP (redis:// or rediss://)")
-        if options.pop("db", 0) not in (0, None):
-            raise ValueError("a cluster has only database 0")
-        host, port = options.pop("host"), options.pop("port", 6379)
-        client: RedisCluster[Any] = cls(
-            host,
-            port,
+        pool_cls = kwargs.get("connection_pool_cls", ClusterConnectionPool)
+        connection_class = kwargs.get("connection_class") or ClusterConnection
+        options = parse_cluster_url(
+            url,
+            db=db,
+            accepted=accepted_options(pool_cls, connection_class),
             decode_responses=decode_responses,
             protocol_version=protocol_version,
-            verify_version=verify_version,
             noreply=noreply,
-            retry_policy=retry_policy,
-            **options,
+            **kwargs,
+        )
+        client: RedisCluster[Any] = cls(
+            verify_version=verify_version, retry_policy=retry_policy, **options
         )
         return client
 

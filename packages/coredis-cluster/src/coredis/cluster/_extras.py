@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import ssl as _ssl
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Generic
 
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co
-from coredis.pool import build_ssl_context
 
 from ._pubsub import ShardedPubSub
 
 if TYPE_CHECKING:
     from ._client import RedisCluster
 
-__all__ = ("ClusterExtras", "ssl_context_from_options")
-
-
-def ssl_context_from_options(
-    certfile: str | None,
-    keyfile: str | None,
-    cert_reqs: str | None,
-    check_hostname: bool | None,
-    ca_certs: str | None,
-) -> _ssl.SSLContext:
-    """The context of ``RedisCluster(ssl=True, ssl_*=...)``: built by
-    :func:`coredis.pool.build_ssl_context`, like every other TLS context, so the options
-    mean what they mean for ``Redis`` and ``rediss://`` URLs."""
-    return build_ssl_context(
-        ssl_cert_reqs=cert_reqs,
-        ssl_ca_certs=ca_certs,
-        ssl_keyfile=keyfile,
-        ssl_certfile=certfile,
-        ssl_check_hostname=check_hostname,
-    )
+__all__ = ("ClusterExtras",)
 
 
 class ClusterExtras(Generic[AnyStr_co]):

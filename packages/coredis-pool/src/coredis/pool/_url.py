@@ -57,6 +57,11 @@ _CONVERTERS: dict[str, Callable[[str], Any]] = {
     "readonly": _to_bool,
     "read_from_replicas": _to_bool,
     "verify_version": _to_bool,
+    # cluster pools
+    "reinitialize_steps": _to_int,
+    "skip_full_coverage_check": _to_bool,
+    "nodemanager_follow_cluster": _to_bool,
+    "blocking": _to_bool,
 }
 #: Query options that are plain strings.
 _STRINGS = frozenset(
@@ -156,7 +161,11 @@ def accepted_options(*callables: Any) -> frozenset[str]:
 
 def _query_options(query: str, accepted: Iterable[str] | None) -> dict[str, Any]:
     options: dict[str, Any] = {}
-    known = None if accepted is None else frozenset(accepted) | _CONVERTERS.keys() | _STRINGS
+    # A converter says how to read an option, not that the target takes it: a cluster
+    # pool's reinitialize_steps is refused on a standalone pool's URL.
+    known = None
+    if accepted is not None:
+        known = frozenset(accepted).union(_STRINGS, SSL_OPTIONS, ("socket_timeout",))
     for name, values in parse_qs(query, keep_blank_values=True).items():
         if known is not None and name not in known:
             raise ValueError(f"from_url: unknown query option {name!r}")

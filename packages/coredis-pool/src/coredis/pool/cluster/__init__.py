@@ -7,6 +7,7 @@ from ._hashslot import SLOT_COUNT, crc16, hash_slot
 from ._nodes import ManagedNode, Node, NodeManager
 from ._pool import ClusterConnectionPool
 from ._stats import ClusterPoolStatistics
+from ._url import parse_cluster_url
 
 __all__ = (
     "SLOT_COUNT",
@@ -18,4 +19,5 @@ __all__ = (
     "NodeManager",
     "crc16",
     "hash_slot",
+    "parse_cluster_url",
 )

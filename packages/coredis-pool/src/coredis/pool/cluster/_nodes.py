@@ -19,10 +19,11 @@ import inspect
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from coredis.connection import check_settings
 from coredis.protocol import RedisClusterException
 
 from ._hashslot import SLOT_COUNT
@@ -66,13 +67,37 @@ def _text(value: Any) -> str:
     return value.decode("utf-8") if isinstance(value, (bytes, bytearray)) else str(value)
 
 
-def _as_address(node: Node) -> tuple[str, int]:
+def _startup_address(node: Node, where: str = "startup node") -> tuple[str, int]:
+    """``(host, port)`` of a startup node given as a ``(host, port)`` pair, a mapping
+    with ``host`` and ``port`` (such as :class:`coredis.typing.Node`) or a
+    :class:`ManagedNode`, checked as a connection's ``host`` and ``port`` are
+    (:func:`coredis.connection.check_settings`): never converted, never wrapped.
+
+    :raises TypeError: not one of those shapes, a host that is not a ``str`` or a port
+        that is not an ``int`` (the message starts with ``where``)
+    :raises ValueError: a port out of 1..65535 or a mapping without ``host``/``port``
+    """
     if isinstance(node, ManagedNode):
-        return node.host, node.port
-    if isinstance(node, dict):
-        return str(node["host"]), int(node["port"])
-    host, port = node
-    return str(host), int(port)
+        host, port = node.host, node.port
+    elif isinstance(node, Mapping):
+        missing = [key for key in ("host", "port") if key not in node]
+        if missing:
+            raise ValueError(f"{where}: no {' and no '.join(missing)} in {node!r}")
+        host, port = node["host"], node["port"]
+    elif isinstance(node, (tuple, list)) and len(node) == 2:
+        host, port = node
+    else:
+        raise TypeError(
+            f"{where} must be a (host, port) pair, a mapping with host and port, "
+            f"or a ManagedNode, not {node!r}"
+        )
+    try:
+        if host is None:
+            raise TypeError("host must be a str, not None")
+        check_settings(host=host, port=port)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{where}: {exc}") from None
+    return host, port
 
 
 #: Opens a connection to (host, port) and returns the raw ``CLUSTER SLOTS`` reply.
@@ -97,7 +122,10 @@ class NodeManager:
         skip_full_coverage_check: bool = False,
         nodemanager_follow_cluster: bool = True,
     ) -> None:
-        seeds = [_as_address(n) for n in (startup_nodes or [])]
+        seeds = [
+            _startup_address(node, f"startup_nodes[{index}]")
+            for index, node in enumerate(startup_nodes or [])
+        ]
         self.startup_nodes: list[ManagedNode] = [ManagedNode(h, p) for h, p in seeds]
         self.skip_full_coverage_check = skip_full_coverage_check
         self.nodemanager_follow_cluster = nodemanager_follow_cluster

@@ -11,18 +11,23 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
-from coredis.connection import wait_for
+from coredis.connection import check_settings, wait_for
 from coredis.protocol import RedisClusterException
 
 from .._basic import _Process
+from .._settings import check_pool_settings
+from .._url import accepted_options
 from ._hashslot import hash_slot
 from ._limiter import Limiter
 from ._nodes import ManagedNode, Node, NodeManager, close_quietly
 from ._stats import ClusterPoolStatistics, snapshot_fields
+from ._url import parse_cluster_url, seed_nodes
 
 __all__ = ("ClusterConnectionPool",)
+
+_CCPT = TypeVar("_CCPT", bound="ClusterConnectionPool")
 
 
 def _default_connection_class() -> type[Any]:
@@ -34,8 +39,10 @@ def _default_connection_class() -> type[Any]:
 class ClusterConnectionPool:
     """Connections to every node of a Redis Cluster, one standalone pool per node.
 
-    :param startup_nodes: ``(host, port)`` pairs (or mappings with ``host``/``port``) to
-        discover the cluster from. They are remembered for every later discovery.
+    :param startup_nodes: ``(host, port)`` pairs (or mappings with ``host``/``port``, or
+        :class:`~coredis.pool.cluster.ManagedNode`) to discover the cluster from. They
+        are remembered for every later discovery. ``host``/``port`` keyword arguments
+        name one more, tried first; with neither, ``127.0.0.1:7000``.
     :param connection_class: connection class for every node (default
         :class:`coredis.connection.ClusterConnection`).
     :param max_connections: cap on checked-out connections, cluster-wide, or per node when
@@ -50,6 +57,12 @@ class ClusterConnectionPool:
     :param blocking: wait for a connection instead of raising when the cap is reached.
     :param timeout: how long a blocking request waits, in seconds.
     :param connection_kwargs: passed to every connection (``host``/``port`` set per node).
+
+    Every setting is checked here, at construction, as the standalone pools check theirs
+    (:func:`coredis.pool.check_pool_settings`, :func:`coredis.connection.check_settings`):
+    a startup node whose host is not a ``str`` or whose port is not an ``int`` from 1 to
+    65535, a negative or NaN timeout, ``max_connections=0``, an unknown ``encoding``... raise
+    ``TypeError``/``ValueError`` naming the setting.
     """
 
     blocking_default = False
@@ -71,13 +84,17 @@ class ClusterConnectionPool:
         timeout: float = 20,
         **connection_kwargs: Any,
     ) -> None:
-        if startup_nodes is None:
-            host = connection_kwargs.pop("host", None)
-            port = connection_kwargs.pop("port", None)
-            startup_nodes = [(host or "127.0.0.1", int(port or 7000))]
-        else:
-            connection_kwargs.pop("host", None)
-            connection_kwargs.pop("port", None)
+        check_pool_settings(
+            max_connections=max_connections,
+            reinitialize_steps=reinitialize_steps,
+            max_idle_time=max_idle_time,
+            idle_check_interval=idle_check_interval,
+            timeout=timeout,
+        )
+        host, port = connection_kwargs.pop("host", None), connection_kwargs.pop("port", None)
+        address = {"host": host, "port": port}  # (None: not given, a default fills in)
+        check_settings(**connection_kwargs, **{k: v for k, v in address.items() if v is not None})
+        nodes = seed_nodes(startup_nodes, host, port)
         self.connection_class = connection_class or _default_connection_class()
         self.max_connections = max_connections
         self.max_connections_per_node = max_connections_per_node
@@ -90,7 +107,7 @@ class ClusterConnectionPool:
         self.timeout = timeout
         self.connection_kwargs = connection_kwargs
         self.nodes = NodeManager(
-            startup_nodes,
+            nodes,
             self._fetch_slots,
             skip_full_coverage_check=skip_full_coverage_check,
             nodemanager_follow_cluster=nodemanager_follow_cluster,
@@ -104,6 +121,34 @@ class ClusterConnectionPool:
         self._checked_out: dict[int, tuple[Any, Any]] = {}
         self._moved_count = 0
         self.pid = os.getpid()
+
+    @classmethod
+    def from_url(
+        cls: type[_CCPT],
+        url: str,
+        db: int | None = None,
+        decode_components: bool = False,
+        **kwargs: Any,
+    ) -> _CCPT:
+        """A pool for the cluster one of whose nodes ``url`` names (``redis://`` or
+        ``rediss://``), its options taken and checked as by
+        :meth:`coredis.pool.ConnectionPool.from_url`: the query options are this pool's
+        and its connection class's parameters, converted to their types, and override
+        ``kwargs`` (see :func:`~coredis.pool.cluster.parse_cluster_url`).
+
+        :raises TypeError: ``url`` is not a ``str``, or an option of the wrong type
+        :raises ValueError: unsupported scheme (``unix://`` included), unknown or
+            malformed option, a port out of 1..65535, a database other than 0, or TLS
+            options on a ``redis://`` URL
+        """
+        accepted = accepted_options(
+            cls, kwargs.get("connection_class") or _default_connection_class()
+        )
+        return cls(
+            **parse_cluster_url(
+                url, db=db, decode_components=decode_components, accepted=accepted, **kwargs
+            )
+        )
 
     # -- topology --------------------------------------------------------------------
 
