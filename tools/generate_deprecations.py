@@ -1,12 +1,19 @@
-"""Regenerate coredis-client's table of deprecated Redis commands from ``COMMAND DOCS``.
+"""Regenerate coredis-client's tables read from ``COMMAND DOCS``.
 
     python tools/generate_deprecations.py [--check]
 
 Starts a throwaway redis-server (through coredis_testing, on a free loopback port), reads
-``COMMAND DOCS`` and writes every command or sub-command whose ``doc_flags`` contain
-``deprecated`` (with ``deprecated_since`` and ``replaced_by``) to
-``packages/coredis-client/src/coredis/client/_deprecations_data.py``. ``--check`` writes
-nothing and exits 1 when the committed module differs from what the server says.
+``COMMAND DOCS`` and writes two generated modules:
+
+- ``packages/coredis-client/src/coredis/client/_deprecations_data.py``: every command or
+  sub-command whose ``doc_flags`` contain ``deprecated`` (with ``deprecated_since`` and
+  ``replaced_by``);
+- ``packages/coredis-client/src/coredis/client/_prefix_tokens.py``: coredis 4.x's
+  ``PrefixToken`` enum, the tokens that precede an argument's value (``COUNT 10``,
+  ``MATCH pattern``), as opposed to pure tokens (``NX``).
+
+``--check`` writes nothing and exits 1 when a committed module differs from what the
+server says.
 
 The client warns (``DeprecationWarning``) when one of these commands is sent; the table is
 data, not judgement: rerun this script against a newer server to pick up new deprecations.
@@ -24,6 +31,7 @@ from coredis_testing import ServerInfo, command, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "packages/coredis-client/src/coredis/client/_deprecations_data.py"
+TOKENS_TARGET = ROOT / "packages/coredis-client/src/coredis/client/_prefix_tokens.py"
 
 #: ``(name, deprecated_since, replaced_by)``: ``name`` is ``"HMSET"`` or ``"CLUSTER SLAVES"``
 Entry = tuple[str, str, str]
@@ -105,27 +113,94 @@ def render(version: str, entries: list[Entry]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate() -> str:
-    """Start a throwaway server and render the module from its ``COMMAND DOCS``.
+def _tokens_of(arguments: list[Any]) -> Iterator[str]:
+    """The tokens of arguments that carry a value (a block's token precedes the block's
+    arguments), nested blocks included; a ``pure-token`` carries none."""
+    for raw in arguments:
+        arg = {_text(key): value for key, value in _pairs(raw)}
+        token = arg.get("token")
+        if token is not None and _text(arg.get("type", "")) != "pure-token":
+            yield _text(token)
+        yield from _tokens_of(arg.get("arguments") or [])
+
+
+def _walk_tokens(docs: list[Any]) -> Iterator[str]:
+    for _, raw_doc in _pairs(docs):
+        doc = {_text(key): value for key, value in _pairs(raw_doc)}
+        yield from _tokens_of(doc.get("arguments") or [])
+        if doc.get("subcommands"):
+            yield from _walk_tokens(doc["subcommands"])
+
+
+def _member(token: str) -> str:
+    return token.upper().replace("-", "_").replace("/", "_").replace(":", "_")
+
+
+def prefix_tokens(server: ServerInfo) -> list[str]:
+    """The server's prefix tokens (sorted, each a valid Python name once upper-cased)."""
+    docs = command(server, "COMMAND", "DOCS")
+    assert isinstance(docs, list)
+    return sorted({t.upper() for t in _walk_tokens(docs) if _member(t).isidentifier()})
+
+
+def render_tokens(version: str, tokens: list[str]) -> str:
+    """The text of the ``PrefixToken`` module for ``tokens`` read from a server at ``version``."""
+    lines = [
+        '"""coredis 4.x\'s ``PrefixToken``, read from ``COMMAND DOCS``: GENERATED, do not edit.',
+        "",
+        "The tokens that precede an argument's value (``COUNT 10``, ``MATCH pattern``); the",
+        "command methods write them for you, so programs rarely need these. Regenerate with",
+        "``python tools/generate_deprecations.py``; the client's tests check this enum against a",
+        "live server.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import enum",
+        "",
+        '__all__ = ("GENERATED_FROM", "PrefixToken")',
+        "",
+        "#: the version of the redis-server whose ``COMMAND DOCS`` this enum was read from",
+        f"GENERATED_FROM = {_quote(version)}",
+        "",
+        "",
+        "class PrefixToken(bytes, enum.Enum):",
+        '    """A token sent before an argument\'s value; its value is the bytes sent."""',
+        "",
+        "    def __str__(self) -> str:",
+        '        return self.value.decode("ascii")',
+        "",
+    ]
+    lines += [f"    {_member(token)} = b{_quote(token)}" for token in tokens]
+    return "\n".join(lines) + "\n"
+
+
+def generate() -> dict[Path, str]:
+    """Start a throwaway server and render both modules from its ``COMMAND DOCS``.
 
     :raises coredis_testing.ServerStartError: when no redis-server can be started.
     """
     server = start_server(name="deprecations")
     try:
-        return render(*deprecated_commands(server))
+        version, entries = deprecated_commands(server)
+        return {
+            TARGET: render(version, entries),
+            TOKENS_TARGET: render_tokens(version, prefix_tokens(server)),
+        }
     finally:
         server.destroy()
 
 
 def main(argv: list[str]) -> int:
-    text = generate()
+    modules = generate()
     if "--check" in argv:
-        if TARGET.read_text() != text:
-            print(f"{TARGET} is out of date: run python tools/generate_deprecations.py")
-            return 1
-        return 0
-    TARGET.write_text(text)
-    print(f"wrote {TARGET}")
+        stale = [path for path, text in modules.items() if path.read_text() != text]
+        for path in stale:
+            print(f"{path} is out of date: run python tools/generate_deprecations.py")
+        return 1 if stale else 0
+    for path, text in modules.items():
+        path.write_text(text)
+        print(f"wrote {path}")
     return 0
 
 

@@ -160,7 +160,6 @@ NOT_PROVIDED = {
     ("coredis.pipeline", "PipelineCommand"),
     ("coredis.pipeline", "PipelineMeta"),
     ("coredis.pipeline", "wrap_pipeline_method"),
-    ("coredis.tokens", "PrefixToken"),
     ("coredis.cache", "LRUCache"),
 }
 

@@ -51,6 +51,27 @@ def test_committed_table_matches_a_live_servers_command_docs(redis_server: Serve
             assert live.get(name) == entry, f"{name!r}: {live.get(name)} on {version}"
 
 
+def test_committed_prefix_tokens_match_a_live_servers_command_docs(
+    redis_server: ServerInfo,
+) -> None:
+    from coredis.client import _prefix_tokens
+    from coredis.tokens import PrefixToken
+
+    generator = _generator()
+    live = generator.prefix_tokens(redis_server)
+    assert {"COUNT", "MATCH", "LIMIT", "BY", "STORE"} <= set(live)
+    assert "NX" not in live  # a pure token carries no value
+    version = _deprecations_data.GENERATED_FROM
+    if version == _prefix_tokens.GENERATED_FROM == generator.deprecated_commands(redis_server)[0]:
+        committed = Path(_prefix_tokens.__file__).read_text()
+        assert committed == generator.render_tokens(version, live), (
+            "stale PrefixToken: run python tools/generate_deprecations.py"
+        )
+    else:  # another server: tokens are never withdrawn from the command syntax
+        assert {token.value.decode() for token in PrefixToken} <= set(live)
+    assert PrefixToken.COUNT == b"COUNT" and str(PrefixToken.MATCH) == "MATCH"
+
+
 def test_every_replacement_named_is_a_client_method() -> None:
     for name, (_, replaced_by) in _deprecations.DEPRECATED.items():
         method = _deprecations.replacement_method(replaced_by)

@@ -1,19 +1,10 @@
-"""``coredis.tokens`` (4.x import path): :class:`PureToken`, from :mod:`coredis.client`."""
+"""``coredis.tokens`` (4.x import path): :class:`PureToken` (from :mod:`coredis.client`)
+and :class:`PrefixToken`, the tokens that precede an argument's value, generated from the
+server's ``COMMAND DOCS`` as 4.x generated it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from coredis.client import PureToken
+from coredis.client._prefix_tokens import PrefixToken
 
-__all__ = ("PureToken",)
-
-
-def __getattr__(name: str) -> Any:
-    if name == "PrefixToken":
-        raise ImportError(
-            "coredis.tokens.PrefixToken was internal to coredis 4.x's command methods and is "
-            "not provided: pass argument values to the command methods (see 'Migrating from "
-            "coredis 4.x', Import paths and names)"
-        )
-    raise AttributeError(f"module 'coredis.tokens' has no attribute {name!r}")
+__all__ = ("PrefixToken", "PureToken")
