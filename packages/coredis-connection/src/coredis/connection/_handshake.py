@@ -1,4 +1,5 @@
-"""The handshake: HELLO (RESP3) or AUTH (RESP2 / servers without HELLO), SELECT, SETNAME."""
+"""The handshake: HELLO (RESP3) or AUTH (RESP2 / servers without HELLO), SELECT, SETNAME,
+and CLIENT SETINFO (the library's name and version, Redis 7.2+ / Valkey)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ from typing import TYPE_CHECKING, Any
 from coredis.protocol import ResponseError, UnknownCommandError
 
 from ._reply import resolve_credentials
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._base import BaseConnection, CommandArg
 
-__all__ = ("perform_handshake",)
+__all__ = ("LIB_NAME", "LIB_VERSION", "perform_handshake")
+
+#: what ``CLIENT SETINFO LIB-NAME`` / ``LIB-VER`` report (``lib-name``, ``lib-ver`` in CLIENT LIST)
+LIB_NAME = "coredis"
+LIB_VERSION = __version__
 
 
 def _text(value: Any) -> str:
@@ -30,12 +36,19 @@ async def perform_handshake(connection: BaseConnection) -> None:
     ``HELLO`` the connection falls back to RESP2 (``protocol_version`` becomes 2). RESP2:
     ``AUTH [user] pass``. Then ``SELECT db`` and ``CLIENT SETNAME`` when still needed, all
     in one write.
+
+    ``CLIENT SETINFO LIB-NAME``/``LIB-VER`` (:attr:`~BaseConnection.lib_name`,
+    :attr:`~BaseConnection.lib_version`; ``None`` skips) is written right behind ``HELLO``
+    (RESP3) or with the other steps (RESP2), before any reply is awaited, so it adds no round
+    trip (a RESP2 connection with no AUTH/SELECT/SETNAME makes one for it); its error reply
+    on servers older than 7.2 is ignored.
     """
     username, password = connection.username, connection.password
     if connection.credential_provider is not None:
         username, password = await resolve_credentials(connection.credential_provider)
     client_name = connection.client_name
     hello_done = False
+    setinfo = _setinfo_commands(connection)
     try:
         if connection.requested_protocol_version == 3:
             hello: list[CommandArg] = [b"HELLO", b"3"]
@@ -43,8 +56,11 @@ async def perform_handshake(connection: BaseConnection) -> None:
                 hello += [b"AUTH", username or "default", password]
             if client_name:
                 hello += [b"SETNAME", client_name]
+            pending = connection._raw_request(*hello)
+            ignored = [connection._raw_request(*step) for step in setinfo]
+            setinfo = []
             try:
-                reply = await connection._raw_request(*hello)
+                reply = await pending
             except UnknownCommandError:
                 connection.protocol_version = 2  # a server older than 6.0
             else:
@@ -53,6 +69,10 @@ async def perform_handshake(connection: BaseConnection) -> None:
                 if isinstance(reply, dict):
                     version = reply.get(b"version", reply.get("version"))
                     connection.server_version = _text(version) if version is not None else None
+                    name = reply.get(b"server", reply.get("server"))
+                    connection.server_name = _text(name) if name is not None else None
+            # Written with HELLO, so their replies came with its reply: no extra round trip.
+            await _drain(ignored)
         else:
             connection.protocol_version = 2
         steps: list[list[CommandArg]] = []
@@ -63,15 +83,36 @@ async def perform_handshake(connection: BaseConnection) -> None:
         if client_name and not hello_done:
             steps.append([b"CLIENT", b"SETNAME", client_name])
         replies = [connection._raw_request(*step) for step in steps]
+        ignored = [connection._raw_request(*step) for step in setinfo]
         first_error: ResponseError | None = None
         for pending in replies:
             try:
                 await pending
             except ResponseError as exc:
                 first_error = first_error or exc
+        await _drain(ignored)
         if first_error is not None:
             raise first_error
     except ResponseError as exc:
         # AuthenticationRequiredError (NOAUTH), AuthenticationFailureError (WRONGPASS,
         # invalid password) or whatever SELECT/SETNAME answered, naming the server.
         raise _with_address(exc, connection) from exc
+
+
+def _setinfo_commands(connection: BaseConnection) -> list[list[CommandArg]]:
+    steps: list[list[CommandArg]] = []
+    if connection.lib_name:
+        steps.append([b"CLIENT", b"SETINFO", b"LIB-NAME", connection.lib_name])
+    if connection.lib_version:
+        steps.append([b"CLIENT", b"SETINFO", b"LIB-VER", connection.lib_version])
+    return steps
+
+
+async def _drain(replies: list[Any]) -> None:
+    """Await replies whose errors do not matter (``CLIENT SETINFO`` on a server before 7.2,
+    or refused before authentication), so that nothing is left in flight."""
+    for reply in replies:
+        try:
+            await reply
+        except ResponseError:
+            pass
