@@ -15,6 +15,7 @@ import coredis
 from coredis.client._tokens import PureToken
 from coredis.client._types_ext import RoleInfo, SlowLogInfo
 from coredis.exceptions import CommandSyntaxError, DataError, ResponseError
+from coredis_testing import ServerKind
 
 pytestmark = pytest.mark.redis
 
@@ -111,12 +112,13 @@ async def test_keyspace_admin(client: Any, _s: Any) -> None:
     assert await client.flushall() is True
 
 
-async def test_time_lolwut_role(client: Any, _s: Any) -> None:
+async def test_time_lolwut_role(client: Any, _s: Any, server_kind: ServerKind) -> None:
     now = await client.time()
     assert abs((datetime.datetime.now() - now).total_seconds()) < 5
     art = await client.lolwut()
-    assert _s("Redis ver.") in art
-    assert _s("Redis ver.") in await client.lolwut(5)
+    signature = _s(f"{server_kind.product.capitalize()} ver.")  # "Redis ver." / "Valkey ver."
+    assert signature in art
+    assert signature in await client.lolwut(5)
     role = await client.role()
     assert role == RoleInfo("master", role.offset, None, (), None)
 
@@ -238,7 +240,8 @@ async def test_memory(client: Any, _s: Any) -> None:
     stats = await client.memory_stats()
     assert stats[_s("keys.count")] == 1
     db0 = stats[_s("db.0")]
-    assert db0[_s("overhead.hashtable.expires")] == 0
+    # 0 on Redis; Valkey 8+'s hashtable has a fixed overhead even with no volatile key
+    assert isinstance(db0[_s("overhead.hashtable.expires")], int)
     assert db0[_s("overhead.hashtable.main")] > 0
     assert isinstance(stats[_s("peak.allocated")], int)
     assert isinstance(stats[_s("dataset.percentage")], float)
@@ -267,7 +270,9 @@ async def test_slowlog(client: Any, _s: Any) -> None:
 
 
 async def test_modules(private: Any) -> None:
-    assert await private.module_list() == ()
+    loaded = await private.module_list()
+    # Valkey 9 lists its Lua engine as a module; no other module is loaded
+    assert [m for m in loaded if m[b"name"] != b"lua"] == []
     with pytest.raises(ResponseError):
         await private.module_load("/nonexistent/module.so", "arg")
     with pytest.raises(ResponseError):

@@ -37,7 +37,13 @@ from ._cache_abc import invalidate_for
 from ._retry import IDEMPOTENT_COMMANDS
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
-from ._versions import NEWEST_REQUIREMENT, VERSIONED_COMMANDS, check_version, server_version_of
+from ._versions import (
+    VERSIONED_COMMANDS,
+    Server,
+    check_version,
+    gated_commands,
+    server_version_of,
+)
 from .commands._base import AnyStr_co, ResponseCallback
 
 if TYPE_CHECKING:
@@ -271,7 +277,7 @@ class Redis(CoreCommands[AnyStr_co]):
         self._version_gated: frozenset[bytes] = (
             VERSIONED_COMMANDS if verify_version else frozenset()
         )
-        self._server_version: tuple[int, int, int] | None = None
+        self._server_version: Server | None = None
         self.noreply: bool = noreply
         self._waitcontext: contextvars.ContextVar[tuple[int, int] | None] = contextvars.ContextVar(
             "ensure_replication", default=None
@@ -473,10 +479,14 @@ class Redis(CoreCommands[AnyStr_co]):
         if version is None:
             async with self.connection_pool.connection() as conn:
                 version = await server_version_of(conn)
-            if version is None or version >= NEWEST_REQUIREMENT:
-                self._version_gated = frozenset()  # unknown, or new enough for everything
+            if version is None:
+                self._version_gated = frozenset()  # unknown: check nothing
                 return
             self._server_version = version
+            # only what this server could refuse stays on the hot path's check
+            self._version_gated = gated_commands(version)
+            if command not in self._version_gated:
+                return
         check_version(command, args, version)
 
     async def _execute_and_close(

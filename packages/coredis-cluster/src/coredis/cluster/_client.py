@@ -21,7 +21,7 @@ from coredis.protocol import (
 from ._batch import run_batch
 from ._cache import cached_read
 from ._extras import ClusterExtras, ssl_context_from_options
-from ._keys import command_key, extract_keys, is_readonly
+from ._keys import LearnedCommands, command_key, extract_keys, is_readonly
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, SPLITTABLE, merge_in_order, split_groups
 from ._sender import Sender, as_command
 
@@ -152,6 +152,8 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         self.noreply = noreply
         self.cache = cache
         self._sender: Sender = Sender(self)
+        #: key specs of commands the generated table lacks, asked of the cluster once each
+        self._learned = LearnedCommands()
 
     @classmethod
     def from_url(
@@ -248,7 +250,7 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         name = command_key(command, args)
         if name in REFUSED:
             raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
-        keys = extract_keys(name, command, args)
+        keys = extract_keys(name, command, args, self._learned.entries)
         if keys:
             slots = {hash_slot(k) for k in keys}
             if len(slots) > 1:
@@ -291,11 +293,14 @@ class RedisCluster(ClusterExtras[AnyStr_co], CoreCommands[AnyStr_co]):
         if not pool.nodes.initialized:
             await pool.initialize()
         name = command_key(command, args)
+        learned = self._learned
+        if learned.missing(name):
+            await learned.learn(name, self.execute_command)
         decode = options.get("decode")
-        readonly = is_readonly(name)
+        readonly = is_readonly(name, learned.entries)
         if name in REFUSED:  # before key routing: WATCH/SSUBSCRIBE have keys too
             raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
-        keys = extract_keys(name, command, args)
+        keys = extract_keys(name, command, args, learned.entries)
         sender = self._sender
         if keys:
             slots = {hash_slot(keys[0])} if len(keys) == 1 else {hash_slot(k) for k in keys}
