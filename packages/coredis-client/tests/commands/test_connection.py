@@ -72,6 +72,7 @@ async def test_select_and_names(client: Any, _s: Any) -> None:
     assert isinstance(ident, int) and ident > 0
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_client_info_and_list(client: Any, protocol_version: int) -> None:
     async with client.pipeline(transaction=False) as pipe:
         await pipe.client_setname("me")
@@ -176,6 +177,7 @@ async def test_tracking(client: Any, _s: Any) -> None:
         await client.client_tracking(PureToken.ON, optin=True, optout=True)
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_no_evict_reply_reset(client: Any, _s: Any) -> None:
     assert await client.client_no_evict(PureToken.ON) is True
     assert await client.client_no_evict(PureToken.OFF) is True

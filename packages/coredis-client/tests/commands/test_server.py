@@ -21,9 +21,13 @@ pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
-async def private(request: pytest.FixtureRequest, redis_server_factory: Any) -> AsyncIterator[Any]:
+async def private(
+    request: pytest.FixtureRequest, redis_server_factory: Any, server_kind: ServerKind
+) -> AsyncIterator[Any]:
     """A client (RESP3, bytes) on a server of the test's own."""
-    server = redis_server_factory("--enable-module-command", "yes")
+    # enable-module-command is 7.0+ (6.2 always allows MODULE)
+    modules = server_kind.at_least(redis="7.0", valkey="7.0")
+    server = redis_server_factory(*(["--enable-module-command", "yes"] if modules else []))
     c: Any = coredis.Redis(host=server.host, port=server.port)
     c.server_info = server
     try:
@@ -54,6 +58,7 @@ async def test_persistence(private: Any) -> None:
     assert await _busy_retry(private.bgsave) is True
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_config(client: Any, _s: Any) -> None:
     original = await client.config_get(["maxmemory-samples"])
     assert original == {_s("maxmemory-samples"): _s("5")}
@@ -78,6 +83,7 @@ async def test_config(client: Any, _s: Any) -> None:
         await client.config_set({"no-such-parameter": 1})
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_info(client: Any) -> None:
     await client.xadd("s", {"a": 1})
     info = await client.info()
@@ -123,6 +129,7 @@ async def test_time_lolwut_role(client: Any, _s: Any, server_kind: ServerKind) -
     assert role == RoleInfo("master", role.offset, None, (), None)
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_acl(client: Any, _s: Any) -> None:
     try:
         assert _s("keyspace") in await client.acl_cat()
@@ -170,6 +177,7 @@ async def test_acl_file(redis_server_factory: Any, tmp_path: Path) -> None:
         await c.aclose()
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_command_introspection(client: Any, _s: Any) -> None:
     count = await client.command_count()
     assert count > 200
@@ -208,6 +216,7 @@ async def test_command_introspection(client: Any, _s: Any) -> None:
         await client.command_list(pattern="a", aclcat="b")
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_latency(client: Any, _s: Any) -> None:
     await client.config_set({"latency-monitor-threshold": 1})
     try:
@@ -269,6 +278,7 @@ async def test_slowlog(client: Any, _s: Any) -> None:
         await client.config_set({"slowlog-log-slower-than": 10000})
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_modules(private: Any) -> None:
     loaded = await private.module_list()
     # Valkey 9 lists its Lua engine as a module; no other module is loaded
@@ -340,6 +350,7 @@ async def test_failover(redis_server_factory: Any) -> None:
         await replica.aclose()
 
 
+@pytest.mark.min_server(redis="7.0")  # SHUTDOWN NOW/FORCE/ABORT
 async def test_shutdown(private: Any) -> None:
     with pytest.raises(ResponseError):
         await private.shutdown(abort=True)  # nothing to abort
