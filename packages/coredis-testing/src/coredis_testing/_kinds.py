@@ -166,5 +166,8 @@ def server_kind(name: str | None = None, redis70_binary: str | None = None) -> S
     """
     name = name or selected_server()
     if name == "redis70" and redis70_binary is None:
-        redis70_binary = shutil.which("redis-server")
+        from ._server import _system_binary  # (a cycle at import time)
+
+        override = os.environ.get("REDIS_SERVER")
+        redis70_binary = shutil.which(override) if override else _system_binary("redis-server")
     return _describe(name, _binary_of(name, redis70_binary))

