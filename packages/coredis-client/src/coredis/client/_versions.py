@@ -62,6 +62,10 @@ _SLOT_MIGRATION = (
     b"MIGRATESLOTS", b"CANCELSLOTMIGRATIONS", b"GETSLOTMIGRATIONS", b"SYNCSLOTS", b"FLUSHSLOT",
 )  # fmt: skip
 
+_SENTINEL_PRIMARY = (
+    b"PRIMARY", b"PRIMARIES", b"GET-PRIMARY-ADDR-BY-NAME", b"IS-PRIMARY-DOWN-BY-ADDR",
+)  # fmt: skip
+
 #: command -> minimum Redis version (``None``: not in Redis, Valkey only); for a container
 #: command (``CLIENT INFO``) a dict of sub-command -> minimum (sub-commands not listed are
 #: not checked)
@@ -108,6 +112,7 @@ MIN_SERVER_VERSION: dict[bytes, Requirement | dict[bytes, Requirement]] = {
     b"MODULE": {b"LOADEX": _V70},
     b"PUBSUB": {b"SHARDCHANNELS": _V70, b"SHARDNUMSUB": _V70},
     b"SCRIPT": {b"SHOW": None},
+    b"SENTINEL": dict.fromkeys(_SENTINEL_PRIMARY, None),
 }  # fmt: skip
 
 #: Valkey's minimum for what Valkey added after the fork (``None``: not in Valkey); a command
@@ -124,6 +129,7 @@ MIN_VALKEY_VERSION: dict[bytes, Requirement | dict[bytes, Requirement]] = {
     b"CLIENT": {b"CAPA": _V80, b"IMPORT-SOURCE": _V81},
     b"CLUSTER": {b"SLOT-STATS": _V80, **dict.fromkeys(_SLOT_MIGRATION, _V90)},
     b"SCRIPT": {b"SHOW": _V80},
+    b"SENTINEL": dict.fromkeys(_SENTINEL_PRIMARY, _V80),
 }
 
 #: the commands :func:`check_version` may refuse (what the client's hot path tests)

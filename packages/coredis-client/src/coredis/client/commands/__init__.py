@@ -15,6 +15,7 @@ from ._list import ListCommands
 from ._pubsub import PubSubCommands
 from ._scripting import ScriptingCommands
 from ._sentinel import SentinelCommands
+from ._sentinel_ext import SentinelExtCommands
 from ._server import ServerCommands
 from ._server_ext import ServerExtCommands
 from ._set import SetCommands
@@ -44,4 +45,5 @@ __all__ = (
     "StringExtCommands",
     "ServerExtCommands",
     "ClusterExtCommands",
+    "SentinelExtCommands",
 )
