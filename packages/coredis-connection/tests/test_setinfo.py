@@ -49,24 +49,29 @@ async def test_setinfo_can_be_turned_off(redis_clean: ServerInfo) -> None:
 async def test_setinfo_is_pipelined_with_hello() -> None:
     received = bytearray()
     seen_all = asyncio.Event()
+    handled = asyncio.Event()
 
     async def fake(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # Answer nothing until HELLO and both SETINFOs are in: a client that waited for the
         # HELLO reply before sending SETINFO would hang here (and time out).
-        while received.count(b"SETINFO") < 2:
-            chunk = await reader.read(4096)
-            if not chunk:
-                return
-            received.extend(chunk)
-        seen_all.set()
-        writer.write(b"%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n")  # HELLO
-        writer.write(b"-ERR Unknown subcommand 'SETINFO'\r\n" * 2)  # a 7.0 server
-        await writer.drain()
-        if await reader.read(4096):  # PING
-            writer.write(b"+PONG\r\n")
+        try:
+            while received.count(b"SETINFO") < 2:
+                chunk = await reader.read(4096)
+                if not chunk:
+                    return
+                received.extend(chunk)
+            seen_all.set()
+            writer.write(b"%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n")  # HELLO
+            writer.write(b"-ERR Unknown subcommand 'SETINFO'\r\n" * 2)  # a 7.0 server
             await writer.drain()
-        await reader.read(4096)
-        writer.close()
+            if await reader.read(4096):  # PING
+                writer.write(b"+PONG\r\n")
+                await writer.drain()
+            await reader.read(4096)  # b"": the client closed the connection
+        finally:
+            writer.close()
+            await writer.wait_closed()
+            handled.set()
 
     server = await asyncio.start_server(fake, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -80,5 +85,6 @@ async def test_setinfo_is_pipelined_with_hello() -> None:
         assert f"LIB-VER\r\n${len(connection_version)}\r\n{connection_version}".encode() in received
     finally:
         conn.disconnect()
+        await asyncio.wait_for(handled.wait(), 5)  # the fake's side is closed too
         server.close()
         await server.wait_closed()

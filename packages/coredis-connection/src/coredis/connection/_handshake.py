@@ -3,6 +3,7 @@ and CLIENT SETINFO (the library's name and version, Redis 7.2+ / Valkey)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from coredis.protocol import ResponseError, UnknownCommandError
@@ -12,6 +13,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._base import BaseConnection, CommandArg
+    from ._reply import Reply
 
 __all__ = ("LIB_NAME", "LIB_VERSION", "perform_handshake")
 
@@ -108,11 +110,15 @@ def _setinfo_commands(connection: BaseConnection) -> list[list[CommandArg]]:
     return steps
 
 
-async def _drain(replies: list[Any]) -> None:
-    """Await replies whose errors do not matter (``CLIENT SETINFO`` on a server before 7.2,
-    or refused before authentication), so that nothing is left in flight."""
-    for reply in replies:
-        try:
-            await reply
-        except ResponseError:
-            pass
+async def _drain(replies: list[Reply]) -> None:
+    """Wait for replies whose errors do not matter (``CLIENT SETINFO`` on a server before
+    7.2, or refused before authentication), so that nothing is left in flight.
+
+    Their futures are waited on, never raised from: an exception thrown into the coroutine
+    would carry the frames of whoever is connecting in its traceback (on Python 3.10 it
+    stays the "current" exception until the next suspension), keeping their objects alive.
+    The reader already marked error replies as retrieved.
+    """
+    pending = {reply._future for reply in replies if not reply.done()}
+    if pending:
+        await asyncio.wait(pending)
