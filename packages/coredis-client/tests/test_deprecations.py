@@ -151,10 +151,10 @@ async def test_no_warning_with_verify_version_off(redis_clean: ServerInfo) -> No
 
 def test_no_warning_for_a_server_older_than_the_deprecation() -> None:
     # as 4.x: on a 6.0 server ZRANGE BYSCORE does not exist yet, so nothing to suggest
-    _deprecations.warn_if_deprecated(b"ZRANGEBYSCORE", (b"z", 0, 1), (6, 0, 20))
-    _deprecations.warn_if_deprecated(b"CLUSTER", (b"SLOTS",), (6, 2, 0))
+    _deprecations.warn_if_deprecated(b"ZRANGEBYSCORE", (b"z", 0, 1), ("redis", (6, 0, 20)))
+    _deprecations.warn_if_deprecated(b"CLUSTER", (b"SLOTS",), ("redis", (6, 2, 0)))
     with pytest.warns(DeprecationWarning, match="ZRANGEBYSCORE"):
-        _deprecations.warn_if_deprecated(b"ZRANGEBYSCORE", (b"z", 0, 1), (6, 2, 0))
+        _deprecations.warn_if_deprecated(b"ZRANGEBYSCORE", (b"z", 0, 1), ("redis", (6, 2, 0)))
     with pytest.warns(DeprecationWarning, match="CLUSTER SLOTS"):
         _deprecations.warn_if_deprecated(b"CLUSTER", ("slots",), None)  # version unknown
 

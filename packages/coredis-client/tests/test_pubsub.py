@@ -40,6 +40,7 @@ async def test_subscribe_publish_unsubscribe(client: Any, _s: Any) -> None:
     assert client.connection_pool.statistics().in_use == 0
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_patterns_and_shard_channels(client: Any, _s: Any) -> None:
     async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
         await pubsub.psubscribe("user:*")
@@ -87,6 +88,7 @@ async def test_handlers_and_iteration(client: Any, _s: Any) -> None:
         await pubsub.subscribe()
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_resubscribes_after_connection_killed(redis_clean: ServerInfo) -> None:
     for protocol_version in (2, 3):
         client = coredis.Redis(

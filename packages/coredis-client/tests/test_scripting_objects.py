@@ -23,6 +23,7 @@ redis.register_function{function_name='ro_len', callback=function(keys, args)
 """
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_script_loads_on_noscript(client: Any, _s: Any, redis_clean: ServerInfo) -> None:
     source = "return {KEYS[1], ARGV[1]}"
     script = client.register_script(source)
@@ -39,6 +40,7 @@ async def test_script_error_is_raised(client: Any) -> None:
         await script()
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_library(client: Any, _s: Any) -> None:
     library = await client.register_library("mylib", LIBRARY)
     assert set(library.functions) == {"echo_key", "ro_len"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from coredis.cluster import RedisCluster
 from coredis.pool.cluster import hash_slot
 
@@ -18,6 +20,7 @@ async def _next_data(ps: Any, timeout: float = 5.0) -> dict[str, Any]:
     raise AssertionError("no message arrived")
 
 
+@pytest.mark.min_server(redis="7.0")  # sharded pub/sub
 async def test_sharded_pubsub_across_nodes(redis_cluster_clean: Any) -> None:
     client: RedisCluster[str] = RedisCluster(
         startup_nodes=redis_cluster_clean.startup_nodes, decode_responses=True
@@ -65,6 +68,7 @@ async def test_classic_pubsub_through_any_node(redis_cluster_clean: Any) -> None
     await client.aclose()
 
 
+@pytest.mark.min_server(redis="7.0")  # sharded pub/sub
 async def test_sharded_subscription_follows_a_slot_move(redis_cluster_factory: Any) -> None:
     from coredis_testing import command
 

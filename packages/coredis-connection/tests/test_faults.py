@@ -162,6 +162,7 @@ async def test_invalid_bytes_raise_protocol_error_and_close() -> None:
     port = server.sockets[0].getsockname()[1]
     try:
         conn = Connection("127.0.0.1", port, protocol_version=2)
+        conn.lib_name = conn.lib_version = None  # no CLIENT SETINFO either
         await conn.connect()
         pending = conn.create_request(b"ECHO", b"two")
         with pytest.raises(ProtocolError, match=f"127.0.0.1:{port}"):

@@ -135,8 +135,11 @@ def test_works_under_uvloop(redis_server: ServerInfo) -> None:
         finally:
             conn.disconnect()
 
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        assert runner.run(main()) == [b"PONG", b"a", b"b"]
+    loop = uvloop.new_event_loop()  # not asyncio.Runner: Python 3.10 has none
+    try:
+        assert loop.run_until_complete(main()) == [b"PONG", b"a", b"b"]
+    finally:
+        loop.close()
 
 
 class Tagged(Connection):

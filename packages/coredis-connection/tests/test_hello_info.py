@@ -98,6 +98,7 @@ async def test_server_without_hello_leaves_them_unset() -> None:
     try:
         for protocol_version in (2, 3):
             conn = Connection("127.0.0.1", port, protocol_version=protocol_version)
+            conn.lib_name = conn.lib_version = None  # no CLIENT SETINFO behind the HELLO
             await conn.connect()
             try:
                 assert conn.protocol_version == 2  # RESP3 fell back

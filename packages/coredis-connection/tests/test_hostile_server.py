@@ -30,14 +30,18 @@ def run_in(loop: str, main: Callable[[], Coroutine[Any, Any, None]]) -> None:
 
 
 async def serve(behaviour: Behaviour) -> tuple[asyncio.Server, int]:
-    """A server that refuses the handshake's ``HELLO`` as a server older than 6.0 would
-    (RESP2 with no credentials: nothing else is sent before the first command), reads the
-    first command, then does ``behaviour`` and stays open."""
+    """A server that refuses the handshake's ``HELLO`` (and the ``CLIENT SETINFO`` written
+    with it) as a server older than 6.0 would (RESP2 with no credentials: nothing else is
+    sent before the first command), reads the first command, then does ``behaviour`` and
+    stays open."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            if b"HELLO" in await reader.read(4096):
-                writer.write(b"-ERR unknown command 'HELLO'\r\n")
+            handshake = await reader.read(4096)
+            if b"HELLO" in handshake:
+                # HELLO and what is written with it (CLIENT SETINFO): one error each
+                commands = handshake.count(b"\r\n*") + handshake.startswith(b"*")
+                writer.write(b"-ERR unknown command\r\n" * commands)
                 await reader.read(4096)
             await behaviour(writer)
             await reader.read()  # until the client goes away

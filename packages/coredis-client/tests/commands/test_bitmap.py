@@ -21,6 +21,7 @@ async def test_setbit_getbit(client: Any, _s: Any) -> None:
     assert await client.get("b") == _s("\x01")
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_bitcount_bitpos(client: Any) -> None:
     await client.set("k", "foobar")
     assert await client.bitcount("k") == 26

@@ -40,6 +40,7 @@ def _fresh_node(factory: Any) -> Any:
     return factory("--cluster-enabled", "yes", "--cluster-port", str(free_port()))
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_read_only_commands(node_client: Any, redis_cluster: Any) -> None:
     info = await node_client.cluster_info()
     assert info["cluster_state"] == "ok"
@@ -109,6 +110,7 @@ async def test_keys_in_slot(node_client: Any) -> None:
     assert await node_client.cluster_countkeysinslot(start) == 0
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_slot_management(redis_server_factory: Any) -> None:
     server = _fresh_node(redis_server_factory)
     c: Any = coredis.Redis(host=server.host, port=server.port, decode_responses=True)
@@ -149,6 +151,7 @@ async def test_slot_management(redis_server_factory: Any) -> None:
         await c.aclose()
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_meet_replicate_forget(redis_server_factory: Any) -> None:
     first = _fresh_node(redis_server_factory)
     second = _fresh_node(redis_server_factory)

@@ -14,6 +14,7 @@ from coredis.exceptions import (
     DataError,
     UnblockedError,
 )
+from coredis_testing import ServerKind
 
 pytestmark = pytest.mark.redis
 
@@ -33,11 +34,13 @@ async def test_auth(client: Any) -> None:
         await client.auth("secret")
 
 
-async def test_hello(client: Any, _s: Any, protocol_version: int) -> None:
+async def test_hello(client: Any, _s: Any, protocol_version: int, server_kind: ServerKind) -> None:
     info = await client.hello()
-    assert info[_s("server")] == _s("redis")
+    assert info[_s("server")] == _s(server_kind.product)
+    assert info[_s("version")] == _s(".".join(map(str, server_kind.version)))
     assert info[_s("proto")] == protocol_version
-    assert info[_s("modules")] == []
+    # Valkey 9 lists its Lua engine as a module; no other module is loaded
+    assert [m for m in info[_s("modules")] if m[_s("name")] != _s("lua")] == []
     assert info[_s("role")] == _s("master")
     # HELLO changes the connection it runs on: only its own pipeline sees the new name,
     # and the connection is closed afterwards instead of going back to the pool.
@@ -73,6 +76,7 @@ async def test_select_and_names(client: Any, _s: Any) -> None:
     assert isinstance(ident, int) and ident > 0
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_client_info_and_list(client: Any, protocol_version: int) -> None:
     async with client.pipeline(transaction=False) as pipe:
         await pipe.client_setname("me")
@@ -177,6 +181,7 @@ async def test_tracking(client: Any, _s: Any) -> None:
         await client.client_tracking(PureToken.ON, optin=True, optout=True)
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_no_evict_reply_reset(client: Any, _s: Any) -> None:
     assert await client.client_no_evict(PureToken.ON) is True
     assert await client.client_no_evict(PureToken.OFF) is True

@@ -65,6 +65,7 @@ async def test_dump_restore(client: Any, _s: Any) -> None:
         await client.restore("l6", 0, payload, idletime=1, freq=1)
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_expire_family(client: Any) -> None:
     await client.set("k", "v")
     assert await client.ttl("k") == -1
@@ -86,6 +87,7 @@ async def test_expire_family(client: Any) -> None:
     assert await client.expire("k", 10, PureToken.NX) is True
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_expireat_expiretime(client: Any) -> None:
     await client.set("k", "v")
     with pytest.raises(NoKeyError):
@@ -178,6 +180,7 @@ async def test_object_freq(client: Any, redis_clean: Any) -> None:
         command(redis_clean, "CONFIG", "SET", "maxmemory-policy", "noeviction")
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_sort(client: Any, _s: Any) -> None:
     await client.rpush("l", ["3", "1", "2"])
     assert await client.sort("l") == _s(("1", "2", "3"))

@@ -83,6 +83,7 @@ async def test_move(client: Any, _s: Any) -> None:
     assert await client.lrange("b", 0, -1) == _s(["2", "3", "1"])
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_mpop(client: Any, _s: Any) -> None:
     assert await client.lmpop(["x", "y"], PureToken.LEFT) is None
     await client.rpush("y", ["1", "2", "3"])

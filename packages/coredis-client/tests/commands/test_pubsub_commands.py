@@ -34,6 +34,7 @@ def subscriber(redis_clean: Any) -> Iterator[socket.socket]:
         sock.close()
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_publish(client: Any, subscriber: socket.socket) -> None:
     assert await client.publish("news", "hello") == 2  # channel + pattern
     assert b"hello" in _read_until(subscriber, b"hello", 2)
@@ -43,6 +44,7 @@ async def test_publish(client: Any, subscriber: socket.socket) -> None:
     assert await client.spublish("shard2", "s-msg") == 0
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_introspection(client: Any, _s: Any, subscriber: socket.socket) -> None:
     assert await client.pubsub_channels() == {_s("news"), _s("sport")}
     assert await client.pubsub_channels("n*") == {_s("news")}

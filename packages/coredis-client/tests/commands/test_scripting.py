@@ -23,6 +23,7 @@ redis.register_function{function_name='ro_get', callback=function(keys, args)
 SCRIPT = "return {KEYS[1], ARGV[1], 7}"
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_eval(client: Any, _s: Any) -> None:
     assert await client.eval(SCRIPT, ["k"], ["v"]) == [_s("k"), _s("v"), 7]
     assert await client.eval("return 1") == 1
@@ -33,6 +34,7 @@ async def test_eval(client: Any, _s: Any) -> None:
         await client.eval(SCRIPT, "k")
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_script_cache(client: Any, _s: Any) -> None:
     sha = hashlib.sha1(SCRIPT.encode()).hexdigest()
     assert await client.script_exists([sha]) == (False,)
@@ -52,6 +54,7 @@ async def test_script_cache(client: Any, _s: Any) -> None:
         await client.script_exists([])
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_functions(client: Any, _s: Any) -> None:
     assert await client.function_load(LIBRARY) == _s("mylib")
     with pytest.raises(ResponseError):
@@ -98,6 +101,7 @@ async def test_functions(client: Any, _s: Any) -> None:
         await client.function_kill()
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_kill_running(redis_server_factory: Any) -> None:
     server = redis_server_factory("--busy-reply-threshold", "50")
     c: Any = coredis.Redis(host=server.host, port=server.port, stream_timeout=10)

@@ -17,7 +17,7 @@ import pytest
 
 import coredis
 from coredis.exceptions import DataError, ResponseError
-from coredis_testing import command, free_port
+from coredis_testing import command, free_port, redis_binary
 
 pytestmark = pytest.mark.redis
 
@@ -34,7 +34,7 @@ def sentinel_port(redis_server_factory: Any, tmp_path: Path) -> Iterator[tuple[i
         "sentinel down-after-milliseconds mymaster 5000\n"
     )
     process = subprocess.Popen(
-        ["redis-server", str(conf), "--sentinel"],
+        [redis_binary(), str(conf), "--sentinel"],  # the server kind under test
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -127,6 +127,7 @@ async def test_sentinel_changes(sentinel: tuple[Any, Any, Any]) -> None:
     assert await c.sentinel_get_master_addr_by_name("again") == (replica.host, replica.port)
 
 
+@pytest.mark.min_server(redis="7.0")  # SENTINEL DEBUG
 async def test_sentinel_internals(sentinel: tuple[Any, Any, Any]) -> None:
     c, primary, _ = sentinel
     timings = await c.sentinel_debug()
@@ -143,6 +144,18 @@ async def test_sentinel_internals(sentinel: tuple[Any, Any, Any]) -> None:
         await c.sentinel_simulate_failure()
 
 
+@pytest.mark.min_server(redis=None, valkey="8.0")
+async def test_valkey_primary_names(sentinel: tuple[Any, Any, Any]) -> None:
+    c, primary, _ = sentinel
+    assert await c.sentinel_get_primary_addr_by_name("mymaster") == (primary.host, primary.port)
+    assert await c.sentinel_get_primary_addr_by_name("nosuch") is None
+    state = await c.sentinel_primary("mymaster")
+    assert state["name"] == "mymaster" and state["port"] == primary.port
+    assert list(await c.sentinel_primaries()) == ["mymaster"]
+    down = await c.sentinel_is_primary_down_by_addr(primary.host, primary.port, 0, "*")
+    assert down == (False, "*", 0)
+
+
 #: SENTINEL subcommands whose method name does not follow the coverage rule.
 SENTINEL_OVERRIDES = {
     "sentinel|config": ("sentinel_config_get", "sentinel_config_set"),
@@ -150,6 +163,7 @@ SENTINEL_OVERRIDES = {
 }
 
 
+@pytest.mark.min_server(redis="7.0")  # COMMAND DOCS
 def test_every_sentinel_subcommand_has_a_method(sentinel_port: tuple[int, Any, Any]) -> None:
     """Like test_command_coverage, for the subcommands a real sentinel documents."""
     port = sentinel_port[0]
@@ -170,7 +184,9 @@ def test_every_sentinel_subcommand_has_a_method(sentinel_port: tuple[int, Any, A
         methods = SENTINEL_OVERRIDES.get(name, (re.sub(r"[|\-]", "_", name),))
         for attr in methods:
             method = getattr(coredis.Redis, attr, None)
-            link = "redis.io/commands/" + name.replace("|", "-")
-            if not inspect.iscoroutinefunction(method) or link not in (method.__doc__ or ""):
+            slug = name.replace("|", "-")
+            links = (f"redis.io/commands/{slug}", f"valkey.io/commands/{slug}")
+            doc = (method.__doc__ or "") if method is not None else ""
+            if not inspect.iscoroutinefunction(method) or not any(x in doc for x in links):
                 missing.append(f"{name} -> {attr}")
     assert missing == []

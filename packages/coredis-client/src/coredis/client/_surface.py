@@ -15,20 +15,25 @@ from ._runtime_checks import check_command_arguments
 from .commands import (
     BitmapCommands,
     ClusterCommands,
+    ClusterExtCommands,
     ConnectionCommands,
     GenericCommands,
     GeoCommands,
     HashCommands,
+    HashFieldCommands,
     HyperLogLogCommands,
     ListCommands,
     PubSubCommands,
     ScriptingCommands,
     SentinelCommands,
+    SentinelExtCommands,
     ServerCommands,
+    ServerExtCommands,
     SetCommands,
     SortedSetCommands,
     StreamCommands,
     StringCommands,
+    StringExtCommands,
 )
 from .commands._base import AnyStr_co
 
@@ -38,20 +43,25 @@ __all__ = ("CoreCommands",)
 class CoreCommands(
     BitmapCommands[AnyStr_co],
     ClusterCommands[AnyStr_co],
+    ClusterExtCommands[AnyStr_co],
     ConnectionCommands[AnyStr_co],
     GenericCommands[AnyStr_co],
     GeoCommands[AnyStr_co],
     HashCommands[AnyStr_co],
+    HashFieldCommands[AnyStr_co],
     HyperLogLogCommands[AnyStr_co],
     ListCommands[AnyStr_co],
     PubSubCommands[AnyStr_co],
     ScriptingCommands[AnyStr_co],
     SentinelCommands[AnyStr_co],
+    SentinelExtCommands[AnyStr_co],
     ServerCommands[AnyStr_co],
+    ServerExtCommands[AnyStr_co],
     SetCommands[AnyStr_co],
     SortedSetCommands[AnyStr_co],
     StreamCommands[AnyStr_co],
     StringCommands[AnyStr_co],
+    StringExtCommands[AnyStr_co],
 ):
     """Every Redis command method; subclasses provide ``execute_command``."""
 

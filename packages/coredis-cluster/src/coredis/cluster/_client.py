@@ -26,7 +26,7 @@ from coredis.protocol import (
 from ._batch import run_batch
 from ._cache import cached_read
 from ._extras import ClusterExtras
-from ._keys import command_key, extract_keys, is_readonly
+from ._keys import LearnedCommands, command_key, extract_keys, is_readonly
 from ._routing import (
     ALL_NODES,
     ALL_PRIMARIES,
@@ -201,6 +201,8 @@ class RedisCluster(
         )
         self.RETRY_ATTEMPTS = self.retry_policy.attempts  # read by the batch and pipelines
         self._sender: Sender = Sender(self)
+        #: key specs of commands the generated table lacks, asked of the cluster once each
+        self._learned = LearnedCommands()
 
     @classmethod
     def from_url(
@@ -323,11 +325,14 @@ class RedisCluster(
         if not pool.nodes.initialized:
             await pool.initialize()
         name = command_key(command, args)
+        learned = self._learned
+        if learned.missing(name):
+            await learned.learn(name, self.execute_command)
         decode = options.get("decode")
-        readonly = is_readonly(name)
+        readonly = is_readonly(name, learned.entries)
         if name in REFUSED:  # before key routing: WATCH/SSUBSCRIBE have keys too
             raise ClusterRoutingError(f"{name} is not supported on a cluster: {REFUSED[name]}")
-        keys = extract_keys(name, command, args)
+        keys = extract_keys(name, command, args, learned.entries)
         sender = self._sender
         wait: Wait = None
         if self._special:  # ensure_replication() / ignore_replies() / noreply

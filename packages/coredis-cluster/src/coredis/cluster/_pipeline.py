@@ -193,7 +193,7 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
             warn_if_deprecated(command, args, None)  # as RedisCluster.execute_command
         if self.watching and not (self.explicit_transaction or self._queue_while_watching):
             name = command_key(command, args)
-            self._slot_of(extract_keys(name, command, args))
+            self._slot_of(extract_keys(name, command, args, self.client._learned.entries))
             conn = self._connection
             reply = await conn.wait_for_reply(
                 conn.create_request(command, *args, decode=options.get("decode"))
@@ -255,10 +255,13 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
         later: list[int] = []  # fan-out / cross-slot: through the client, after the batches
         routed: list[int] = []
         items: list[tuple[int | None, bool, tuple[Any, ...], Any]] = []
+        learned = client._learned
         for i, entry in enumerate(stack):
             command, args, options = entry[0], entry[1], entry[3]
             name = command_key(command, args)
-            keys = extract_keys(name, command, args)
+            if learned.missing(name):  # a command the generated table lacks: ask once
+                await learned.learn(name, client.execute_command)
+            keys = extract_keys(name, command, args, learned.entries)
             key_slots = {hash_slot(k) for k in keys}
             fan_out = name in ALL_PRIMARIES or name in ALL_NODES or name in REFUSED
             if len(key_slots) > 1 or (not keys and fan_out):
@@ -267,7 +270,12 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
             slot = key_slots.pop() if keys else slot_argument(name, args)
             routed.append(i)
             items.append(
-                (slot, is_readonly(name), as_command(command, args), options.get("decode"))
+                (
+                    slot,
+                    is_readonly(name, learned.entries),
+                    as_command(command, args),
+                    options.get("decode"),
+                )
             )
         for i, result in zip(routed, await run_batch(client._sender, items), strict=True):
             out[i] = result
@@ -284,7 +292,8 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
 
     async def _watched_transaction(self, stack: list[_Queued]) -> list[tuple[Any, int]]:
         for command, args, _, _ in stack:
-            self._slot_of(extract_keys(command_key(command, args), command, args))
+            name = command_key(command, args)
+            self._slot_of(extract_keys(name, command, args, self.client._learned.entries))
         conn = self._connection
         commands: list[tuple[Any, ...]] = [(b"MULTI",)]
         commands += [as_command(c, a) for c, a, _, _ in stack]
@@ -306,9 +315,13 @@ class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
     async def _transaction(self, stack: list[_Queued]) -> list[tuple[Any, int]]:
         client, sender, pool = self.client, self.client._sender, self.connection_pool
         slots: set[int] = set()
+        learned = client._learned
         for command, args, _, _ in stack:
             name = command_key(command, args)
-            slots.update(hash_slot(k) for k in extract_keys(name, command, args))
+            if learned.missing(name):
+                await learned.learn(name, client.execute_command)
+            keys = extract_keys(name, command, args, learned.entries)
+            slots.update(hash_slot(k) for k in keys)
         if len(slots) > 1:
             raise ClusterTransactionError(
                 f"A cluster transaction must keep all its keys in one slot; these span "

@@ -24,7 +24,7 @@ from coredis.pool import ConnectionPool
 from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, hash_slot
 from coredis.protocol import ClusterCrossSlotError, ClusterRoutingError, RedisClusterException
 
-from ._keys import command_key, extract_keys
+from ._keys import LearnedCommands, command_key, extract_keys
 from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, slot_argument
 
 __all__ = ("ClusterTopology",)
@@ -39,6 +39,7 @@ class ClusterTopology(Generic[AnyStr_co]):
     if TYPE_CHECKING:
         connection_pool: ClusterConnectionPool
         _node_clients: dict[str, Redis[Any]]
+        _learned: LearnedCommands
 
     def _primary_nodes(self) -> list[ManagedNode]:
         return self.connection_pool.nodes.primaries()
@@ -116,7 +117,7 @@ class ClusterTopology(Generic[AnyStr_co]):
         slot = slot_argument(name, args)
         if slot is not None:
             return [self.connection_pool.get_primary_node_by_slot(slot)]
-        keys = extract_keys(name, command, args)
+        keys = extract_keys(name, command, args, self._learned.entries)
         if keys:
             slots = {hash_slot(k) for k in keys}
             if len(slots) > 1:

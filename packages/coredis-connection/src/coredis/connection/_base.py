@@ -26,7 +26,7 @@ from coredis.protocol import (
 from coredis.protocol import TimeoutError as RedisTimeoutError
 
 from ._busypoll import DEFAULT_BUSY_POLL, others_ready, poll_reply, pollable_fd
-from ._handshake import perform_handshake
+from ._handshake import LIB_NAME, LIB_VERSION, perform_handshake
 from ._lowlevel import Lost, LowLevelAPI, PushHandler
 from ._reply import CredentialSource, Reply
 from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
@@ -118,6 +118,10 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     #: cancelled while waiting then leaves its reply to be read and discarded instead of
     #: closing the connection under everyone else's requests.
     multiplexed: bool = False
+    #: Sent with ``CLIENT SETINFO LIB-NAME`` / ``LIB-VER`` during the handshake (Redis 7.2+,
+    #: Valkey); set either to ``None`` (on a subclass or an instance) to send nothing.
+    lib_name: str | None = LIB_NAME
+    lib_version: str | None = LIB_VERSION
 
     def __init__(
         self,
@@ -170,6 +174,8 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         #: The server's id for this connection (``CLIENT ID``), from the ``HELLO`` reply
         #: as in 4.x; ``None`` before connecting or when the server did not answer ``HELLO``.
         self.client_id: int | None = None
+        #: ``"redis"`` or ``"valkey"`` after a RESP3 handshake (``HELLO``'s ``server``).
+        self.server_name: str | None = None
         #: Process that created the connection; pools refuse to reuse it in another one.
         self.pid = os.getpid()
         #: ``time.monotonic()`` of the last request written (or of creation).

@@ -1,18 +1,26 @@
-"""The handshake: HELLO (RESP3) or AUTH (RESP2 / servers without HELLO), SELECT, SETNAME."""
+"""The handshake: HELLO (RESP3) or AUTH (RESP2 / servers without HELLO), SELECT, SETNAME,
+and CLIENT SETINFO (the library's name and version, Redis 7.2+ / Valkey)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
 from coredis.protocol import AuthenticationRequiredError, ResponseError, UnknownCommandError
 
 from ._reply import resolve_credentials
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._base import BaseConnection, CommandArg
+    from ._reply import Reply
 
-__all__ = ("perform_handshake",)
+__all__ = ("LIB_NAME", "LIB_VERSION", "perform_handshake")
+
+#: what ``CLIENT SETINFO LIB-NAME`` / ``LIB-VER`` report (``lib-name``, ``lib-ver`` in CLIENT LIST)
+LIB_NAME = "coredis"
+LIB_VERSION = __version__
 
 _log = logging.getLogger("coredis.connection")
 
@@ -27,7 +35,7 @@ def _with_address(exc: ResponseError, connection: BaseConnection) -> ResponseErr
 
 
 def _record_hello(connection: BaseConnection, reply: Any) -> None:
-    """Keep the server version and connection id of a ``HELLO`` reply (a map in RESP3, a
+    """Keep the server name, version and connection id of a ``HELLO`` reply (a map in RESP3, a
     flat ``[key, value, ...]`` array in RESP2)."""
     if isinstance(reply, list):
         reply = dict(zip(reply[0::2], reply[1::2], strict=False))
@@ -35,6 +43,8 @@ def _record_hello(connection: BaseConnection, reply: Any) -> None:
         return
     version = reply.get(b"version", reply.get("version"))
     connection.server_version = _text(version) if version is not None else None
+    name = reply.get(b"server", reply.get("server"))
+    connection.server_name = _text(name) if name is not None else None
     client_id = reply.get(b"id", reply.get("id"))
     connection.client_id = client_id if isinstance(client_id, int) else None
 
@@ -43,12 +53,18 @@ async def perform_handshake(connection: BaseConnection) -> None:
     """Run the handshake on a freshly opened transport.
 
     ``HELLO <protocol_version> [AUTH user pass] [SETNAME name]`` (as 4.x did, RESP2
-    included), which also tells the server's version and the connection's id
-    (:attr:`~BaseConnection.server_version`, :attr:`~BaseConnection.client_id`). When the
-    server does not know ``HELLO`` (older than 6.0) the connection falls back to RESP2
-    with ``AUTH [user] pass``; so does RESP2 without credentials when the server answers
-    ``HELLO`` with ``NOAUTH`` (the first command then fails as it would have). Then
-    ``SELECT db`` and ``CLIENT SETNAME`` when still needed, all in one write.
+    included), which also tells the server's name, version and the connection's id
+    (:attr:`~BaseConnection.server_name`, :attr:`~BaseConnection.server_version`,
+    :attr:`~BaseConnection.client_id`). When the server does not know ``HELLO`` (older than
+    6.0) the connection falls back to RESP2 with ``AUTH [user] pass``; so does RESP2 without
+    credentials when the server answers ``HELLO`` with ``NOAUTH`` (the first command then
+    fails as it would have). Then ``SELECT db`` and ``CLIENT SETNAME`` when still needed, in
+    one write.
+
+    ``CLIENT SETINFO LIB-NAME``/``LIB-VER`` (:attr:`~BaseConnection.lib_name`,
+    :attr:`~BaseConnection.lib_version`; ``None`` skips) is written right behind ``HELLO``,
+    before its reply is awaited, so it adds no round trip; its error reply (servers older
+    than 7.2, or before authentication) is ignored.
 
     A ``username`` without a password authenticates as that user with an empty password
     (accepted for a ``nopass`` user, refused otherwise).
@@ -63,6 +79,7 @@ async def perform_handshake(connection: BaseConnection) -> None:
         password = ""
     client_name = connection.client_name
     hello_done = False
+    setinfo = _setinfo_commands(connection)
     try:
         requested = connection.requested_protocol_version
         hello: list[CommandArg] = [b"HELLO", b"3" if requested == 3 else b"2"]
@@ -70,8 +87,11 @@ async def perform_handshake(connection: BaseConnection) -> None:
             hello += [b"AUTH", username or "default", password]
         if client_name:
             hello += [b"SETNAME", client_name]
+        pending_hello = connection._raw_request(*hello)
+        # Written with HELLO, so their replies come with its reply: no extra round trip.
+        ignored = [connection._raw_request(*step) for step in setinfo]
         try:
-            reply = await connection._raw_request(*hello)
+            reply = await pending_hello
         except UnknownCommandError:
             connection.protocol_version = 2  # a server older than 6.0
             _log.debug("%s does not know HELLO: falling back to RESP2", connection.location)
@@ -85,6 +105,8 @@ async def perform_handshake(connection: BaseConnection) -> None:
             hello_done = True
             connection.protocol_version = requested
             _record_hello(connection, reply)
+        finally:
+            await _drain(ignored)
         steps: list[list[CommandArg]] = []
         if not hello_done and password is not None:
             steps.append([b"AUTH", username, password] if username else [b"AUTH", password])
@@ -107,3 +129,26 @@ async def perform_handshake(connection: BaseConnection) -> None:
         # The message is the server's (WRONGPASS, NOAUTH...): it never echoes credentials.
         _log.debug("handshake with %s refused: %s", connection.location, exc)
         raise _with_address(exc, connection) from exc
+
+
+def _setinfo_commands(connection: BaseConnection) -> list[list[CommandArg]]:
+    steps: list[list[CommandArg]] = []
+    if connection.lib_name:
+        steps.append([b"CLIENT", b"SETINFO", b"LIB-NAME", connection.lib_name])
+    if connection.lib_version:
+        steps.append([b"CLIENT", b"SETINFO", b"LIB-VER", connection.lib_version])
+    return steps
+
+
+async def _drain(replies: list[Reply]) -> None:
+    """Wait for replies whose errors do not matter (``CLIENT SETINFO`` on a server before
+    7.2, or refused before authentication), so that nothing is left in flight.
+
+    Their futures are waited on, never raised from: an exception thrown into the coroutine
+    would carry the frames of whoever is connecting in its traceback (on Python 3.10 it
+    stays the "current" exception until the next suspension), keeping their objects alive.
+    The reader already marked error replies as retrieved.
+    """
+    pending = {reply._future for reply in replies if not reply.done()}
+    if pending:
+        await asyncio.wait(pending)

@@ -32,10 +32,12 @@ async def wait_for(aw: Awaitable[_T], timeout: float | None) -> _T:
     """
     if timeout is None:
         return await aw
-    if sys.version_info < (3, 11):
+    # if/else (not an early return) so that mypy checks cleanly for 3.10 and for 3.11+
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(timeout):
+            return await aw
+    else:
         return await _wait_for_legacy(aw, timeout)
-    async with asyncio.timeout(timeout):
-        return await aw
 
 
 async def _wait_for_legacy(aw: Awaitable[_T], timeout: float) -> _T:

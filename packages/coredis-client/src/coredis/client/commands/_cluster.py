@@ -92,7 +92,10 @@ def _shards(response: Any, **options: Any) -> list[dict[Any, Any]]:
         shard: dict[Any, Any] = {}
         for key, value in pairs(raw):
             is_nodes = as_str(key) == "nodes"
-            shard[key] = [dict(pairs(node)) for node in value] if is_nodes else list(value)
+            if is_nodes:
+                shard[key] = [dict(pairs(node)) for node in value]
+            else:  # ``slots`` as a list; 7.2+/Valkey add scalars such as the shard ``id``
+                shard[key] = list(value) if isinstance(value, (list, tuple)) else value
         shards.append(shard)
     return shards
 

@@ -36,6 +36,11 @@ _Unit = Literal[PureToken.M, PureToken.KM, PureToken.FT, PureToken.MI]
 _Order = Literal[PureToken.ASC, PureToken.DESC]
 
 
+def _unit(unit: _Unit) -> bytes:
+    """Units go out in lower case: Redis 6.2 accepts only ``m``/``km``/``ft``/``mi``."""
+    return bytes(unit).lower()
+
+
 def _with_args(
     withcoord: bool | None, withdist: bool | None, withhash: bool | None
 ) -> list[ValueT]:
@@ -115,9 +120,9 @@ def _search_args(
     if radius is not None and circle_unit is not None:
         if width is not None or height is not None:
             raise DataError("radius (with circle_unit) excludes width/height/box_unit")
-        args += [b"BYRADIUS", radius, circle_unit]
+        args += [b"BYRADIUS", radius, _unit(circle_unit)]
     elif width is not None and height is not None and box_unit is not None:
-        args += [b"BYBOX", width, height, box_unit]
+        args += [b"BYBOX", width, height, _unit(box_unit)]
     else:
         raise DataError("give either radius and circle_unit, or width, height and box_unit")
     if order is not None:
@@ -174,7 +179,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """
         args: list[ValueT] = [key, member1, member2]
         if unit is not None:
-            args.append(unit)
+            args.append(_unit(unit))
         return await self.execute_command(b"GEODIST", *args, callback=optional_float)
 
     async def geohash(self, key: KeyT, members: Parameters[ValueT]) -> tuple[AnyStr_co | None, ...]:
@@ -235,7 +240,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         Cancelling it once sent discards the reply (closing an unshared connection); the command
         may still have run on the server.
         """
-        args: list[ValueT] = [key, longitude, latitude, radius, unit]
+        args: list[ValueT] = [key, longitude, latitude, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, store, storedist)
         return await self.execute_command(
             b"GEORADIUS",
@@ -271,7 +276,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         Cancelling it once sent discards the reply (closing an unshared connection); the command
         may still have run on the server.
         """
-        args: list[ValueT] = [key, longitude, latitude, radius, unit]
+        args: list[ValueT] = [key, longitude, latitude, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, None, None)
         return await self.execute_command(
             b"GEORADIUS_RO",
@@ -307,7 +312,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         Cancelling it once sent discards the reply (closing an unshared connection); the command
         may still have run on the server.
         """
-        args: list[ValueT] = [key, member, radius, unit]
+        args: list[ValueT] = [key, member, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, store, storedist)
         return await self.execute_command(
             b"GEORADIUSBYMEMBER",
@@ -341,7 +346,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         Cancelling it once sent discards the reply (closing an unshared connection); the command
         may still have run on the server.
         """
-        args: list[ValueT] = [key, member, radius, unit]
+        args: list[ValueT] = [key, member, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, None, None)
         return await self.execute_command(
             b"GEORADIUSBYMEMBER_RO",

@@ -111,7 +111,8 @@ def _latency_history(response: Any, **options: Any) -> tuple[tuple[int, int], ..
 
 
 def _latency_latest(response: Any, **options: Any) -> dict[Any, tuple[int, int, int]]:
-    return {event: (int(stamp), int(last), int(high)) for event, stamp, last, high in response}
+    # Valkey 8.1+ appends more fields (sum, count) after these three: ignored.
+    return {entry[0]: (int(entry[1]), int(entry[2]), int(entry[3])) for entry in response}
 
 
 def _memory_stats(response: Any, **options: Any) -> dict[Any, Any]:

@@ -1,0 +1,83 @@
+# mypy: disable-error-code="no-any-return"
+"""String commands newer than Redis 7.0: MSETEX (Redis 8.4, Valkey 9.1) and DELIFEQ (Valkey
+9.0 only).
+
+Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
+subclass; a server without the command raises
+:class:`~coredis.exceptions.CommandNotSupportedError` before anything is sent (with
+``verify_version``); connection failures raise :class:`~coredis.exceptions.ConnectionError` /
+:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
+connection it was sent on is closed, never reused, and the command may or may not have run.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Literal
+
+from ...exceptions import DataError
+from .._response import boolean
+from .._tokens import PureToken
+from .._typing import KeyT, ValueT
+from ._base import AnyStr_co, CommandMixin
+from ._hash_fields import _expiry
+
+__all__ = ("StringExtCommands",)
+
+
+class StringExtCommands(CommandMixin[AnyStr_co]):
+    """MSETEX and DELIFEQ."""
+
+    async def msetex(
+        self,
+        key_values: Mapping[KeyT, ValueT],
+        *,
+        condition: Literal[PureToken.NX, PureToken.XX] | None = None,
+        ex: int | datetime.timedelta | None = None,
+        px: int | datetime.timedelta | None = None,
+        exat: int | datetime.datetime | None = None,
+        pxat: int | datetime.datetime | None = None,
+        keepttl: bool = False,
+    ) -> bool:
+        """Set several keys, and their expiry, atomically. https://redis.io/commands/msetex
+
+        ``condition``: ``NX`` only when none of the keys exists, ``XX`` only when all of
+        them do.
+
+        :return: whether the keys were set (``False`` when ``condition`` refused).
+        :raises CommandSyntaxError: when more than one of ``ex``/``px``/``exat``/``pxat``/
+         ``keepttl`` is given.
+        :raises DataError: when ``key_values`` is empty.
+        :raises ResponseError: when the server rejects the command (a subclass names the reason).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
+
+        .. versionadded:: Redis 8.4, Valkey 9.1
+        """
+        if not key_values:
+            raise DataError("key_values must hold at least one key")
+        args: list[ValueT] = [len(key_values)]
+        for key, value in key_values.items():
+            args += [key, value]
+        if condition is not None:
+            args.append(condition)
+        args += _expiry(ex, px, exat, pxat, ("keepttl", keepttl))
+        return await self.execute_command(b"MSETEX", *args, callback=boolean)
+
+    async def delifeq(self, key: KeyT, value: ValueT) -> bool:
+        """Delete a key only if its value equals ``value``. https://valkey.io/commands/delifeq
+
+        :return: whether the key was deleted (``False``: missing or another value).
+        :raises ResponseError: when the server rejects the command (``WrongTypeError`` for a
+         key that is not a string).
+        :raises ConnectionError: when the connection fails.
+        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+        Cancelling it once sent discards the reply (closing an unshared connection); the command
+        may still have run on the server.
+
+        .. versionadded:: Valkey 9.0
+        """
+        return await self.execute_command(b"DELIFEQ", key, value, callback=boolean)
