@@ -108,6 +108,7 @@ async def test_script_in_a_pipeline(client: Any) -> None:
     assert await pipe.execute() == (True, 25)
 
 
+@pytest.mark.min_server(redis="7.0")  # functions (FUNCTION, FCALL) are Redis 7.0
 async def test_library_simple_invocation(client: Any, library_file: str, _s: Any) -> None:
     client_ = client
     library = await client_.register_library("mylib", Path(library_file).read_text())  # noqa: ASYNC240
@@ -127,6 +128,7 @@ async def test_library_simple_invocation(client: Any, library_file: str, _s: Any
     assert await library["get"](["co"], []) == _s("redis")
 
 
+@pytest.mark.min_server(redis="7.0")  # functions (FUNCTION, FCALL) are Redis 7.0
 async def test_library_bound_to_a_class(client: Any, library_file: str, _s: Any) -> None:
     class MyLib(Library):
         NAME = "mylib"  # the name in the class variable is considered by the superclass constructor

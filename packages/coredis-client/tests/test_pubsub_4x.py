@@ -121,6 +121,7 @@ async def test_awaited_close_leaves_nothing_on_the_server(client: Any, method: s
 
 
 @pytest.mark.parametrize("method", ["close", "reset"])
+@pytest.mark.min_server(redis="7.0")  # shard channels (SSUBSCRIBE) are Redis 7.0
 async def test_close_without_await_leaves_nothing_on_the_server(client: Any, method: str) -> None:
     pubsub = client.pubsub()
     await pubsub.subscribe("c")

@@ -58,6 +58,7 @@ async def test_execute_with_another_client_loads_the_script_there(
         assert command(other, "SCRIPT", "EXISTS", script.sha) == [1]
 
 
+@pytest.mark.min_server(redis="7.0")  # EVALSHA_RO is Redis 7.0
 async def test_readonly_script_uses_evalsha_ro(client: Any, _s: Any) -> None:
     writer = Script(client, "return redis.call('SET', KEYS[1], 'x')", readonly=True)
     assert writer.readonly
@@ -108,6 +109,7 @@ async def test_wraps_key_spec_client_arg_and_varargs(client: Any, _s: Any) -> No
         Script(script="return 1").wraps(key_spec=["nope"])(Provider.call)
 
 
+@pytest.mark.min_server(redis="7.0")  # EVALSHA_RO is Redis 7.0
 async def test_wraps_readonly_and_pipeline_client(client: Any, _s: Any) -> None:
     @client.register_script("return redis.call('SET', KEYS[1], ARGV[1])").wraps(readonly=True)
     async def set_it(key: KeyT, value: ValueT) -> Any: ...
@@ -155,6 +157,7 @@ class Counters(Library[Any]):
     async def peek_rw(self, key: KeyT) -> Any: ...
 
 
+@pytest.mark.min_server(redis="7.0")  # functions are Redis 7.0
 async def test_library_subclass_with_wraps(client: Any, _s: Any) -> None:
     counters = await Counters(client)
     assert counters.name == "counters"
@@ -170,6 +173,7 @@ async def test_library_subclass_with_wraps(client: Any, _s: Any) -> None:
     assert set(again.functions) == {"incr", "peek", "pairs"}
 
 
+@pytest.mark.min_server(redis="7.0")  # functions are Redis 7.0
 async def test_library_lookup_update_and_errors(client: Any, _s: Any) -> None:
     library = await client.register_library("counters", COUNTERS)
     assert library[b"incr"] is library["incr"]
@@ -201,6 +205,7 @@ async def test_library_lookup_update_and_errors(client: Any, _s: Any) -> None:
         await (await Partial(client)).absent()
 
 
+@pytest.mark.min_server(redis="7.0")  # functions are Redis 7.0
 async def test_function_call_with_another_client(client: Any, redis_clean: ServerInfo) -> None:
     library = await client.register_library("counters", COUNTERS)
     async with coredis.Redis(host=redis_clean.host, port=redis_clean.port) as other:

@@ -215,6 +215,7 @@ async def test_pubsub_introspection_counts_every_node(
 
 
 @PROTOCOLS
+@pytest.mark.min_server(redis="7.0")  # PUBSUB SHARDNUMSUB is Redis 7.0
 async def test_shard_channel_introspection(
     redis_cluster_clean: Any, protocol: Literal[2, 3]
 ) -> None:
@@ -268,6 +269,7 @@ async def test_countkeysinslot_and_getkeysinslot_ask_the_owner(client: RedisClus
 
 
 @PROTOCOLS
+@pytest.mark.min_server(redis="7.0")  # EVALSHA_RO is Redis 7.0
 async def test_script_load_reaches_every_node(
     redis_cluster_clean: Any, protocol: Literal[2, 3]
 ) -> None:

@@ -127,6 +127,7 @@ async def test_scripting_page_scripts(redis_cluster_clean: Any, protocol: Litera
 
 
 @PROTOCOLS
+@pytest.mark.min_server(redis="7.0")  # functions are Redis 7.0
 async def test_scripting_page_libraries(redis_cluster_clean: Any, protocol: Literal[2, 3]) -> None:
     client = coredis.RedisCluster(*_seed(redis_cluster_clean), protocol_version=protocol)
     library = await client.register_library("mylib", MYLIB)

@@ -101,6 +101,7 @@ async def test_sharded_subscription_follows_a_slot_move(redis_cluster_factory: A
     await client.aclose()
 
 
+@pytest.mark.min_server(redis="7.0")  # SPUBLISH is Redis 7.0
 async def test_sharded_pubsub_subscribe_is_ssubscribe(redis_cluster_clean: Any) -> None:
     # coredis 4.x named them subscribe()/unsubscribe() on ShardedPubSub.
     client: RedisCluster[str] = RedisCluster(

@@ -90,6 +90,7 @@ async def test_read_only_commands(node_client: Any, redis_cluster: Any) -> None:
     assert await node_client.asking() is True
 
 
+@pytest.mark.min_server(redis="7.0")  # CLUSTER SLOTS is deprecated (and warns) since 7.0
 async def test_keys_in_slot(node_client: Any) -> None:
     myid = await node_client.cluster_myid()
     with pytest.warns(DeprecationWarning, match="CLUSTER SLOTS"):
