@@ -24,9 +24,13 @@ READERS = pytest.mark.parametrize("use_hiredis", [False, True], ids=["python", "
 
 
 def run_in(loop: str, main: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    factory = uvloop.new_event_loop if loop == "uvloop" else asyncio.new_event_loop
-    with asyncio.Runner(loop_factory=factory) as runner:
-        runner.run(main())
+    # not asyncio.Runner: Python 3.10 has none
+    event_loop = uvloop.new_event_loop() if loop == "uvloop" else asyncio.new_event_loop()
+    try:
+        event_loop.run_until_complete(main())
+    finally:
+        event_loop.run_until_complete(event_loop.shutdown_asyncgens())
+        event_loop.close()
 
 
 async def serve(behaviour: Behaviour) -> tuple[asyncio.Server, int]:
