@@ -21,7 +21,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from ...exceptions import CommandSyntaxError, DataError
+from ...exceptions import DataError
 from .._response import (
     as_list,
     boolean,
@@ -34,6 +34,7 @@ from .._response import (
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
+from ._string import _expiry_args
 
 __all__ = ("HashFieldCommands",)
 
@@ -49,30 +50,6 @@ def _fields(fields: Parameters[StringT]) -> list[ValueT]:
     if not names:
         raise DataError("fields must name at least one field")
     return [PureToken.FIELDS, len(names), *names]
-
-
-def _expiry(
-    ex: int | datetime.timedelta | None,
-    px: int | datetime.timedelta | None,
-    exat: int | datetime.datetime | None,
-    pxat: int | datetime.datetime | None,
-    flag: tuple[str, bool],
-) -> list[ValueT]:
-    name, given = flag
-    if (ex is not None) + (px is not None) + (exat is not None) + (pxat is not None) + given > 1:
-        raise CommandSyntaxError(
-            {"ex", "px", "exat", "pxat", name},
-            f"at most one of ex, px, exat, pxat, {name} may be given",
-        )
-    if ex is not None:
-        return [PureToken.EX, int_to_seconds(ex, "ex")]
-    if px is not None:
-        return [PureToken.PX, int_to_milliseconds(px, "px")]
-    if exat is not None:
-        return [PureToken.EXAT, dt_to_seconds(exat, "exat")]
-    if pxat is not None:
-        return [PureToken.PXAT, dt_to_milliseconds(pxat, "pxat")]
-    return [PureToken(name.upper().encode())] if given else []
 
 
 class HashFieldCommands(CommandMixin[AnyStr_co]):
@@ -303,7 +280,7 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Redis 8.0, Valkey 9.0
         """
-        expiry = _expiry(ex, px, exat, pxat, ("persist", persist))
+        expiry = _expiry_args(ex, px, exat, pxat, ("persist", persist))
         return await self.execute_command(
             b"HGETEX", key, *expiry, *_fields(fields), callback=to_tuple
         )
@@ -346,7 +323,7 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
             args.append(key_condition)
         if condition is not None:
             args.append(condition)
-        args += _expiry(ex, px, exat, pxat, ("keepttl", keepttl))
+        args += _expiry_args(ex, px, exat, pxat, ("keepttl", keepttl))
         args += [PureToken.FIELDS, len(field_values)]
         for field, value in field_values.items():
             args += [field, value]

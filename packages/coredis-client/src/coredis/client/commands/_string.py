@@ -71,12 +71,16 @@ def _expiry_args(
     px: Union[int, datetime.timedelta] | None,
     exat: Union[int, datetime.datetime] | None,
     pxat: Union[int, datetime.datetime] | None,
-    extra: int = 0,
+    flag: tuple[str, bool] = ("", False),
 ) -> list[ValueT]:
-    if (ex is not None) + (px is not None) + (exat is not None) + (pxat is not None) + extra > 1:
+    """The expiry arguments of SET, GETEX, MSETEX, HGETEX and HSETEX: at most one of ``ex``,
+    ``px``, ``exat``, ``pxat`` and the command's own ``flag`` (``("keepttl", True)`` sends
+    ``KEEPTTL``, ``("persist", True)`` sends ``PERSIST``)."""
+    name, given = flag
+    if (ex is not None) + (px is not None) + (exat is not None) + (pxat is not None) + given > 1:
         raise CommandSyntaxError(
-            {"ex", "px", "exat", "pxat", "keepttl/persist"},
-            "at most one of ex, px, exat, pxat, keepttl/persist may be given",
+            {"ex", "px", "exat", "pxat", name},
+            f"at most one of ex, px, exat, pxat, {name} may be given",
         )
     if ex is not None:
         return [PureToken.EX, int_to_seconds(ex, "ex")]
@@ -86,7 +90,7 @@ def _expiry_args(
         return [PureToken.EXAT, dt_to_seconds(exat, "exat")]
     if pxat is not None:
         return [PureToken.PXAT, dt_to_milliseconds(pxat, "pxat")]
-    return []
+    return [PureToken(name.upper().encode())] if given else []
 
 
 class StringCommands(CommandMixin[AnyStr_co]):
@@ -175,9 +179,7 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: 6.2.0
         """
-        args: list[ValueT] = [key, *_expiry_args(ex, px, exat, pxat, 1 if persist else 0)]
-        if persist:
-            args.append(PureToken.PERSIST)
+        args: list[ValueT] = [key, *_expiry_args(ex, px, exat, pxat, ("persist", bool(persist)))]
         return await self.execute_command(b"GETEX", *args)
 
     async def getrange(self, key: KeyT, start: int, end: int) -> AnyStr_co:
@@ -436,9 +438,7 @@ class StringCommands(CommandMixin[AnyStr_co]):
             args.append(condition)
         if get:
             args.append(PureToken.GET)
-        args += _expiry_args(ex, px, exat, pxat, 1 if keepttl else 0)
-        if keepttl:
-            args.append(PureToken.KEEPTTL)
+        args += _expiry_args(ex, px, exat, pxat, ("keepttl", bool(keepttl)))
         return await self.execute_command(b"SET", *args, callback=_set_reply, get=bool(get))
 
     async def setex(

@@ -21,7 +21,7 @@ from .._response import boolean
 from .._tokens import PureToken
 from .._typing import KeyT, ValueT
 from ._base import AnyStr_co, CommandMixin
-from ._hash_fields import _expiry
+from ._string import _expiry_args
 
 __all__ = ("StringExtCommands",)
 
@@ -64,7 +64,7 @@ class StringExtCommands(CommandMixin[AnyStr_co]):
             args += [key, value]
         if condition is not None:
             args.append(condition)
-        args += _expiry(ex, px, exat, pxat, ("keepttl", keepttl))
+        args += _expiry_args(ex, px, exat, pxat, ("keepttl", keepttl))
         return await self.execute_command(b"MSETEX", *args, callback=boolean)
 
     async def delifeq(self, key: KeyT, value: ValueT) -> bool:
