@@ -7,7 +7,6 @@ state run against fresh cluster-enabled nodes started for the test.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,21 +18,7 @@ from coredis_testing import free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.cluster]
 
-
-@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
-async def node_client(request: pytest.FixtureRequest, redis_cluster: Any) -> AsyncIterator[Any]:
-    """A standalone client on the first primary of the shared cluster."""
-    primary = redis_cluster.primaries[0]
-    c: Any = coredis.Redis(
-        host=primary.host,
-        port=primary.port,
-        protocol_version=request.param,
-        decode_responses=True,
-    )
-    try:
-        yield c
-    finally:
-        await c.aclose()
+# node_client: a Redis[str] on the first primary of the shared cluster (conftest.py)
 
 
 def _fresh_node(factory: Any) -> Any:

@@ -7,7 +7,6 @@ coredis-cluster's suite.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -18,21 +17,7 @@ from coredis.exceptions import CommandSyntaxError, DataError, ResponseError
 
 pytestmark = [pytest.mark.redis, pytest.mark.cluster]
 
-
-@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
-async def node_client(request: pytest.FixtureRequest, redis_cluster: Any) -> AsyncIterator[Any]:
-    """A ``Redis[str]`` on the first primary of the shared cluster."""
-    primary = redis_cluster.primaries[0]
-    c: Any = coredis.Redis(
-        host=primary.host,
-        port=primary.port,
-        protocol_version=request.param,
-        decode_responses=True,
-    )
-    try:
-        yield c
-    finally:
-        await c.aclose()
+# node_client: a Redis[str] on the first primary of the shared cluster (conftest.py)
 
 
 @pytest.mark.min_server(redis="7.2")
