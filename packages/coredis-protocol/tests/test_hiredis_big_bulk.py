@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from coredis.protocol import NOT_ENOUGH_DATA, HiredisReader
-from coredis.protocol._hiredis import BIG_BULK
+from coredis.protocol._hiredis_reader import BIG_BULK
 
 
 def _drain(reader: HiredisReader) -> list[Any]:

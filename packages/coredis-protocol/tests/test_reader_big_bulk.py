@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from coredis.protocol import NOT_ENOUGH_DATA, ProtocolError, PythonReader
-from coredis.protocol._reader import BIG_PAYLOAD
+from coredis.protocol._python_reader import BIG_PAYLOAD
 
 BIG = bytes(range(256)) * (BIG_PAYLOAD // 256 + 3)
 HEADER = b"$%d\r\n" % len(BIG)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import coredis
+from coredis.client._result_types import RoleInfo, SlowLogInfo
 from coredis.client._tokens import PureToken
-from coredis.client._types_ext import RoleInfo, SlowLogInfo
 from coredis.exceptions import AuthorizationError, CommandSyntaxError, DataError, ResponseError
 from coredis_testing import ServerKind
 

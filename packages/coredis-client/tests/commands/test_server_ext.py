@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import coredis
+from coredis.client._result_types import SlowLogInfo
 from coredis.client._tokens import PureToken
-from coredis.client._types_ext import SlowLogInfo
 from coredis.exceptions import DataError, NoScriptError, ResponseError
 from coredis_testing import ServerKind
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 import coredis_testing
+from coredis.client._result_types import StreamEntry, StreamPending, StreamPendingExt
 from coredis.client._tokens import PureToken
-from coredis.client._types_ext import StreamEntry, StreamPending, StreamPendingExt
 from coredis.exceptions import CommandSyntaxError, DataError, ResponseError
 
 pytestmark = pytest.mark.redis

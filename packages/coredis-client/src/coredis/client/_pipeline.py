@@ -19,7 +19,7 @@ from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchE
 
 from ._cache_abc import invalidate_for
 from ._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
-from ._pipeline_modes import PipelineModes
+from ._pipeline_state import PipelineState
 from ._surface import CoreCommands
 from ._typing import KeyT, ValueT
 from .commands._base import AnyStr_co, ResponseCallback
@@ -67,7 +67,7 @@ def _apply(entry: _Queued, reply: Any, version: int, encoding: str | None = None
     return callback(reply, version=version, **entry[3])
 
 
-class Pipeline(PipelineModes, CoreCommands[AnyStr_co]):
+class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
     """Commands queued with ``await pipe.<command>(...)`` and sent by :meth:`execute`.
 
     Queuing a command returns the pipeline itself (nothing is sent). Use as

@@ -10,7 +10,7 @@ from typing import Any
 
 from coredis.exceptions import DataError
 
-from ._types_ext import StreamEntry
+from ._result_types import StreamEntry
 
 __all__ = (
     "as_bool",

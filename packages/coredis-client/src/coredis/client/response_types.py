@@ -78,7 +78,7 @@ class LCSResult(NamedTuple):
 
 
 # Result types of the stream, server, connection, scripting and cluster groups.
-from ._types_ext import (  # noqa: E402
+from ._result_types import (  # noqa: E402
     ClientInfo,
     ClusterNode,
     ClusterNodeDetail,

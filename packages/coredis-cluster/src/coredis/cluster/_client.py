@@ -25,7 +25,7 @@ from coredis.protocol import (
 
 from ._batch import run_batch
 from ._cache import cached_read
-from ._extras import ClusterExtras
+from ._client_methods import ClusterMethods
 from ._keys import LearnedCommands, command_key, extract_keys, is_readonly
 from ._routing import (
     ALL_NODES,
@@ -45,7 +45,7 @@ __all__ = ("RedisCluster",)
 
 
 class RedisCluster(
-    ClusterTopology[AnyStr_co], ClusterExtras[AnyStr_co], ReplyModes, CoreCommands[AnyStr_co]
+    ClusterTopology[AnyStr_co], ClusterMethods[AnyStr_co], ReplyModes, CoreCommands[AnyStr_co]
 ):
     """A Redis Cluster client with the standalone client's command methods.
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from coredis.client import CoreCommands
 from coredis.client._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
-from coredis.client._pipeline_modes import PipelineModes
+from coredis.client._pipeline_state import PipelineState
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.exceptions import ClusterTransactionError, RedisError, ResponseError, WatchError
@@ -72,7 +72,7 @@ def annotate(error: BaseException, number: int, command: bytes, args: tuple[Any,
     error.args = (message, *error.args[1:])
 
 
-class ClusterPipeline(PipelineModes, CoreCommands[AnyStr_co]):
+class ClusterPipeline(PipelineState, CoreCommands[AnyStr_co]):
     """Commands queued with ``await pipe.<command>(...)``, sent per node by :meth:`execute`.
 
     Use as ``async with client.pipeline(transaction=False) as pipe:``; queuing returns the

@@ -18,8 +18,9 @@ from ._commands import (
     stack_changes_connection_state,
 )
 from ._compat4x import R, RedisSSLContext, exec_with_timeout
+from ._credentials import CredentialProvider, Credentials, CredentialSource
 from ._environment import check_environment as _check_environment
-from ._reply import CredentialProvider, Credentials, CredentialSource, Reply
+from ._reply import Reply
 from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_port, check_settings, check_timeout
 from ._tcp import ClusterConnection, Connection
 from ._timeout import wait_for

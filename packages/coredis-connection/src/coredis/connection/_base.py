@@ -26,9 +26,10 @@ from coredis.protocol import (
 from coredis.protocol import TimeoutError as RedisTimeoutError
 
 from ._busypoll import DEFAULT_BUSY_POLL, others_ready, poll_reply, pollable_fd
+from ._credentials import CredentialSource
 from ._handshake import LIB_NAME, LIB_VERSION, perform_handshake
 from ._lowlevel import Lost, LowLevelAPI, PushHandler
-from ._reply import CredentialSource, Reply
+from ._reply import Reply
 from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
 from ._timeout import wait_for
 from .events import LISTENERS, ConnectionClosed, ConnectionCreated, emit

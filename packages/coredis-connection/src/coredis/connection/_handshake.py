@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from coredis.protocol import AuthenticationRequiredError, ResponseError, UnknownCommandError
 
-from ._reply import resolve_credentials
+from ._credentials import resolve_credentials
 from ._version import __version__
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 
 from ._base import BaseConnection
 from ._busypoll import DEFAULT_BUSY_POLL
-from ._reply import CredentialSource
+from ._credentials import CredentialSource
 from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
 
 __all__ = ("ClusterConnection", "Connection")

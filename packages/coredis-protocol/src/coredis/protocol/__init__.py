@@ -38,16 +38,16 @@ from ._errors import (
     error_from_reply,
     register_error_code,
 )
-from ._factory import HIREDIS_AVAILABLE, Reader, RespReader
-from ._hiredis import HiredisReader
-from ._reader import (
+from ._hiredis_reader import HiredisReader
+from ._limits import (
     DEFAULT_MAX_BUFFER,
     DEFAULT_MAX_BULK_LENGTH,
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_ELEMENTS,
     MAX_LINE_LENGTH,
-    PythonReader,
 )
+from ._make_reader import HIREDIS_AVAILABLE, Reader, RespReader, make_reader
+from ._python_reader import PythonReader
 from ._types import NOT_ENOUGH_DATA, NotEnoughData, PushFrame, hashable
 from ._version import __version__
 
@@ -56,6 +56,7 @@ __all__ = (
     "CommandArgument",
     "encode_command",
     "encode_commands",
+    "make_reader",
     "Reader",
     "RespReader",
     "PythonReader",

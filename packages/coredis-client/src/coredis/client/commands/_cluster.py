@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._response_ext import as_str, as_tuple, identity, is_ok, pairs, values_list
+from .._result_types import ClusterNode, ClusterNodeDetail
 from .._tokens import PureToken
-from .._types_ext import ClusterNode, ClusterNodeDetail
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 

@@ -11,8 +11,8 @@ from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._response_ext import as_bool, as_str, identity, is_ok, pairs, values_list
+from .._result_types import ClientInfo
 from .._tokens import PureToken
-from .._types_ext import ClientInfo
 from .._typing import Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 

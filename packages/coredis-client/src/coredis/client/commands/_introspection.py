@@ -8,7 +8,7 @@ from typing import Any
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._response_ext import as_str, as_tuple, identity, is_ok, pairs, values_list
-from .._types_ext import Command, SlowLogInfo
+from .._result_types import Command, SlowLogInfo
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 

@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from ...exceptions import DataError
 from .._response_ext import as_str, identity, is_ok, pairs
+from .._result_types import LibraryDefinition
 from .._tokens import PureToken
-from .._types_ext import LibraryDefinition
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 

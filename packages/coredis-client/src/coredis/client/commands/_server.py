@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, ConnectionError, DataError
 from .._response_ext import as_dict, as_str, identity, is_ok, parse_info, typed_value
+from .._result_types import RoleInfo
 from .._tokens import PureToken
-from .._types_ext import RoleInfo
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._acl import ACLCommands
 from ._base import AnyStr_co

@@ -20,8 +20,8 @@ from typing import Any, Literal
 from ...exceptions import DataError
 from .._response import as_list
 from .._response_ext import identity, is_ok
+from .._result_types import SlowLogInfo
 from .._tokens import PureToken
-from .._types_ext import SlowLogInfo
 from .._typing import StringT
 from ._base import AnyStr_co, CommandMixin
 from ._introspection import _slowlog

@@ -19,8 +19,8 @@ from .._response_ext import (
     stream_entry,
     values_list,
 )
+from .._result_types import StreamEntry, StreamInfo, StreamPending, StreamPendingExt
 from .._tokens import PureToken
-from .._types_ext import StreamEntry, StreamInfo, StreamPending, StreamPendingExt
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 

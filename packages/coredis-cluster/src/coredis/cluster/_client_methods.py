@@ -14,10 +14,10 @@ from ._pubsub import ShardedPubSub
 if TYPE_CHECKING:
     from ._client import RedisCluster
 
-__all__ = ("ClusterExtras",)
+__all__ = ("ClusterMethods",)
 
 
-class ClusterExtras(Generic[AnyStr_co]):
+class ClusterMethods(Generic[AnyStr_co]):
     """Mixed into :class:`RedisCluster` (ahead of the command mixins)."""
 
     if TYPE_CHECKING:

@@ -46,14 +46,14 @@ except ImportError:  # pragma: no cover - exercised only without the extra
     hiredis = None  # type: ignore[assignment]
 
 from ._errors import error_from_reply
-from ._reader import (
+from ._limits import (
     DEFAULT_MAX_BUFFER,
     DEFAULT_MAX_BULK_LENGTH,
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_ELEMENTS,
     MAX_LINE_LENGTH,
-    PythonReader,
 )
+from ._python_reader import PythonReader
 from ._types import NOT_ENOUGH_DATA
 
 __all__ = ("HiredisReader",)

@@ -1,19 +1,22 @@
-"""``Reader``: picks the hiredis-backed reader when hiredis is importable."""
+"""``make_reader()``: the reader to use, hiredis-backed when hiredis is importable.
+
+``Reader`` is the same function under its earlier name (kept: existing code calls it).
+"""
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ._hiredis import HiredisReader
-from ._reader import (
+from ._hiredis_reader import HiredisReader
+from ._limits import (
     DEFAULT_MAX_BUFFER,
     DEFAULT_MAX_BULK_LENGTH,
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_ELEMENTS,
-    PythonReader,
 )
+from ._python_reader import PythonReader
 
-__all__ = ("Reader", "RespReader", "HIREDIS_AVAILABLE")
+__all__ = ("make_reader", "Reader", "RespReader", "HIREDIS_AVAILABLE")
 
 try:
     import hiredis  # noqa: F401
@@ -33,7 +36,7 @@ class RespReader(Protocol):
     def reset(self) -> None: ...
 
 
-def Reader(
+def make_reader(
     encoding: str | None = None,
     errors: str = "strict",
     *,
@@ -102,3 +105,7 @@ def Reader(
         max_buffer=max_buffer,
         max_elements=max_elements,
     )
+
+
+#: :func:`make_reader` under its earlier name.
+Reader = make_reader

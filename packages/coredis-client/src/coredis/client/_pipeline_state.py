@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from coredis.exceptions import RedisError
 
-__all__ = ("PipelineModes",)
+__all__ = ("PipelineState",)
 
-_P = TypeVar("_P", bound="PipelineModes")
+_P = TypeVar("_P", bound="PipelineState")
 
 
-class PipelineModes:
+class PipelineState:
     """Mixin; the pipeline class provides ``command_stack``, ``watching``,
     ``explicit_transaction``, ``_watches``, ``_connection``, ``connection_pool``,
     :meth:`watch` and :meth:`reset`.
