@@ -46,12 +46,7 @@ def _dryrun(response: Any, **options: Any) -> bool:
 
 
 class ACLCommands(CommandMixin[AnyStr_co]):
-    """``ACL *`` commands.
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used.
-    """
+    """``ACL *`` commands."""
 
     async def acl_cat(self, categoryname: StringT | None = None) -> tuple[AnyStr_co, ...]:
         """ACL categories, or the commands of one category.
@@ -59,9 +54,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-cat
 
         :return: the names.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -76,9 +68,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of users deleted.
         :raises DataError: when ``usernames`` is empty or a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -98,9 +87,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         :return: ``True`` when permitted.
         :raises AuthorizationError: when ``username`` may not run it (the message says
          why), as in 4.x.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -115,9 +101,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-genpass
 
         :return: the password.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -132,9 +115,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
 
         :return: ``flags``, ``passwords`` (lists), ``commands``, ``keys``, ``channels`` and
             ``selectors`` (a list of dicts); ``{}`` for an unknown user.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -147,9 +127,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-list
 
         :return: one line per user.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -162,9 +139,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-load
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -179,9 +153,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-log
 
         :return: ``True`` after ``reset``, else one dict per entry (``age-seconds`` a float).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -197,9 +168,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-save
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -212,9 +180,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-setuser
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -227,9 +192,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-users
 
         :return: the names.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -242,9 +204,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-whoami
 
         :return: the user name.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.

@@ -35,7 +35,23 @@ class ResponseCallback(Protocol[R_co]):
 
 
 class CommandMixin(Generic[AnyStr_co]):
-    """Base of every command-group mixin; the concrete client provides the method."""
+    """Base of every command-group mixin; the concrete client provides ``execute_command``.
+
+    The raises/cancellation contract every command method shares (stated here once; a
+    method's own docstring lists only what it adds, e.g. a :class:`~coredis.exceptions.DataError`
+    for an argument it refuses before sending):
+
+    :raises ResponseError: when the server rejects the command (the subclass mapped from the
+        error code names the reason, e.g. :class:`~coredis.exceptions.WrongTypeError`).
+    :raises ConnectionError: when no connection can be acquired or it is lost.
+    :raises TimeoutError: when no reply arrives within ``stream_timeout``.
+    :raises CommandNotSupportedError: before anything is sent, when ``verify_version`` is on
+        and the server is older than the command.
+
+    Cancelling a command method once it was sent discards the reply: the connection it used
+    is closed (never returned to the pool with a reply in flight; a shared multiplexed
+    connection drops only that reply) and the command may or may not have run on the server.
+    """
 
     async def execute_command(
         self,

@@ -1,11 +1,5 @@
 # mypy: disable-error-code="no-any-return"
-"""Redis bitmap commands, and the ``BITFIELD``/``BITFIELD_RO`` builder.
-
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
-"""
+"""Redis bitmap commands, and the ``BITFIELD``/``BITFIELD_RO`` builder."""
 
 from __future__ import annotations
 
@@ -160,11 +154,6 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when only one of ``start``/``end`` is given, or ``index_unit``
          without them (:class:`~coredis.client.commands._checks.MutuallyInclusiveParametersMissing`,
          also a :class:`~coredis.exceptions.CommandSyntaxError` as in 4.x).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         # 4.x's checks and exception types: BITCOUNT takes start and end together
         check_inclusive(start=start, end=end)
@@ -189,11 +178,6 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         """Combine strings bitwise (AND, OR, XOR, NOT). https://redis.io/commands/bitop
 
         :return: the length of the string stored in ``destkey``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"BITOP", operation, destkey, *as_list(keys, "keys"))
 
@@ -209,11 +193,6 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
 
         :return: the position of the first matching bit, or ``-1``.
         :raises DataError: when ``end``/``index_unit`` are given without ``start``/``end``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         # a bool bit is sent as 1/0, as 4.x did (int(True) == 1)
         return await self.execute_command(
@@ -224,11 +203,6 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         """Get the bit at an offset. https://redis.io/commands/getbit
 
         :return: 0 or 1.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"GETBIT", key, offset)
 
@@ -236,11 +210,6 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         """Set or clear the bit at an offset. https://redis.io/commands/setbit
 
         :return: the previous bit.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         # a bool value is sent as 1/0, as 4.x did (int(True) == 1)
         return await self.execute_command(b"SETBIT", key, offset, int(value))

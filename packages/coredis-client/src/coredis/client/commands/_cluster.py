@@ -120,10 +120,8 @@ def _range_list(slots: Parameters[tuple[int, int]]) -> list[ValueT]:
 class ClusterCommands(CommandMixin[AnyStr_co]):
     """The cluster command group.
 
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command (``ERR This instance has cluster support disabled`` on a
-    standalone server); cancelling one while its reply is outstanding closes the
-    connection it used.
+    On a standalone server every method raises
+    :class:`~coredis.exceptions.ResponseError` (``ERR This instance has cluster support disabled``).
     """
 
     async def asking(self) -> bool:
@@ -132,9 +130,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/asking
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"ASKING", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -144,14 +139,11 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/readonly
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"READONLY", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -161,14 +153,11 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/readwrite
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"READWRITE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -179,9 +168,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"ADDSLOTS", *_slot_list(slots, "slots"), callback=is_ok
@@ -194,9 +180,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -212,9 +195,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"DELSLOTS", *_slot_list(slots, "slots"), callback=is_ok
@@ -227,9 +207,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -244,9 +221,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-bumpepoch
 
         :return: ``BUMPED <epoch>`` or ``STILL <epoch>``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"BUMPEPOCH", callback=identity)  # type: ignore[no-any-return]
 
@@ -256,9 +230,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-count-failure-reports
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"COUNT-FAILURE-REPORTS", node_id, callback=identity
@@ -270,9 +241,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-countkeysinslot
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"COUNTKEYSINSLOT", slot, callback=identity)  # type: ignore[no-any-return]
 
@@ -284,9 +252,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-failover
 
         :return: ``True`` once the failover is started.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [options] if options is not None else []
         return await self.execute_command(b"CLUSTER", b"FAILOVER", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -297,9 +262,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-flushslots
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"FLUSHSLOTS", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -309,9 +271,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-forget
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"FORGET", node_id, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -321,9 +280,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-getkeysinslot
 
         :return: the keys.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"GETKEYSINSLOT", slot, count, callback=as_tuple
@@ -335,9 +291,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-info
 
         :return: ``{"cluster_state": "ok", "cluster_slots_assigned": "16384", ...}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"INFO", callback=_info)  # type: ignore[no-any-return]
 
@@ -347,9 +300,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-keyslot
 
         :return: the slot (0-16383).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"KEYSLOT", key, callback=identity)  # type: ignore[no-any-return]
 
@@ -359,9 +309,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-links
 
         :return: one dict per link (``direction``, ``node``, ``create-time``...).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -376,9 +323,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-meet
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [ip, port]
         if cluster_bus_port is not None:
@@ -391,9 +335,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-myid
 
         :return: the 40-character id.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"MYID", callback=identity)  # type: ignore[no-any-return]
 
@@ -403,9 +344,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-nodes
 
         :return: one :class:`ClusterNodeDetail` per node.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"NODES", callback=_nodes)  # type: ignore[no-any-return]
 
@@ -415,9 +353,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-replicas
 
         :return: one :class:`ClusterNodeDetail` per replica.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"REPLICAS", node_id, callback=_nodes)  # type: ignore[no-any-return]
 
@@ -427,9 +362,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-slaves
 
         :return: one :class:`ClusterNodeDetail` per replica.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"SLAVES", node_id, callback=_nodes)  # type: ignore[no-any-return]
 
@@ -439,9 +371,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-replicate
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"REPLICATE", node_id, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -453,9 +382,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-reset
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [hard_soft] if hard_soft is not None else []
         return await self.execute_command(b"CLUSTER", b"RESET", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -466,9 +392,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-saveconfig
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"SAVECONFIG", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -478,9 +401,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-set-config-epoch
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"CLUSTER", b"SET-CONFIG-EPOCH", config_epoch, callback=is_ok
@@ -501,9 +421,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: unless exactly one option is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         given: list[list[ValueT]] = []
         if importing is not None:
@@ -526,9 +443,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-shards
 
         :return: one dict per shard: ``slots`` (flat start/end list) and ``nodes`` (dicts).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -541,8 +455,5 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-slots
 
         :return: ``{(start, end): (primary, *replicas)}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLUSTER", b"SLOTS", callback=_slots)  # type: ignore[no-any-return]

@@ -79,12 +79,7 @@ def _reset(response: Any, **options: Any) -> None:
 
 
 class ConnectionCommands(CommandMixin[AnyStr_co]):
-    """The connection command group.
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used.
-    """
+    """The connection command group."""
 
     async def auth(self, password: StringT, username: StringT | None = None) -> bool:
         """Authenticate the connection that runs it.
@@ -98,8 +93,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [username, password] if username is not None else [password]
         return await self.execute_command(b"AUTH", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -110,9 +103,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/echo
 
         :return: ``message``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"ECHO", message, callback=identity)  # type: ignore[no-any-return]
 
@@ -131,14 +121,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
             ``mode``, ``role``, ``modules``).
         :raises CommandSyntaxError: when ``username``/``password``/``setname`` come without
             ``protover`` or ``username`` without ``password``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -162,9 +149,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/ping
 
         :return: ``PONG``, or ``message`` when given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [message] if message is not None else []
         return await self.execute_command(b"PING", *args, callback=identity)  # type: ignore[no-any-return]
@@ -175,9 +159,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/quit
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"QUIT", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -185,14 +166,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         """Reset the connection's state (database, name, tracking, subscriptions, auth).
 
         https://redis.io/commands/reset
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -205,15 +183,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/select
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` it changes the database of the client's pool: every
         command sent from then on, on a new or a reused connection, runs in ``index``
         (as a 4.x program expects), and so do other clients sharing that pool. The
         connection it ran on is closed. In a pipeline it applies to the pipeline's own
         connection only, which is closed afterwards.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SELECT", index, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -223,9 +198,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-caching
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -238,9 +210,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-getname
 
         :return: the name, ``None`` when unset.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLIENT", b"GETNAME", callback=identity)  # type: ignore[no-any-return]
 
@@ -250,9 +219,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-getredir
 
         :return: the id, 0 when not redirecting, -1 when tracking is off.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -265,9 +231,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-id
 
         :return: the id.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLIENT", b"ID", callback=identity)  # type: ignore[no-any-return]
 
@@ -277,9 +240,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-info
 
         :return: a dict, numbers as ``int``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -305,9 +265,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True`` for the ``ip_port`` form, else the number of clients killed.
         :raises DataError: when no criterion is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = []
         if ip_port is not None:
@@ -339,9 +296,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-list
 
         :return: one dict per client, numbers as ``int``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = []
         if type_ is not None:
@@ -358,9 +312,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-no-evict
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -375,9 +326,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-pause
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [timeout]
         if mode is not None:
@@ -390,9 +338,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-unpause
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -411,14 +356,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: for ``OFF``/``SKIP`` (the reply the client waits for never comes).
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if mode != PureToken.ON:
             raise DataError("client_reply OFF/SKIP would desynchronise a pooled connection")
@@ -430,14 +372,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-setname
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` it names every connection of the client's pool from
         then on (new and reused ones; ``""`` removes the name), as ``client_name=`` does.
         The connection it ran on is closed. In a pipeline it applies to the pipeline's own
         connection only, which is closed afterwards.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CLIENT", b"SETNAME", connection_name, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -457,14 +396,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: when both ``optin`` and ``optout`` are set.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -492,9 +428,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-trackinginfo
 
         :return: ``{"flags": set, "redirect": int, "prefixes": list}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -511,9 +444,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-unblock
 
         :return: ``True`` if the client was blocked and is now unblocked.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [client_id]
         if timeout_error is not None:

@@ -1,10 +1,6 @@
 # mypy: disable-error-code="no-any-return"
 """Redis generic (keyspace) commands, plus ``scan_iter``.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -83,11 +79,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Copy a key. https://redis.io/commands/copy
 
         :return: whether the key was copied.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -103,11 +94,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of keys removed.
         :raises DataError: when ``keys`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"DEL", *as_list(keys, "keys"))
 
@@ -115,11 +101,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Serialize the value of a key. https://redis.io/commands/dump
 
         :return: the serialized value (always ``bytes``), or ``None`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"DUMP", key, decode=False)
 
@@ -128,11 +109,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of existing keys (a key named twice counts twice).
         :raises DataError: when ``keys`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"EXISTS", *as_list(keys, "keys"))
 
@@ -145,11 +121,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's time to live in seconds. https://redis.io/commands/expire
 
         :return: whether the timeout was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, int_to_seconds(seconds)]
         if condition is not None:
@@ -165,11 +136,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's expiry as a unix time in seconds. https://redis.io/commands/expireat
 
         :return: whether the timeout was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, dt_to_seconds(unix_time_seconds)]
         if condition is not None:
@@ -182,11 +148,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the expiry (a naive local ``datetime``).
         :raises NoKeyError: when the key does not exist.
         :raises DataError: when the key has no expiry.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -196,11 +157,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Find the keys matching a pattern. https://redis.io/commands/keys
 
         :return: the matching keys.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"KEYS", pattern, callback=to_set)
 
@@ -221,11 +177,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True`` when keys moved, ``False`` when none of them existed.
         :raises DataError: when no key is given, or ``auth`` and ``username`` are mixed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if not keys:
             raise DataError("migrate needs at least one key")
@@ -249,11 +200,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Move a key to another database. https://redis.io/commands/move
 
         :return: whether the key was moved.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"MOVE", key, db, callback=boolean)
 
@@ -261,11 +207,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the internal encoding of a key. https://redis.io/commands/object-encoding
 
         :return: the encoding name, or ``None`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"ENCODING", key)
 
@@ -273,11 +214,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get a key's access frequency (LFU policies only). https://redis.io/commands/object-freq
 
         :return: the logarithmic access frequency counter.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"FREQ", key)
 
@@ -285,11 +221,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the help text of the OBJECT command. https://redis.io/commands/object-help
 
         :return: the help lines.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"HELP", callback=to_tuple)
 
@@ -297,11 +228,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the seconds since a key was last accessed. https://redis.io/commands/object-idletime
 
         :return: the idle time in seconds.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"IDLETIME", key)
 
@@ -309,11 +235,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the reference count of a key's value. https://redis.io/commands/object-refcount
 
         :return: the reference count.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"REFCOUNT", key)
 
@@ -321,11 +242,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Remove a key's expiry. https://redis.io/commands/persist
 
         :return: whether an expiry was removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"PERSIST", key, callback=boolean)
 
@@ -338,11 +254,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's time to live in milliseconds. https://redis.io/commands/pexpire
 
         :return: whether the timeout was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, int_to_milliseconds(milliseconds)]
         if condition is not None:
@@ -358,11 +269,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's expiry as a unix time in milliseconds. https://redis.io/commands/pexpireat
 
         :return: whether the timeout was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, dt_to_milliseconds(unix_time_milliseconds)]
         if condition is not None:
@@ -375,11 +281,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the expiry (a naive local ``datetime``).
         :raises NoKeyError: when the key does not exist.
         :raises DataError: when the key has no expiry.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -391,11 +292,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get a key's time to live in milliseconds. https://redis.io/commands/pttl
 
         :return: milliseconds left, ``-1`` without expiry, ``-2`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"PTTL", key)
 
@@ -403,11 +299,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get a random key. https://redis.io/commands/randomkey
 
         :return: a key, or ``None`` when the database is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"RANDOMKEY")
 
@@ -415,11 +306,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Rename a key. https://redis.io/commands/rename
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"RENAME", key, newkey, callback=ok)
 
@@ -427,11 +313,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Rename a key if the new name is free. https://redis.io/commands/renamenx
 
         :return: whether the key was renamed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"RENAMENX", key, newkey, callback=boolean)
 
@@ -451,11 +332,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when both ``idletime`` and ``freq`` are given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if isinstance(ttl, datetime.datetime):
             args: list[ValueT] = [key, dt_to_milliseconds(ttl), serialized_value]
@@ -484,11 +360,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Iterate the keys of the database. https://redis.io/commands/scan
 
         :return: the next cursor (0 when done) and a batch of keys.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [cursor or 0]
         args += scan_options(match, count)
@@ -506,9 +377,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         Each step is one ``scan`` call; leaving the loop early stops the iteration.
 
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
         Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
@@ -532,11 +400,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the sorted elements, or with ``store`` the number stored.
         :raises DataError: when only one of ``offset``/``count`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args = _sort_args(key, gets, by, offset, count, order, alpha)
         if store is not None:
@@ -559,11 +422,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the sorted elements.
         :raises DataError: when only one of ``offset``/``count`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -574,11 +432,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Update the last access time of keys. https://redis.io/commands/touch
 
         :return: the number of keys touched.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"TOUCH", *as_list(keys, "keys"))
 
@@ -586,11 +439,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get a key's time to live in seconds. https://redis.io/commands/ttl
 
         :return: seconds left, ``-1`` without expiry, ``-2`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"TTL", key)
 
@@ -598,11 +446,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the type of a key. https://redis.io/commands/type
 
         :return: ``string``, ``list``, ``set``, ``zset``, ``hash``, ``stream``, or ``none``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"TYPE", key)
 
@@ -610,11 +453,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Delete keys, reclaiming memory in the background. https://redis.io/commands/unlink
 
         :return: the number of keys removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"UNLINK", *as_list(keys, "keys"))
 
@@ -624,10 +462,5 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         ``timeout`` is in milliseconds (0 waits forever).
 
         :return: the number of replicas that acknowledged.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"WAIT", numreplicas, timeout)

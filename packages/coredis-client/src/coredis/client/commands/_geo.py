@@ -5,10 +5,6 @@ Coordinates and distances come back as ``float`` whichever protocol is used; sea
 ask for ``withcoord``/``withdist``/``withhash`` return
 :class:`~coredis.client.response_types.GeoSearchResult` items, plain searches the names.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -144,11 +140,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members added (changed, with ``change``).
         :raises DataError: when an item is not a ``(longitude, latitude, member)`` triple.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key]
         if condition is not None:
@@ -171,11 +162,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """Get the distance between two members. https://redis.io/commands/geodist
 
         :return: the distance in ``unit`` (metres by default), ``None`` if a member is missing.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, member1, member2]
         if unit is not None:
@@ -186,11 +172,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """Get the geohash strings of members. https://redis.io/commands/geohash
 
         :return: one 11-character geohash per member (``None`` for missing ones).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"GEOHASH", key, *as_list(members, "members"), callback=to_tuple
@@ -202,11 +183,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """Get the positions of members. https://redis.io/commands/geopos
 
         :return: one position per member (``None`` for missing ones).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"GEOPOS", key, *as_list(members, "members"), callback=geo_coordinates
@@ -234,11 +210,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         :return: the names, or :class:`GeoSearchResult` items with a ``with*`` option;
          with ``store``/``storedist`` the number of members stored.
         :raises DataError: on ``any_`` without ``count`` or ``store`` with a ``with*`` option.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, longitude, latitude, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, store, storedist)
@@ -270,11 +241,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`georadius`.
         :raises DataError: on ``any_`` without ``count``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, longitude, latitude, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, None, None)
@@ -306,11 +272,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`georadius`.
         :raises DataError: on ``any_`` without ``count`` or ``store`` with a ``with*`` option.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, member, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, store, storedist)
@@ -340,11 +301,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`georadius`.
         :raises DataError: on ``any_`` without ``count``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, member, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, None, None)
@@ -383,11 +339,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         :return: the names, or :class:`GeoSearchResult` items with a ``with*`` option.
         :raises DataError: when the centre or the area is missing or given twice, or on
          ``any_`` without ``count``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -436,11 +387,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         :raises DataError: as :meth:`geosearch`.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """

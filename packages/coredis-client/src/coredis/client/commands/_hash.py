@@ -1,11 +1,6 @@
 # mypy: disable-error-code="no-any-return"
 """Redis hash commands, plus ``hscan_iter``.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
-connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -52,11 +47,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of fields removed.
         :raises DataError: when ``fields`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HDEL", key, *as_list(fields, "fields"))
 
@@ -64,11 +54,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Check whether a hash field exists. https://redis.io/commands/hexists
 
         :return: whether the field exists.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HEXISTS", key, field, callback=boolean)
 
@@ -76,11 +61,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the value of a hash field. https://redis.io/commands/hget
 
         :return: the value, or ``None`` when the field or key does not exist.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HGET", key, field)
 
@@ -88,11 +68,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get every field and value of a hash. https://redis.io/commands/hgetall
 
         :return: the hash as a ``dict`` (empty for a missing key).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HGETALL", key, callback=to_dict)
 
@@ -100,11 +75,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Increment the integer value of a hash field. https://redis.io/commands/hincrby
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HINCRBY", key, field, increment)
 
@@ -112,11 +82,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Increment the float value of a hash field. https://redis.io/commands/hincrbyfloat
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HINCRBYFLOAT", key, field, increment, callback=to_float)
 
@@ -124,11 +89,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the fields of a hash. https://redis.io/commands/hkeys
 
         :return: the field names.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HKEYS", key, callback=to_tuple)
 
@@ -136,11 +96,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the number of fields of a hash. https://redis.io/commands/hlen
 
         :return: the number of fields.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HLEN", key)
 
@@ -149,11 +104,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the values in the order of ``fields`` (``None`` for missing ones).
         :raises DataError: when ``fields`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"HMGET", key, *as_list(fields, "fields"), callback=to_tuple
@@ -164,11 +114,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``field_values`` is not a mapping.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"HMSET", key, *flatten_pairs(field_values, "field_values"), callback=ok
@@ -185,11 +130,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: one field (``None`` for a missing key) without ``count``; a tuple of fields
          with ``count``; a ``dict`` of fields and values with ``withvalues``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -218,11 +158,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Iterate the fields of a hash. https://redis.io/commands/hscan
 
         :return: the next cursor (0 when done) and a batch of fields with their values.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
         args += scan_options(match, count)
@@ -235,9 +170,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         Each step is one ``hscan`` call; a field may be yielded more than once.
 
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
         Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
@@ -251,11 +183,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of fields that were added (not updated).
         :raises DataError: when ``field_values`` is not a mapping.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"HSET", key, *flatten_pairs(field_values, "field_values")
@@ -265,11 +192,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Set a hash field only if it does not exist. https://redis.io/commands/hsetnx
 
         :return: whether the field was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HSETNX", key, field, value, callback=boolean)
 
@@ -277,11 +199,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the length of a hash field's value. https://redis.io/commands/hstrlen
 
         :return: the length (0 when missing).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HSTRLEN", key, field)
 
@@ -289,10 +206,5 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the values of a hash. https://redis.io/commands/hvals
 
         :return: the values.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HVALS", key, callback=to_tuple)

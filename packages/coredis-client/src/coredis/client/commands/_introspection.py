@@ -149,12 +149,7 @@ def _slowlog(response: Any, **options: Any) -> tuple[SlowLogInfo, ...]:
 
 
 class IntrospectionCommands(CommandMixin[AnyStr_co]):
-    """``COMMAND``, ``LATENCY``, ``MEMORY``, ``MODULE`` and ``SLOWLOG`` commands.
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used.
-    """
+    """``COMMAND``, ``LATENCY``, ``MEMORY``, ``MODULE`` and ``SLOWLOG`` commands."""
 
     async def command(self) -> dict[str, Command]:
         """Details of every command the server knows.
@@ -162,9 +157,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command
 
         :return: ``{name: Command}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"COMMAND", callback=_commands)  # type: ignore[no-any-return]
 
@@ -174,9 +166,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-count
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"COMMAND", b"COUNT", callback=identity)  # type: ignore[no-any-return]
 
@@ -186,9 +175,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-docs
 
         :return: ``{name: {summary, since, group, complexity, arguments, subcommands...}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -203,9 +189,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-getkeys
 
         :return: the keys.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"COMMAND",
@@ -223,9 +206,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-getkeysandflags
 
         :return: ``{key: {flag, ...}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -244,9 +224,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-info
 
         :return: ``{name: Command}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"COMMAND", b"INFO", *command_names, callback=_commands)  # type: ignore[no-any-return]
 
@@ -262,9 +239,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the names.
         :raises CommandSyntaxError: when more than one filter is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -284,9 +258,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-doctor
 
         :return: the report.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"DOCTOR", callback=identity)  # type: ignore[no-any-return]
 
@@ -296,9 +267,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-graph
 
         :return: the graph.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"GRAPH", event, callback=identity)  # type: ignore[no-any-return]
 
@@ -308,9 +276,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-histogram
 
         :return: ``{command: {"calls": int, "histogram_usec": {bucket_usec: count}}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -323,9 +288,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-history
 
         :return: ``(unix_time, latency_ms)`` pairs.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"HISTORY", event, callback=_latency_history)  # type: ignore[no-any-return]
 
@@ -335,9 +297,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-latest
 
         :return: ``{event: (unix_time, latest_ms, max_ms)}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"LATEST", callback=_latency_latest)  # type: ignore[no-any-return]
 
@@ -347,9 +306,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-reset
 
         :return: the number of event series cleared.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LATENCY", b"RESET", *events, callback=identity)  # type: ignore[no-any-return]
 
@@ -359,9 +315,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-doctor
 
         :return: the report.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MEMORY", b"DOCTOR", callback=identity)  # type: ignore[no-any-return]
 
@@ -371,9 +324,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-malloc-stats
 
         :return: the report.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MEMORY", b"MALLOC-STATS", callback=identity)  # type: ignore[no-any-return]
 
@@ -383,9 +333,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-purge
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MEMORY", b"PURGE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -395,9 +342,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-stats
 
         :return: ``{metric: value}`` (per-database metrics as dicts).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MEMORY", b"STATS", callback=_memory_stats)  # type: ignore[no-any-return]
 
@@ -407,9 +351,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-usage
 
         :return: the size, ``None`` for a missing key.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"SAMPLES", samples] if samples is not None else []
         return await self.execute_command(b"MEMORY", b"USAGE", key, *args, callback=identity)  # type: ignore[no-any-return]
@@ -420,9 +361,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-list
 
         :return: one dict per module (``name``, ``ver``, ``path``, ``args``).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MODULE", b"LIST", callback=_module_list)  # type: ignore[no-any-return]
 
@@ -432,9 +370,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-load
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MODULE", b"LOAD", path, *args, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -449,9 +384,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-loadex
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -472,9 +404,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-unload
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"MODULE", b"UNLOAD", name, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -485,9 +414,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: :class:`SlowLogInfo` records.
         :raises DataError: when ``count`` is negative other than -1 (all entries).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if count is not None and count < -1:
             raise DataError("count must be >= -1")
@@ -500,9 +426,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/slowlog-len
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SLOWLOG", b"LEN", callback=identity)  # type: ignore[no-any-return]
 
@@ -512,9 +435,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/slowlog-reset
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SLOWLOG", b"RESET", callback=is_ok)  # type: ignore[no-any-return]
 

@@ -1,12 +1,7 @@
 # mypy: disable-error-code="no-any-return"
 """Redis list commands.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
-connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run
-(for the blocking commands: an element may have been popped and lost).
+Cancelling a blocking pop may lose an element the server already popped.
 Blocking commands wait up to ``timeout`` seconds (0: forever); a client ``stream_timeout``
 shorter than that raises :class:`~coredis.exceptions.TimeoutError` first.
 ``.. versionadded::`` gives the Redis version that introduced a command.
@@ -65,11 +60,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop an element, push it to another list; block until one is available. https://redis.io/commands/blmove
 
         :return: the element moved, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -87,11 +77,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the first non-empty list, blocking. https://redis.io/commands/blmpop
 
         :return: ``[key, [elements]]``, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -103,11 +88,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the first element of the first non-empty list, blocking. https://redis.io/commands/blpop
 
         :return: ``[key, element]``, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"BLPOP", *as_list(keys, "keys"), timeout, callback=_optional_list
@@ -117,11 +97,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the last element of the first non-empty list, blocking. https://redis.io/commands/brpop
 
         :return: ``[key, element]``, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"BRPOP", *as_list(keys, "keys"), timeout, callback=_optional_list
@@ -133,11 +108,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the last element, push it to another list, blocking. https://redis.io/commands/brpoplpush
 
         :return: the element moved, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"BRPOPLPUSH", source, destination, timeout)
 
@@ -145,11 +115,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Get an element by index. https://redis.io/commands/lindex
 
         :return: the element, or ``None`` when out of range.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LINDEX", key, index)
 
@@ -164,11 +129,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the insert, ``-1`` when ``pivot`` was not found,
          ``0`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LINSERT", key, where, pivot, element)
 
@@ -176,11 +136,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Get the length of a list. https://redis.io/commands/llen
 
         :return: the length (0 for a missing key).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LLEN", key)
 
@@ -190,11 +145,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop an element and push it to another list. https://redis.io/commands/lmove
 
         :return: the element moved, or ``None`` when ``source`` is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -206,11 +156,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the first non-empty list. https://redis.io/commands/lmpop
 
         :return: ``[key, [elements]]``, or ``None`` when every list is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -230,11 +175,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the head of a list. https://redis.io/commands/lpop
 
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if count is None:
             return await self.execute_command(b"LPOP", key)
@@ -252,11 +192,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the first index (``None`` if absent) without ``count``; a list of indices
          with it.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.0.6
         """
@@ -274,11 +209,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LPUSH", key, *as_list(elements, "elements"))
 
@@ -287,11 +217,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LPUSHX", key, *as_list(elements, "elements"))
 
@@ -299,11 +224,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Get a range of elements (inclusive). https://redis.io/commands/lrange
 
         :return: the elements.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LRANGE", key, start, stop)
 
@@ -311,11 +231,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Remove matching elements. https://redis.io/commands/lrem
 
         :return: the number of elements removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LREM", key, count, element)
 
@@ -323,11 +238,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Set an element by index. https://redis.io/commands/lset
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LSET", key, index, element, callback=ok)
 
@@ -335,11 +245,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Trim a list to a range. https://redis.io/commands/ltrim
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LTRIM", key, start, stop, callback=ok)
 
@@ -355,11 +260,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the tail of a list. https://redis.io/commands/rpop
 
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if count is None:
             return await self.execute_command(b"RPOP", key)
@@ -369,11 +269,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the last element and push it to another list. https://redis.io/commands/rpoplpush
 
         :return: the element moved, or ``None`` when ``source`` is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"RPOPLPUSH", source, destination)
 
@@ -382,11 +277,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"RPUSH", key, *as_list(elements, "elements"))
 
@@ -395,10 +285,5 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"RPUSHX", key, *as_list(elements, "elements"))

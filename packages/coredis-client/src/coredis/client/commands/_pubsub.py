@@ -26,9 +26,7 @@ def _numsub(response: Any, **options: Any) -> dict[Any, int]:
 class PubSubCommands(CommandMixin[AnyStr_co]):
     """The pub/sub command group (publishing and introspection).
 
-    Every method raises :class:`~coredis.exceptions.ResponseError` when the server refuses
-    the command; cancelling one while its reply is outstanding closes the connection it
-    used (a message may still have been published).
+    A cancelled publish may still have delivered its message.
     """
 
     async def publish(self, channel: StringT, message: ValueT) -> int:
@@ -37,9 +35,6 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/publish
 
         :return: the number of clients that received it.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"PUBLISH", channel, message, callback=identity)  # type: ignore[no-any-return]
 
@@ -49,9 +44,6 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/spublish
 
         :return: the number of clients that received it.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -64,9 +56,6 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-channels
 
         :return: the channel names.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [pattern] if pattern is not None else []
         return await self.execute_command(b"PUBSUB", b"CHANNELS", *args, callback=_set)  # type: ignore[no-any-return]
@@ -77,9 +66,6 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-numpat
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"PUBSUB", b"NUMPAT", callback=identity)  # type: ignore[no-any-return]
 
@@ -89,9 +75,6 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-numsub
 
         :return: ``{channel: subscribers}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"PUBSUB", b"NUMSUB", *channels, callback=_numsub)  # type: ignore[no-any-return]
 
@@ -101,9 +84,6 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-shardchannels
 
         :return: the channel names.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -117,8 +97,5 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-shardnumsub
 
         :return: ``{channel: subscribers}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"PUBSUB", b"SHARDNUMSUB", *channels, callback=_numsub)  # type: ignore[no-any-return]

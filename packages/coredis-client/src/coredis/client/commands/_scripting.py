@@ -65,10 +65,8 @@ def _function_stats(response: Any, **options: Any) -> dict[Any, Any]:
 class ScriptingCommands(CommandMixin[AnyStr_co]):
     """The scripting command group.
 
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass:
-    :class:`~coredis.exceptions.NoScriptError` for an unknown sha1) when the server refuses
-    the command; cancelling one while its reply is outstanding closes the connection it
-    used (a running script keeps running on the server).
+    An unknown sha1 raises :class:`~coredis.exceptions.NoScriptError`; cancelling a call
+    leaves a running script running on the server.
     """
 
     async def _call(
@@ -96,9 +94,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply, converted by the server's Lua/RESP rules.
         :raises DataError: when ``keys`` or ``args`` is a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._call(b"EVAL", script, keys, args)
 
@@ -114,9 +109,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply.
         :raises DataError: when ``keys`` or ``args`` is a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -135,8 +127,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply.
         :raises NoScriptError: when the script is not in the cache.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._call(b"EVALSHA", sha1, keys, args)
 
@@ -152,8 +142,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply.
         :raises NoScriptError: when the script is not in the cache.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -171,9 +159,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/fcall
 
         :return: the function's reply.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -191,9 +176,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/fcall_ro
 
         :return: the function's reply.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -206,9 +188,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-delete
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -221,9 +200,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-dump
 
         :return: the payload, always ``bytes``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -238,9 +214,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-flush
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -256,8 +229,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises NotBusyError: when no function is running.
 
-        Cancelling it while the reply is pending closes that connection (never reused).
-
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
@@ -271,9 +242,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-list
 
         :return: ``{library name: LibraryDefinition}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -291,9 +259,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-load
 
         :return: the library's name.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -313,9 +278,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-restore
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -331,9 +293,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-stats
 
         :return: ``{"running_script": None or dict, "engines": {engine: counts}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -349,14 +308,11 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/script-debug
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SCRIPT", b"DEBUG", mode, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -367,9 +323,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: one ``bool`` per sha1.
         :raises DataError: when ``sha1s`` is empty or a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         names = _values(sha1s, "sha1s")
         if not names:
@@ -384,9 +337,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/script-flush
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [sync_type] if sync_type is not None else []
         return await self.execute_command(b"SCRIPT", b"FLUSH", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -398,8 +348,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises NotBusyError: when no script is running.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SCRIPT", b"KILL", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -409,8 +357,5 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/script-load
 
         :return: its sha1.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SCRIPT", b"LOAD", script, callback=identity)  # type: ignore[no-any-return]

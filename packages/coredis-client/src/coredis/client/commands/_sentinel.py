@@ -61,9 +61,7 @@ def _infocache(response: Any, **options: Any) -> dict[Any, dict[int, dict[str, A
 class SentinelCommands(CommandMixin[AnyStr_co]):
     """``SENTINEL *`` commands (the client must be connected to a sentinel).
 
-    Every method raises :class:`~coredis.exceptions.ResponseError` when the sentinel refuses
-    the command (e.g. an unknown primary name); cancelling one while its reply is
-    outstanding closes the connection it used.
+    An unknown primary name raises :class:`~coredis.exceptions.ResponseError`.
     """
 
     async def sentinel_ckquorum(self, service_name: StringT) -> bool:
@@ -72,9 +70,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-ckquorum
 
         :return: ``True`` (an error reply explains when not).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"CKQUORUM", service_name, callback=_ok_text)  # type: ignore[no-any-return]
 
@@ -84,9 +79,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-config
 
         :return: ``{parameter: value}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -99,9 +91,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-config
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -116,9 +105,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-failover
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"FAILOVER", service_name, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -128,9 +114,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-flushconfig
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"FLUSHCONFIG", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -142,9 +125,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-get-master-addr-by-name
 
         :return: ``(host, port)``, ``None`` for an unknown name.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"GET-MASTER-ADDR-BY-NAME", service_name, callback=_addr
@@ -158,9 +138,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-info-cache
 
         :return: ``{primary name: {age in ms: parsed INFO}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"INFO-CACHE", *nodenames, callback=_infocache
@@ -172,9 +149,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-master
 
         :return: the fields (numbers as ``int``) plus ``is_master``, ``is_sdown``... flags.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"MASTER", service_name, callback=_master)  # type: ignore[no-any-return]
 
@@ -184,9 +158,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-masters
 
         :return: ``{name: state}`` (see :meth:`sentinel_master`).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"MASTERS", callback=_masters)  # type: ignore[no-any-return]
 
@@ -196,9 +167,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-monitor
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"MONITOR", name, ip, port, quorum, callback=is_ok
@@ -210,9 +178,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-myid
 
         :return: the 40-character id.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -225,9 +190,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-remove
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"REMOVE", name, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -237,9 +199,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-replicas
 
         :return: one state per replica (see :meth:`sentinel_master`).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"REPLICAS", service_name, callback=_states)  # type: ignore[no-any-return]
 
@@ -249,9 +208,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-slaves
 
         :return: one state per replica.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"SLAVES", service_name, callback=_states)  # type: ignore[no-any-return]
 
@@ -261,9 +217,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-sentinels
 
         :return: one state per sentinel.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"SENTINELS", service_name, callback=_states)  # type: ignore[no-any-return]
 
@@ -273,9 +226,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-reset
 
         :return: the number of primaries reset.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SENTINEL", b"RESET", pattern, callback=identity)  # type: ignore[no-any-return]
 
@@ -285,9 +235,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-set
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"SET", name, option, value, callback=is_ok
@@ -301,9 +248,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-debug
 
         :return: ``{parameter: value}`` when reading, ``True`` after a change.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -322,9 +266,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-is-master-down-by-addr
 
         :return: ``(down, leader run id or "*", leader epoch)``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL",
@@ -342,9 +283,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-pending-scripts
 
         :return: one dict per script (``argv``, ``flags``, ``pid``, ``run-time``...).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"SENTINEL", b"PENDING-SCRIPTS", callback=_pending_scripts
@@ -358,9 +296,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when no mode is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if not modes:
             raise DataError("sentinel_simulate_failure needs at least one mode")

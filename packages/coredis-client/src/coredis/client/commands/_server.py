@@ -65,12 +65,7 @@ def _role(response: Any, **options: Any) -> RoleInfo:
 
 
 class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
-    """The server command group (persistence, configuration, ``INFO``, replication).
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used.
-    """
+    """The server command group (persistence, configuration, ``INFO``, replication)."""
 
     async def bgrewriteaof(self) -> bool:
         """Start rewriting the append-only file in the background.
@@ -78,9 +73,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/bgrewriteaof
 
         :return: ``True`` once the rewrite is started or scheduled.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"BGREWRITEAOF", callback=_started)  # type: ignore[no-any-return]
 
@@ -90,9 +82,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/bgsave
 
         :return: ``True`` once saving is started (or scheduled, with ``schedule``).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"SCHEDULE"] if schedule else []
         return await self.execute_command(b"BGSAVE", *args, callback=_started)  # type: ignore[no-any-return]
@@ -103,9 +92,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/save
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SAVE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -115,9 +101,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/lastsave
 
         :return: a naive local ``datetime``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"LASTSAVE", callback=_lastsave)  # type: ignore[no-any-return]
 
@@ -128,9 +111,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``{parameter: value}``.
         :raises DataError: when ``parameters`` is empty or a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if isinstance(parameters, (str, bytes)):
             raise DataError("parameters must be an iterable of names, not a single string")
@@ -146,9 +126,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``parameter_values`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if not parameter_values:
             raise DataError("config_set needs at least one parameter")
@@ -163,9 +140,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/config-resetstat
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CONFIG", b"RESETSTAT", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -175,9 +149,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/config-rewrite
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"CONFIG", b"REWRITE", callback=is_ok)  # type: ignore[no-any-return]
 
@@ -187,9 +158,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/dbsize
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"DBSIZE", callback=identity)  # type: ignore[no-any-return]
 
@@ -199,9 +167,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/debug-object
 
         :return: ``refcount``, ``encoding``, ``serializedlength``, ``lru``... numbers as int.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"DEBUG", b"OBJECT", key, callback=_debug_object)  # type: ignore[no-any-return]
 
@@ -220,9 +185,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: ``True``.
         :raises CommandSyntaxError: when ``host`` and ``port`` are not given together, or
             ``force`` comes without target and ``timeout``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -257,9 +219,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/flushall
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [async_] if async_ is not None else []
         return await self.execute_command(b"FLUSHALL", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -270,9 +229,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/flushdb
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [async_] if async_ is not None else []
         return await self.execute_command(b"FLUSHDB", *args, callback=is_ok)  # type: ignore[no-any-return]
@@ -284,9 +240,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``{field: value}`` over the requested sections; numbers as ``int``/``float``,
             ``k=v,...`` values (``db0``, ``cmdstat_*``...) as dicts.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"INFO", *sections, callback=_info)  # type: ignore[no-any-return]
 
@@ -296,9 +249,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/lolwut
 
         :return: the art, as text.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"VERSION", version] if version is not None else []
         return await self.execute_command(b"LOLWUT", *args, callback=identity)  # type: ignore[no-any-return]
@@ -310,9 +260,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: when only one of ``host`` and ``port`` is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._replicate(b"REPLICAOF", host, port)
 
@@ -323,9 +270,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: when only one of ``host`` and ``port`` is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._replicate(b"SLAVEOF", host, port)
 
@@ -345,9 +289,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: a :class:`RoleInfo`: for a master its ``offset`` and ``slaves``
             (``ip``/``port``/``offset`` dicts), for a replica its ``offset``, ``status`` and
             ``masters`` (``(host, port)``), for a sentinel the monitored ``masters``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"ROLE", callback=_role)  # type: ignore[no-any-return]
 
@@ -365,8 +306,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True`` when the server closed the connection (or aborted the shutdown).
         :raises ResponseError: when the server refuses to shut down (e.g. it cannot save).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [nosave_save] if nosave_save is not None else []
         if now:
@@ -387,9 +326,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/swapdb
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"SWAPDB", index1, index2, callback=is_ok)  # type: ignore[no-any-return]
 
@@ -399,8 +335,5 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/time
 
         :return: a naive local ``datetime`` with microseconds.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"TIME", callback=_time)  # type: ignore[no-any-return]

@@ -4,13 +4,6 @@
 WAITAOF, CLIENT NO-TOUCH and CLIENT SETINFO (Redis 7.2, every Valkey); CLIENT CAPA, SCRIPT
 SHOW (Valkey 8.0), CLIENT IMPORT-SOURCE and COMMANDLOG GET/LEN/RESET (Valkey 8.1), which Redis
 does not have. Valkey-only commands link their valkey.io page.
-
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; a server without the command raises
-:class:`~coredis.exceptions.CommandNotSupportedError` before anything is sent (with
-``verify_version``); connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 """
 
 from __future__ import annotations
@@ -46,9 +39,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         :return: ``(local, replicas)``: how many local AOFs (0/1) and replicas acknowledged.
         :raises ResponseError: when the server rejects the command (e.g. ``numlocal`` with
          ``appendonly no``).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection).
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
@@ -61,10 +51,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-no-touch
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
@@ -79,9 +65,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises DataError: unless exactly one of ``lib_name``/``lib_ver`` is given.
         :raises ResponseError: when the server refuses the value (e.g. spaces).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
@@ -97,10 +80,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``capabilities`` is empty or a single string.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.0
         """
@@ -115,9 +94,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises ResponseError: when the server is not in import mode.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.1
         """
@@ -128,10 +104,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         :return: the Lua source.
         :raises NoScriptError: when no script has that SHA1.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.0
         """
@@ -144,10 +116,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         :return: :class:`SlowLogInfo` records (``duration`` is the execution time in
          microseconds for ``SLOW``, the size in bytes for the large-request/reply logs).
         :raises DataError: when ``count`` is below -1 (-1: every entry).
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.1
         """
@@ -159,10 +127,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         """Number of entries in one command log. https://valkey.io/commands/commandlog-len
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.1
         """
@@ -172,10 +136,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         """Empty one command log. https://valkey.io/commands/commandlog-reset
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.1
         """

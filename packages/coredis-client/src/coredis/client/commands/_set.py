@@ -1,11 +1,6 @@
 # mypy: disable-error-code="no-any-return"
 """Redis set commands, plus ``sscan_iter``.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
-connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -41,11 +36,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members added (not already present).
         :raises DataError: when ``members`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SADD", key, *as_list(members, "members"))
 
@@ -53,11 +43,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Get the number of members of a set. https://redis.io/commands/scard
 
         :return: the cardinality (0 for a missing key).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SCARD", key)
 
@@ -65,11 +50,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Subtract sets. https://redis.io/commands/sdiff
 
         :return: the members of the first set that are in none of the others.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SDIFF", *as_list(keys, "keys"), callback=to_set)
 
@@ -77,11 +57,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Subtract sets and store the result. https://redis.io/commands/sdiffstore
 
         :return: the number of members stored.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SDIFFSTORE", destination, *as_list(keys, "keys"))
 
@@ -89,11 +64,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Intersect sets. https://redis.io/commands/sinter
 
         :return: the members present in every set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SINTER", *as_list(keys, "keys"), callback=to_set)
 
@@ -101,11 +71,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Count the members of the intersection of sets. https://redis.io/commands/sintercard
 
         :return: the cardinality of the intersection (capped at ``limit`` when given).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -119,11 +84,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Intersect sets and store the result. https://redis.io/commands/sinterstore
 
         :return: the number of members stored.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SINTERSTORE", destination, *as_list(keys, "keys"))
 
@@ -131,11 +91,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Check set membership. https://redis.io/commands/sismember
 
         :return: whether ``member`` is in the set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SISMEMBER", key, member, callback=boolean)
 
@@ -143,11 +98,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Get every member of a set. https://redis.io/commands/smembers
 
         :return: the members (empty for a missing key).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SMEMBERS", key, callback=to_set)
 
@@ -155,11 +105,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Check the membership of several members. https://redis.io/commands/smismember
 
         :return: one ``bool`` per member, in order.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -171,11 +116,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Move a member to another set. https://redis.io/commands/smove
 
         :return: whether the member was moved.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SMOVE", source, destination, member, callback=boolean)
 
@@ -191,11 +131,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Remove and return random members. https://redis.io/commands/spop
 
         :return: one member (``None`` for a missing key) without ``count``; a set with it.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if count is None:
             return await self.execute_command(b"SPOP", key)
@@ -216,11 +151,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: one member (``None`` for a missing key) without ``count``; a set with it
          (a negative ``count`` may repeat members, which a set collapses).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if count is None:
             return await self.execute_command(b"SRANDMEMBER", key)
@@ -232,11 +162,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Remove members from a set. https://redis.io/commands/srem
 
         :return: the number of members removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SREM", key, *as_list(members, "members"))
 
@@ -250,11 +175,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Iterate the members of a set. https://redis.io/commands/sscan
 
         :return: the next cursor (0 when done) and a batch of members.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
         args += scan_options(match, count)
@@ -267,9 +187,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         Each step is one ``sscan`` call; a member may be yielded more than once.
 
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
         Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
@@ -282,11 +199,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Add sets. https://redis.io/commands/sunion
 
         :return: the members of any of the sets.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SUNION", *as_list(keys, "keys"), callback=to_set)
 
@@ -294,10 +206,5 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Add sets and store the result. https://redis.io/commands/sunionstore
 
         :return: the number of members stored.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SUNIONSTORE", destination, *as_list(keys, "keys"))

@@ -5,12 +5,7 @@ Scores come back as ``float`` whichever protocol is used (RESP2 sends them as st
 RESP3 as doubles); members with scores come back as
 :class:`~coredis.client.response_types.ScoredMember` ``(member, score)``.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
-connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run
-(for the blocking commands: an element may have been popped and lost).
+Cancelling a blocking pop may lose an element the server already popped.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -145,11 +140,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop members from the first non-empty sorted set, blocking. https://redis.io/commands/bzmpop
 
         :return: ``(key, members)``, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -165,11 +155,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop the highest-scored member of the first non-empty set, blocking. https://redis.io/commands/bzpopmax
 
         :return: ``(key, member, score)``, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"BZPOPMAX", *as_list(keys, "keys"), timeout, callback=_bzpop_reply
@@ -181,11 +166,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop the lowest-scored member of the first non-empty set, blocking. https://redis.io/commands/bzpopmin
 
         :return: ``(key, member, score)``, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"BZPOPMIN", *as_list(keys, "keys"), timeout, callback=_bzpop_reply
@@ -206,11 +186,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
          the new score, or ``None`` when a condition refused it.
         :raises DataError: when ``member_scores`` is not a mapping, or ``increment`` is
          given with more than one member.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if not hasattr(member_scores, "items"):
             raise DataError("member_scores must be a mapping of member to score")
@@ -235,11 +210,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the number of members of a sorted set. https://redis.io/commands/zcard
 
         :return: the cardinality (0 for a missing key).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZCARD", key)
 
@@ -247,11 +217,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Count the members with a score in a range. https://redis.io/commands/zcount
 
         :return: the number of members with ``min_ <= score <= max_`` (``(`` excludes).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZCOUNT", key, min_, max_)
 
@@ -280,11 +245,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Subtract sorted sets. https://redis.io/commands/zdiff
 
         :return: the members (with scores when ``withscores``).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -300,11 +260,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Subtract sorted sets and store the result. https://redis.io/commands/zdiffstore
 
         :return: the number of members stored.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -315,11 +270,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Increment the score of a member. https://redis.io/commands/zincrby
 
         :return: the new score.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZINCRBY", key, increment, member, callback=to_float)
 
@@ -359,11 +309,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members (with scores when ``withscores``).
         :raises DataError: when ``weights`` does not have one entry per key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -378,11 +323,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Count the members of the intersection of sorted sets. https://redis.io/commands/zintercard
 
         :return: the cardinality of the intersection (capped at ``limit`` when given).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -403,11 +343,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         :raises DataError: when ``weights`` does not have one entry per key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args = _combine_args(keys, weights, aggregate)
         return await self.execute_command(b"ZINTERSTORE", destination, *args)
@@ -416,11 +351,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Count the members in a lexicographical range. https://redis.io/commands/zlexcount
 
         :return: the number of members between ``min_`` and ``max_`` (``[a``, ``(a``, ``-``, ``+``).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZLEXCOUNT", key, min_, max_)
 
@@ -430,11 +360,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop members from the first non-empty sorted set. https://redis.io/commands/zmpop
 
         :return: ``(key, members)``, or ``None`` when every set is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -449,11 +374,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: one score per member (``None`` for missing members).
         :raises DataError: when ``members`` is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -476,11 +396,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop the highest-scored members. https://redis.io/commands/zpopmax
 
         :return: one member (``None`` when empty) without ``count``; a tuple with it.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key] if count is None else [key, count]
         return await self.execute_command(b"ZPOPMAX", *args, callback=_pop_reply, count=count)
@@ -499,11 +414,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Pop the lowest-scored members. https://redis.io/commands/zpopmin
 
         :return: one member (``None`` when empty) without ``count``; a tuple with it.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key] if count is None else [key, count]
         return await self.execute_command(b"ZPOPMIN", *args, callback=_pop_reply, count=count)
@@ -516,11 +426,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         :return: one member (``None`` for a missing key) without ``count``; a list with it;
          a tuple of :class:`ScoredMember` with ``withscores``.
         :raises DataError: when ``withscores`` is given without ``count``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -592,11 +497,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         :return: the members (with scores when ``withscores``).
         :raises DataError: when only one of ``offset``/``count`` is given, or they are given
          without ``sortby``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, *_range_args(min_, max_, sortby, rev, offset, count)]
         if withscores:
@@ -617,11 +517,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members.
         :raises DataError: when only one of ``offset``/``count`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, min_, max_, *_limit_args(offset, count)]
         return await self.execute_command(b"ZRANGEBYLEX", *args, callback=_maybe_scored)
@@ -670,11 +565,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members (with scores when ``withscores``).
         :raises DataError: when only one of ``offset``/``count`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, min_, max_]
         if withscores:
@@ -699,11 +589,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         :raises DataError: as :meth:`zrange`.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -714,11 +599,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the rank of a member (lowest score first). https://redis.io/commands/zrank
 
         :return: the 0-based rank, or ``None`` when the member is missing.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZRANK", key, member)
 
@@ -726,11 +606,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Remove members. https://redis.io/commands/zrem
 
         :return: the number of members removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZREM", key, *as_list(members, "members"))
 
@@ -738,11 +613,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Remove the members in a lexicographical range. https://redis.io/commands/zremrangebylex
 
         :return: the number of members removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZREMRANGEBYLEX", key, min_, max_)
 
@@ -750,11 +620,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Remove the members in a rank range. https://redis.io/commands/zremrangebyrank
 
         :return: the number of members removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZREMRANGEBYRANK", key, start, stop)
 
@@ -764,11 +629,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Remove the members in a score range. https://redis.io/commands/zremrangebyscore
 
         :return: the number of members removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZREMRANGEBYSCORE", key, min_, max_)
 
@@ -803,11 +663,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get a range of members by rank, highest score first. https://redis.io/commands/zrevrange
 
         :return: the members (with scores when ``withscores``).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, start, stop]
         if withscores:
@@ -828,11 +683,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members.
         :raises DataError: when only one of ``offset``/``count`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, max_, min_, *_limit_args(offset, count)]
         return await self.execute_command(b"ZREVRANGEBYLEX", *args, callback=_maybe_scored)
@@ -881,11 +731,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members (with scores when ``withscores``).
         :raises DataError: when only one of ``offset``/``count`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, max_, min_]
         if withscores:
@@ -899,11 +744,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the rank of a member, highest score first. https://redis.io/commands/zrevrank
 
         :return: the 0-based rank, or ``None`` when the member is missing.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZREVRANK", key, member)
 
@@ -917,11 +757,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Iterate the members of a sorted set. https://redis.io/commands/zscan
 
         :return: the next cursor (0 when done) and a batch of scored members.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
         args += scan_options(match, count)
@@ -934,9 +769,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         Each step is one ``zscan`` call; a member may be yielded more than once.
 
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
         Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
@@ -949,11 +781,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         """Get the score of a member. https://redis.io/commands/zscore
 
         :return: the score, or ``None`` when the member or key is missing.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"ZSCORE", key, member, callback=optional_float)
 
@@ -993,11 +820,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the members (with scores when ``withscores``).
         :raises DataError: when ``weights`` does not have one entry per key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -1019,11 +841,6 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         :raises DataError: when ``weights`` does not have one entry per key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args = _combine_args(keys, weights, aggregate)
         return await self.execute_command(b"ZUNIONSTORE", destination, *args)

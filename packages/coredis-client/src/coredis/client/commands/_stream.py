@@ -114,12 +114,7 @@ def _xinfo_stream_reply(response: Any, **options: Any) -> StreamInfo:
 
 
 class StreamCommands(CommandMixin[AnyStr_co]):
-    """The stream command group.
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used (it is never returned dirty to the pool).
-    """
+    """The stream command group."""
 
     async def xadd(
         self,
@@ -139,9 +134,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the id of the new entry, ``None`` when ``nomkstream`` and no stream exists.
         :raises DataError: when ``field_values`` is empty.
         :raises CommandSyntaxError: when the trim arguments are incomplete.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if not isinstance(field_values, Mapping) or not field_values:
             raise DataError("field_values must be a non-empty mapping of field to value")
@@ -160,9 +152,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xlen
 
         :return: the length (0 for a missing key).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"XLEN", key, callback=identity)  # type: ignore[no-any-return]
 
@@ -178,9 +167,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xrange
 
         :return: the entries in ascending id order.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [
             key,
@@ -203,9 +189,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xrevrange
 
         :return: the entries in descending id order.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [
             key,
@@ -246,9 +229,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{stream: entries}``, or ``None`` when ``block`` expired without data.
         :raises DataError: when ``streams`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args = self._streams_args(streams, count, block)
         return await self.execute_command(b"XREAD", *args, callback=_read_reply)  # type: ignore[no-any-return]
@@ -268,9 +248,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{stream: entries}``, or ``None`` when ``block`` expired without data.
         :raises DataError: when ``streams`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"GROUP", group, consumer]
         streams_args = self._streams_args(streams, count, block)
@@ -286,9 +263,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of entries deleted.
         :raises DataError: when ``identifiers`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         ids = values_list(identifiers, "identifiers")
         return await self.execute_command(b"XDEL", key, *ids, callback=identity)  # type: ignore[no-any-return]
@@ -306,9 +280,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xtrim
 
         :return: the number of entries removed.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args = _trim_args(trim_strategy, threshold, trim_operator, limit)
         return await self.execute_command(b"XTRIM", key, *args, callback=identity)  # type: ignore[no-any-return]
@@ -320,9 +291,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of messages acknowledged.
         :raises DataError: when ``identifiers`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         ids = values_list(identifiers, "identifiers")
         return await self.execute_command(b"XACK", key, group, *ids, callback=identity)  # type: ignore[no-any-return]
@@ -345,9 +313,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: a :class:`StreamPending` summary or a tuple of :class:`StreamPendingExt`.
         :raises CommandSyntaxError: when only some of ``start``/``end``/``count`` are given,
             or ``idle``/``consumer`` without them.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         extended = [start, end, count]
         args: list[ValueT] = [key, group]
@@ -387,9 +352,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the claimed entries, or only their ids with ``justid``.
         :raises DataError: when ``identifiers`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         ids: list[ValueT] = values_list(identifiers, "identifiers")
         args: list[ValueT] = [key, group, consumer, ms(min_idle_time), *ids]
@@ -427,9 +389,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: ``(next_start, entries, deleted_ids)``, or ``(next_start, ids)`` with
             ``justid``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -455,9 +414,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xsetid
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [key, last_id]
         if entries_added is not None:
@@ -480,8 +436,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises ResponseError: (``BUSYGROUP``) when the group exists.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [key, groupname, identifier if identifier is not None else "$"]
         if mkstream:
@@ -498,9 +452,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xgroup-createconsumer
 
         :return: ``True`` if created, ``False`` if it existed.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -515,9 +466,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xgroup-delconsumer
 
         :return: the number of messages the consumer still had pending.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"XGROUP", b"DELCONSUMER", key, groupname, consumername, callback=identity
@@ -529,9 +477,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xgroup-destroy
 
         :return: the number of groups destroyed (0 or 1).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"XGROUP", b"DESTROY", key, groupname, callback=identity)  # type: ignore[no-any-return]
 
@@ -547,9 +492,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xgroup-setid
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [key, groupname, identifier if identifier is not None else "$"]
         if entriesread is not None:
@@ -564,9 +506,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xinfo-consumers
 
         :return: one dict per consumer (``name``, ``pending``, ``idle``).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(  # type: ignore[no-any-return]
             b"XINFO", b"CONSUMERS", key, groupname, callback=_info_dicts
@@ -578,9 +517,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xinfo-groups
 
         :return: one dict per group (``name``, ``consumers``, ``pending``...).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self.execute_command(b"XINFO", b"GROUPS", key, callback=_info_dicts)  # type: ignore[no-any-return]
 
@@ -593,9 +529,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: a :class:`StreamInfo` keyed by the server's field names.
         :raises CommandSyntaxError: when ``count`` is given without ``full``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [key]
         if full:

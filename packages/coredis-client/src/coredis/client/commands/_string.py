@@ -1,11 +1,6 @@
 # mypy: disable-error-code="no-any-return"
 """Redis string commands.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
-connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -100,11 +95,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Append a value to a key. https://redis.io/commands/append
 
         :return: the length of the string after the append.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"APPEND", key, value)
 
@@ -112,11 +102,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Decrement the integer value of a key by one. https://redis.io/commands/decr
 
         :return: the value after the decrement.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"DECR", key)
 
@@ -124,11 +109,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Decrement the integer value of a key. https://redis.io/commands/decrby
 
         :return: the value after the decrement.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"DECRBY", key, decrement)
 
@@ -136,11 +116,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Get the value of a key. https://redis.io/commands/get
 
         :return: the value, or ``None`` when the key does not exist.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"GET", key)
 
@@ -148,11 +123,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Get the value of a key and delete the key. https://redis.io/commands/getdel
 
         :return: the value, or ``None`` when the key does not exist.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -171,11 +141,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: the value, or ``None`` when the key does not exist.
         :raises CommandSyntaxError: when more than one expiry option is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -186,11 +151,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Get a substring of the value of a key. https://redis.io/commands/getrange
 
         :return: the substring (inclusive offsets; negative count from the end).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"GETRANGE", key, start, end)
 
@@ -198,11 +158,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Set a key and return its old value. https://redis.io/commands/getset
 
         :return: the old value, or ``None`` when the key did not exist.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"GETSET", key, value)
 
@@ -210,11 +165,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Increment the integer value of a key by one. https://redis.io/commands/incr
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"INCR", key)
 
@@ -222,11 +172,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Increment the integer value of a key. https://redis.io/commands/incrby
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"INCRBY", key, increment)
 
@@ -234,11 +179,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Increment the float value of a key. https://redis.io/commands/incrbyfloat
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"INCRBYFLOAT", key, increment, callback=to_float)
 
@@ -290,11 +230,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         :return: the common string; its length with ``len_``; an :class:`LCSResult` with
          ``idx``.
         :raises CommandSyntaxError: when both ``len_`` and ``idx`` are given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -316,11 +251,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: the values in the order of ``keys`` (``None`` for missing keys).
         :raises DataError: when ``keys`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"MGET", *as_list(keys, "keys"), callback=to_tuple)
 
@@ -329,11 +259,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``key_values`` is not a mapping.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"MSET", *flatten_pairs(key_values, "key_values"), callback=ok
@@ -344,11 +269,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: whether the keys were set.
         :raises DataError: when ``key_values`` is not a mapping.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"MSETNX", *flatten_pairs(key_values, "key_values"), callback=_bool
@@ -360,11 +280,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Set a key with a time to live in milliseconds. https://redis.io/commands/psetex
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"PSETEX", key, int_to_milliseconds(milliseconds), value, callback=ok
@@ -417,11 +332,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
          (``False`` when ``condition`` refused it).
         :raises CommandSyntaxError: when more than one of ``ex``/``px``/``exat``/``pxat``/
          ``keepttl`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if (
             condition is None
@@ -447,11 +357,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Set a key with a time to live in seconds. https://redis.io/commands/setex
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"SETEX", key, int_to_seconds(seconds), value, callback=ok
@@ -461,11 +366,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Set a key only if it does not exist. https://redis.io/commands/setnx
 
         :return: whether the key was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SETNX", key, value, callback=_bool)
 
@@ -473,11 +373,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Overwrite part of a string at an offset. https://redis.io/commands/setrange
 
         :return: the length of the string after the change.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SETRANGE", key, offset, value)
 
@@ -485,11 +380,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Get the length of the value of a key. https://redis.io/commands/strlen
 
         :return: the length (0 when the key does not exist).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"STRLEN", key)
 
@@ -497,11 +387,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Get a substring of a value (deprecated alias of GETRANGE). https://redis.io/commands/substr
 
         :return: the substring.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SUBSTR", key, start, end)
 
