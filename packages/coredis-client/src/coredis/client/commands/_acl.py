@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...exceptions import AuthorizationError, DataError
-from .._response_ext import as_str, as_tuple, identity, is_ok, pairs
+from .._callbacks import as_str, identity, ok, pairs, to_tuple
 from .._typing import Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
@@ -59,7 +59,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [categoryname] if categoryname is not None else []
-        return await self.execute_command(b"ACL", b"CAT", *args, callback=as_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"CAT", *args, callback=to_tuple)  # type: ignore[no-any-return]
 
     async def acl_deluser(self, usernames: Parameters[StringT]) -> int:
         """Delete ACL users (and disconnect them).
@@ -131,7 +131,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"LIST", callback=as_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"LIST", callback=to_tuple)  # type: ignore[no-any-return]
 
     async def acl_load(self) -> bool:
         """Reload users from the configured ACL file.
@@ -143,7 +143,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"LOAD", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"LOAD", callback=ok)  # type: ignore[no-any-return]
 
     async def acl_log(
         self, count: int | None = None, reset: bool | None = None
@@ -172,7 +172,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"SAVE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"SAVE", callback=ok)  # type: ignore[no-any-return]
 
     async def acl_setuser(self, username: StringT, *rules: StringT) -> bool:
         """Create or modify an ACL user with ``rules`` (``on``, ``>password``, ``+@all``...).
@@ -184,7 +184,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"SETUSER", username, *rules, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"SETUSER", username, *rules, callback=ok)  # type: ignore[no-any-return]
 
     async def acl_users(self) -> tuple[AnyStr_co, ...]:
         """Names of the ACL users.
@@ -196,7 +196,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"USERS", callback=as_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"USERS", callback=to_tuple)  # type: ignore[no-any-return]
 
     async def acl_whoami(self) -> AnyStr_co:
         """The user the connection is authenticated as.

@@ -8,7 +8,7 @@ from typing import Any, Generic, Literal
 
 from coredis.exceptions import DataError, ReadOnlyError
 
-from .._response import as_list
+from .._arguments import as_list
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_str, as_tuple, identity, is_ok, pairs, values_list
+from .._arguments import as_list
+from .._callbacks import as_str, identity, ok, pairs, to_tuple
 from .._result_types import ClusterNode, ClusterNodeDetail
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -105,7 +106,7 @@ def _links(response: Any, **options: Any) -> list[dict[Any, Any]]:
 
 
 def _slot_list(slots: Parameters[int], name: str) -> list[int]:
-    return values_list(slots, name)
+    return as_list(slots, name, allow_empty=False)
 
 
 def _range_list(slots: Parameters[tuple[int, int]]) -> list[ValueT]:
@@ -131,7 +132,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"ASKING", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ASKING", callback=ok)  # type: ignore[no-any-return]
 
     async def readonly(self) -> bool:
         """Allow reads from this replica connection.
@@ -145,7 +146,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
         """
-        return await self.execute_command(b"READONLY", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"READONLY", callback=ok)  # type: ignore[no-any-return]
 
     async def readwrite(self) -> bool:
         """Cancel :meth:`readonly` on this connection.
@@ -159,7 +160,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
         """
-        return await self.execute_command(b"READWRITE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"READWRITE", callback=ok)  # type: ignore[no-any-return]
 
     async def cluster_addslots(self, slots: Parameters[int]) -> bool:
         """Assign slots to this node.
@@ -170,7 +171,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``slots`` is empty.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"ADDSLOTS", *_slot_list(slots, "slots"), callback=is_ok
+            b"CLUSTER", b"ADDSLOTS", *_slot_list(slots, "slots"), callback=ok
         )
 
     async def cluster_addslotsrange(self, slots: Parameters[tuple[int, int]]) -> bool:
@@ -185,7 +186,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"ADDSLOTSRANGE", *_range_list(slots), callback=is_ok
+            b"CLUSTER", b"ADDSLOTSRANGE", *_range_list(slots), callback=ok
         )
 
     async def cluster_delslots(self, slots: Parameters[int]) -> bool:
@@ -197,7 +198,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``slots`` is empty.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"DELSLOTS", *_slot_list(slots, "slots"), callback=is_ok
+            b"CLUSTER", b"DELSLOTS", *_slot_list(slots, "slots"), callback=ok
         )
 
     async def cluster_delslotsrange(self, slots: Parameters[tuple[int, int]]) -> bool:
@@ -212,7 +213,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"DELSLOTSRANGE", *_range_list(slots), callback=is_ok
+            b"CLUSTER", b"DELSLOTSRANGE", *_range_list(slots), callback=ok
         )
 
     async def cluster_bumpepoch(self) -> AnyStr_co:
@@ -254,7 +255,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :return: ``True`` once the failover is started.
         """
         args: list[ValueT] = [options] if options is not None else []
-        return await self.execute_command(b"CLUSTER", b"FAILOVER", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"FAILOVER", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def cluster_flushslots(self) -> bool:
         """Unassign every slot of this node.
@@ -263,7 +264,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CLUSTER", b"FLUSHSLOTS", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"FLUSHSLOTS", callback=ok)  # type: ignore[no-any-return]
 
     async def cluster_forget(self, node_id: StringT) -> bool:
         """Remove a node from this node's table (for 60 seconds).
@@ -272,7 +273,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CLUSTER", b"FORGET", node_id, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"FORGET", node_id, callback=ok)  # type: ignore[no-any-return]
 
     async def cluster_getkeysinslot(self, slot: int, count: int) -> tuple[AnyStr_co, ...]:
         """Up to ``count`` keys of a slot held by this node.
@@ -282,7 +283,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :return: the keys.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"GETKEYSINSLOT", slot, count, callback=as_tuple
+            b"CLUSTER", b"GETKEYSINSLOT", slot, count, callback=to_tuple
         )
 
     async def cluster_info(self) -> dict[str, str]:
@@ -327,7 +328,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [ip, port]
         if cluster_bus_port is not None:
             args.append(cluster_bus_port)
-        return await self.execute_command(b"CLUSTER", b"MEET", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"MEET", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def cluster_myid(self) -> AnyStr_co:
         """This node's id.
@@ -372,7 +373,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CLUSTER", b"REPLICATE", node_id, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"REPLICATE", node_id, callback=ok)  # type: ignore[no-any-return]
 
     async def cluster_reset(
         self, hard_soft: Literal[PureToken.HARD, PureToken.SOFT] | None = None
@@ -384,7 +385,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         """
         args: list[ValueT] = [hard_soft] if hard_soft is not None else []
-        return await self.execute_command(b"CLUSTER", b"RESET", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"RESET", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def cluster_saveconfig(self) -> bool:
         """Write this node's cluster configuration to disk.
@@ -393,7 +394,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CLUSTER", b"SAVECONFIG", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SAVECONFIG", callback=ok)  # type: ignore[no-any-return]
 
     async def cluster_set_config_epoch(self, config_epoch: int) -> bool:
         """Set the config epoch of a fresh node.
@@ -403,7 +404,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"SET-CONFIG-EPOCH", config_epoch, callback=is_ok
+            b"CLUSTER", b"SET-CONFIG-EPOCH", config_epoch, callback=ok
         )
 
     async def cluster_setslot(
@@ -435,7 +436,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
             raise CommandSyntaxError(
                 {"importing", "migrating", "node", "stable"}, "exactly one option is required"
             )
-        return await self.execute_command(b"CLUSTER", b"SETSLOT", slot, *given[0], callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SETSLOT", slot, *given[0], callback=ok)  # type: ignore[no-any-return]
 
     async def cluster_shards(self) -> list[dict[AnyStr_co, Any]]:
         """The cluster's shards: slot ranges and nodes.

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_str, identity, is_ok, pairs
+from .._callbacks import as_str, identity, ok, pairs
 from .._tokens import PureToken
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -114,7 +114,7 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
             for start, end in ranges:
                 args += [int(start), int(end)]
             args += [PureToken.NODE, node_id]
-        return await self.execute_command(b"CLUSTER", b"MIGRATESLOTS", *args, callback=is_ok)
+        return await self.execute_command(b"CLUSTER", b"MIGRATESLOTS", *args, callback=ok)
 
     async def cluster_getslotmigrations(self) -> list[dict[str, Any]]:
         """Ongoing and recently finished slot imports/exports of this node.
@@ -138,7 +138,7 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Valkey 9.0
         """
-        return await self.execute_command(b"CLUSTER", b"CANCELSLOTMIGRATIONS", callback=is_ok)
+        return await self.execute_command(b"CLUSTER", b"CANCELSLOTMIGRATIONS", callback=ok)
 
     async def cluster_flushslot(
         self, slot: int, mode: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -153,7 +153,7 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: Valkey 9.0
         """
         args: list[ValueT] = [slot] if mode is None else [slot, mode]
-        return await self.execute_command(b"CLUSTER", b"FLUSHSLOT", *args, callback=is_ok)
+        return await self.execute_command(b"CLUSTER", b"FLUSHSLOT", *args, callback=ok)
 
     async def clusterscan(
         self,

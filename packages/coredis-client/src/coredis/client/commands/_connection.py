@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_bool, as_str, identity, is_ok, pairs, values_list
+from .._arguments import as_list
+from .._callbacks import as_str, boolean, identity, ok, pairs
 from .._result_types import ClientInfo
 from .._tokens import PureToken
 from .._typing import Parameters, StringT, ValueT
@@ -95,7 +96,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         lasting change).
         """
         args: list[ValueT] = [username, password] if username is not None else [password]
-        return await self.execute_command(b"AUTH", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"AUTH", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def echo(self, message: StringT) -> AnyStr_co:
         """The message, echoed by the server.
@@ -160,7 +161,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"QUIT", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"QUIT", callback=ok)  # type: ignore[no-any-return]
 
     async def reset(self) -> None:
         """Reset the connection's state (database, name, tracking, subscriptions, auth).
@@ -190,7 +191,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         connection it ran on is closed. In a pipeline it applies to the pipeline's own
         connection only, which is closed afterwards.
         """
-        return await self.execute_command(b"SELECT", index, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SELECT", index, callback=ok)  # type: ignore[no-any-return]
 
     async def client_caching(self, mode: Literal[PureToken.NO, PureToken.YES]) -> bool:
         """Whether the next command's keys are tracked (``OPTIN``/``OPTOUT`` tracking).
@@ -202,7 +203,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"CACHING", mode, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"CACHING", mode, callback=ok)  # type: ignore[no-any-return]
 
     async def client_getname(self) -> AnyStr_co | None:
         """The connection's name.
@@ -301,7 +302,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         if type_ is not None:
             args.extend((PureToken.TYPE, type_))
         if identifiers is not None:
-            ids = values_list(identifiers, "identifiers")
+            ids = as_list(identifiers, "identifiers", allow_empty=False)
             args.append(b"ID")
             args.extend(ids)
         return await self.execute_command(b"CLIENT", b"LIST", *args, callback=_client_list)  # type: ignore[no-any-return]
@@ -316,7 +317,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"NO-EVICT", enabled, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"NO-EVICT", enabled, callback=ok)  # type: ignore[no-any-return]
 
     async def client_pause(
         self, timeout: int, mode: Literal[PureToken.WRITE, PureToken.ALL] | None = None
@@ -330,7 +331,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [timeout]
         if mode is not None:
             args.append(mode)
-        return await self.execute_command(b"CLIENT", b"PAUSE", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"PAUSE", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def client_unpause(self) -> bool:
         """End a ``CLIENT PAUSE``.
@@ -342,7 +343,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"UNPAUSE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"UNPAUSE", callback=ok)  # type: ignore[no-any-return]
 
     async def client_reply(
         self, mode: Literal[PureToken.OFF, PureToken.ON, PureToken.SKIP]
@@ -364,7 +365,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         """
         if mode != PureToken.ON:
             raise DataError("client_reply OFF/SKIP would desynchronise a pooled connection")
-        return await self.execute_command(b"CLIENT", b"REPLY", mode, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"REPLY", mode, callback=ok)  # type: ignore[no-any-return]
 
     async def client_setname(self, connection_name: StringT) -> bool:
         """Name the client's connections.
@@ -378,7 +379,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         The connection it ran on is closed. In a pipeline it applies to the pipeline's own
         connection only, which is closed afterwards.
         """
-        return await self.execute_command(b"CLIENT", b"SETNAME", connection_name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"SETNAME", connection_name, callback=ok)  # type: ignore[no-any-return]
 
     async def client_tracking(
         self,
@@ -420,7 +421,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         ):
             if flag:
                 args.append(token)
-        return await self.execute_command(b"CLIENT", b"TRACKING", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"TRACKING", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def client_trackinginfo(self) -> dict[AnyStr_co, Any]:
         """The connection's tracking state.
@@ -448,4 +449,4 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [client_id]
         if timeout_error is not None:
             args.append(timeout_error)
-        return await self.execute_command(b"CLIENT", b"UNBLOCK", *args, callback=as_bool)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"UNBLOCK", *args, callback=boolean)  # type: ignore[no-any-return]

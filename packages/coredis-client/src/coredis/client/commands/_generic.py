@@ -12,20 +12,15 @@ from typing import Any, Literal
 
 from coredis.exceptions import DataError
 
-from .._response import (
+from .._arguments import (
     as_list,
-    boolean,
     dt_to_milliseconds,
     dt_to_seconds,
-    expiry_time,
     int_to_milliseconds,
     int_to_seconds,
-    ok,
-    scan_keys,
     scan_options,
-    to_set,
-    to_tuple,
 )
+from .._callbacks import boolean, expiry_time, ok, scan_keys, to_set, to_tuple
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin

@@ -14,7 +14,8 @@ from typing import Literal
 
 from coredis.exceptions import DataError
 
-from .._response import as_list, geo_coordinates, geo_results, optional_float, to_tuple
+from .._arguments import as_list
+from .._callbacks import geo_coordinates, geo_results, optional_float, to_tuple
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, ValueT
 from ..response_types import GeoCoordinates, GeoSearchResult

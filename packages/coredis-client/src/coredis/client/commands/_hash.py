@@ -9,17 +9,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from .._response import (
-    as_list,
-    boolean,
-    flatten_pairs,
-    ok,
-    pairs,
-    scan_options,
-    to_dict,
-    to_float,
-    to_tuple,
-)
+from .._arguments import as_list, flatten_pairs, scan_options
+from .._callbacks import boolean, ok, pairs, to_dict, to_float, to_tuple
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin

@@ -15,15 +15,14 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ...exceptions import DataError
-from .._response import (
+from .._arguments import (
     as_list,
-    boolean,
     dt_to_milliseconds,
     dt_to_seconds,
     int_to_milliseconds,
     int_to_seconds,
-    to_tuple,
 )
+from .._callbacks import boolean, to_tuple
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin

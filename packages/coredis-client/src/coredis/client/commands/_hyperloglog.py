@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from .._response import as_list, boolean, ok
+from .._arguments import as_list
+from .._callbacks import boolean, ok
 from .._typing import KeyT, Parameters, ValueT
 from ._base import AnyStr_co, CommandMixin
 

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_str, as_tuple, identity, is_ok, pairs, values_list
+from .._arguments import as_list
+from .._callbacks import as_str, identity, ok, pairs, to_tuple
 from .._result_types import Command, SlowLogInfo
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -194,8 +195,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
             b"COMMAND",
             b"GETKEYS",
             command,
-            *values_list(arguments, "arguments", allow_empty=True),
-            callback=as_tuple,
+            *as_list(arguments, "arguments"),
+            callback=to_tuple,
         )
 
     async def command_getkeysandflags(
@@ -214,7 +215,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
             b"COMMAND",
             b"GETKEYSANDFLAGS",
             command,
-            *values_list(arguments, "arguments", allow_empty=True),
+            *as_list(arguments, "arguments"),
             callback=_keys_and_flags,
         )
 
@@ -334,7 +335,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"MEMORY", b"PURGE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MEMORY", b"PURGE", callback=ok)  # type: ignore[no-any-return]
 
     async def memory_stats(self) -> dict[AnyStr_co, Any]:
         """Memory usage details.
@@ -371,7 +372,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"MODULE", b"LOAD", path, *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"LOAD", path, *args, callback=ok)  # type: ignore[no-any-return]
 
     async def module_loadex(
         self,
@@ -392,11 +393,11 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         for name, value in (configs or {}).items():
             command_args.extend((b"CONFIG", name, value))
         if args is not None:
-            values = values_list(args, "args", allow_empty=True)
+            values = as_list(args, "args")
             if values:
                 command_args.append(b"ARGS")
                 command_args.extend(values)
-        return await self.execute_command(b"MODULE", b"LOADEX", *command_args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"LOADEX", *command_args, callback=ok)  # type: ignore[no-any-return]
 
     async def module_unload(self, name: StringT) -> bool:
         """Unload a module.
@@ -405,7 +406,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"MODULE", b"UNLOAD", name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"UNLOAD", name, callback=ok)  # type: ignore[no-any-return]
 
     async def slowlog_get(self, count: int | None = None) -> tuple[SlowLogInfo, ...]:
         """Entries of the slow log, newest first.
@@ -436,7 +437,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SLOWLOG", b"RESET", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SLOWLOG", b"RESET", callback=ok)  # type: ignore[no-any-return]
 
 
 def _set(response: Any, **options: Any) -> set[Any]:

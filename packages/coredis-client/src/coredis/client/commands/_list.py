@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, overload
 
-from .._response import as_list, ok
+from .._arguments import as_list
+from .._callbacks import ok
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, ValueT
 from ._base import AnyStr_co, CommandMixin

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._response_ext import identity, pairs
+from .._callbacks import identity, pairs
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ...exceptions import DataError
-from .._response_ext import as_str, identity, is_ok, pairs
+from .._callbacks import as_str, identity, ok, pairs
 from .._result_types import LibraryDefinition
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -192,7 +192,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"DELETE", library_name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"DELETE", library_name, callback=ok)  # type: ignore[no-any-return]
 
     async def function_dump(self) -> bytes:
         """A serialized copy of every library (for :meth:`function_restore`).
@@ -219,7 +219,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [async_] if async_ is not None else []
-        return await self.execute_command(b"FUNCTION", b"FLUSH", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"FLUSH", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def function_kill(self) -> bool:
         """Kill the running function (if it has not written yet).
@@ -232,7 +232,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"KILL", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"KILL", callback=ok)  # type: ignore[no-any-return]
 
     async def function_list(
         self, libraryname: StringT | None = None, withcode: bool | None = None
@@ -284,7 +284,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         """
         args: list[ValueT] = [policy] if policy is not None else []
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"FUNCTION", b"RESTORE", serialized_value, *args, callback=is_ok
+            b"FUNCTION", b"RESTORE", serialized_value, *args, callback=ok
         )
 
     async def function_stats(self) -> dict[AnyStr_co, Any]:
@@ -314,7 +314,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
         """
-        return await self.execute_command(b"SCRIPT", b"DEBUG", mode, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"DEBUG", mode, callback=ok)  # type: ignore[no-any-return]
 
     async def script_exists(self, sha1s: Parameters[StringT]) -> tuple[bool, ...]:
         """Whether scripts are in the cache.
@@ -339,7 +339,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         """
         args: list[ValueT] = [sync_type] if sync_type is not None else []
-        return await self.execute_command(b"SCRIPT", b"FLUSH", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"FLUSH", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def script_kill(self) -> bool:
         """Kill the running script (if it has not written yet).
@@ -349,7 +349,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises NotBusyError: when no script is running.
         """
-        return await self.execute_command(b"SCRIPT", b"KILL", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"KILL", callback=ok)  # type: ignore[no-any-return]
 
     async def script_load(self, script: StringT) -> AnyStr_co:
         """Put a script in the cache without running it.

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...exceptions import DataError
-from .._response_ext import as_str, identity, is_ok, pairs, parse_info, typed_value
+from .._callbacks import as_str, identity, ok, pairs, parse_info, typed_value
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
@@ -96,7 +96,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"CONFIG", b"SET", name, value, callback=is_ok
+            b"SENTINEL", b"CONFIG", b"SET", name, value, callback=ok
         )
 
     async def sentinel_failover(self, service_name: StringT) -> bool:
@@ -106,7 +106,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SENTINEL", b"FAILOVER", service_name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"FAILOVER", service_name, callback=ok)  # type: ignore[no-any-return]
 
     async def sentinel_flushconfig(self) -> bool:
         """Rewrite the sentinel's configuration file.
@@ -115,7 +115,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SENTINEL", b"FLUSHCONFIG", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"FLUSHCONFIG", callback=ok)  # type: ignore[no-any-return]
 
     async def sentinel_get_master_addr_by_name(
         self, service_name: StringT
@@ -169,7 +169,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"MONITOR", name, ip, port, quorum, callback=is_ok
+            b"SENTINEL", b"MONITOR", name, ip, port, quorum, callback=ok
         )
 
     async def sentinel_myid(self) -> AnyStr_co:
@@ -191,7 +191,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SENTINEL", b"REMOVE", name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"REMOVE", name, callback=ok)  # type: ignore[no-any-return]
 
     async def sentinel_replicas(self, service_name: StringT) -> tuple[dict[str, Any], ...]:
         """State of the replicas of a monitored primary.
@@ -237,7 +237,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"SET", name, option, value, callback=is_ok
+            b"SENTINEL", b"SET", name, option, value, callback=ok
         )
 
     async def sentinel_debug(
@@ -300,7 +300,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         if not modes:
             raise DataError("sentinel_simulate_failure needs at least one mode")
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"SIMULATE-FAILURE", *modes, callback=is_ok
+            b"SENTINEL", b"SIMULATE-FAILURE", *modes, callback=ok
         )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, ConnectionError, DataError
-from .._response_ext import as_dict, as_str, identity, is_ok, parse_info, typed_value
+from .._callbacks import as_str, identity, ok, parse_info, to_dict, typed_value
 from .._result_types import RoleInfo
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -93,7 +93,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SAVE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SAVE", callback=ok)  # type: ignore[no-any-return]
 
     async def lastsave(self) -> datetime.datetime:
         """Time of the last successful save.
@@ -117,7 +117,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         names = list(parameters)
         if not names:
             raise DataError("config_get needs at least one parameter")
-        return await self.execute_command(b"CONFIG", b"GET", *names, callback=as_dict)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"GET", *names, callback=to_dict)  # type: ignore[no-any-return]
 
     async def config_set(self, parameter_values: Mapping[StringT, ValueT]) -> bool:
         """Set configuration parameters (atomically: all or none).
@@ -132,7 +132,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         args: list[ValueT] = []
         for name, value in parameter_values.items():
             args.extend((name, value))
-        return await self.execute_command(b"CONFIG", b"SET", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"SET", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def config_resetstat(self) -> bool:
         """Reset the statistics ``INFO`` reports.
@@ -141,7 +141,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CONFIG", b"RESETSTAT", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"RESETSTAT", callback=ok)  # type: ignore[no-any-return]
 
     async def config_rewrite(self) -> bool:
         """Rewrite the configuration file with the running configuration.
@@ -150,7 +150,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CONFIG", b"REWRITE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"REWRITE", callback=ok)  # type: ignore[no-any-return]
 
     async def dbsize(self) -> int:
         """Number of keys in the selected database.
@@ -209,7 +209,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
                 else timeout
             )
             args.extend((PureToken.TIMEOUT, ms))
-        return await self.execute_command(b"FAILOVER", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FAILOVER", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def flushall(
         self, async_: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -221,7 +221,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: ``True``.
         """
         args: list[ValueT] = [async_] if async_ is not None else []
-        return await self.execute_command(b"FLUSHALL", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FLUSHALL", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def flushdb(self, async_: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None) -> bool:
         """Delete every key of the selected database.
@@ -231,7 +231,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: ``True``.
         """
         args: list[ValueT] = [async_] if async_ is not None else []
-        return await self.execute_command(b"FLUSHDB", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FLUSHDB", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def info(self, *sections: StringT) -> dict[str, Any]:
         """Server information and statistics.
@@ -315,7 +315,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         if abort:
             args.append(b"ABORT")
         try:
-            return await self.execute_command(b"SHUTDOWN", *args, callback=is_ok)  # type: ignore[no-any-return]
+            return await self.execute_command(b"SHUTDOWN", *args, callback=ok)  # type: ignore[no-any-return]
         except ConnectionError:
             # Success: the server exits without replying.
             return True
@@ -327,7 +327,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SWAPDB", index1, index2, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SWAPDB", index1, index2, callback=ok)  # type: ignore[no-any-return]
 
     async def time(self) -> datetime.datetime:
         """The server's clock.

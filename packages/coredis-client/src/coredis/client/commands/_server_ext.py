@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ...exceptions import DataError
-from .._response import as_list
-from .._response_ext import identity, is_ok
+from .._arguments import as_list
+from .._callbacks import identity, ok
 from .._result_types import SlowLogInfo
 from .._tokens import PureToken
 from .._typing import StringT
@@ -54,7 +54,7 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
-        return await self.execute_command(b"CLIENT", b"NO-TOUCH", enabled, callback=is_ok)
+        return await self.execute_command(b"CLIENT", b"NO-TOUCH", enabled, callback=ok)
 
     async def client_setinfo(
         self, *, lib_name: StringT | None = None, lib_ver: StringT | None = None
@@ -72,7 +72,7 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
             raise DataError("give exactly one of lib_name and lib_ver")
         attr, value = (b"LIB-NAME", lib_name) if lib_name is not None else (b"LIB-VER", lib_ver)
         assert value is not None
-        return await self.execute_command(b"CLIENT", b"SETINFO", attr, value, callback=is_ok)
+        return await self.execute_command(b"CLIENT", b"SETINFO", attr, value, callback=ok)
 
     async def client_capa(self, capabilities: list[StringT] | tuple[StringT, ...]) -> bool:
         """Declare client capabilities (e.g. ``redirect``: accept ``-REDIRECT`` from a
@@ -86,7 +86,7 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         names = as_list(capabilities, "capabilities")
         if not names:
             raise DataError("capabilities must name at least one capability")
-        return await self.execute_command(b"CLIENT", b"CAPA", *names, callback=is_ok)
+        return await self.execute_command(b"CLIENT", b"CAPA", *names, callback=ok)
 
     async def client_import_source(self, enabled: Literal[PureToken.ON, PureToken.OFF]) -> bool:
         """Mark this connection as an import source (its writes are allowed while the server
@@ -97,7 +97,7 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Valkey 8.1
         """
-        return await self.execute_command(b"CLIENT", b"IMPORT-SOURCE", enabled, callback=is_ok)
+        return await self.execute_command(b"CLIENT", b"IMPORT-SOURCE", enabled, callback=ok)
 
     async def script_show(self, sha1: StringT) -> AnyStr_co:
         """The source of a script in the script cache. https://valkey.io/commands/script-show
@@ -139,4 +139,4 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Valkey 8.1
         """
-        return await self.execute_command(b"COMMANDLOG", b"RESET", type, callback=is_ok)
+        return await self.execute_command(b"COMMANDLOG", b"RESET", type, callback=ok)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, overload
 
-from .._response import as_list, bool_tuple, boolean, scan_options, to_set
+from .._arguments import as_list, scan_options
+from .._callbacks import bool_tuple, boolean, to_set
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin

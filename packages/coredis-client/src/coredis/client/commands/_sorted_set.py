@@ -16,13 +16,12 @@ from typing import Any, Literal, overload
 
 from coredis.exceptions import DataError
 
-from .._response import (
-    as_list,
+from .._arguments import as_list, scan_options
+from .._callbacks import (
     float_tuple,
     optional_float,
     optional_scored_member,
     pairs,
-    scan_options,
     scored_members,
     to_float,
 )

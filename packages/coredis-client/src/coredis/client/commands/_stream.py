@@ -8,17 +8,8 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import (
-    as_bool,
-    as_str,
-    identity,
-    is_ok,
-    ms,
-    pairs,
-    stream_entries,
-    stream_entry,
-    values_list,
-)
+from .._arguments import as_list, int_to_milliseconds
+from .._callbacks import as_str, boolean, identity, ok, pairs, stream_entries, stream_entry
 from .._result_types import StreamEntry, StreamInfo, StreamPending, StreamPendingExt
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -211,7 +202,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         if count is not None:
             args.extend((PureToken.COUNT, count))
         if block is not None:
-            args.extend((PureToken.BLOCK, ms(block)))
+            args.extend((PureToken.BLOCK, int_to_milliseconds(block)))
         args.append(b"STREAMS")
         args.extend(streams.keys())
         args.extend(streams.values())
@@ -264,7 +255,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the number of entries deleted.
         :raises DataError: when ``identifiers`` is empty.
         """
-        ids = values_list(identifiers, "identifiers")
+        ids = as_list(identifiers, "identifiers", allow_empty=False)
         return await self.execute_command(b"XDEL", key, *ids, callback=identity)  # type: ignore[no-any-return]
 
     async def xtrim(
@@ -292,7 +283,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the number of messages acknowledged.
         :raises DataError: when ``identifiers`` is empty.
         """
-        ids = values_list(identifiers, "identifiers")
+        ids = as_list(identifiers, "identifiers", allow_empty=False)
         return await self.execute_command(b"XACK", key, group, *ids, callback=identity)  # type: ignore[no-any-return]
 
     async def xpending(
@@ -353,10 +344,10 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the claimed entries, or only their ids with ``justid``.
         :raises DataError: when ``identifiers`` is empty.
         """
-        ids: list[ValueT] = values_list(identifiers, "identifiers")
-        args: list[ValueT] = [key, group, consumer, ms(min_idle_time), *ids]
+        ids: list[ValueT] = as_list(identifiers, "identifiers", allow_empty=False)
+        args: list[ValueT] = [key, group, consumer, int_to_milliseconds(min_idle_time), *ids]
         if idle is not None:
-            args.extend((b"IDLE", ms(idle)))
+            args.extend((b"IDLE", int_to_milliseconds(idle)))
         if time is not None:
             stamp = int(time.timestamp() * 1000) if isinstance(time, datetime.datetime) else time
             args.extend((b"TIME", stamp))
@@ -393,7 +384,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        args: list[ValueT] = [key, group, consumer, ms(min_idle_time), start]
+        args: list[ValueT] = [key, group, consumer, int_to_milliseconds(min_idle_time), start]
         if count is not None:
             args.extend((PureToken.COUNT, count))
         if justid:
@@ -420,7 +411,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
             args.extend((b"ENTRIESADDED", entries_added))
         if max_deleted_entry_id is not None:
             args.extend((b"MAXDELETEDID", max_deleted_entry_id))
-        return await self.execute_command(b"XSETID", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XSETID", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def xgroup_create(
         self,
@@ -442,7 +433,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
             args.append(PureToken.MKSTREAM)
         if entriesread is not None:
             args.extend((b"ENTRIESREAD", entriesread))
-        return await self.execute_command(b"XGROUP", b"CREATE", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XGROUP", b"CREATE", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def xgroup_createconsumer(
         self, key: KeyT, groupname: StringT, consumername: StringT
@@ -457,7 +448,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         return await self.execute_command(  # type: ignore[no-any-return]
-            b"XGROUP", b"CREATECONSUMER", key, groupname, consumername, callback=as_bool
+            b"XGROUP", b"CREATECONSUMER", key, groupname, consumername, callback=boolean
         )
 
     async def xgroup_delconsumer(self, key: KeyT, groupname: StringT, consumername: StringT) -> int:
@@ -496,7 +487,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [key, groupname, identifier if identifier is not None else "$"]
         if entriesread is not None:
             args.extend((b"ENTRIESREAD", entriesread))
-        return await self.execute_command(b"XGROUP", b"SETID", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XGROUP", b"SETID", *args, callback=ok)  # type: ignore[no-any-return]
 
     async def xinfo_consumers(
         self, key: KeyT, groupname: StringT

@@ -12,17 +12,15 @@ from typing import Any, Literal, Union, overload
 
 from coredis.exceptions import CommandSyntaxError
 
-from .._response import (
+from .._arguments import (
     as_list,
     dt_to_milliseconds,
     dt_to_seconds,
     flatten_pairs,
     int_to_milliseconds,
     int_to_seconds,
-    ok,
-    to_float,
-    to_tuple,
 )
+from .._callbacks import ok, to_float, to_tuple
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, ValueT
 from ..response_types import LCSMatch, LCSResult

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from ...exceptions import DataError
-from .._response import boolean
+from .._callbacks import boolean
 from .._tokens import PureToken
 from .._typing import KeyT, ValueT
 from ._base import AnyStr_co, CommandMixin

@@ -1,51 +1,129 @@
-"""Callbacks shared by the command groups: raw RESP2/RESP3 replies to the documented values.
+"""Reply callbacks shared by the command groups: raw RESP2/RESP3 replies to documented values.
 
-Every function takes ``(response, **options)`` (``options`` holds at least ``version``) and
-returns the same value whichever protocol produced ``response``. They are module-level
-functions, never closures, so the hot paths build nothing per call. Strings may be ``str``
-(decoded by the reader) or ``bytes``: nothing here assumes one or the other.
+Every callback takes ``(response, **options)`` (``options`` holds at least ``version``, the
+connection's protocol) and returns the same value whichever protocol produced ``response``;
+its return annotation is what :meth:`~coredis.client.commands._base.CommandMixin.execute_command`
+returns, so mypy checks a command's declared type against the callback that parses it. They
+are module-level functions, never closures, so the hot paths build nothing per call. Strings
+may be ``str`` (decoded by the reader) or ``bytes``: nothing here assumes one or the other.
+
+The helpers without ``**options`` (:func:`pairs`, :func:`as_str`, :func:`typed_value`,
+:func:`str_keys`, :func:`parse_info`, :func:`stream_entry`) are building blocks of callbacks.
+Argument-building helpers live in :mod:`coredis.client._arguments`.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections import OrderedDict
 from typing import Any
 
 from coredis.exceptions import DataError, NoKeyError
 
-from ._tokens import PureToken
+from ._result_types import StreamEntry
 from .response_types import GeoCoordinates, GeoSearchResult, ScoredMember
 
 __all__ = (
-    "ok",
-    "boolean",
-    "to_tuple",
-    "to_set",
-    "to_float",
-    "optional_float",
-    "to_dict",
-    "pairs",
-    "scored_members",
-    "optional_scored_member",
-    "float_tuple",
+    "as_str",
     "bool_tuple",
-    "scan_keys",
-    "datetime_seconds",
+    "boolean",
     "datetime_milliseconds",
+    "datetime_seconds",
     "expiry_time",
+    "float_tuple",
     "geo_coordinates",
     "geo_results",
-    "int_to_seconds",
-    "int_to_milliseconds",
-    "dt_to_seconds",
-    "dt_to_milliseconds",
-    "flatten_pairs",
-    "as_list",
+    "identity",
+    "ok",
+    "optional_float",
+    "optional_scored_member",
+    "pairs",
+    "parse_info",
+    "scan_keys",
+    "scored_members",
+    "str_keys",
+    "stream_entries",
+    "stream_entry",
+    "to_dict",
+    "to_float",
+    "to_set",
+    "to_tuple",
+    "typed_value",
 )
 
 
-# --------------------------------------------------------------------------- replies
+# --------------------------------------------------------------------------- building blocks
+
+
+def pairs(response: Any) -> list[tuple[Any, Any]]:
+    """Key/value pairs of a RESP3 map, a flat RESP2 ``[k1, v1, k2, v2...]`` array or an
+    array of ``[k, v]`` pairs (RESP3 ``WITHSCORES``); ``None`` or empty gives ``[]``."""
+    if not response:
+        return []
+    if isinstance(response, dict):
+        return list(response.items())
+    if isinstance(response[0], list):
+        return [(item[0], item[1]) for item in response]
+    it = iter(response)
+    return list(zip(it, it, strict=False))
+
+
+def as_str(value: Any) -> Any:
+    """``bytes`` decoded as UTF-8 (for values the API documents as ``str``)."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def str_keys(response: Any) -> dict[str, Any]:
+    """Pairs as a dict whose keys are ``str`` whatever the decoding."""
+    return {as_str(k): v for k, v in pairs(response)}
+
+
+def typed_value(value: Any) -> Any:
+    """A textual number turned into ``int``/``float`` (other text kept as ``str``)."""
+    text = as_str(value)
+    if not isinstance(text, str):
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def parse_info(text: Any) -> dict[str, Any]:
+    """``INFO`` text: ``key:value`` lines, values typed; ``k=v,...`` values become dicts."""
+    info: dict[str, Any] = {}
+    for raw in as_str(text).splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or ":" not in line:
+            continue
+        key, _, value = line.partition(":")
+        if "=" in value and not key.startswith(("executable", "config_file")):
+            sub: dict[str, Any] = {}
+            for part in value.split(","):
+                name, eq, val = part.partition("=")
+                sub[name] = typed_value(val) if eq else True
+            info[key] = sub
+        else:
+            info[key] = typed_value(value)
+    return info
+
+
+def stream_entry(raw: Any) -> StreamEntry:
+    """``[id, [field, value, ...]]`` as a :class:`StreamEntry`."""
+    identifier, values = raw
+    return StreamEntry(identifier, OrderedDict(pairs(values)))
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+def identity(response: Any, **options: Any) -> Any:
+    """The reply unchanged (its type is the server's word: the caller states it)."""
+    return response
 
 
 def ok(response: Any, **options: Any) -> bool:
@@ -59,7 +137,8 @@ def boolean(response: Any, **options: Any) -> bool:
 
 
 def to_tuple(response: Any, **options: Any) -> tuple[Any, ...]:
-    return tuple(response)
+    """An array (or RESP3 set) reply as a tuple; a null reply as ``()``."""
+    return tuple(response) if response is not None else ()
 
 
 def to_set(response: Any, **options: Any) -> set[Any]:
@@ -76,22 +155,11 @@ def optional_float(response: Any, **options: Any) -> float | None:
     return None if response is None else float(response)
 
 
-def pairs(response: Any) -> list[tuple[Any, Any]]:
-    """A flat ``[k, v, k, v]`` array or an array of ``[k, v]`` pairs → list of pairs."""
-    if not response:
-        return []
-    if isinstance(response[0], list):
-        return [(item[0], item[1]) for item in response]
-    it = iter(response)
-    return list(zip(it, it, strict=False))
-
-
 def to_dict(response: Any, **options: Any) -> dict[Any, Any]:
-    """A RESP3 map, or a RESP2 flat array of pairs → ``dict``."""
+    """A RESP3 map (returned as is), or a RESP2 flat array of pairs → ``dict``."""
     if isinstance(response, dict):
         return response
-    it = iter(response)
-    return dict(zip(it, it, strict=False))
+    return dict(pairs(response))
 
 
 def scored_members(response: Any, **options: Any) -> tuple[ScoredMember, ...]:
@@ -151,7 +219,7 @@ def geo_coordinates(response: Any, **options: Any) -> tuple[GeoCoordinates | Non
     )
 
 
-def geo_results(response: Any, **options: Any) -> Any:
+def geo_results(response: Any, **options: Any) -> int | tuple[Any, ...]:
     """``GEOSEARCH``/``GEORADIUS`` replies.
 
     Plain names (no ``with*`` option) → tuple of names; otherwise each item is
@@ -181,75 +249,8 @@ def geo_results(response: Any, **options: Any) -> Any:
     return tuple(results)
 
 
-# --------------------------------------------------------------------------- arguments
-
-
-def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DataError(f"{name} must be an int, not {type(value).__name__}")
-    return value
-
-
-def int_to_seconds(value: int | datetime.timedelta, name: str = "seconds") -> int:
-    """A duration in seconds (``int`` or ``timedelta``) → whole seconds."""
-    if isinstance(value, datetime.timedelta):
-        return int(value.total_seconds())
-    return _int(value, name)
-
-
-def int_to_milliseconds(value: int | datetime.timedelta, name: str = "milliseconds") -> int:
-    """A duration in milliseconds (``int`` or ``timedelta``) → whole milliseconds."""
-    if isinstance(value, datetime.timedelta):
-        return int(value.total_seconds() * 1000)
-    return _int(value, name)
-
-
-def dt_to_seconds(value: int | datetime.datetime, name: str = "unix_time_seconds") -> int:
-    """A unix time in seconds (``int`` or ``datetime``; naive means local time) → int."""
-    if isinstance(value, datetime.datetime):
-        return int(value.timestamp())
-    return _int(value, name)
-
-
-def dt_to_milliseconds(value: int | datetime.datetime, name: str = "unix_time_milliseconds") -> int:
-    """A unix time in milliseconds (``int`` or ``datetime``; naive means local time) → int."""
-    if isinstance(value, datetime.datetime):
-        return int(value.timestamp() * 1000)
-    return _int(value, name)
-
-
-def as_list(values: Iterable[Any], name: str) -> list[Any]:
-    """An iterable of arguments → list; a lone ``str``/``bytes`` is refused.
-
-    Why: ``delete("key")`` would otherwise iterate the characters and delete ``k``, ``e``, ``y``.
-    """
-    if isinstance(values, (str, bytes, bytearray, memoryview)):
-        raise DataError(
-            f"{name} must be an iterable of values, not a single {type(values).__name__}"
-        )
-    try:
-        return list(values)
-    except TypeError:
-        raise DataError(f"{name} must be an iterable, not {type(values).__name__}") from None
-
-
-def scan_options(match: Any, count: int | None) -> list[Any]:
-    """The ``MATCH pattern`` / ``COUNT n`` arguments shared by SCAN, HSCAN, SSCAN and ZSCAN."""
-    args: list[Any] = []
-    if match is not None:
-        args += [PureToken.MATCH, match]
-    if count is not None:
-        args += [PureToken.COUNT, count]
-    return args
-
-
-def flatten_pairs(mapping: Any, name: str) -> list[Any]:
-    """``{k: v}`` → ``[k, v, k, v]`` argument list; anything but a mapping → ``DataError``."""
-    if not hasattr(mapping, "items"):
-        raise DataError(f"{name} must be a mapping, not {type(mapping).__name__}")
-    items = mapping.items()
-    args: list[Any] = []
-    for key, value in items:
-        args.append(key)
-        args.append(value)
-    return args
+def stream_entries(response: Any, **options: Any) -> tuple[StreamEntry, ...]:
+    """An array of stream entries (deleted entries, reported as nil, are dropped)."""
+    return tuple(
+        stream_entry(item) for item in response or () if item is not None and item[1] is not None
+    )
