@@ -33,7 +33,7 @@ __all__ = (
     "float_tuple",
     "geo_coordinates",
     "geo_results",
-    "identity",
+    "geo_results_or_stored",
     "ok",
     "optional_float",
     "optional_scored_member",
@@ -119,11 +119,6 @@ def stream_entry(raw: Any) -> StreamEntry:
 
 
 # --------------------------------------------------------------------------- callbacks
-
-
-def identity(response: Any, **options: Any) -> Any:
-    """The reply unchanged (its type is the server's word: the caller states it)."""
-    return response
 
 
 def ok(response: Any, **options: Any) -> bool:
@@ -219,15 +214,20 @@ def geo_coordinates(response: Any, **options: Any) -> tuple[GeoCoordinates | Non
     )
 
 
-def geo_results(response: Any, **options: Any) -> int | tuple[Any, ...]:
+def geo_results_or_stored(response: Any, **options: Any) -> int | tuple[Any, ...]:
+    """``GEOSEARCH``/``GEORADIUS`` replies that may be a ``STORE`` count: an integer (the
+    number of members stored) passes through, anything else is :func:`geo_results`."""
+    if isinstance(response, int):
+        return response
+    return geo_results(response, **options)
+
+
+def geo_results(response: Any, **options: Any) -> tuple[Any, ...]:
     """``GEOSEARCH``/``GEORADIUS`` replies.
 
     Plain names (no ``with*`` option) → tuple of names; otherwise each item is
     ``[name, dist?, hash?, [lon, lat]?]`` in that order → ``GeoSearchResult``.
-    An integer (the ``STORE`` variants) passes through.
     """
-    if isinstance(response, int):
-        return response
     withdist = options.get("withdist")
     withhash = options.get("withhash")
     withcoord = options.get("withcoord")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ...exceptions import AuthorizationError, DataError
-from .._callbacks import as_str, identity, ok, pairs, to_tuple
+from .._callbacks import as_str, ok, pairs, to_tuple
 from .._typing import Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
@@ -24,7 +24,7 @@ def _getuser(response: Any, **options: Any) -> dict[Any, Any]:
     return user
 
 
-def _log(response: Any, **options: Any) -> Any:
+def _log(response: Any, **options: Any) -> bool | tuple[dict[Any, Any], ...]:
     if isinstance(response, (bytes, str)):
         return response in (b"OK", "OK")
     entries = []
@@ -59,7 +59,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [categoryname] if categoryname is not None else []
-        return await self.execute_command(b"ACL", b"CAT", *args, callback=to_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"CAT", *args, callback=to_tuple)
 
     async def acl_deluser(self, usernames: Parameters[StringT]) -> int:
         """Delete ACL users (and disconnect them).
@@ -77,7 +77,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         names = list(usernames)
         if not names:
             raise DataError("acl_deluser needs at least one username")
-        return await self.execute_command(b"ACL", b"DELUSER", *names, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"ACL", b"DELUSER", *names))
 
     async def acl_dryrun(self, username: StringT, command: StringT, *args: ValueT) -> bool:
         """Whether ``username`` may run ``command`` with ``args``, without running it.
@@ -91,7 +91,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"ACL", b"DRYRUN", username, command, *args, callback=_dryrun
         )
 
@@ -106,7 +106,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [bits] if bits is not None else []
-        return await self.execute_command(b"ACL", b"GENPASS", *args, callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"ACL", b"GENPASS", *args))
 
     async def acl_getuser(self, username: StringT) -> dict[AnyStr_co, Any]:
         """The rules of an ACL user.
@@ -119,7 +119,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"GETUSER", username, callback=_getuser)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"GETUSER", username, callback=_getuser)
 
     async def acl_list(self) -> tuple[AnyStr_co, ...]:
         """Every ACL user's rules, in ``ACL SETUSER`` syntax.
@@ -131,7 +131,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"LIST", callback=to_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"LIST", callback=to_tuple)
 
     async def acl_load(self) -> bool:
         """Reload users from the configured ACL file.
@@ -143,7 +143,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"LOAD", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"LOAD", callback=ok)
 
     async def acl_log(
         self, count: int | None = None, reset: bool | None = None
@@ -158,9 +158,9 @@ class ACLCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         if reset:
-            return await self.execute_command(b"ACL", b"LOG", b"RESET", callback=_log)  # type: ignore[no-any-return]
+            return await self.execute_command(b"ACL", b"LOG", b"RESET", callback=_log)
         args: list[ValueT] = [count] if count is not None else []
-        return await self.execute_command(b"ACL", b"LOG", *args, callback=_log)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"LOG", *args, callback=_log)
 
     async def acl_save(self) -> bool:
         """Write the users to the configured ACL file.
@@ -172,7 +172,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"SAVE", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"SAVE", callback=ok)
 
     async def acl_setuser(self, username: StringT, *rules: StringT) -> bool:
         """Create or modify an ACL user with ``rules`` (``on``, ``>password``, ``+@all``...).
@@ -184,7 +184,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"SETUSER", username, *rules, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"SETUSER", username, *rules, callback=ok)
 
     async def acl_users(self) -> tuple[AnyStr_co, ...]:
         """Names of the ACL users.
@@ -196,7 +196,7 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"USERS", callback=to_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"USERS", callback=to_tuple)
 
     async def acl_whoami(self) -> AnyStr_co:
         """The user the connection is authenticated as.
@@ -208,4 +208,4 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"WHOAMI", callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"ACL", b"WHOAMI"))

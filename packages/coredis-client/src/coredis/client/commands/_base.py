@@ -18,9 +18,9 @@ Contract (all command modules follow it):
 
 from __future__ import annotations
 
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, overload
 
-from .._typing import ValueT
+from .._typing import R, ResponseType, ValueT
 
 __all__ = ("CommandMixin", "ResponseCallback", "AnyStr_co")
 
@@ -52,6 +52,27 @@ class CommandMixin(Generic[AnyStr_co]):
     is closed (never returned to the pool with a reply in flight; a shared multiplexed
     connection drops only that reply) and the command may or may not have run on the server.
     """
+
+    # The callback carries the reply's type: with one, execute_command returns what the
+    # callback returns, so mypy checks each command's declared return type against the
+    # callback that parses its reply; without one it returns the raw reply (ResponseType).
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[R],
+        **options: Any,
+    ) -> R: ...
+
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: None = None,
+        **options: Any,
+    ) -> ResponseType: ...
 
     async def execute_command(
         self,

@@ -1,10 +1,9 @@
-# mypy: disable-error-code="no-any-return"
 """Redis bitmap commands, and the ``BITFIELD``/``BITFIELD_RO`` builder."""
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any, Generic, Literal
+from typing import Any, Generic, Literal, cast
 
 from coredis.exceptions import DataError, ReadOnlyError
 
@@ -158,7 +157,10 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         # 4.x's checks and exception types: BITCOUNT takes start and end together
         check_inclusive(start=start, end=end)
         check_inclusive(["start", "end"], start=start, end=end, index_unit=index_unit)
-        return await self.execute_command(b"BITCOUNT", key, *_range_args(start, end, index_unit))
+        return cast(
+            "int",
+            await self.execute_command(b"BITCOUNT", key, *_range_args(start, end, index_unit)),
+        )
 
     def bitfield(self, key: KeyT) -> BitFieldOperation[AnyStr_co]:
         """Start a ``BITFIELD`` command on ``key``. https://redis.io/commands/bitfield
@@ -179,7 +181,9 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
 
         :return: the length of the string stored in ``destkey``.
         """
-        return await self.execute_command(b"BITOP", operation, destkey, *as_list(keys, "keys"))
+        return cast(
+            "int", await self.execute_command(b"BITOP", operation, destkey, *as_list(keys, "keys"))
+        )
 
     async def bitpos(
         self,
@@ -195,8 +199,11 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``end``/``index_unit`` are given without ``start``/``end``.
         """
         # a bool bit is sent as 1/0, as 4.x did (int(True) == 1)
-        return await self.execute_command(
-            b"BITPOS", key, int(bit), *_range_args(start, end, index_unit)
+        return cast(
+            "int",
+            await self.execute_command(
+                b"BITPOS", key, int(bit), *_range_args(start, end, index_unit)
+            ),
         )
 
     async def getbit(self, key: KeyT, offset: int) -> int:
@@ -204,7 +211,7 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
 
         :return: 0 or 1.
         """
-        return await self.execute_command(b"GETBIT", key, offset)
+        return cast("int", await self.execute_command(b"GETBIT", key, offset))
 
     async def setbit(self, key: KeyT, offset: int, value: int) -> int:
         """Set or clear the bit at an offset. https://redis.io/commands/setbit
@@ -212,4 +219,4 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         :return: the previous bit.
         """
         # a bool value is sent as 1/0, as 4.x did (int(True) == 1)
-        return await self.execute_command(b"SETBIT", key, offset, int(value))
+        return cast("int", await self.execute_command(b"SETBIT", key, offset, int(value)))

@@ -6,11 +6,11 @@ They talk to the node the client is connected to; :class:`coredis.RedisCluster` 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._arguments import as_list
-from .._callbacks import as_str, identity, ok, pairs, to_tuple
+from .._callbacks import as_str, ok, pairs, to_tuple
 from .._result_types import ClusterNode, ClusterNodeDetail
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -132,7 +132,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"ASKING", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ASKING", callback=ok)
 
     async def readonly(self) -> bool:
         """Allow reads from this replica connection.
@@ -146,7 +146,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
         """
-        return await self.execute_command(b"READONLY", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"READONLY", callback=ok)
 
     async def readwrite(self) -> bool:
         """Cancel :meth:`readonly` on this connection.
@@ -160,7 +160,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
         """
-        return await self.execute_command(b"READWRITE", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"READWRITE", callback=ok)
 
     async def cluster_addslots(self, slots: Parameters[int]) -> bool:
         """Assign slots to this node.
@@ -170,7 +170,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"CLUSTER", b"ADDSLOTS", *_slot_list(slots, "slots"), callback=ok
         )
 
@@ -185,7 +185,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"CLUSTER", b"ADDSLOTSRANGE", *_range_list(slots), callback=ok
         )
 
@@ -197,7 +197,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"CLUSTER", b"DELSLOTS", *_slot_list(slots, "slots"), callback=ok
         )
 
@@ -212,7 +212,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"CLUSTER", b"DELSLOTSRANGE", *_range_list(slots), callback=ok
         )
 
@@ -223,7 +223,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``BUMPED <epoch>`` or ``STILL <epoch>``.
         """
-        return await self.execute_command(b"CLUSTER", b"BUMPEPOCH", callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"CLUSTER", b"BUMPEPOCH"))
 
     async def cluster_count_failure_reports(self, node_id: StringT) -> int:
         """Number of active failure reports about a node.
@@ -232,8 +232,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"COUNT-FAILURE-REPORTS", node_id, callback=identity
+        return cast(
+            "int", await self.execute_command(b"CLUSTER", b"COUNT-FAILURE-REPORTS", node_id)
         )
 
     async def cluster_countkeysinslot(self, slot: int) -> int:
@@ -243,7 +243,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return await self.execute_command(b"CLUSTER", b"COUNTKEYSINSLOT", slot, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"CLUSTER", b"COUNTKEYSINSLOT", slot))
 
     async def cluster_failover(
         self, options: Literal[PureToken.FORCE, PureToken.TAKEOVER] | None = None
@@ -255,7 +255,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :return: ``True`` once the failover is started.
         """
         args: list[ValueT] = [options] if options is not None else []
-        return await self.execute_command(b"CLUSTER", b"FAILOVER", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"FAILOVER", *args, callback=ok)
 
     async def cluster_flushslots(self) -> bool:
         """Unassign every slot of this node.
@@ -264,7 +264,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CLUSTER", b"FLUSHSLOTS", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"FLUSHSLOTS", callback=ok)
 
     async def cluster_forget(self, node_id: StringT) -> bool:
         """Remove a node from this node's table (for 60 seconds).
@@ -273,7 +273,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CLUSTER", b"FORGET", node_id, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"FORGET", node_id, callback=ok)
 
     async def cluster_getkeysinslot(self, slot: int, count: int) -> tuple[AnyStr_co, ...]:
         """Up to ``count`` keys of a slot held by this node.
@@ -282,7 +282,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: the keys.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"CLUSTER", b"GETKEYSINSLOT", slot, count, callback=to_tuple
         )
 
@@ -293,7 +293,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{"cluster_state": "ok", "cluster_slots_assigned": "16384", ...}``.
         """
-        return await self.execute_command(b"CLUSTER", b"INFO", callback=_info)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"INFO", callback=_info)
 
     async def cluster_keyslot(self, key: KeyT) -> int:
         """Hash slot of a key.
@@ -302,7 +302,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: the slot (0-16383).
         """
-        return await self.execute_command(b"CLUSTER", b"KEYSLOT", key, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"CLUSTER", b"KEYSLOT", key))
 
     async def cluster_links(self) -> list[dict[AnyStr_co, Any]]:
         """This node's cluster-bus links.
@@ -314,7 +314,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLUSTER", b"LINKS", callback=_links)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"LINKS", callback=_links)
 
     async def cluster_meet(
         self, ip: StringT, port: int, cluster_bus_port: int | None = None
@@ -328,7 +328,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [ip, port]
         if cluster_bus_port is not None:
             args.append(cluster_bus_port)
-        return await self.execute_command(b"CLUSTER", b"MEET", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"MEET", *args, callback=ok)
 
     async def cluster_myid(self) -> AnyStr_co:
         """This node's id.
@@ -337,7 +337,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: the 40-character id.
         """
-        return await self.execute_command(b"CLUSTER", b"MYID", callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"CLUSTER", b"MYID"))
 
     async def cluster_nodes(self) -> list[ClusterNodeDetail]:
         """The cluster's nodes as this node sees them.
@@ -346,7 +346,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: one :class:`ClusterNodeDetail` per node.
         """
-        return await self.execute_command(b"CLUSTER", b"NODES", callback=_nodes)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"NODES", callback=_nodes)
 
     async def cluster_replicas(self, node_id: StringT) -> list[ClusterNodeDetail]:
         """The replicas of a primary.
@@ -355,7 +355,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: one :class:`ClusterNodeDetail` per replica.
         """
-        return await self.execute_command(b"CLUSTER", b"REPLICAS", node_id, callback=_nodes)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"REPLICAS", node_id, callback=_nodes)
 
     async def cluster_slaves(self, node_id: StringT) -> list[ClusterNodeDetail]:
         """Deprecated alias of :meth:`cluster_replicas`.
@@ -364,7 +364,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: one :class:`ClusterNodeDetail` per replica.
         """
-        return await self.execute_command(b"CLUSTER", b"SLAVES", node_id, callback=_nodes)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SLAVES", node_id, callback=_nodes)
 
     async def cluster_replicate(self, node_id: StringT) -> bool:
         """Make this node a replica of a primary.
@@ -373,7 +373,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CLUSTER", b"REPLICATE", node_id, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"REPLICATE", node_id, callback=ok)
 
     async def cluster_reset(
         self, hard_soft: Literal[PureToken.HARD, PureToken.SOFT] | None = None
@@ -385,7 +385,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         """
         args: list[ValueT] = [hard_soft] if hard_soft is not None else []
-        return await self.execute_command(b"CLUSTER", b"RESET", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"RESET", *args, callback=ok)
 
     async def cluster_saveconfig(self) -> bool:
         """Write this node's cluster configuration to disk.
@@ -394,7 +394,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CLUSTER", b"SAVECONFIG", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SAVECONFIG", callback=ok)
 
     async def cluster_set_config_epoch(self, config_epoch: int) -> bool:
         """Set the config epoch of a fresh node.
@@ -403,7 +403,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"CLUSTER", b"SET-CONFIG-EPOCH", config_epoch, callback=ok
         )
 
@@ -436,7 +436,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
             raise CommandSyntaxError(
                 {"importing", "migrating", "node", "stable"}, "exactly one option is required"
             )
-        return await self.execute_command(b"CLUSTER", b"SETSLOT", slot, *given[0], callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SETSLOT", slot, *given[0], callback=ok)
 
     async def cluster_shards(self) -> list[dict[AnyStr_co, Any]]:
         """The cluster's shards: slot ranges and nodes.
@@ -448,7 +448,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLUSTER", b"SHARDS", callback=_shards)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SHARDS", callback=_shards)
 
     async def cluster_slots(self) -> dict[tuple[int, int], tuple[ClusterNode, ...]]:
         """Slot ranges and the nodes serving them.
@@ -457,4 +457,4 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{(start, end): (primary, *replicas)}``.
         """
-        return await self.execute_command(b"CLUSTER", b"SLOTS", callback=_slots)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SLOTS", callback=_slots)

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Cluster commands newer than Redis 7.0.
 
 CLUSTER MYSHARDID (Redis 7.2, every Valkey), CLUSTER SLOT-STATS (Redis 8.2, Valkey 8.0), the
@@ -11,10 +10,10 @@ the node its cursor names) like the other ``cluster_*`` methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._callbacks import as_str, identity, ok, pairs
+from .._callbacks import as_str, ok, pairs
 from .._tokens import PureToken
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -48,7 +47,7 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
-        return await self.execute_command(b"CLUSTER", b"MYSHARDID", callback=identity)
+        return cast("AnyStr_co", await self.execute_command(b"CLUSTER", b"MYSHARDID"))
 
     async def cluster_slot_stats(
         self,

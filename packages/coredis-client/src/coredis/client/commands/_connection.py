@@ -11,7 +11,7 @@ from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._arguments import as_list
-from .._callbacks import as_str, boolean, identity, ok, pairs
+from .._callbacks import as_str, boolean, ok, pairs
 from .._result_types import ClientInfo
 from .._tokens import PureToken
 from .._typing import Parameters, StringT, ValueT
@@ -96,7 +96,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         lasting change).
         """
         args: list[ValueT] = [username, password] if username is not None else [password]
-        return await self.execute_command(b"AUTH", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"AUTH", *args, callback=ok)
 
     async def echo(self, message: StringT) -> AnyStr_co:
         """The message, echoed by the server.
@@ -105,7 +105,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``message``.
         """
-        return await self.execute_command(b"ECHO", message, callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"ECHO", message))
 
     async def hello(
         self,
@@ -142,7 +142,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
             raise CommandSyntaxError({"username", "password"}, "username needs password")
         if setname is not None:
             args.extend((b"SETNAME", setname))
-        return await self.execute_command(b"HELLO", *args, callback=_hello)  # type: ignore[no-any-return]
+        return await self.execute_command(b"HELLO", *args, callback=_hello)
 
     async def ping(self, message: StringT | None = None) -> AnyStr_co:
         """Ping the server.
@@ -152,7 +152,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         :return: ``PONG``, or ``message`` when given.
         """
         args: list[ValueT] = [message] if message is not None else []
-        return await self.execute_command(b"PING", *args, callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"PING", *args))
 
     async def quit(self) -> bool:
         """Ask the server to close the connection (it is then discarded).
@@ -161,7 +161,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"QUIT", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"QUIT", callback=ok)
 
     async def reset(self) -> None:
         """Reset the connection's state (database, name, tracking, subscriptions, auth).
@@ -191,7 +191,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         connection it ran on is closed. In a pipeline it applies to the pipeline's own
         connection only, which is closed afterwards.
         """
-        return await self.execute_command(b"SELECT", index, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SELECT", index, callback=ok)
 
     async def client_caching(self, mode: Literal[PureToken.NO, PureToken.YES]) -> bool:
         """Whether the next command's keys are tracked (``OPTIN``/``OPTOUT`` tracking).
@@ -203,7 +203,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"CACHING", mode, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"CACHING", mode, callback=ok)
 
     async def client_getname(self) -> AnyStr_co | None:
         """The connection's name.
@@ -212,7 +212,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the name, ``None`` when unset.
         """
-        return await self.execute_command(b"CLIENT", b"GETNAME", callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co | None", await self.execute_command(b"CLIENT", b"GETNAME"))
 
     async def client_getredir(self) -> int:
         """Id of the client receiving this connection's tracking invalidations.
@@ -224,7 +224,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"GETREDIR", callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"CLIENT", b"GETREDIR"))
 
     async def client_id(self) -> int:
         """Id of the connection.
@@ -233,7 +233,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the id.
         """
-        return await self.execute_command(b"CLIENT", b"ID", callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"CLIENT", b"ID"))
 
     async def client_info(self) -> ClientInfo:
         """Information about the connection (the ``CLIENT LIST`` fields).
@@ -245,7 +245,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"INFO", callback=_client_info)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"INFO", callback=_client_info)
 
     async def client_kill(
         self,
@@ -284,7 +284,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
             args.extend((b"SKIPME", PureToken.YES if skipme else PureToken.NO))
         if not args:
             raise DataError("client_kill needs ip_port or at least one filter")
-        return await self.execute_command(b"CLIENT", b"KILL", *args, callback=_kill)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"KILL", *args, callback=_kill)
 
     async def client_list(
         self,
@@ -305,7 +305,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
             ids = as_list(identifiers, "identifiers", allow_empty=False)
             args.append(b"ID")
             args.extend(ids)
-        return await self.execute_command(b"CLIENT", b"LIST", *args, callback=_client_list)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"LIST", *args, callback=_client_list)
 
     async def client_no_evict(self, enabled: Literal[PureToken.ON, PureToken.OFF]) -> bool:
         """Exclude (``ON``) the connection from client eviction.
@@ -317,7 +317,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"NO-EVICT", enabled, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"NO-EVICT", enabled, callback=ok)
 
     async def client_pause(
         self, timeout: int, mode: Literal[PureToken.WRITE, PureToken.ALL] | None = None
@@ -331,7 +331,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [timeout]
         if mode is not None:
             args.append(mode)
-        return await self.execute_command(b"CLIENT", b"PAUSE", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"PAUSE", *args, callback=ok)
 
     async def client_unpause(self) -> bool:
         """End a ``CLIENT PAUSE``.
@@ -343,7 +343,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"UNPAUSE", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"UNPAUSE", callback=ok)
 
     async def client_reply(
         self, mode: Literal[PureToken.OFF, PureToken.ON, PureToken.SKIP]
@@ -365,7 +365,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         """
         if mode != PureToken.ON:
             raise DataError("client_reply OFF/SKIP would desynchronise a pooled connection")
-        return await self.execute_command(b"CLIENT", b"REPLY", mode, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"REPLY", mode, callback=ok)
 
     async def client_setname(self, connection_name: StringT) -> bool:
         """Name the client's connections.
@@ -379,7 +379,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         The connection it ran on is closed. In a pipeline it applies to the pipeline's own
         connection only, which is closed afterwards.
         """
-        return await self.execute_command(b"CLIENT", b"SETNAME", connection_name, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"SETNAME", connection_name, callback=ok)
 
     async def client_tracking(
         self,
@@ -421,7 +421,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         ):
             if flag:
                 args.append(token)
-        return await self.execute_command(b"CLIENT", b"TRACKING", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"TRACKING", *args, callback=ok)
 
     async def client_trackinginfo(self) -> dict[AnyStr_co, Any]:
         """The connection's tracking state.
@@ -433,7 +433,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"TRACKINGINFO", callback=_tracking_info)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"TRACKINGINFO", callback=_tracking_info)
 
     async def client_unblock(
         self,
@@ -449,4 +449,4 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [client_id]
         if timeout_error is not None:
             args.append(timeout_error)
-        return await self.execute_command(b"CLIENT", b"UNBLOCK", *args, callback=boolean)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"UNBLOCK", *args, callback=boolean)

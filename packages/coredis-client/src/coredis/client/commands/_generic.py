@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Redis generic (keyspace) commands, plus ``scan_iter``.
 
 ``.. versionadded::`` gives the Redis version that introduced a command.
@@ -8,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import AsyncIterator
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from coredis.exceptions import DataError
 
@@ -22,7 +21,7 @@ from .._arguments import (
 )
 from .._callbacks import boolean, expiry_time, ok, scan_keys, to_set, to_tuple
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, StringT, ValueT
+from .._typing import KeyT, Parameters, ResponseType, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 from ._checks import MutuallyInclusiveParametersMissing
 
@@ -31,7 +30,7 @@ __all__ = ("GenericCommands",)
 _Condition = Literal[PureToken.NX, PureToken.XX, PureToken.GT, PureToken.LT]
 
 
-def _sort_reply(response: Any, **options: Any) -> Any:
+def _sort_reply(response: Any, **options: Any) -> int | tuple[Any, ...] | ResponseType:
     return response if options.get("store") else tuple(response)
 
 
@@ -90,14 +89,14 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the number of keys removed.
         :raises DataError: when ``keys`` is a single string instead of an iterable.
         """
-        return await self.execute_command(b"DEL", *as_list(keys, "keys"))
+        return cast("int", await self.execute_command(b"DEL", *as_list(keys, "keys")))
 
     async def dump(self, key: KeyT) -> bytes:
         """Serialize the value of a key. https://redis.io/commands/dump
 
         :return: the serialized value (always ``bytes``), or ``None`` for a missing key.
         """
-        return await self.execute_command(b"DUMP", key, decode=False)
+        return cast("bytes", await self.execute_command(b"DUMP", key, decode=False))
 
     async def exists(self, keys: Parameters[KeyT]) -> int:
         """Count the given keys that exist. https://redis.io/commands/exists
@@ -105,7 +104,7 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the number of existing keys (a key named twice counts twice).
         :raises DataError: when ``keys`` is a single string instead of an iterable.
         """
-        return await self.execute_command(b"EXISTS", *as_list(keys, "keys"))
+        return cast("int", await self.execute_command(b"EXISTS", *as_list(keys, "keys")))
 
     async def expire(
         self,
@@ -203,14 +202,14 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the encoding name, or ``None`` for a missing key.
         """
-        return await self.execute_command(b"OBJECT", b"ENCODING", key)
+        return cast("AnyStr_co | None", await self.execute_command(b"OBJECT", b"ENCODING", key))
 
     async def object_freq(self, key: KeyT) -> int:
         """Get a key's access frequency (LFU policies only). https://redis.io/commands/object-freq
 
         :return: the logarithmic access frequency counter.
         """
-        return await self.execute_command(b"OBJECT", b"FREQ", key)
+        return cast("int", await self.execute_command(b"OBJECT", b"FREQ", key))
 
     async def object_help(self) -> tuple[AnyStr_co, ...]:
         """Get the help text of the OBJECT command. https://redis.io/commands/object-help
@@ -224,14 +223,14 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the idle time in seconds.
         """
-        return await self.execute_command(b"OBJECT", b"IDLETIME", key)
+        return cast("int", await self.execute_command(b"OBJECT", b"IDLETIME", key))
 
     async def object_refcount(self, key: KeyT) -> int:
         """Get the reference count of a key's value. https://redis.io/commands/object-refcount
 
         :return: the reference count.
         """
-        return await self.execute_command(b"OBJECT", b"REFCOUNT", key)
+        return cast("int", await self.execute_command(b"OBJECT", b"REFCOUNT", key))
 
     async def persist(self, key: KeyT) -> bool:
         """Remove a key's expiry. https://redis.io/commands/persist
@@ -288,14 +287,14 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: milliseconds left, ``-1`` without expiry, ``-2`` for a missing key.
         """
-        return await self.execute_command(b"PTTL", key)
+        return cast("int", await self.execute_command(b"PTTL", key))
 
     async def randomkey(self) -> AnyStr_co | None:
         """Get a random key. https://redis.io/commands/randomkey
 
         :return: a key, or ``None`` when the database is empty.
         """
-        return await self.execute_command(b"RANDOMKEY")
+        return cast("AnyStr_co | None", await self.execute_command(b"RANDOMKEY"))
 
     async def rename(self, key: KeyT, newkey: KeyT) -> bool:
         """Rename a key. https://redis.io/commands/rename
@@ -421,35 +420,35 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
         """
         args = _sort_args(key, gets, by, offset, count, order, alpha)
-        return await self.execute_command(b"SORT_RO", *args, callback=_sort_reply)
+        return await self.execute_command(b"SORT_RO", *args, callback=to_tuple)
 
     async def touch(self, keys: Parameters[KeyT]) -> int:
         """Update the last access time of keys. https://redis.io/commands/touch
 
         :return: the number of keys touched.
         """
-        return await self.execute_command(b"TOUCH", *as_list(keys, "keys"))
+        return cast("int", await self.execute_command(b"TOUCH", *as_list(keys, "keys")))
 
     async def ttl(self, key: KeyT) -> int:
         """Get a key's time to live in seconds. https://redis.io/commands/ttl
 
         :return: seconds left, ``-1`` without expiry, ``-2`` for a missing key.
         """
-        return await self.execute_command(b"TTL", key)
+        return cast("int", await self.execute_command(b"TTL", key))
 
     async def type(self, key: KeyT) -> AnyStr_co | None:
         """Get the type of a key. https://redis.io/commands/type
 
         :return: ``string``, ``list``, ``set``, ``zset``, ``hash``, ``stream``, or ``none``.
         """
-        return await self.execute_command(b"TYPE", key)
+        return cast("AnyStr_co | None", await self.execute_command(b"TYPE", key))
 
     async def unlink(self, keys: Parameters[KeyT]) -> int:
         """Delete keys, reclaiming memory in the background. https://redis.io/commands/unlink
 
         :return: the number of keys removed.
         """
-        return await self.execute_command(b"UNLINK", *as_list(keys, "keys"))
+        return cast("int", await self.execute_command(b"UNLINK", *as_list(keys, "keys")))
 
     async def wait(self, numreplicas: int, timeout: int) -> int:
         """Wait for replicas to acknowledge previous writes. https://redis.io/commands/wait
@@ -458,4 +457,4 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of replicas that acknowledged.
         """
-        return await self.execute_command(b"WAIT", numreplicas, timeout)
+        return cast("int", await self.execute_command(b"WAIT", numreplicas, timeout))

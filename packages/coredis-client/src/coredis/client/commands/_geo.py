@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Redis geo commands.
 
 Coordinates and distances come back as ``float`` whichever protocol is used; searches that
@@ -10,12 +9,18 @@ ask for ``withcoord``/``withdist``/``withhash`` return
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from coredis.exceptions import DataError
 
 from .._arguments import as_list
-from .._callbacks import geo_coordinates, geo_results, optional_float, to_tuple
+from .._callbacks import (
+    geo_coordinates,
+    geo_results,
+    geo_results_or_stored,
+    optional_float,
+    to_tuple,
+)
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, ValueT
 from ..response_types import GeoCoordinates, GeoSearchResult
@@ -151,7 +156,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
             if not isinstance(item, (tuple, list)) or len(item) != 3:
                 raise DataError("each item must be a (longitude, latitude, member) triple")
             args += list(item)
-        return await self.execute_command(b"GEOADD", *args)
+        return cast("int", await self.execute_command(b"GEOADD", *args))
 
     async def geodist(
         self,
@@ -217,7 +222,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         return await self.execute_command(
             b"GEORADIUS",
             *args,
-            callback=geo_results,
+            callback=geo_results_or_stored,
             withcoord=withcoord,
             withdist=withdist,
             withhash=withhash,
@@ -279,7 +284,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         return await self.execute_command(
             b"GEORADIUSBYMEMBER",
             *args,
-            callback=geo_results,
+            callback=geo_results_or_stored,
             withcoord=withcoord,
             withdist=withdist,
             withhash=withhash,
@@ -361,7 +366,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         return await self.execute_command(
             b"GEOSEARCH",
             *args,
-            callback=geo_results,
+            callback=geo_results_or_stored,
             withcoord=withcoord,
             withdist=withdist,
             withhash=withhash,
@@ -407,4 +412,4 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         )
         if storedist:
             args.append(PureToken.STOREDIST)
-        return await self.execute_command(b"GEOSEARCHSTORE", *args)
+        return cast("int", await self.execute_command(b"GEOSEARCHSTORE", *args))

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Redis hash commands, plus ``hscan_iter``.
 
 ``.. versionadded::`` gives the Redis version that introduced a command.
@@ -7,18 +6,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from .._arguments import as_list, flatten_pairs, scan_options
 from .._callbacks import boolean, ok, pairs, to_dict, to_float, to_tuple
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, StringT, ValueT
+from .._typing import KeyT, Parameters, ResponseType, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
 __all__ = ("HashCommands",)
 
 
-def _hrandfield_reply(response: Any, **options: Any) -> Any:
+def _hrandfield_reply(
+    response: Any, **options: Any
+) -> dict[Any, Any] | tuple[Any, ...] | ResponseType:
     if options.get("withvalues"):
         return dict(pairs(response))
     if options.get("count") is not None:
@@ -39,7 +40,7 @@ class HashCommands(CommandMixin[AnyStr_co]):
         :return: the number of fields removed.
         :raises DataError: when ``fields`` is a single string instead of an iterable.
         """
-        return await self.execute_command(b"HDEL", key, *as_list(fields, "fields"))
+        return cast("int", await self.execute_command(b"HDEL", key, *as_list(fields, "fields")))
 
     async def hexists(self, key: KeyT, field: StringT) -> bool:
         """Check whether a hash field exists. https://redis.io/commands/hexists
@@ -53,7 +54,7 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the value, or ``None`` when the field or key does not exist.
         """
-        return await self.execute_command(b"HGET", key, field)
+        return cast("AnyStr_co | None", await self.execute_command(b"HGET", key, field))
 
     async def hgetall(self, key: KeyT) -> dict[AnyStr_co, AnyStr_co]:
         """Get every field and value of a hash. https://redis.io/commands/hgetall
@@ -67,7 +68,7 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the value after the increment.
         """
-        return await self.execute_command(b"HINCRBY", key, field, increment)
+        return cast("int", await self.execute_command(b"HINCRBY", key, field, increment))
 
     async def hincrbyfloat(self, key: KeyT, field: StringT, increment: int | float) -> float:
         """Increment the float value of a hash field. https://redis.io/commands/hincrbyfloat
@@ -88,7 +89,7 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of fields.
         """
-        return await self.execute_command(b"HLEN", key)
+        return cast("int", await self.execute_command(b"HLEN", key))
 
     async def hmget(self, key: KeyT, fields: Parameters[StringT]) -> tuple[AnyStr_co | None, ...]:
         """Get the values of several hash fields. https://redis.io/commands/hmget
@@ -175,8 +176,9 @@ class HashCommands(CommandMixin[AnyStr_co]):
         :return: the number of fields that were added (not updated).
         :raises DataError: when ``field_values`` is not a mapping.
         """
-        return await self.execute_command(
-            b"HSET", key, *flatten_pairs(field_values, "field_values")
+        return cast(
+            "int",
+            await self.execute_command(b"HSET", key, *flatten_pairs(field_values, "field_values")),
         )
 
     async def hsetnx(self, key: KeyT, field: StringT, value: ValueT) -> bool:
@@ -191,7 +193,7 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the length (0 when missing).
         """
-        return await self.execute_command(b"HSTRLEN", key, field)
+        return cast("int", await self.execute_command(b"HSTRLEN", key, field))
 
     async def hvals(self, key: KeyT) -> tuple[AnyStr_co, ...]:
         """Get the values of a hash. https://redis.io/commands/hvals

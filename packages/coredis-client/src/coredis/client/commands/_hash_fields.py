@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Hash-field expiry and the combined hash commands (Redis 7.4/8.0, Valkey 9.0/9.1).
 
 HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT, HTTL, HPTTL, HEXPIRETIME, HPEXPIRETIME and HPERSIST

@@ -1,7 +1,8 @@
-# mypy: disable-error-code="no-any-return"
 """Redis HyperLogLog commands."""
 
 from __future__ import annotations
+
+from typing import cast
 
 from .._arguments import as_list
 from .._callbacks import boolean, ok
@@ -27,7 +28,7 @@ class HyperLogLogCommands(CommandMixin[AnyStr_co]):
         :return: the approximate number of distinct elements.
         :raises DataError: when ``keys`` is a single string instead of an iterable.
         """
-        return await self.execute_command(b"PFCOUNT", *as_list(keys, "keys"))
+        return cast("int", await self.execute_command(b"PFCOUNT", *as_list(keys, "keys")))
 
     async def pfmerge(self, destkey: KeyT, sourcekeys: Parameters[KeyT]) -> bool:
         """Merge HyperLogLogs into one. https://redis.io/commands/pfmerge

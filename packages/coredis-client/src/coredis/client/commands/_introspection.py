@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._arguments import as_list
-from .._callbacks import as_str, identity, ok, pairs, to_tuple
+from .._callbacks import as_str, ok, pairs, to_tuple
 from .._result_types import Command, SlowLogInfo
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -159,7 +159,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{name: Command}``.
         """
-        return await self.execute_command(b"COMMAND", callback=_commands)  # type: ignore[no-any-return]
+        return await self.execute_command(b"COMMAND", callback=_commands)
 
     async def command_count(self) -> int:
         """Number of commands the server knows.
@@ -168,7 +168,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return await self.execute_command(b"COMMAND", b"COUNT", callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"COMMAND", b"COUNT"))
 
     async def command_docs(self, *command_names: StringT) -> dict[AnyStr_co, dict[AnyStr_co, Any]]:
         """Documentation of commands (all of them when no name is given).
@@ -180,7 +180,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"COMMAND", b"DOCS", *command_names, callback=_docs)  # type: ignore[no-any-return]
+        return await self.execute_command(b"COMMAND", b"DOCS", *command_names, callback=_docs)
 
     async def command_getkeys(
         self, command: StringT, arguments: Parameters[ValueT]
@@ -191,7 +191,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the keys.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"COMMAND",
             b"GETKEYS",
             command,
@@ -211,7 +211,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"COMMAND",
             b"GETKEYSANDFLAGS",
             command,
@@ -226,7 +226,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{name: Command}``.
         """
-        return await self.execute_command(b"COMMAND", b"INFO", *command_names, callback=_commands)  # type: ignore[no-any-return]
+        return await self.execute_command(b"COMMAND", b"INFO", *command_names, callback=_commands)
 
     async def command_list(
         self,
@@ -251,7 +251,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         if len(given) > 1:
             raise CommandSyntaxError({"module", "aclcat", "pattern"}, "only one filter")
         args: list[ValueT] = [b"FILTERBY", *given[0]] if given else []
-        return await self.execute_command(b"COMMAND", b"LIST", *args, callback=_set)  # type: ignore[no-any-return]
+        return await self.execute_command(b"COMMAND", b"LIST", *args, callback=_set)
 
     async def latency_doctor(self) -> AnyStr_co:
         """A human-readable latency analysis.
@@ -260,7 +260,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the report.
         """
-        return await self.execute_command(b"LATENCY", b"DOCTOR", callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"LATENCY", b"DOCTOR"))
 
     async def latency_graph(self, event: StringT) -> AnyStr_co:
         """An ASCII-art graph of an event's latency samples.
@@ -269,7 +269,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the graph.
         """
-        return await self.execute_command(b"LATENCY", b"GRAPH", event, callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"LATENCY", b"GRAPH", event))
 
     async def latency_histogram(self, *commands: StringT) -> dict[AnyStr_co, dict[AnyStr_co, Any]]:
         """Per-command latency histograms (all commands when none is named).
@@ -281,7 +281,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"LATENCY", b"HISTOGRAM", *commands, callback=_histogram)  # type: ignore[no-any-return]
+        return await self.execute_command(b"LATENCY", b"HISTOGRAM", *commands, callback=_histogram)
 
     async def latency_history(self, event: StringT) -> tuple[tuple[int, int], ...]:
         """Latency samples of an event.
@@ -290,7 +290,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``(unix_time, latency_ms)`` pairs.
         """
-        return await self.execute_command(b"LATENCY", b"HISTORY", event, callback=_latency_history)  # type: ignore[no-any-return]
+        return await self.execute_command(b"LATENCY", b"HISTORY", event, callback=_latency_history)
 
     async def latency_latest(self) -> dict[AnyStr_co, tuple[int, int, int]]:
         """Latest latency sample of every event.
@@ -299,7 +299,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{event: (unix_time, latest_ms, max_ms)}``.
         """
-        return await self.execute_command(b"LATENCY", b"LATEST", callback=_latency_latest)  # type: ignore[no-any-return]
+        return await self.execute_command(b"LATENCY", b"LATEST", callback=_latency_latest)
 
     async def latency_reset(self, *events: StringT) -> int:
         """Clear latency samples (of all events when none is named).
@@ -308,7 +308,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of event series cleared.
         """
-        return await self.execute_command(b"LATENCY", b"RESET", *events, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"LATENCY", b"RESET", *events))
 
     async def memory_doctor(self) -> AnyStr_co:
         """A human-readable memory analysis.
@@ -317,7 +317,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the report.
         """
-        return await self.execute_command(b"MEMORY", b"DOCTOR", callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"MEMORY", b"DOCTOR"))
 
     async def memory_malloc_stats(self) -> AnyStr_co:
         """The allocator's internal statistics.
@@ -326,7 +326,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the report.
         """
-        return await self.execute_command(b"MEMORY", b"MALLOC-STATS", callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"MEMORY", b"MALLOC-STATS"))
 
     async def memory_purge(self) -> bool:
         """Ask the allocator to release memory.
@@ -335,7 +335,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"MEMORY", b"PURGE", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MEMORY", b"PURGE", callback=ok)
 
     async def memory_stats(self) -> dict[AnyStr_co, Any]:
         """Memory usage details.
@@ -344,7 +344,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{metric: value}`` (per-database metrics as dicts).
         """
-        return await self.execute_command(b"MEMORY", b"STATS", callback=_memory_stats)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MEMORY", b"STATS", callback=_memory_stats)
 
     async def memory_usage(self, key: KeyT, *, samples: int | None = None) -> int | None:
         """Bytes a key and its value use.
@@ -354,7 +354,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         :return: the size, ``None`` for a missing key.
         """
         args: list[ValueT] = [b"SAMPLES", samples] if samples is not None else []
-        return await self.execute_command(b"MEMORY", b"USAGE", key, *args, callback=identity)  # type: ignore[no-any-return]
+        return cast("int | None", await self.execute_command(b"MEMORY", b"USAGE", key, *args))
 
     async def module_list(self) -> tuple[dict[AnyStr_co, Any], ...]:
         """The loaded modules.
@@ -363,7 +363,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: one dict per module (``name``, ``ver``, ``path``, ``args``).
         """
-        return await self.execute_command(b"MODULE", b"LIST", callback=_module_list)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"LIST", callback=_module_list)
 
     async def module_load(self, path: StringT, *args: ValueT) -> bool:
         """Load a module from a shared library.
@@ -372,7 +372,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"MODULE", b"LOAD", path, *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"LOAD", path, *args, callback=ok)
 
     async def module_loadex(
         self,
@@ -397,7 +397,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
             if values:
                 command_args.append(b"ARGS")
                 command_args.extend(values)
-        return await self.execute_command(b"MODULE", b"LOADEX", *command_args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"LOADEX", *command_args, callback=ok)
 
     async def module_unload(self, name: StringT) -> bool:
         """Unload a module.
@@ -406,7 +406,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"MODULE", b"UNLOAD", name, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"UNLOAD", name, callback=ok)
 
     async def slowlog_get(self, count: int | None = None) -> tuple[SlowLogInfo, ...]:
         """Entries of the slow log, newest first.
@@ -419,7 +419,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         if count is not None and count < -1:
             raise DataError("count must be >= -1")
         args: list[ValueT] = [count] if count is not None else []
-        return await self.execute_command(b"SLOWLOG", b"GET", *args, callback=_slowlog)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SLOWLOG", b"GET", *args, callback=_slowlog)
 
     async def slowlog_len(self) -> int:
         """Number of entries in the slow log.
@@ -428,7 +428,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return await self.execute_command(b"SLOWLOG", b"LEN", callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"SLOWLOG", b"LEN"))
 
     async def slowlog_reset(self) -> bool:
         """Clear the slow log.
@@ -437,7 +437,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SLOWLOG", b"RESET", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SLOWLOG", b"RESET", callback=ok)
 
 
 def _set(response: Any, **options: Any) -> set[Any]:

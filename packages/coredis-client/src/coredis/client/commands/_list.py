@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Redis list commands.
 
 Cancelling a blocking pop may lose an element the server already popped.
@@ -9,12 +8,12 @@ shorter than that raises :class:`~coredis.exceptions.TimeoutError` first.
 
 from __future__ import annotations
 
-from typing import Any, Literal, overload
+from typing import Any, Literal, cast, overload
 
 from .._arguments import as_list
 from .._callbacks import ok
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, ValueT
+from .._typing import KeyT, Parameters, ResponseType, ValueT
 from ._base import AnyStr_co, CommandMixin
 
 __all__ = ("ListCommands",)
@@ -22,18 +21,18 @@ __all__ = ("ListCommands",)
 _Side = Literal[PureToken.LEFT, PureToken.RIGHT]
 
 
-def _optional_list(response: Any, **options: Any) -> Any:
+def _optional_list(response: Any, **options: Any) -> list[Any] | None:
     return None if response is None else list(response)
 
 
-def _mpop_reply(response: Any, **options: Any) -> Any:
+def _mpop_reply(response: Any, **options: Any) -> list[Any] | None:
     # [key, [elements]] → [key, [elements]] (kept as the 4.x list shape).
     if response is None:
         return None
     return [response[0], list(response[1])]
 
 
-def _pop_reply(response: Any, **options: Any) -> Any:
+def _pop_reply(response: Any, **options: Any) -> list[Any] | ResponseType:
     if options.get("count") is not None and response is not None:
         return list(response)
     return response
@@ -64,8 +63,9 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: 6.2.0
         """
-        return await self.execute_command(
-            b"BLMOVE", source, destination, wherefrom, whereto, timeout
+        return cast(
+            "AnyStr_co | None",
+            await self.execute_command(b"BLMOVE", source, destination, wherefrom, whereto, timeout),
         )
 
     async def blmpop(
@@ -110,14 +110,17 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the element moved, or ``None`` on timeout.
         """
-        return await self.execute_command(b"BRPOPLPUSH", source, destination, timeout)
+        return cast(
+            "AnyStr_co | None",
+            await self.execute_command(b"BRPOPLPUSH", source, destination, timeout),
+        )
 
     async def lindex(self, key: KeyT, index: int) -> AnyStr_co | None:
         """Get an element by index. https://redis.io/commands/lindex
 
         :return: the element, or ``None`` when out of range.
         """
-        return await self.execute_command(b"LINDEX", key, index)
+        return cast("AnyStr_co | None", await self.execute_command(b"LINDEX", key, index))
 
     async def linsert(
         self,
@@ -131,14 +134,14 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the insert, ``-1`` when ``pivot`` was not found,
          ``0`` for a missing key.
         """
-        return await self.execute_command(b"LINSERT", key, where, pivot, element)
+        return cast("int", await self.execute_command(b"LINSERT", key, where, pivot, element))
 
     async def llen(self, key: KeyT) -> int:
         """Get the length of a list. https://redis.io/commands/llen
 
         :return: the length (0 for a missing key).
         """
-        return await self.execute_command(b"LLEN", key)
+        return cast("int", await self.execute_command(b"LLEN", key))
 
     async def lmove(
         self, source: KeyT, destination: KeyT, wherefrom: _Side, whereto: _Side
@@ -149,7 +152,10 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: 6.2.0
         """
-        return await self.execute_command(b"LMOVE", source, destination, wherefrom, whereto)
+        return cast(
+            "AnyStr_co | None",
+            await self.execute_command(b"LMOVE", source, destination, wherefrom, whereto),
+        )
 
     async def lmpop(
         self, keys: Parameters[KeyT], where: _Side, count: int | None = None
@@ -178,7 +184,9 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
         """
         if count is None:
-            return await self.execute_command(b"LPOP", key)
+            return cast(
+                "AnyStr_co | list[AnyStr_co] | None", await self.execute_command(b"LPOP", key)
+            )
         return await self.execute_command(b"LPOP", key, count, callback=_pop_reply, count=count)
 
     async def lpos(
@@ -211,7 +219,9 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
         """
-        return await self.execute_command(b"LPUSH", key, *as_list(elements, "elements"))
+        return cast(
+            "int", await self.execute_command(b"LPUSH", key, *as_list(elements, "elements"))
+        )
 
     async def lpushx(self, key: KeyT, elements: Parameters[ValueT]) -> int:
         """Prepend elements to an existing list. https://redis.io/commands/lpushx
@@ -219,21 +229,23 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
         """
-        return await self.execute_command(b"LPUSHX", key, *as_list(elements, "elements"))
+        return cast(
+            "int", await self.execute_command(b"LPUSHX", key, *as_list(elements, "elements"))
+        )
 
     async def lrange(self, key: KeyT, start: int, stop: int) -> list[AnyStr_co]:
         """Get a range of elements (inclusive). https://redis.io/commands/lrange
 
         :return: the elements.
         """
-        return await self.execute_command(b"LRANGE", key, start, stop)
+        return cast("list[AnyStr_co]", await self.execute_command(b"LRANGE", key, start, stop))
 
     async def lrem(self, key: KeyT, count: int, element: ValueT) -> int:
         """Remove matching elements. https://redis.io/commands/lrem
 
         :return: the number of elements removed.
         """
-        return await self.execute_command(b"LREM", key, count, element)
+        return cast("int", await self.execute_command(b"LREM", key, count, element))
 
     async def lset(self, key: KeyT, index: int, element: ValueT) -> bool:
         """Set an element by index. https://redis.io/commands/lset
@@ -263,7 +275,9 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
         """
         if count is None:
-            return await self.execute_command(b"RPOP", key)
+            return cast(
+                "AnyStr_co | list[AnyStr_co] | None", await self.execute_command(b"RPOP", key)
+            )
         return await self.execute_command(b"RPOP", key, count, callback=_pop_reply, count=count)
 
     async def rpoplpush(self, source: KeyT, destination: KeyT) -> AnyStr_co | None:
@@ -271,7 +285,9 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the element moved, or ``None`` when ``source`` is empty.
         """
-        return await self.execute_command(b"RPOPLPUSH", source, destination)
+        return cast(
+            "AnyStr_co | None", await self.execute_command(b"RPOPLPUSH", source, destination)
+        )
 
     async def rpush(self, key: KeyT, elements: Parameters[ValueT]) -> int:
         """Append elements to a list. https://redis.io/commands/rpush
@@ -279,7 +295,9 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
         """
-        return await self.execute_command(b"RPUSH", key, *as_list(elements, "elements"))
+        return cast(
+            "int", await self.execute_command(b"RPUSH", key, *as_list(elements, "elements"))
+        )
 
     async def rpushx(self, key: KeyT, elements: Parameters[ValueT]) -> int:
         """Append elements to an existing list. https://redis.io/commands/rpushx
@@ -287,4 +305,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
         """
-        return await self.execute_command(b"RPUSHX", key, *as_list(elements, "elements"))
+        return cast(
+            "int", await self.execute_command(b"RPUSHX", key, *as_list(elements, "elements"))
+        )

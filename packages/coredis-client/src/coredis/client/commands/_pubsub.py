@@ -6,9 +6,9 @@ use :meth:`coredis.Redis.pubsub`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from .._callbacks import identity, pairs
+from .._callbacks import pairs
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
@@ -36,7 +36,7 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of clients that received it.
         """
-        return await self.execute_command(b"PUBLISH", channel, message, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"PUBLISH", channel, message))
 
     async def spublish(self, channel: StringT, message: ValueT) -> int:
         """Post a message to a shard channel.
@@ -48,7 +48,7 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"SPUBLISH", channel, message, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"SPUBLISH", channel, message))
 
     async def pubsub_channels(self, pattern: StringT | None = None) -> set[AnyStr_co]:
         """Channels with at least one subscriber (matching ``pattern``).
@@ -58,7 +58,7 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         :return: the channel names.
         """
         args: list[ValueT] = [pattern] if pattern is not None else []
-        return await self.execute_command(b"PUBSUB", b"CHANNELS", *args, callback=_set)  # type: ignore[no-any-return]
+        return await self.execute_command(b"PUBSUB", b"CHANNELS", *args, callback=_set)
 
     async def pubsub_numpat(self) -> int:
         """Number of pattern subscriptions (all clients).
@@ -67,7 +67,7 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return await self.execute_command(b"PUBSUB", b"NUMPAT", callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"PUBSUB", b"NUMPAT"))
 
     async def pubsub_numsub(self, *channels: StringT) -> dict[AnyStr_co, int]:
         """Number of subscribers of each channel.
@@ -76,7 +76,7 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{channel: subscribers}``.
         """
-        return await self.execute_command(b"PUBSUB", b"NUMSUB", *channels, callback=_numsub)  # type: ignore[no-any-return]
+        return await self.execute_command(b"PUBSUB", b"NUMSUB", *channels, callback=_numsub)
 
     async def pubsub_shardchannels(self, pattern: StringT | None = None) -> set[AnyStr_co]:
         """Shard channels with at least one subscriber (matching ``pattern``).
@@ -89,7 +89,7 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [pattern] if pattern is not None else []
-        return await self.execute_command(b"PUBSUB", b"SHARDCHANNELS", *args, callback=_set)  # type: ignore[no-any-return]
+        return await self.execute_command(b"PUBSUB", b"SHARDCHANNELS", *args, callback=_set)
 
     async def pubsub_shardnumsub(self, *channels: StringT) -> dict[AnyStr_co, int]:
         """Number of subscribers of each shard channel.
@@ -98,4 +98,4 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{channel: subscribers}``.
         """
-        return await self.execute_command(b"PUBSUB", b"SHARDNUMSUB", *channels, callback=_numsub)  # type: ignore[no-any-return]
+        return await self.execute_command(b"PUBSUB", b"SHARDNUMSUB", *channels, callback=_numsub)

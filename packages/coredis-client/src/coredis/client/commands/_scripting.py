@@ -6,10 +6,10 @@ with EVALSHA/NOSCRIPT handling and a library object.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ...exceptions import DataError
-from .._callbacks import as_str, identity, ok, pairs
+from .._callbacks import as_str, ok, pairs
 from .._result_types import LibraryDefinition
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -78,9 +78,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
     ) -> Any:
         key_list = _values(keys, "keys")
         arg_list = _values(args, "args")
-        return await self.execute_command(
-            command, target, len(key_list), *key_list, *arg_list, callback=identity
-        )
+        return await self.execute_command(command, target, len(key_list), *key_list, *arg_list)
 
     async def eval(
         self,
@@ -192,7 +190,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"DELETE", library_name, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"DELETE", library_name, callback=ok)
 
     async def function_dump(self) -> bytes:
         """A serialized copy of every library (for :meth:`function_restore`).
@@ -204,7 +202,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"DUMP", callback=identity, decode=False)  # type: ignore[no-any-return]
+        return cast("bytes", await self.execute_command(b"FUNCTION", b"DUMP", decode=False))
 
     async def function_flush(
         self, async_: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -219,7 +217,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [async_] if async_ is not None else []
-        return await self.execute_command(b"FUNCTION", b"FLUSH", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"FLUSH", *args, callback=ok)
 
     async def function_kill(self) -> bool:
         """Kill the running function (if it has not written yet).
@@ -232,7 +230,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"KILL", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"KILL", callback=ok)
 
     async def function_list(
         self, libraryname: StringT | None = None, withcode: bool | None = None
@@ -251,7 +249,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
             args.extend((b"LIBRARYNAME", libraryname))
         if withcode:
             args.append(b"WITHCODE")
-        return await self.execute_command(b"FUNCTION", b"LIST", *args, callback=_function_list)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"LIST", *args, callback=_function_list)
 
     async def function_load(self, function_code: StringT, replace: bool | None = None) -> AnyStr_co:
         """Load a library (its code starts with ``#!lua name=<library>``).
@@ -264,8 +262,8 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [PureToken.REPLACE] if replace else []
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"FUNCTION", b"LOAD", *args, function_code, callback=identity
+        return cast(
+            "AnyStr_co", await self.execute_command(b"FUNCTION", b"LOAD", *args, function_code)
         )
 
     async def function_restore(
@@ -283,7 +281,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [policy] if policy is not None else []
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"FUNCTION", b"RESTORE", serialized_value, *args, callback=ok
         )
 
@@ -297,7 +295,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"STATS", callback=_function_stats)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"STATS", callback=_function_stats)
 
     async def script_debug(
         self, mode: Literal[PureToken.NO, PureToken.SYNC, PureToken.YES]
@@ -314,7 +312,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
         """
-        return await self.execute_command(b"SCRIPT", b"DEBUG", mode, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"DEBUG", mode, callback=ok)
 
     async def script_exists(self, sha1s: Parameters[StringT]) -> tuple[bool, ...]:
         """Whether scripts are in the cache.
@@ -327,7 +325,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         names = _values(sha1s, "sha1s")
         if not names:
             raise DataError("script_exists needs at least one sha1")
-        return await self.execute_command(b"SCRIPT", b"EXISTS", *names, callback=_bool_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"EXISTS", *names, callback=_bool_tuple)
 
     async def script_flush(
         self, sync_type: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -339,7 +337,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         """
         args: list[ValueT] = [sync_type] if sync_type is not None else []
-        return await self.execute_command(b"SCRIPT", b"FLUSH", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"FLUSH", *args, callback=ok)
 
     async def script_kill(self) -> bool:
         """Kill the running script (if it has not written yet).
@@ -349,7 +347,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises NotBusyError: when no script is running.
         """
-        return await self.execute_command(b"SCRIPT", b"KILL", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"KILL", callback=ok)
 
     async def script_load(self, script: StringT) -> AnyStr_co:
         """Put a script in the cache without running it.
@@ -358,4 +356,4 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: its sha1.
         """
-        return await self.execute_command(b"SCRIPT", b"LOAD", script, callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"SCRIPT", b"LOAD", script))

@@ -7,10 +7,10 @@ replicas; they are here so a plain client connected to a sentinel can call them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from ...exceptions import DataError
-from .._callbacks import as_str, identity, ok, pairs, parse_info, typed_value
+from .._callbacks import as_str, ok, pairs, parse_info, typed_value
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
@@ -71,7 +71,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True`` (an error reply explains when not).
         """
-        return await self.execute_command(b"SENTINEL", b"CKQUORUM", service_name, callback=_ok_text)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"CKQUORUM", service_name, callback=_ok_text)
 
     async def sentinel_config_get(self, name: ValueT) -> dict[AnyStr_co, AnyStr_co]:
         """Sentinel configuration parameters (glob patterns allowed).
@@ -83,7 +83,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"SENTINEL", b"CONFIG", b"GET", name, callback=_dict)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"CONFIG", b"GET", name, callback=_dict)
 
     async def sentinel_config_set(self, name: ValueT, value: ValueT) -> bool:
         """Set a sentinel configuration parameter.
@@ -95,9 +95,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"CONFIG", b"SET", name, value, callback=ok
-        )
+        return await self.execute_command(b"SENTINEL", b"CONFIG", b"SET", name, value, callback=ok)
 
     async def sentinel_failover(self, service_name: StringT) -> bool:
         """Force a failover of a primary without asking the other sentinels.
@@ -106,7 +104,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SENTINEL", b"FAILOVER", service_name, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"FAILOVER", service_name, callback=ok)
 
     async def sentinel_flushconfig(self) -> bool:
         """Rewrite the sentinel's configuration file.
@@ -115,7 +113,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SENTINEL", b"FLUSHCONFIG", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"FLUSHCONFIG", callback=ok)
 
     async def sentinel_get_master_addr_by_name(
         self, service_name: StringT
@@ -126,7 +124,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``(host, port)``, ``None`` for an unknown name.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"SENTINEL", b"GET-MASTER-ADDR-BY-NAME", service_name, callback=_addr
         )
 
@@ -139,7 +137,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{primary name: {age in ms: parsed INFO}}``.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"SENTINEL", b"INFO-CACHE", *nodenames, callback=_infocache
         )
 
@@ -150,7 +148,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: the fields (numbers as ``int``) plus ``is_master``, ``is_sdown``... flags.
         """
-        return await self.execute_command(b"SENTINEL", b"MASTER", service_name, callback=_master)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"MASTER", service_name, callback=_master)
 
     async def sentinel_masters(self) -> dict[str, dict[str, Any]]:
         """State of every monitored primary.
@@ -159,7 +157,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{name: state}`` (see :meth:`sentinel_master`).
         """
-        return await self.execute_command(b"SENTINEL", b"MASTERS", callback=_masters)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"MASTERS", callback=_masters)
 
     async def sentinel_monitor(self, name: ValueT, ip: ValueT, port: int, quorum: int) -> bool:
         """Start monitoring a primary.
@@ -168,7 +166,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"SENTINEL", b"MONITOR", name, ip, port, quorum, callback=ok
         )
 
@@ -182,7 +180,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"SENTINEL", b"MYID", callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"SENTINEL", b"MYID"))
 
     async def sentinel_remove(self, name: ValueT) -> bool:
         """Stop monitoring a primary.
@@ -191,7 +189,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SENTINEL", b"REMOVE", name, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"REMOVE", name, callback=ok)
 
     async def sentinel_replicas(self, service_name: StringT) -> tuple[dict[str, Any], ...]:
         """State of the replicas of a monitored primary.
@@ -200,7 +198,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: one state per replica (see :meth:`sentinel_master`).
         """
-        return await self.execute_command(b"SENTINEL", b"REPLICAS", service_name, callback=_states)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"REPLICAS", service_name, callback=_states)
 
     async def sentinel_slaves(self, service_name: StringT) -> tuple[dict[str, Any], ...]:
         """Deprecated alias of :meth:`sentinel_replicas`.
@@ -209,7 +207,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: one state per replica.
         """
-        return await self.execute_command(b"SENTINEL", b"SLAVES", service_name, callback=_states)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"SLAVES", service_name, callback=_states)
 
     async def sentinel_sentinels(self, service_name: StringT) -> tuple[dict[str, Any], ...]:
         """The other sentinels monitoring a primary.
@@ -218,7 +216,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: one state per sentinel.
         """
-        return await self.execute_command(b"SENTINEL", b"SENTINELS", service_name, callback=_states)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"SENTINELS", service_name, callback=_states)
 
     async def sentinel_reset(self, pattern: StringT) -> int:
         """Reset the state of the primaries matching ``pattern``.
@@ -227,7 +225,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of primaries reset.
         """
-        return await self.execute_command(b"SENTINEL", b"RESET", pattern, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"SENTINEL", b"RESET", pattern))
 
     async def sentinel_set(self, name: ValueT, option: ValueT, value: ValueT) -> bool:
         """Change a monitoring option of a primary (``down-after-milliseconds``...).
@@ -236,9 +234,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"SET", name, option, value, callback=ok
-        )
+        return await self.execute_command(b"SENTINEL", b"SET", name, option, value, callback=ok)
 
     async def sentinel_debug(
         self, parameters: Mapping[StringT, ValueT] | None = None
@@ -255,7 +251,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = []
         for name, value in (parameters or {}).items():
             args.extend((name, value))
-        return await self.execute_command(b"SENTINEL", b"DEBUG", *args, callback=_debug)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"DEBUG", *args, callback=_debug)
 
     async def sentinel_is_master_down_by_addr(
         self, ip: StringT, port: int, current_epoch: int, runid: StringT
@@ -267,7 +263,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``(down, leader run id or "*", leader epoch)``.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"SENTINEL",
             b"IS-MASTER-DOWN-BY-ADDR",
             ip,
@@ -284,7 +280,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: one dict per script (``argv``, ``flags``, ``pid``, ``run-time``...).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"SENTINEL", b"PENDING-SCRIPTS", callback=_pending_scripts
         )
 
@@ -299,9 +295,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         """
         if not modes:
             raise DataError("sentinel_simulate_failure needs at least one mode")
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"SIMULATE-FAILURE", *modes, callback=ok
-        )
+        return await self.execute_command(b"SENTINEL", b"SIMULATE-FAILURE", *modes, callback=ok)
 
 
 def _ok_text(response: Any, **options: Any) -> bool:
@@ -313,7 +307,7 @@ def _dict(response: Any, **options: Any) -> dict[Any, Any]:
     return dict(pairs(response))
 
 
-def _debug(response: Any, **options: Any) -> Any:
+def _debug(response: Any, **options: Any) -> bool | dict[Any, Any]:
     if isinstance(response, (bytes, str)):
         return response in (b"OK", "OK")
     return dict(pairs(response))

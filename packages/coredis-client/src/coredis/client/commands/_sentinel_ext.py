@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Valkey 8.0's names for the SENTINEL subcommands about primaries: SENTINEL PRIMARY,
 PRIMARIES, GET-PRIMARY-ADDR-BY-NAME and IS-PRIMARY-DOWN-BY-ADDR (Redis and Valkey keep the
 ``MASTER`` names too: :meth:`sentinel_master` and friends work on both). The replies are

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, ConnectionError, DataError
-from .._callbacks import as_str, identity, ok, parse_info, to_dict, typed_value
+from .._callbacks import as_str, ok, parse_info, to_dict, typed_value
 from .._result_types import RoleInfo
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -74,7 +74,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True`` once the rewrite is started or scheduled.
         """
-        return await self.execute_command(b"BGREWRITEAOF", callback=_started)  # type: ignore[no-any-return]
+        return await self.execute_command(b"BGREWRITEAOF", callback=_started)
 
     async def bgsave(self, schedule: bool | None = None) -> bool:
         """Save the dataset to disk in the background.
@@ -84,7 +84,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: ``True`` once saving is started (or scheduled, with ``schedule``).
         """
         args: list[ValueT] = [b"SCHEDULE"] if schedule else []
-        return await self.execute_command(b"BGSAVE", *args, callback=_started)  # type: ignore[no-any-return]
+        return await self.execute_command(b"BGSAVE", *args, callback=_started)
 
     async def save(self) -> bool:
         """Save the dataset to disk, blocking the server.
@@ -93,7 +93,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SAVE", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SAVE", callback=ok)
 
     async def lastsave(self) -> datetime.datetime:
         """Time of the last successful save.
@@ -102,7 +102,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: a naive local ``datetime``.
         """
-        return await self.execute_command(b"LASTSAVE", callback=_lastsave)  # type: ignore[no-any-return]
+        return await self.execute_command(b"LASTSAVE", callback=_lastsave)
 
     async def config_get(self, parameters: Parameters[StringT]) -> dict[AnyStr_co, AnyStr_co]:
         """Values of configuration parameters (glob patterns allowed).
@@ -117,7 +117,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         names = list(parameters)
         if not names:
             raise DataError("config_get needs at least one parameter")
-        return await self.execute_command(b"CONFIG", b"GET", *names, callback=to_dict)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"GET", *names, callback=to_dict)
 
     async def config_set(self, parameter_values: Mapping[StringT, ValueT]) -> bool:
         """Set configuration parameters (atomically: all or none).
@@ -132,7 +132,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         args: list[ValueT] = []
         for name, value in parameter_values.items():
             args.extend((name, value))
-        return await self.execute_command(b"CONFIG", b"SET", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"SET", *args, callback=ok)
 
     async def config_resetstat(self) -> bool:
         """Reset the statistics ``INFO`` reports.
@@ -141,7 +141,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CONFIG", b"RESETSTAT", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"RESETSTAT", callback=ok)
 
     async def config_rewrite(self) -> bool:
         """Rewrite the configuration file with the running configuration.
@@ -150,7 +150,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"CONFIG", b"REWRITE", callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"REWRITE", callback=ok)
 
     async def dbsize(self) -> int:
         """Number of keys in the selected database.
@@ -159,7 +159,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: the count.
         """
-        return await self.execute_command(b"DBSIZE", callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"DBSIZE"))
 
     async def debug_object(self, key: KeyT) -> dict[str, Any]:
         """Debugging information about a key (``enable-debug-command`` must allow it).
@@ -168,7 +168,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``refcount``, ``encoding``, ``serializedlength``, ``lru``... numbers as int.
         """
-        return await self.execute_command(b"DEBUG", b"OBJECT", key, callback=_debug_object)  # type: ignore[no-any-return]
+        return await self.execute_command(b"DEBUG", b"OBJECT", key, callback=_debug_object)
 
     async def failover(
         self,
@@ -209,7 +209,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
                 else timeout
             )
             args.extend((PureToken.TIMEOUT, ms))
-        return await self.execute_command(b"FAILOVER", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FAILOVER", *args, callback=ok)
 
     async def flushall(
         self, async_: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -221,7 +221,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: ``True``.
         """
         args: list[ValueT] = [async_] if async_ is not None else []
-        return await self.execute_command(b"FLUSHALL", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FLUSHALL", *args, callback=ok)
 
     async def flushdb(self, async_: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None) -> bool:
         """Delete every key of the selected database.
@@ -231,7 +231,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: ``True``.
         """
         args: list[ValueT] = [async_] if async_ is not None else []
-        return await self.execute_command(b"FLUSHDB", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FLUSHDB", *args, callback=ok)
 
     async def info(self, *sections: StringT) -> dict[str, Any]:
         """Server information and statistics.
@@ -241,7 +241,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: ``{field: value}`` over the requested sections; numbers as ``int``/``float``,
             ``k=v,...`` values (``db0``, ``cmdstat_*``...) as dicts.
         """
-        return await self.execute_command(b"INFO", *sections, callback=_info)  # type: ignore[no-any-return]
+        return await self.execute_command(b"INFO", *sections, callback=_info)
 
     async def lolwut(self, version: int | None = None) -> AnyStr_co:
         """Computer art and the Redis version.
@@ -251,7 +251,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: the art, as text.
         """
         args: list[ValueT] = [b"VERSION", version] if version is not None else []
-        return await self.execute_command(b"LOLWUT", *args, callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co", await self.execute_command(b"LOLWUT", *args))
 
     async def replicaof(self, host: StringT | None = None, port: int | None = None) -> bool:
         """Make the server a replica of ``host:port``, or a primary again (no arguments).
@@ -279,7 +279,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         args: list[ValueT] = (
             [host, port] if host is not None and port is not None else [b"NO", b"ONE"]
         )
-        return await self.execute_command(command, *args, callback=_started)  # type: ignore[no-any-return]
+        return await self.execute_command(command, *args, callback=_started)
 
     async def role(self) -> RoleInfo:
         """The replication role of the server.
@@ -290,7 +290,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
             (``ip``/``port``/``offset`` dicts), for a replica its ``offset``, ``status`` and
             ``masters`` (``(host, port)``), for a sentinel the monitored ``masters``.
         """
-        return await self.execute_command(b"ROLE", callback=_role)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ROLE", callback=_role)
 
     async def shutdown(
         self,
@@ -315,7 +315,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         if abort:
             args.append(b"ABORT")
         try:
-            return await self.execute_command(b"SHUTDOWN", *args, callback=ok)  # type: ignore[no-any-return]
+            return await self.execute_command(b"SHUTDOWN", *args, callback=ok)
         except ConnectionError:
             # Success: the server exits without replying.
             return True
@@ -327,7 +327,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         """
-        return await self.execute_command(b"SWAPDB", index1, index2, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SWAPDB", index1, index2, callback=ok)
 
     async def time(self) -> datetime.datetime:
         """The server's clock.
@@ -336,4 +336,4 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: a naive local ``datetime`` with microseconds.
         """
-        return await self.execute_command(b"TIME", callback=_time)  # type: ignore[no-any-return]
+        return await self.execute_command(b"TIME", callback=_time)

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Server and connection commands newer than Redis 7.0.
 
 WAITAOF, CLIENT NO-TOUCH and CLIENT SETINFO (Redis 7.2, every Valkey); CLIENT CAPA, SCRIPT
@@ -8,11 +7,11 @@ does not have. Valkey-only commands link their valkey.io page.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ...exceptions import DataError
 from .._arguments import as_list
-from .._callbacks import identity, ok
+from .._callbacks import ok
 from .._result_types import SlowLogInfo
 from .._tokens import PureToken
 from .._typing import StringT
@@ -107,7 +106,7 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Valkey 8.0
         """
-        return await self.execute_command(b"SCRIPT", b"SHOW", sha1, callback=identity)
+        return cast("AnyStr_co", await self.execute_command(b"SCRIPT", b"SHOW", sha1))
 
     async def commandlog_get(self, count: int, type: CommandLogType) -> tuple[SlowLogInfo, ...]:
         """Entries of one command log (slow commands, large requests or large replies),
@@ -130,7 +129,7 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Valkey 8.1
         """
-        return await self.execute_command(b"COMMANDLOG", b"LEN", type)
+        return cast("int", await self.execute_command(b"COMMANDLOG", b"LEN", type))
 
     async def commandlog_reset(self, type: CommandLogType) -> bool:
         """Empty one command log. https://valkey.io/commands/commandlog-reset

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Redis set commands, plus ``sscan_iter``.
 
 ``.. versionadded::`` gives the Redis version that introduced a command.
@@ -7,18 +6,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from .._arguments import as_list, scan_options
 from .._callbacks import bool_tuple, boolean, to_set
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, StringT, ValueT
+from .._typing import KeyT, Parameters, ResponseType, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
 __all__ = ("SetCommands",)
 
 
-def _count_reply(response: Any, **options: Any) -> Any:
+def _count_reply(response: Any, **options: Any) -> set[Any] | ResponseType:
     # SPOP/SRANDMEMBER: one member (or null) without count, an array with it.
     if options.get("count") is not None:
         return set(response) if response is not None else set()
@@ -38,14 +37,14 @@ class SetCommands(CommandMixin[AnyStr_co]):
         :return: the number of members added (not already present).
         :raises DataError: when ``members`` is a single string instead of an iterable.
         """
-        return await self.execute_command(b"SADD", key, *as_list(members, "members"))
+        return cast("int", await self.execute_command(b"SADD", key, *as_list(members, "members")))
 
     async def scard(self, key: KeyT) -> int:
         """Get the number of members of a set. https://redis.io/commands/scard
 
         :return: the cardinality (0 for a missing key).
         """
-        return await self.execute_command(b"SCARD", key)
+        return cast("int", await self.execute_command(b"SCARD", key))
 
     async def sdiff(self, keys: Parameters[KeyT]) -> set[AnyStr_co]:
         """Subtract sets. https://redis.io/commands/sdiff
@@ -59,7 +58,9 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         """
-        return await self.execute_command(b"SDIFFSTORE", destination, *as_list(keys, "keys"))
+        return cast(
+            "int", await self.execute_command(b"SDIFFSTORE", destination, *as_list(keys, "keys"))
+        )
 
     async def sinter(self, keys: Parameters[KeyT]) -> set[AnyStr_co]:
         """Intersect sets. https://redis.io/commands/sinter
@@ -79,14 +80,16 @@ class SetCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [len(key_list), *key_list]
         if limit is not None:
             args += [PureToken.LIMIT, limit]
-        return await self.execute_command(b"SINTERCARD", *args)
+        return cast("int", await self.execute_command(b"SINTERCARD", *args))
 
     async def sinterstore(self, keys: Parameters[KeyT], destination: KeyT) -> int:
         """Intersect sets and store the result. https://redis.io/commands/sinterstore
 
         :return: the number of members stored.
         """
-        return await self.execute_command(b"SINTERSTORE", destination, *as_list(keys, "keys"))
+        return cast(
+            "int", await self.execute_command(b"SINTERSTORE", destination, *as_list(keys, "keys"))
+        )
 
     async def sismember(self, key: KeyT, member: ValueT) -> bool:
         """Check set membership. https://redis.io/commands/sismember
@@ -134,7 +137,9 @@ class SetCommands(CommandMixin[AnyStr_co]):
         :return: one member (``None`` for a missing key) without ``count``; a set with it.
         """
         if count is None:
-            return await self.execute_command(b"SPOP", key)
+            return cast(
+                "AnyStr_co | set[AnyStr_co] | None", await self.execute_command(b"SPOP", key)
+            )
         return await self.execute_command(b"SPOP", key, count, callback=_count_reply, count=count)
 
     @overload
@@ -154,7 +159,9 @@ class SetCommands(CommandMixin[AnyStr_co]):
          (a negative ``count`` may repeat members, which a set collapses).
         """
         if count is None:
-            return await self.execute_command(b"SRANDMEMBER", key)
+            return cast(
+                "AnyStr_co | set[AnyStr_co] | None", await self.execute_command(b"SRANDMEMBER", key)
+            )
         return await self.execute_command(
             b"SRANDMEMBER", key, count, callback=_count_reply, count=count
         )
@@ -164,7 +171,7 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members removed.
         """
-        return await self.execute_command(b"SREM", key, *as_list(members, "members"))
+        return cast("int", await self.execute_command(b"SREM", key, *as_list(members, "members")))
 
     async def sscan(
         self,
@@ -208,4 +215,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         """
-        return await self.execute_command(b"SUNIONSTORE", destination, *as_list(keys, "keys"))
+        return cast(
+            "int", await self.execute_command(b"SUNIONSTORE", destination, *as_list(keys, "keys"))
+        )

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Redis sorted-set commands, plus ``zscan_iter``.
 
 Scores come back as ``float`` whichever protocol is used (RESP2 sends them as strings,
@@ -12,7 +11,7 @@ Cancelling a blocking pop may lose an element the server already popped.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, Literal, overload
+from typing import Any, Literal, cast, overload
 
 from coredis.exceptions import DataError
 
@@ -24,9 +23,10 @@ from .._callbacks import (
     pairs,
     scored_members,
     to_float,
+    to_tuple,
 )
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, StringT, ValueT
+from .._typing import KeyT, Parameters, ResponseType, StringT, ValueT
 from ..response_types import ScoredMember
 from ._base import AnyStr_co, CommandMixin
 from ._checks import MutuallyInclusiveParametersMissing
@@ -37,13 +37,13 @@ _Aggregate = Literal[PureToken.SUM, PureToken.MIN, PureToken.MAX]
 _MinMax = Literal[PureToken.MAX, PureToken.MIN]
 
 
-def _maybe_scored(response: Any, **options: Any) -> Any:
+def _maybe_scored(response: Any, **options: Any) -> tuple[Any, ...] | tuple[ScoredMember, ...]:
     if options.get("withscores"):
         return scored_members(response)
     return tuple(response)
 
 
-def _pop_reply(response: Any, **options: Any) -> Any:
+def _pop_reply(response: Any, **options: Any) -> tuple[ScoredMember, ...] | ScoredMember | None:
     # Without count RESP2 and RESP3 give [member, score] (or []); with count RESP2 is flat
     # and RESP3 nested.
     if options.get("count") is not None:
@@ -51,25 +51,27 @@ def _pop_reply(response: Any, **options: Any) -> Any:
     return optional_scored_member(response)
 
 
-def _bzpop_reply(response: Any, **options: Any) -> Any:
+def _bzpop_reply(response: Any, **options: Any) -> tuple[Any, Any, float] | None:
     if response is None:
         return None
     return (response[0], response[1], float(response[2]))
 
 
-def _mpop_reply(response: Any, **options: Any) -> Any:
+def _mpop_reply(response: Any, **options: Any) -> tuple[Any, tuple[ScoredMember, ...]] | None:
     if response is None:
         return None
     return (response[0], scored_members(response[1]))
 
 
-def _zadd_reply(response: Any, **options: Any) -> Any:
+def _zadd_reply(response: Any, **options: Any) -> float | ResponseType | None:
     if options.get("increment"):
         return optional_float(response)
     return response
 
 
-def _zrandmember_reply(response: Any, **options: Any) -> Any:
+def _zrandmember_reply(
+    response: Any, **options: Any
+) -> tuple[ScoredMember, ...] | list[Any] | ResponseType:
     if options.get("withscores"):
         return scored_members(response)
     if options.get("count") is not None:
@@ -210,14 +212,14 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the cardinality (0 for a missing key).
         """
-        return await self.execute_command(b"ZCARD", key)
+        return cast("int", await self.execute_command(b"ZCARD", key))
 
     async def zcount(self, key: KeyT, min_: ValueT, max_: ValueT) -> int:
         """Count the members with a score in a range. https://redis.io/commands/zcount
 
         :return: the number of members with ``min_ <= score <= max_`` (``(`` excludes).
         """
-        return await self.execute_command(b"ZCOUNT", key, min_, max_)
+        return cast("int", await self.execute_command(b"ZCOUNT", key, min_, max_))
 
     @overload
     async def zdiff(
@@ -263,7 +265,9 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
         """
         key_list: list[ValueT] = as_list(keys, "keys")
-        return await self.execute_command(b"ZDIFFSTORE", destination, len(key_list), *key_list)
+        return cast(
+            "int", await self.execute_command(b"ZDIFFSTORE", destination, len(key_list), *key_list)
+        )
 
     async def zincrby(self, key: KeyT, member: ValueT, increment: int | float) -> float:
         """Increment the score of a member. https://redis.io/commands/zincrby
@@ -329,7 +333,7 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [len(key_list), *key_list]
         if limit is not None:
             args += [PureToken.LIMIT, limit]
-        return await self.execute_command(b"ZINTERCARD", *args)
+        return cast("int", await self.execute_command(b"ZINTERCARD", *args))
 
     async def zinterstore(
         self,
@@ -344,14 +348,14 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``weights`` does not have one entry per key.
         """
         args = _combine_args(keys, weights, aggregate)
-        return await self.execute_command(b"ZINTERSTORE", destination, *args)
+        return cast("int", await self.execute_command(b"ZINTERSTORE", destination, *args))
 
     async def zlexcount(self, key: KeyT, min_: ValueT, max_: ValueT) -> int:
         """Count the members in a lexicographical range. https://redis.io/commands/zlexcount
 
         :return: the number of members between ``min_`` and ``max_`` (``[a``, ``(a``, ``-``, ``+``).
         """
-        return await self.execute_command(b"ZLEXCOUNT", key, min_, max_)
+        return cast("int", await self.execute_command(b"ZLEXCOUNT", key, min_, max_))
 
     async def zmpop(
         self, keys: Parameters[KeyT], where: _MinMax, count: int | None = None
@@ -518,7 +522,7 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when only one of ``offset``/``count`` is given.
         """
         args: list[ValueT] = [key, min_, max_, *_limit_args(offset, count)]
-        return await self.execute_command(b"ZRANGEBYLEX", *args, callback=_maybe_scored)
+        return await self.execute_command(b"ZRANGEBYLEX", *args, callback=to_tuple)
 
     @overload
     async def zrangebyscore(
@@ -592,35 +596,35 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
         """
         args = _range_args(min_, max_, sortby, rev, offset, count)
-        return await self.execute_command(b"ZRANGESTORE", dst, src, *args)
+        return cast("int", await self.execute_command(b"ZRANGESTORE", dst, src, *args))
 
     async def zrank(self, key: KeyT, member: ValueT) -> int | None:
         """Get the rank of a member (lowest score first). https://redis.io/commands/zrank
 
         :return: the 0-based rank, or ``None`` when the member is missing.
         """
-        return await self.execute_command(b"ZRANK", key, member)
+        return cast("int | None", await self.execute_command(b"ZRANK", key, member))
 
     async def zrem(self, key: KeyT, members: Parameters[ValueT]) -> int:
         """Remove members. https://redis.io/commands/zrem
 
         :return: the number of members removed.
         """
-        return await self.execute_command(b"ZREM", key, *as_list(members, "members"))
+        return cast("int", await self.execute_command(b"ZREM", key, *as_list(members, "members")))
 
     async def zremrangebylex(self, key: KeyT, min_: ValueT, max_: ValueT) -> int:
         """Remove the members in a lexicographical range. https://redis.io/commands/zremrangebylex
 
         :return: the number of members removed.
         """
-        return await self.execute_command(b"ZREMRANGEBYLEX", key, min_, max_)
+        return cast("int", await self.execute_command(b"ZREMRANGEBYLEX", key, min_, max_))
 
     async def zremrangebyrank(self, key: KeyT, start: int, stop: int) -> int:
         """Remove the members in a rank range. https://redis.io/commands/zremrangebyrank
 
         :return: the number of members removed.
         """
-        return await self.execute_command(b"ZREMRANGEBYRANK", key, start, stop)
+        return cast("int", await self.execute_command(b"ZREMRANGEBYRANK", key, start, stop))
 
     async def zremrangebyscore(
         self, key: KeyT, min_: int | float | StringT, max_: int | float | StringT
@@ -629,7 +633,7 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members removed.
         """
-        return await self.execute_command(b"ZREMRANGEBYSCORE", key, min_, max_)
+        return cast("int", await self.execute_command(b"ZREMRANGEBYSCORE", key, min_, max_))
 
     @overload
     async def zrevrange(
@@ -684,7 +688,7 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when only one of ``offset``/``count`` is given.
         """
         args: list[ValueT] = [key, max_, min_, *_limit_args(offset, count)]
-        return await self.execute_command(b"ZREVRANGEBYLEX", *args, callback=_maybe_scored)
+        return await self.execute_command(b"ZREVRANGEBYLEX", *args, callback=to_tuple)
 
     @overload
     async def zrevrangebyscore(
@@ -744,7 +748,7 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
 
         :return: the 0-based rank, or ``None`` when the member is missing.
         """
-        return await self.execute_command(b"ZREVRANK", key, member)
+        return cast("int | None", await self.execute_command(b"ZREVRANK", key, member))
 
     async def zscan(
         self,
@@ -842,4 +846,4 @@ class SortedSetCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``weights`` does not have one entry per key.
         """
         args = _combine_args(keys, weights, aggregate)
-        return await self.execute_command(b"ZUNIONSTORE", destination, *args)
+        return cast("int", await self.execute_command(b"ZUNIONSTORE", destination, *args))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._arguments import as_list, int_to_milliseconds
-from .._callbacks import as_str, boolean, identity, ok, pairs, stream_entries, stream_entry
+from .._callbacks import as_str, boolean, ok, pairs, stream_entries, stream_entry
 from .._result_types import StreamEntry, StreamInfo, StreamPending, StreamPendingExt
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -54,7 +54,7 @@ def _read_reply(response: Any, **options: Any) -> dict[Any, tuple[StreamEntry, .
     )
 
 
-def _pending_reply(response: Any, **options: Any) -> Any:
+def _pending_reply(response: Any, **options: Any) -> StreamPending | tuple[StreamPendingExt, ...]:
     if options.get("extended"):
         return tuple(StreamPendingExt(i, c, int(idle), int(n)) for i, c, idle, n in response)
     count, low, high, consumers = response
@@ -64,7 +64,9 @@ def _pending_reply(response: Any, **options: Any) -> Any:
     return StreamPending(int(count), low, high, per_consumer)
 
 
-def _autoclaim_reply(response: Any, **options: Any) -> Any:
+def _autoclaim_reply(
+    response: Any, **options: Any
+) -> tuple[Any, tuple[Any, ...]] | tuple[Any, tuple[StreamEntry, ...], tuple[Any, ...]]:
     next_id, claimed = response[0], response[1]
     if options.get("justid"):
         return next_id, tuple(claimed)
@@ -72,7 +74,7 @@ def _autoclaim_reply(response: Any, **options: Any) -> Any:
     return next_id, stream_entries(claimed), deleted
 
 
-def _claim_reply(response: Any, **options: Any) -> Any:
+def _claim_reply(response: Any, **options: Any) -> tuple[Any, ...] | tuple[StreamEntry, ...]:
     if options.get("justid"):
         return tuple(response)
     return stream_entries(response)
@@ -101,7 +103,8 @@ def _xinfo_stream_reply(response: Any, **options: Any) -> StreamInfo:
             info[name] = groups
         else:
             info[name] = value
-    return info  # type: ignore[return-value]
+    # The keys are the server's (read at run time), so the TypedDict is stated, not built.
+    return cast("StreamInfo", info)
 
 
 class StreamCommands(CommandMixin[AnyStr_co]):
@@ -135,7 +138,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         args.append(identifier if identifier is not None else "*")
         for field, value in field_values.items():
             args.extend((field, value))
-        return await self.execute_command(b"XADD", *args, callback=identity)  # type: ignore[no-any-return]
+        return cast("AnyStr_co | None", await self.execute_command(b"XADD", *args))
 
     async def xlen(self, key: KeyT) -> int:
         """Number of entries in a stream.
@@ -144,7 +147,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the length (0 for a missing key).
         """
-        return await self.execute_command(b"XLEN", key, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"XLEN", key))
 
     async def xrange(
         self,
@@ -166,7 +169,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         ]
         if count is not None:
             args.extend((PureToken.COUNT, count))
-        return await self.execute_command(b"XRANGE", *args, callback=stream_entries)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XRANGE", *args, callback=stream_entries)
 
     async def xrevrange(
         self,
@@ -188,7 +191,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         ]
         if count is not None:
             args.extend((PureToken.COUNT, count))
-        return await self.execute_command(b"XREVRANGE", *args, callback=stream_entries)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XREVRANGE", *args, callback=stream_entries)
 
     @staticmethod
     def _streams_args(
@@ -222,7 +225,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``streams`` is empty.
         """
         args = self._streams_args(streams, count, block)
-        return await self.execute_command(b"XREAD", *args, callback=_read_reply)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XREAD", *args, callback=_read_reply)
 
     async def xreadgroup(
         self,
@@ -245,7 +248,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         if noack:
             streams_args.insert(streams_args.index(b"STREAMS"), PureToken.NOACK)
         args.extend(streams_args)
-        return await self.execute_command(b"XREADGROUP", *args, callback=_read_reply)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XREADGROUP", *args, callback=_read_reply)
 
     async def xdel(self, key: KeyT, identifiers: Parameters[ValueT]) -> int:
         """Delete entries by id.
@@ -256,7 +259,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``identifiers`` is empty.
         """
         ids = as_list(identifiers, "identifiers", allow_empty=False)
-        return await self.execute_command(b"XDEL", key, *ids, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"XDEL", key, *ids))
 
     async def xtrim(
         self,
@@ -273,7 +276,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the number of entries removed.
         """
         args = _trim_args(trim_strategy, threshold, trim_operator, limit)
-        return await self.execute_command(b"XTRIM", key, *args, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"XTRIM", key, *args))
 
     async def xack(self, key: KeyT, group: StringT, identifiers: Parameters[ValueT]) -> int:
         """Acknowledge messages of a consumer group.
@@ -284,7 +287,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``identifiers`` is empty.
         """
         ids = as_list(identifiers, "identifiers", allow_empty=False)
-        return await self.execute_command(b"XACK", key, group, *ids, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"XACK", key, group, *ids))
 
     async def xpending(
         self,
@@ -312,15 +315,15 @@ class StreamCommands(CommandMixin[AnyStr_co]):
                 raise CommandSyntaxError(
                     {"start", "end", "count"}, "idle/consumer need start, end and count"
                 )
-            return await self.execute_command(b"XPENDING", *args, callback=_pending_reply)  # type: ignore[no-any-return]
-        if any(v is None for v in extended):
+            return await self.execute_command(b"XPENDING", *args, callback=_pending_reply)
+        if start is None or end is None or count is None:
             raise CommandSyntaxError({"start", "end", "count"}, "start, end and count go together")
         if idle is not None:
             args.extend((b"IDLE", idle))
-        args.extend((start, end, count))  # type: ignore[arg-type]
+        args.extend((start, end, count))
         if consumer is not None:
             args.append(consumer)
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"XPENDING", *args, callback=_pending_reply, extended=True
         )
 
@@ -357,7 +360,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
             args.append(PureToken.FORCE)
         if justid:
             args.append(PureToken.JUSTID)
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"XCLAIM", *args, callback=_claim_reply, justid=bool(justid)
         )
 
@@ -389,7 +392,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
             args.extend((PureToken.COUNT, count))
         if justid:
             args.append(PureToken.JUSTID)
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"XAUTOCLAIM", *args, callback=_autoclaim_reply, justid=bool(justid)
         )
 
@@ -411,7 +414,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
             args.extend((b"ENTRIESADDED", entries_added))
         if max_deleted_entry_id is not None:
             args.extend((b"MAXDELETEDID", max_deleted_entry_id))
-        return await self.execute_command(b"XSETID", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XSETID", *args, callback=ok)
 
     async def xgroup_create(
         self,
@@ -433,7 +436,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
             args.append(PureToken.MKSTREAM)
         if entriesread is not None:
             args.extend((b"ENTRIESREAD", entriesread))
-        return await self.execute_command(b"XGROUP", b"CREATE", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XGROUP", b"CREATE", *args, callback=ok)
 
     async def xgroup_createconsumer(
         self, key: KeyT, groupname: StringT, consumername: StringT
@@ -447,7 +450,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"XGROUP", b"CREATECONSUMER", key, groupname, consumername, callback=boolean
         )
 
@@ -458,8 +461,9 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of messages the consumer still had pending.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"XGROUP", b"DELCONSUMER", key, groupname, consumername, callback=identity
+        return cast(
+            "int",
+            await self.execute_command(b"XGROUP", b"DELCONSUMER", key, groupname, consumername),
         )
 
     async def xgroup_destroy(self, key: KeyT, groupname: StringT) -> int:
@@ -469,7 +473,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of groups destroyed (0 or 1).
         """
-        return await self.execute_command(b"XGROUP", b"DESTROY", key, groupname, callback=identity)  # type: ignore[no-any-return]
+        return cast("int", await self.execute_command(b"XGROUP", b"DESTROY", key, groupname))
 
     async def xgroup_setid(
         self,
@@ -487,7 +491,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [key, groupname, identifier if identifier is not None else "$"]
         if entriesread is not None:
             args.extend((b"ENTRIESREAD", entriesread))
-        return await self.execute_command(b"XGROUP", b"SETID", *args, callback=ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XGROUP", b"SETID", *args, callback=ok)
 
     async def xinfo_consumers(
         self, key: KeyT, groupname: StringT
@@ -498,7 +502,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: one dict per consumer (``name``, ``pending``, ``idle``).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"XINFO", b"CONSUMERS", key, groupname, callback=_info_dicts
         )
 
@@ -509,7 +513,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: one dict per group (``name``, ``consumers``, ``pending``...).
         """
-        return await self.execute_command(b"XINFO", b"GROUPS", key, callback=_info_dicts)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XINFO", b"GROUPS", key, callback=_info_dicts)
 
     async def xinfo_stream(
         self, key: KeyT, full: bool | None = None, count: int | None = None
@@ -528,4 +532,4 @@ class StreamCommands(CommandMixin[AnyStr_co]):
                 args.extend((PureToken.COUNT, count))
         elif count is not None:
             raise CommandSyntaxError({"full", "count"}, "count needs full=True")
-        return await self.execute_command(b"XINFO", b"STREAM", *args, callback=_xinfo_stream_reply)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XINFO", b"STREAM", *args, callback=_xinfo_stream_reply)

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """String commands newer than Redis 7.0: MSETEX (Redis 8.4, Valkey 9.1) and DELIFEQ (Valkey
 9.0 only).
 """
