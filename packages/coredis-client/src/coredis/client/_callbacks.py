@@ -34,6 +34,7 @@ __all__ = (
     "geo_coordinates",
     "geo_results",
     "geo_results_or_stored",
+    "members_or_scored",
     "ok",
     "optional_float",
     "optional_scored_member",
@@ -160,6 +161,13 @@ def to_dict(response: Any, **options: Any) -> dict[Any, Any]:
 def scored_members(response: Any, **options: Any) -> tuple[ScoredMember, ...]:
     """``member, score`` replies (flat in RESP2, nested in RESP3) → ``ScoredMember`` tuple."""
     return tuple(ScoredMember(member, float(score)) for member, score in pairs(response))
+
+
+def members_or_scored(response: Any, **options: Any) -> tuple[Any, ...] | tuple[ScoredMember, ...]:
+    """Sorted-set members: ``ScoredMember`` tuple when ``options["withscores"]``, else a tuple."""
+    if options.get("withscores"):
+        return scored_members(response)
+    return tuple(response)
 
 
 def optional_scored_member(response: Any, **options: Any) -> ScoredMember | None:
