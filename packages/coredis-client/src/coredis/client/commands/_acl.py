@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from ...exceptions import AuthorizationError, DataError
 from .._callbacks import as_str, ok, pairs, to_tuple
@@ -77,7 +77,8 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         names = list(usernames)
         if not names:
             raise DataError("acl_deluser needs at least one username")
-        return cast("int", await self.execute_command(b"ACL", b"DELUSER", *names))
+        reply: int = await self.execute_command(b"ACL", b"DELUSER", *names)
+        return reply
 
     async def acl_dryrun(self, username: StringT, command: StringT, *args: ValueT) -> bool:
         """Whether ``username`` may run ``command`` with ``args``, without running it.
@@ -106,7 +107,8 @@ class ACLCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [bits] if bits is not None else []
-        return cast("AnyStr_co", await self.execute_command(b"ACL", b"GENPASS", *args))
+        reply: AnyStr_co = await self.execute_command(b"ACL", b"GENPASS", *args)
+        return reply
 
     async def acl_getuser(self, username: StringT) -> dict[AnyStr_co, Any]:
         """The rules of an ACL user.
@@ -208,4 +210,5 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return cast("AnyStr_co", await self.execute_command(b"ACL", b"WHOAMI"))
+        reply: AnyStr_co = await self.execute_command(b"ACL", b"WHOAMI")
+        return reply

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any, Generic, Literal, cast
+from typing import Any, Generic, Literal
 
 from coredis.exceptions import DataError, ReadOnlyError
 
@@ -157,10 +157,10 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         # 4.x's checks and exception types: BITCOUNT takes start and end together
         check_inclusive(start=start, end=end)
         check_inclusive(["start", "end"], start=start, end=end, index_unit=index_unit)
-        return cast(
-            "int",
-            await self.execute_command(b"BITCOUNT", key, *_range_args(start, end, index_unit)),
+        reply: int = await self.execute_command(
+            b"BITCOUNT", key, *_range_args(start, end, index_unit)
         )
+        return reply
 
     def bitfield(self, key: KeyT) -> BitFieldOperation[AnyStr_co]:
         """Start a ``BITFIELD`` command on ``key``. https://redis.io/commands/bitfield
@@ -181,9 +181,10 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
 
         :return: the length of the string stored in ``destkey``.
         """
-        return cast(
-            "int", await self.execute_command(b"BITOP", operation, destkey, *as_list(keys, "keys"))
+        reply: int = await self.execute_command(
+            b"BITOP", operation, destkey, *as_list(keys, "keys")
         )
+        return reply
 
     async def bitpos(
         self,
@@ -199,19 +200,18 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``end``/``index_unit`` are given without ``start``/``end``.
         """
         # a bool bit is sent as 1/0, as 4.x did (int(True) == 1)
-        return cast(
-            "int",
-            await self.execute_command(
-                b"BITPOS", key, int(bit), *_range_args(start, end, index_unit)
-            ),
+        reply: int = await self.execute_command(
+            b"BITPOS", key, int(bit), *_range_args(start, end, index_unit)
         )
+        return reply
 
     async def getbit(self, key: KeyT, offset: int) -> int:
         """Get the bit at an offset. https://redis.io/commands/getbit
 
         :return: 0 or 1.
         """
-        return cast("int", await self.execute_command(b"GETBIT", key, offset))
+        reply: int = await self.execute_command(b"GETBIT", key, offset)
+        return reply
 
     async def setbit(self, key: KeyT, offset: int, value: int) -> int:
         """Set or clear the bit at an offset. https://redis.io/commands/setbit
@@ -219,4 +219,5 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         :return: the previous bit.
         """
         # a bool value is sent as 1/0, as 4.x did (int(True) == 1)
-        return cast("int", await self.execute_command(b"SETBIT", key, offset, int(value)))
+        reply: int = await self.execute_command(b"SETBIT", key, offset, int(value))
+        return reply

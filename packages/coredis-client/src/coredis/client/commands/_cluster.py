@@ -6,7 +6,7 @@ They talk to the node the client is connected to; :class:`coredis.RedisCluster` 
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._arguments import as_list
@@ -223,7 +223,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``BUMPED <epoch>`` or ``STILL <epoch>``.
         """
-        return cast("AnyStr_co", await self.execute_command(b"CLUSTER", b"BUMPEPOCH"))
+        reply: AnyStr_co = await self.execute_command(b"CLUSTER", b"BUMPEPOCH")
+        return reply
 
     async def cluster_count_failure_reports(self, node_id: StringT) -> int:
         """Number of active failure reports about a node.
@@ -232,9 +233,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return cast(
-            "int", await self.execute_command(b"CLUSTER", b"COUNT-FAILURE-REPORTS", node_id)
-        )
+        reply: int = await self.execute_command(b"CLUSTER", b"COUNT-FAILURE-REPORTS", node_id)
+        return reply
 
     async def cluster_countkeysinslot(self, slot: int) -> int:
         """Number of keys this node holds in a slot.
@@ -243,7 +243,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return cast("int", await self.execute_command(b"CLUSTER", b"COUNTKEYSINSLOT", slot))
+        reply: int = await self.execute_command(b"CLUSTER", b"COUNTKEYSINSLOT", slot)
+        return reply
 
     async def cluster_failover(
         self, options: Literal[PureToken.FORCE, PureToken.TAKEOVER] | None = None
@@ -302,7 +303,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: the slot (0-16383).
         """
-        return cast("int", await self.execute_command(b"CLUSTER", b"KEYSLOT", key))
+        reply: int = await self.execute_command(b"CLUSTER", b"KEYSLOT", key)
+        return reply
 
     async def cluster_links(self) -> list[dict[AnyStr_co, Any]]:
         """This node's cluster-bus links.
@@ -337,7 +339,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: the 40-character id.
         """
-        return cast("AnyStr_co", await self.execute_command(b"CLUSTER", b"MYID"))
+        reply: AnyStr_co = await self.execute_command(b"CLUSTER", b"MYID")
+        return reply
 
     async def cluster_nodes(self) -> list[ClusterNodeDetail]:
         """The cluster's nodes as this node sees them.

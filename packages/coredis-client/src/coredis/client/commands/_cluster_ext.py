@@ -10,7 +10,7 @@ the node its cursor names) like the other ``cluster_*`` methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._callbacks import as_str, ok, pairs
@@ -47,7 +47,8 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
-        return cast("AnyStr_co", await self.execute_command(b"CLUSTER", b"MYSHARDID"))
+        reply: AnyStr_co = await self.execute_command(b"CLUSTER", b"MYSHARDID")
+        return reply
 
     async def cluster_slot_stats(
         self,

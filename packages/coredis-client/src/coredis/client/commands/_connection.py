@@ -105,7 +105,8 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``message``.
         """
-        return cast("AnyStr_co", await self.execute_command(b"ECHO", message))
+        reply: AnyStr_co = await self.execute_command(b"ECHO", message)
+        return reply
 
     async def hello(
         self,
@@ -152,7 +153,8 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         :return: ``PONG``, or ``message`` when given.
         """
         args: list[ValueT] = [message] if message is not None else []
-        return cast("AnyStr_co", await self.execute_command(b"PING", *args))
+        reply: AnyStr_co = await self.execute_command(b"PING", *args)
+        return reply
 
     async def quit(self) -> bool:
         """Ask the server to close the connection (it is then discarded).
@@ -212,7 +214,8 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the name, ``None`` when unset.
         """
-        return cast("AnyStr_co | None", await self.execute_command(b"CLIENT", b"GETNAME"))
+        reply: AnyStr_co | None = await self.execute_command(b"CLIENT", b"GETNAME")
+        return reply
 
     async def client_getredir(self) -> int:
         """Id of the client receiving this connection's tracking invalidations.
@@ -224,7 +227,8 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return cast("int", await self.execute_command(b"CLIENT", b"GETREDIR"))
+        reply: int = await self.execute_command(b"CLIENT", b"GETREDIR")
+        return reply
 
     async def client_id(self) -> int:
         """Id of the connection.
@@ -233,7 +237,8 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the id.
         """
-        return cast("int", await self.execute_command(b"CLIENT", b"ID"))
+        reply: int = await self.execute_command(b"CLIENT", b"ID")
+        return reply
 
     async def client_info(self) -> ClientInfo:
         """Information about the connection (the ``CLIENT LIST`` fields).

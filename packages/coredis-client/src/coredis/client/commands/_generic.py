@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import AsyncIterator
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from coredis.exceptions import DataError
 
@@ -89,14 +89,16 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the number of keys removed.
         :raises DataError: when ``keys`` is a single string instead of an iterable.
         """
-        return cast("int", await self.execute_command(b"DEL", *as_list(keys, "keys")))
+        reply: int = await self.execute_command(b"DEL", *as_list(keys, "keys"))
+        return reply
 
     async def dump(self, key: KeyT) -> bytes:
         """Serialize the value of a key. https://redis.io/commands/dump
 
         :return: the serialized value (always ``bytes``), or ``None`` for a missing key.
         """
-        return cast("bytes", await self.execute_command(b"DUMP", key, decode=False))
+        reply: bytes = await self.execute_command(b"DUMP", key, decode=False)
+        return reply
 
     async def exists(self, keys: Parameters[KeyT]) -> int:
         """Count the given keys that exist. https://redis.io/commands/exists
@@ -104,7 +106,8 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the number of existing keys (a key named twice counts twice).
         :raises DataError: when ``keys`` is a single string instead of an iterable.
         """
-        return cast("int", await self.execute_command(b"EXISTS", *as_list(keys, "keys")))
+        reply: int = await self.execute_command(b"EXISTS", *as_list(keys, "keys"))
+        return reply
 
     async def expire(
         self,
@@ -202,14 +205,16 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the encoding name, or ``None`` for a missing key.
         """
-        return cast("AnyStr_co | None", await self.execute_command(b"OBJECT", b"ENCODING", key))
+        reply: AnyStr_co | None = await self.execute_command(b"OBJECT", b"ENCODING", key)
+        return reply
 
     async def object_freq(self, key: KeyT) -> int:
         """Get a key's access frequency (LFU policies only). https://redis.io/commands/object-freq
 
         :return: the logarithmic access frequency counter.
         """
-        return cast("int", await self.execute_command(b"OBJECT", b"FREQ", key))
+        reply: int = await self.execute_command(b"OBJECT", b"FREQ", key)
+        return reply
 
     async def object_help(self) -> tuple[AnyStr_co, ...]:
         """Get the help text of the OBJECT command. https://redis.io/commands/object-help
@@ -223,14 +228,16 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the idle time in seconds.
         """
-        return cast("int", await self.execute_command(b"OBJECT", b"IDLETIME", key))
+        reply: int = await self.execute_command(b"OBJECT", b"IDLETIME", key)
+        return reply
 
     async def object_refcount(self, key: KeyT) -> int:
         """Get the reference count of a key's value. https://redis.io/commands/object-refcount
 
         :return: the reference count.
         """
-        return cast("int", await self.execute_command(b"OBJECT", b"REFCOUNT", key))
+        reply: int = await self.execute_command(b"OBJECT", b"REFCOUNT", key)
+        return reply
 
     async def persist(self, key: KeyT) -> bool:
         """Remove a key's expiry. https://redis.io/commands/persist
@@ -287,14 +294,16 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: milliseconds left, ``-1`` without expiry, ``-2`` for a missing key.
         """
-        return cast("int", await self.execute_command(b"PTTL", key))
+        reply: int = await self.execute_command(b"PTTL", key)
+        return reply
 
     async def randomkey(self) -> AnyStr_co | None:
         """Get a random key. https://redis.io/commands/randomkey
 
         :return: a key, or ``None`` when the database is empty.
         """
-        return cast("AnyStr_co | None", await self.execute_command(b"RANDOMKEY"))
+        reply: AnyStr_co | None = await self.execute_command(b"RANDOMKEY")
+        return reply
 
     async def rename(self, key: KeyT, newkey: KeyT) -> bool:
         """Rename a key. https://redis.io/commands/rename
@@ -427,28 +436,32 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of keys touched.
         """
-        return cast("int", await self.execute_command(b"TOUCH", *as_list(keys, "keys")))
+        reply: int = await self.execute_command(b"TOUCH", *as_list(keys, "keys"))
+        return reply
 
     async def ttl(self, key: KeyT) -> int:
         """Get a key's time to live in seconds. https://redis.io/commands/ttl
 
         :return: seconds left, ``-1`` without expiry, ``-2`` for a missing key.
         """
-        return cast("int", await self.execute_command(b"TTL", key))
+        reply: int = await self.execute_command(b"TTL", key)
+        return reply
 
     async def type(self, key: KeyT) -> AnyStr_co | None:
         """Get the type of a key. https://redis.io/commands/type
 
         :return: ``string``, ``list``, ``set``, ``zset``, ``hash``, ``stream``, or ``none``.
         """
-        return cast("AnyStr_co | None", await self.execute_command(b"TYPE", key))
+        reply: AnyStr_co | None = await self.execute_command(b"TYPE", key)
+        return reply
 
     async def unlink(self, keys: Parameters[KeyT]) -> int:
         """Delete keys, reclaiming memory in the background. https://redis.io/commands/unlink
 
         :return: the number of keys removed.
         """
-        return cast("int", await self.execute_command(b"UNLINK", *as_list(keys, "keys")))
+        reply: int = await self.execute_command(b"UNLINK", *as_list(keys, "keys"))
+        return reply
 
     async def wait(self, numreplicas: int, timeout: int) -> int:
         """Wait for replicas to acknowledge previous writes. https://redis.io/commands/wait
@@ -457,4 +470,5 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of replicas that acknowledged.
         """
-        return cast("int", await self.execute_command(b"WAIT", numreplicas, timeout))
+        reply: int = await self.execute_command(b"WAIT", numreplicas, timeout)
+        return reply

@@ -9,7 +9,7 @@ ask for ``withcoord``/``withdist``/``withhash`` return
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Literal
 
 from coredis.exceptions import DataError
 
@@ -156,7 +156,8 @@ class GeoCommands(CommandMixin[AnyStr_co]):
             if not isinstance(item, (tuple, list)) or len(item) != 3:
                 raise DataError("each item must be a (longitude, latitude, member) triple")
             args += list(item)
-        return cast("int", await self.execute_command(b"GEOADD", *args))
+        reply: int = await self.execute_command(b"GEOADD", *args)
+        return reply
 
     async def geodist(
         self,
@@ -412,4 +413,5 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         )
         if storedist:
             args.append(PureToken.STOREDIST)
-        return cast("int", await self.execute_command(b"GEOSEARCHSTORE", *args))
+        reply: int = await self.execute_command(b"GEOSEARCHSTORE", *args)
+        return reply

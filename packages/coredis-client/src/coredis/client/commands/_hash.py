@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, cast
+from typing import Any
 
 from .._arguments import as_list, flatten_pairs, scan_options
 from .._callbacks import boolean, ok, pairs, to_dict, to_float, to_tuple
@@ -40,7 +40,8 @@ class HashCommands(CommandMixin[AnyStr_co]):
         :return: the number of fields removed.
         :raises DataError: when ``fields`` is a single string instead of an iterable.
         """
-        return cast("int", await self.execute_command(b"HDEL", key, *as_list(fields, "fields")))
+        reply: int = await self.execute_command(b"HDEL", key, *as_list(fields, "fields"))
+        return reply
 
     async def hexists(self, key: KeyT, field: StringT) -> bool:
         """Check whether a hash field exists. https://redis.io/commands/hexists
@@ -54,7 +55,8 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the value, or ``None`` when the field or key does not exist.
         """
-        return cast("AnyStr_co | None", await self.execute_command(b"HGET", key, field))
+        reply: AnyStr_co | None = await self.execute_command(b"HGET", key, field)
+        return reply
 
     async def hgetall(self, key: KeyT) -> dict[AnyStr_co, AnyStr_co]:
         """Get every field and value of a hash. https://redis.io/commands/hgetall
@@ -68,7 +70,8 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the value after the increment.
         """
-        return cast("int", await self.execute_command(b"HINCRBY", key, field, increment))
+        reply: int = await self.execute_command(b"HINCRBY", key, field, increment)
+        return reply
 
     async def hincrbyfloat(self, key: KeyT, field: StringT, increment: int | float) -> float:
         """Increment the float value of a hash field. https://redis.io/commands/hincrbyfloat
@@ -89,7 +92,8 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of fields.
         """
-        return cast("int", await self.execute_command(b"HLEN", key))
+        reply: int = await self.execute_command(b"HLEN", key)
+        return reply
 
     async def hmget(self, key: KeyT, fields: Parameters[StringT]) -> tuple[AnyStr_co | None, ...]:
         """Get the values of several hash fields. https://redis.io/commands/hmget
@@ -176,10 +180,10 @@ class HashCommands(CommandMixin[AnyStr_co]):
         :return: the number of fields that were added (not updated).
         :raises DataError: when ``field_values`` is not a mapping.
         """
-        return cast(
-            "int",
-            await self.execute_command(b"HSET", key, *flatten_pairs(field_values, "field_values")),
+        reply: int = await self.execute_command(
+            b"HSET", key, *flatten_pairs(field_values, "field_values")
         )
+        return reply
 
     async def hsetnx(self, key: KeyT, field: StringT, value: ValueT) -> bool:
         """Set a hash field only if it does not exist. https://redis.io/commands/hsetnx
@@ -193,7 +197,8 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the length (0 when missing).
         """
-        return cast("int", await self.execute_command(b"HSTRLEN", key, field))
+        reply: int = await self.execute_command(b"HSTRLEN", key, field)
+        return reply
 
     async def hvals(self, key: KeyT) -> tuple[AnyStr_co, ...]:
         """Get the values of a hash. https://redis.io/commands/hvals

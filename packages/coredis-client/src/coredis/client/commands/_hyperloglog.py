@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from .._arguments import as_list
 from .._callbacks import boolean, ok
 from .._typing import KeyT, Parameters, ValueT
@@ -28,7 +26,8 @@ class HyperLogLogCommands(CommandMixin[AnyStr_co]):
         :return: the approximate number of distinct elements.
         :raises DataError: when ``keys`` is a single string instead of an iterable.
         """
-        return cast("int", await self.execute_command(b"PFCOUNT", *as_list(keys, "keys")))
+        reply: int = await self.execute_command(b"PFCOUNT", *as_list(keys, "keys"))
+        return reply
 
     async def pfmerge(self, destkey: KeyT, sourcekeys: Parameters[KeyT]) -> bool:
         """Merge HyperLogLogs into one. https://redis.io/commands/pfmerge

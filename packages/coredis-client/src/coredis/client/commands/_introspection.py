@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from ...exceptions import CommandSyntaxError, DataError
 from .._arguments import as_list
@@ -168,7 +168,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return cast("int", await self.execute_command(b"COMMAND", b"COUNT"))
+        reply: int = await self.execute_command(b"COMMAND", b"COUNT")
+        return reply
 
     async def command_docs(self, *command_names: StringT) -> dict[AnyStr_co, dict[AnyStr_co, Any]]:
         """Documentation of commands (all of them when no name is given).
@@ -260,7 +261,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the report.
         """
-        return cast("AnyStr_co", await self.execute_command(b"LATENCY", b"DOCTOR"))
+        reply: AnyStr_co = await self.execute_command(b"LATENCY", b"DOCTOR")
+        return reply
 
     async def latency_graph(self, event: StringT) -> AnyStr_co:
         """An ASCII-art graph of an event's latency samples.
@@ -269,7 +271,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the graph.
         """
-        return cast("AnyStr_co", await self.execute_command(b"LATENCY", b"GRAPH", event))
+        reply: AnyStr_co = await self.execute_command(b"LATENCY", b"GRAPH", event)
+        return reply
 
     async def latency_histogram(self, *commands: StringT) -> dict[AnyStr_co, dict[AnyStr_co, Any]]:
         """Per-command latency histograms (all commands when none is named).
@@ -308,7 +311,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of event series cleared.
         """
-        return cast("int", await self.execute_command(b"LATENCY", b"RESET", *events))
+        reply: int = await self.execute_command(b"LATENCY", b"RESET", *events)
+        return reply
 
     async def memory_doctor(self) -> AnyStr_co:
         """A human-readable memory analysis.
@@ -317,7 +321,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the report.
         """
-        return cast("AnyStr_co", await self.execute_command(b"MEMORY", b"DOCTOR"))
+        reply: AnyStr_co = await self.execute_command(b"MEMORY", b"DOCTOR")
+        return reply
 
     async def memory_malloc_stats(self) -> AnyStr_co:
         """The allocator's internal statistics.
@@ -326,7 +331,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the report.
         """
-        return cast("AnyStr_co", await self.execute_command(b"MEMORY", b"MALLOC-STATS"))
+        reply: AnyStr_co = await self.execute_command(b"MEMORY", b"MALLOC-STATS")
+        return reply
 
     async def memory_purge(self) -> bool:
         """Ask the allocator to release memory.
@@ -354,7 +360,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         :return: the size, ``None`` for a missing key.
         """
         args: list[ValueT] = [b"SAMPLES", samples] if samples is not None else []
-        return cast("int | None", await self.execute_command(b"MEMORY", b"USAGE", key, *args))
+        reply: int | None = await self.execute_command(b"MEMORY", b"USAGE", key, *args)
+        return reply
 
     async def module_list(self) -> tuple[dict[AnyStr_co, Any], ...]:
         """The loaded modules.
@@ -428,7 +435,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return cast("int", await self.execute_command(b"SLOWLOG", b"LEN"))
+        reply: int = await self.execute_command(b"SLOWLOG", b"LEN")
+        return reply
 
     async def slowlog_reset(self) -> bool:
         """Clear the slow log.

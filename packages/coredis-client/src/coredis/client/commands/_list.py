@@ -8,7 +8,7 @@ shorter than that raises :class:`~coredis.exceptions.TimeoutError` first.
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast, overload
+from typing import Any, Literal, overload
 
 from .._arguments import as_list
 from .._callbacks import ok
@@ -63,10 +63,10 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: 6.2.0
         """
-        return cast(
-            "AnyStr_co | None",
-            await self.execute_command(b"BLMOVE", source, destination, wherefrom, whereto, timeout),
+        reply: AnyStr_co | None = await self.execute_command(
+            b"BLMOVE", source, destination, wherefrom, whereto, timeout
         )
+        return reply
 
     async def blmpop(
         self,
@@ -110,17 +110,18 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the element moved, or ``None`` on timeout.
         """
-        return cast(
-            "AnyStr_co | None",
-            await self.execute_command(b"BRPOPLPUSH", source, destination, timeout),
+        reply: AnyStr_co | None = await self.execute_command(
+            b"BRPOPLPUSH", source, destination, timeout
         )
+        return reply
 
     async def lindex(self, key: KeyT, index: int) -> AnyStr_co | None:
         """Get an element by index. https://redis.io/commands/lindex
 
         :return: the element, or ``None`` when out of range.
         """
-        return cast("AnyStr_co | None", await self.execute_command(b"LINDEX", key, index))
+        reply: AnyStr_co | None = await self.execute_command(b"LINDEX", key, index)
+        return reply
 
     async def linsert(
         self,
@@ -134,14 +135,16 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the insert, ``-1`` when ``pivot`` was not found,
          ``0`` for a missing key.
         """
-        return cast("int", await self.execute_command(b"LINSERT", key, where, pivot, element))
+        reply: int = await self.execute_command(b"LINSERT", key, where, pivot, element)
+        return reply
 
     async def llen(self, key: KeyT) -> int:
         """Get the length of a list. https://redis.io/commands/llen
 
         :return: the length (0 for a missing key).
         """
-        return cast("int", await self.execute_command(b"LLEN", key))
+        reply: int = await self.execute_command(b"LLEN", key)
+        return reply
 
     async def lmove(
         self, source: KeyT, destination: KeyT, wherefrom: _Side, whereto: _Side
@@ -152,10 +155,10 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: 6.2.0
         """
-        return cast(
-            "AnyStr_co | None",
-            await self.execute_command(b"LMOVE", source, destination, wherefrom, whereto),
+        reply: AnyStr_co | None = await self.execute_command(
+            b"LMOVE", source, destination, wherefrom, whereto
         )
+        return reply
 
     async def lmpop(
         self, keys: Parameters[KeyT], where: _Side, count: int | None = None
@@ -184,9 +187,8 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
         """
         if count is None:
-            return cast(
-                "AnyStr_co | list[AnyStr_co] | None", await self.execute_command(b"LPOP", key)
-            )
+            reply: AnyStr_co | list[AnyStr_co] | None = await self.execute_command(b"LPOP", key)
+            return reply
         return await self.execute_command(b"LPOP", key, count, callback=_pop_reply, count=count)
 
     async def lpos(
@@ -219,9 +221,8 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
         """
-        return cast(
-            "int", await self.execute_command(b"LPUSH", key, *as_list(elements, "elements"))
-        )
+        reply: int = await self.execute_command(b"LPUSH", key, *as_list(elements, "elements"))
+        return reply
 
     async def lpushx(self, key: KeyT, elements: Parameters[ValueT]) -> int:
         """Prepend elements to an existing list. https://redis.io/commands/lpushx
@@ -229,23 +230,24 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
         """
-        return cast(
-            "int", await self.execute_command(b"LPUSHX", key, *as_list(elements, "elements"))
-        )
+        reply: int = await self.execute_command(b"LPUSHX", key, *as_list(elements, "elements"))
+        return reply
 
     async def lrange(self, key: KeyT, start: int, stop: int) -> list[AnyStr_co]:
         """Get a range of elements (inclusive). https://redis.io/commands/lrange
 
         :return: the elements.
         """
-        return cast("list[AnyStr_co]", await self.execute_command(b"LRANGE", key, start, stop))
+        reply: list[AnyStr_co] = await self.execute_command(b"LRANGE", key, start, stop)
+        return reply
 
     async def lrem(self, key: KeyT, count: int, element: ValueT) -> int:
         """Remove matching elements. https://redis.io/commands/lrem
 
         :return: the number of elements removed.
         """
-        return cast("int", await self.execute_command(b"LREM", key, count, element))
+        reply: int = await self.execute_command(b"LREM", key, count, element)
+        return reply
 
     async def lset(self, key: KeyT, index: int, element: ValueT) -> bool:
         """Set an element by index. https://redis.io/commands/lset
@@ -275,9 +277,8 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
         """
         if count is None:
-            return cast(
-                "AnyStr_co | list[AnyStr_co] | None", await self.execute_command(b"RPOP", key)
-            )
+            reply: AnyStr_co | list[AnyStr_co] | None = await self.execute_command(b"RPOP", key)
+            return reply
         return await self.execute_command(b"RPOP", key, count, callback=_pop_reply, count=count)
 
     async def rpoplpush(self, source: KeyT, destination: KeyT) -> AnyStr_co | None:
@@ -285,9 +286,8 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the element moved, or ``None`` when ``source`` is empty.
         """
-        return cast(
-            "AnyStr_co | None", await self.execute_command(b"RPOPLPUSH", source, destination)
-        )
+        reply: AnyStr_co | None = await self.execute_command(b"RPOPLPUSH", source, destination)
+        return reply
 
     async def rpush(self, key: KeyT, elements: Parameters[ValueT]) -> int:
         """Append elements to a list. https://redis.io/commands/rpush
@@ -295,9 +295,8 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
         """
-        return cast(
-            "int", await self.execute_command(b"RPUSH", key, *as_list(elements, "elements"))
-        )
+        reply: int = await self.execute_command(b"RPUSH", key, *as_list(elements, "elements"))
+        return reply
 
     async def rpushx(self, key: KeyT, elements: Parameters[ValueT]) -> int:
         """Append elements to an existing list. https://redis.io/commands/rpushx
@@ -305,6 +304,5 @@ class ListCommands(CommandMixin[AnyStr_co]):
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
         """
-        return cast(
-            "int", await self.execute_command(b"RPUSHX", key, *as_list(elements, "elements"))
-        )
+        reply: int = await self.execute_command(b"RPUSHX", key, *as_list(elements, "elements"))
+        return reply

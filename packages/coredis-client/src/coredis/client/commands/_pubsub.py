@@ -6,7 +6,7 @@ use :meth:`coredis.Redis.pubsub`.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from .._callbacks import pairs
 from .._typing import StringT, ValueT
@@ -36,7 +36,8 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of clients that received it.
         """
-        return cast("int", await self.execute_command(b"PUBLISH", channel, message))
+        reply: int = await self.execute_command(b"PUBLISH", channel, message)
+        return reply
 
     async def spublish(self, channel: StringT, message: ValueT) -> int:
         """Post a message to a shard channel.
@@ -48,7 +49,8 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return cast("int", await self.execute_command(b"SPUBLISH", channel, message))
+        reply: int = await self.execute_command(b"SPUBLISH", channel, message)
+        return reply
 
     async def pubsub_channels(self, pattern: StringT | None = None) -> set[AnyStr_co]:
         """Channels with at least one subscriber (matching ``pattern``).
@@ -67,7 +69,8 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
 
         :return: the count.
         """
-        return cast("int", await self.execute_command(b"PUBSUB", b"NUMPAT"))
+        reply: int = await self.execute_command(b"PUBSUB", b"NUMPAT")
+        return reply
 
     async def pubsub_numsub(self, *channels: StringT) -> dict[AnyStr_co, int]:
         """Number of subscribers of each channel.

@@ -6,7 +6,7 @@ with EVALSHA/NOSCRIPT handling and a library object.
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from ...exceptions import DataError
 from .._callbacks import as_str, ok, pairs
@@ -202,7 +202,8 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return cast("bytes", await self.execute_command(b"FUNCTION", b"DUMP", decode=False))
+        reply: bytes = await self.execute_command(b"FUNCTION", b"DUMP", decode=False)
+        return reply
 
     async def function_flush(
         self, async_: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -262,9 +263,8 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
            Redis version that introduced the command.
         """
         args: list[ValueT] = [PureToken.REPLACE] if replace else []
-        return cast(
-            "AnyStr_co", await self.execute_command(b"FUNCTION", b"LOAD", *args, function_code)
-        )
+        reply: AnyStr_co = await self.execute_command(b"FUNCTION", b"LOAD", *args, function_code)
+        return reply
 
     async def function_restore(
         self,
@@ -356,4 +356,5 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: its sha1.
         """
-        return cast("AnyStr_co", await self.execute_command(b"SCRIPT", b"LOAD", script))
+        reply: AnyStr_co = await self.execute_command(b"SCRIPT", b"LOAD", script)
+        return reply

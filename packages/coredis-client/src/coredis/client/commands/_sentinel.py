@@ -7,7 +7,7 @@ replicas; they are here so a plain client connected to a sentinel can call them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from ...exceptions import DataError
 from .._callbacks import as_str, ok, pairs, parse_info, typed_value
@@ -180,7 +180,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return cast("AnyStr_co", await self.execute_command(b"SENTINEL", b"MYID"))
+        reply: AnyStr_co = await self.execute_command(b"SENTINEL", b"MYID")
+        return reply
 
     async def sentinel_remove(self, name: ValueT) -> bool:
         """Stop monitoring a primary.
@@ -225,7 +226,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of primaries reset.
         """
-        return cast("int", await self.execute_command(b"SENTINEL", b"RESET", pattern))
+        reply: int = await self.execute_command(b"SENTINEL", b"RESET", pattern)
+        return reply
 
     async def sentinel_set(self, name: ValueT, option: ValueT, value: ValueT) -> bool:
         """Change a monitoring option of a primary (``down-after-milliseconds``...).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, ConnectionError, DataError
 from .._callbacks import as_str, ok, parse_info, to_dict, typed_value
@@ -159,7 +159,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: the count.
         """
-        return cast("int", await self.execute_command(b"DBSIZE"))
+        reply: int = await self.execute_command(b"DBSIZE")
+        return reply
 
     async def debug_object(self, key: KeyT) -> dict[str, Any]:
         """Debugging information about a key (``enable-debug-command`` must allow it).
@@ -251,7 +252,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: the art, as text.
         """
         args: list[ValueT] = [b"VERSION", version] if version is not None else []
-        return cast("AnyStr_co", await self.execute_command(b"LOLWUT", *args))
+        reply: AnyStr_co = await self.execute_command(b"LOLWUT", *args)
+        return reply
 
     async def replicaof(self, host: StringT | None = None, port: int | None = None) -> bool:
         """Make the server a replica of ``host:port``, or a primary again (no arguments).

@@ -7,7 +7,7 @@ does not have. Valkey-only commands link their valkey.io page.
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from ...exceptions import DataError
 from .._arguments import as_list
@@ -106,7 +106,8 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Valkey 8.0
         """
-        return cast("AnyStr_co", await self.execute_command(b"SCRIPT", b"SHOW", sha1))
+        reply: AnyStr_co = await self.execute_command(b"SCRIPT", b"SHOW", sha1)
+        return reply
 
     async def commandlog_get(self, count: int, type: CommandLogType) -> tuple[SlowLogInfo, ...]:
         """Entries of one command log (slow commands, large requests or large replies),
@@ -129,7 +130,8 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: Valkey 8.1
         """
-        return cast("int", await self.execute_command(b"COMMANDLOG", b"LEN", type))
+        reply: int = await self.execute_command(b"COMMANDLOG", b"LEN", type)
+        return reply
 
     async def commandlog_reset(self, type: CommandLogType) -> bool:
         """Empty one command log. https://valkey.io/commands/commandlog-reset

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, cast, overload
+from typing import Any, overload
 
 from .._arguments import as_list, scan_options
 from .._callbacks import bool_tuple, boolean, to_set
@@ -37,14 +37,16 @@ class SetCommands(CommandMixin[AnyStr_co]):
         :return: the number of members added (not already present).
         :raises DataError: when ``members`` is a single string instead of an iterable.
         """
-        return cast("int", await self.execute_command(b"SADD", key, *as_list(members, "members")))
+        reply: int = await self.execute_command(b"SADD", key, *as_list(members, "members"))
+        return reply
 
     async def scard(self, key: KeyT) -> int:
         """Get the number of members of a set. https://redis.io/commands/scard
 
         :return: the cardinality (0 for a missing key).
         """
-        return cast("int", await self.execute_command(b"SCARD", key))
+        reply: int = await self.execute_command(b"SCARD", key)
+        return reply
 
     async def sdiff(self, keys: Parameters[KeyT]) -> set[AnyStr_co]:
         """Subtract sets. https://redis.io/commands/sdiff
@@ -58,9 +60,8 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         """
-        return cast(
-            "int", await self.execute_command(b"SDIFFSTORE", destination, *as_list(keys, "keys"))
-        )
+        reply: int = await self.execute_command(b"SDIFFSTORE", destination, *as_list(keys, "keys"))
+        return reply
 
     async def sinter(self, keys: Parameters[KeyT]) -> set[AnyStr_co]:
         """Intersect sets. https://redis.io/commands/sinter
@@ -80,16 +81,16 @@ class SetCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [len(key_list), *key_list]
         if limit is not None:
             args += [PureToken.LIMIT, limit]
-        return cast("int", await self.execute_command(b"SINTERCARD", *args))
+        reply: int = await self.execute_command(b"SINTERCARD", *args)
+        return reply
 
     async def sinterstore(self, keys: Parameters[KeyT], destination: KeyT) -> int:
         """Intersect sets and store the result. https://redis.io/commands/sinterstore
 
         :return: the number of members stored.
         """
-        return cast(
-            "int", await self.execute_command(b"SINTERSTORE", destination, *as_list(keys, "keys"))
-        )
+        reply: int = await self.execute_command(b"SINTERSTORE", destination, *as_list(keys, "keys"))
+        return reply
 
     async def sismember(self, key: KeyT, member: ValueT) -> bool:
         """Check set membership. https://redis.io/commands/sismember
@@ -137,9 +138,8 @@ class SetCommands(CommandMixin[AnyStr_co]):
         :return: one member (``None`` for a missing key) without ``count``; a set with it.
         """
         if count is None:
-            return cast(
-                "AnyStr_co | set[AnyStr_co] | None", await self.execute_command(b"SPOP", key)
-            )
+            reply: AnyStr_co | set[AnyStr_co] | None = await self.execute_command(b"SPOP", key)
+            return reply
         return await self.execute_command(b"SPOP", key, count, callback=_count_reply, count=count)
 
     @overload
@@ -159,9 +159,10 @@ class SetCommands(CommandMixin[AnyStr_co]):
          (a negative ``count`` may repeat members, which a set collapses).
         """
         if count is None:
-            return cast(
-                "AnyStr_co | set[AnyStr_co] | None", await self.execute_command(b"SRANDMEMBER", key)
+            reply: AnyStr_co | set[AnyStr_co] | None = await self.execute_command(
+                b"SRANDMEMBER", key
             )
+            return reply
         return await self.execute_command(
             b"SRANDMEMBER", key, count, callback=_count_reply, count=count
         )
@@ -171,7 +172,8 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members removed.
         """
-        return cast("int", await self.execute_command(b"SREM", key, *as_list(members, "members")))
+        reply: int = await self.execute_command(b"SREM", key, *as_list(members, "members"))
+        return reply
 
     async def sscan(
         self,
@@ -215,6 +217,5 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         """
-        return cast(
-            "int", await self.execute_command(b"SUNIONSTORE", destination, *as_list(keys, "keys"))
-        )
+        reply: int = await self.execute_command(b"SUNIONSTORE", destination, *as_list(keys, "keys"))
+        return reply

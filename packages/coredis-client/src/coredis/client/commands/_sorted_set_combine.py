@@ -5,7 +5,7 @@ Part of :class:`~coredis.client.commands.SortedSetCommands` (``_sorted_set.py``)
 
 from __future__ import annotations
 
-from typing import Literal, cast, overload
+from typing import Literal, overload
 
 from coredis.exceptions import DataError
 
@@ -91,9 +91,10 @@ class SortedSetCombineCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
         """
         key_list: list[ValueT] = as_list(keys, "keys")
-        return cast(
-            "int", await self.execute_command(b"ZDIFFSTORE", destination, len(key_list), *key_list)
+        reply: int = await self.execute_command(
+            b"ZDIFFSTORE", destination, len(key_list), *key_list
         )
+        return reply
 
     @overload
     async def zinter(
@@ -155,7 +156,8 @@ class SortedSetCombineCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [len(key_list), *key_list]
         if limit is not None:
             args += [PureToken.LIMIT, limit]
-        return cast("int", await self.execute_command(b"ZINTERCARD", *args))
+        reply: int = await self.execute_command(b"ZINTERCARD", *args)
+        return reply
 
     async def zinterstore(
         self,
@@ -170,7 +172,8 @@ class SortedSetCombineCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``weights`` does not have one entry per key.
         """
         args = _combine_args(keys, weights, aggregate)
-        return cast("int", await self.execute_command(b"ZINTERSTORE", destination, *args))
+        reply: int = await self.execute_command(b"ZINTERSTORE", destination, *args)
+        return reply
 
     @overload
     async def zunion(
@@ -234,4 +237,5 @@ class SortedSetCombineCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``weights`` does not have one entry per key.
         """
         args = _combine_args(keys, weights, aggregate)
-        return cast("int", await self.execute_command(b"ZUNIONSTORE", destination, *args))
+        reply: int = await self.execute_command(b"ZUNIONSTORE", destination, *args)
+        return reply

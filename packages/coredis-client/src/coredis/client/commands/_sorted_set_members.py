@@ -6,7 +6,7 @@ Part of :class:`~coredis.client.commands.SortedSetCommands` (``_sorted_set.py``)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from coredis.exceptions import DataError
 
@@ -89,14 +89,16 @@ class SortedSetMemberCommands(CommandMixin[AnyStr_co]):
 
         :return: the cardinality (0 for a missing key).
         """
-        return cast("int", await self.execute_command(b"ZCARD", key))
+        reply: int = await self.execute_command(b"ZCARD", key)
+        return reply
 
     async def zcount(self, key: KeyT, min_: ValueT, max_: ValueT) -> int:
         """Count the members with a score in a range. https://redis.io/commands/zcount
 
         :return: the number of members with ``min_ <= score <= max_`` (``(`` excludes).
         """
-        return cast("int", await self.execute_command(b"ZCOUNT", key, min_, max_))
+        reply: int = await self.execute_command(b"ZCOUNT", key, min_, max_)
+        return reply
 
     async def zincrby(self, key: KeyT, member: ValueT, increment: int | float) -> float:
         """Increment the score of a member. https://redis.io/commands/zincrby
@@ -110,7 +112,8 @@ class SortedSetMemberCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members between ``min_`` and ``max_`` (``[a``, ``(a``, ``-``, ``+``).
         """
-        return cast("int", await self.execute_command(b"ZLEXCOUNT", key, min_, max_))
+        reply: int = await self.execute_command(b"ZLEXCOUNT", key, min_, max_)
+        return reply
 
     async def zmscore(self, key: KeyT, members: Parameters[ValueT]) -> tuple[float | None, ...]:
         """Get the scores of several members. https://redis.io/commands/zmscore
@@ -156,28 +159,32 @@ class SortedSetMemberCommands(CommandMixin[AnyStr_co]):
 
         :return: the 0-based rank, or ``None`` when the member is missing.
         """
-        return cast("int | None", await self.execute_command(b"ZRANK", key, member))
+        reply: int | None = await self.execute_command(b"ZRANK", key, member)
+        return reply
 
     async def zrem(self, key: KeyT, members: Parameters[ValueT]) -> int:
         """Remove members. https://redis.io/commands/zrem
 
         :return: the number of members removed.
         """
-        return cast("int", await self.execute_command(b"ZREM", key, *as_list(members, "members")))
+        reply: int = await self.execute_command(b"ZREM", key, *as_list(members, "members"))
+        return reply
 
     async def zremrangebylex(self, key: KeyT, min_: ValueT, max_: ValueT) -> int:
         """Remove the members in a lexicographical range. https://redis.io/commands/zremrangebylex
 
         :return: the number of members removed.
         """
-        return cast("int", await self.execute_command(b"ZREMRANGEBYLEX", key, min_, max_))
+        reply: int = await self.execute_command(b"ZREMRANGEBYLEX", key, min_, max_)
+        return reply
 
     async def zremrangebyrank(self, key: KeyT, start: int, stop: int) -> int:
         """Remove the members in a rank range. https://redis.io/commands/zremrangebyrank
 
         :return: the number of members removed.
         """
-        return cast("int", await self.execute_command(b"ZREMRANGEBYRANK", key, start, stop))
+        reply: int = await self.execute_command(b"ZREMRANGEBYRANK", key, start, stop)
+        return reply
 
     async def zremrangebyscore(
         self, key: KeyT, min_: int | float | StringT, max_: int | float | StringT
@@ -186,14 +193,16 @@ class SortedSetMemberCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members removed.
         """
-        return cast("int", await self.execute_command(b"ZREMRANGEBYSCORE", key, min_, max_))
+        reply: int = await self.execute_command(b"ZREMRANGEBYSCORE", key, min_, max_)
+        return reply
 
     async def zrevrank(self, key: KeyT, member: ValueT) -> int | None:
         """Get the rank of a member, highest score first. https://redis.io/commands/zrevrank
 
         :return: the 0-based rank, or ``None`` when the member is missing.
         """
-        return cast("int | None", await self.execute_command(b"ZREVRANK", key, member))
+        reply: int | None = await self.execute_command(b"ZREVRANK", key, member)
+        return reply
 
     async def zscan(
         self,

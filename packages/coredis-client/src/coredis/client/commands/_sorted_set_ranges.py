@@ -5,7 +5,7 @@ Part of :class:`~coredis.client.commands.SortedSetCommands` (``_sorted_set.py``)
 
 from __future__ import annotations
 
-from typing import Literal, cast, overload
+from typing import Literal, overload
 
 from coredis.exceptions import DataError
 
@@ -208,7 +208,8 @@ class SortedSetRangeCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
         """
         args = _range_args(min_, max_, sortby, rev, offset, count)
-        return cast("int", await self.execute_command(b"ZRANGESTORE", dst, src, *args))
+        reply: int = await self.execute_command(b"ZRANGESTORE", dst, src, *args)
+        return reply
 
     @overload
     async def zrevrange(

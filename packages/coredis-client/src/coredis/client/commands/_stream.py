@@ -138,7 +138,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         args.append(identifier if identifier is not None else "*")
         for field, value in field_values.items():
             args.extend((field, value))
-        return cast("AnyStr_co | None", await self.execute_command(b"XADD", *args))
+        reply: AnyStr_co | None = await self.execute_command(b"XADD", *args)
+        return reply
 
     async def xlen(self, key: KeyT) -> int:
         """Number of entries in a stream.
@@ -147,7 +148,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the length (0 for a missing key).
         """
-        return cast("int", await self.execute_command(b"XLEN", key))
+        reply: int = await self.execute_command(b"XLEN", key)
+        return reply
 
     async def xrange(
         self,
@@ -259,7 +261,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``identifiers`` is empty.
         """
         ids = as_list(identifiers, "identifiers", allow_empty=False)
-        return cast("int", await self.execute_command(b"XDEL", key, *ids))
+        reply: int = await self.execute_command(b"XDEL", key, *ids)
+        return reply
 
     async def xtrim(
         self,
@@ -276,7 +279,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the number of entries removed.
         """
         args = _trim_args(trim_strategy, threshold, trim_operator, limit)
-        return cast("int", await self.execute_command(b"XTRIM", key, *args))
+        reply: int = await self.execute_command(b"XTRIM", key, *args)
+        return reply
 
     async def xack(self, key: KeyT, group: StringT, identifiers: Parameters[ValueT]) -> int:
         """Acknowledge messages of a consumer group.
@@ -287,7 +291,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when ``identifiers`` is empty.
         """
         ids = as_list(identifiers, "identifiers", allow_empty=False)
-        return cast("int", await self.execute_command(b"XACK", key, group, *ids))
+        reply: int = await self.execute_command(b"XACK", key, group, *ids)
+        return reply
 
     async def xpending(
         self,
@@ -461,10 +466,10 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of messages the consumer still had pending.
         """
-        return cast(
-            "int",
-            await self.execute_command(b"XGROUP", b"DELCONSUMER", key, groupname, consumername),
+        reply: int = await self.execute_command(
+            b"XGROUP", b"DELCONSUMER", key, groupname, consumername
         )
+        return reply
 
     async def xgroup_destroy(self, key: KeyT, groupname: StringT) -> int:
         """Destroy a consumer group.
@@ -473,7 +478,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of groups destroyed (0 or 1).
         """
-        return cast("int", await self.execute_command(b"XGROUP", b"DESTROY", key, groupname))
+        reply: int = await self.execute_command(b"XGROUP", b"DESTROY", key, groupname)
+        return reply
 
     async def xgroup_setid(
         self,

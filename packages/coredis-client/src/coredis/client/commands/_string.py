@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Literal, Union, cast, overload
+from typing import Any, Literal, Union, overload
 
 from coredis.exceptions import CommandSyntaxError
 
@@ -93,28 +93,32 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: the length of the string after the append.
         """
-        return cast("int", await self.execute_command(b"APPEND", key, value))
+        reply: int = await self.execute_command(b"APPEND", key, value)
+        return reply
 
     async def decr(self, key: KeyT) -> int:
         """Decrement the integer value of a key by one. https://redis.io/commands/decr
 
         :return: the value after the decrement.
         """
-        return cast("int", await self.execute_command(b"DECR", key))
+        reply: int = await self.execute_command(b"DECR", key)
+        return reply
 
     async def decrby(self, key: KeyT, decrement: int) -> int:
         """Decrement the integer value of a key. https://redis.io/commands/decrby
 
         :return: the value after the decrement.
         """
-        return cast("int", await self.execute_command(b"DECRBY", key, decrement))
+        reply: int = await self.execute_command(b"DECRBY", key, decrement)
+        return reply
 
     async def get(self, key: KeyT) -> AnyStr_co | None:
         """Get the value of a key. https://redis.io/commands/get
 
         :return: the value, or ``None`` when the key does not exist.
         """
-        return cast("AnyStr_co | None", await self.execute_command(b"GET", key))
+        reply: AnyStr_co | None = await self.execute_command(b"GET", key)
+        return reply
 
     async def getdel(self, key: KeyT) -> AnyStr_co | None:
         """Get the value of a key and delete the key. https://redis.io/commands/getdel
@@ -123,7 +127,8 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         .. versionadded:: 6.2.0
         """
-        return cast("AnyStr_co | None", await self.execute_command(b"GETDEL", key))
+        reply: AnyStr_co | None = await self.execute_command(b"GETDEL", key)
+        return reply
 
     async def getex(
         self,
@@ -142,35 +147,40 @@ class StringCommands(CommandMixin[AnyStr_co]):
         .. versionadded:: 6.2.0
         """
         args: list[ValueT] = [key, *_expiry_args(ex, px, exat, pxat, ("persist", bool(persist)))]
-        return cast("AnyStr_co | None", await self.execute_command(b"GETEX", *args))
+        reply: AnyStr_co | None = await self.execute_command(b"GETEX", *args)
+        return reply
 
     async def getrange(self, key: KeyT, start: int, end: int) -> AnyStr_co:
         """Get a substring of the value of a key. https://redis.io/commands/getrange
 
         :return: the substring (inclusive offsets; negative count from the end).
         """
-        return cast("AnyStr_co", await self.execute_command(b"GETRANGE", key, start, end))
+        reply: AnyStr_co = await self.execute_command(b"GETRANGE", key, start, end)
+        return reply
 
     async def getset(self, key: KeyT, value: ValueT) -> AnyStr_co | None:
         """Set a key and return its old value. https://redis.io/commands/getset
 
         :return: the old value, or ``None`` when the key did not exist.
         """
-        return cast("AnyStr_co | None", await self.execute_command(b"GETSET", key, value))
+        reply: AnyStr_co | None = await self.execute_command(b"GETSET", key, value)
+        return reply
 
     async def incr(self, key: KeyT) -> int:
         """Increment the integer value of a key by one. https://redis.io/commands/incr
 
         :return: the value after the increment.
         """
-        return cast("int", await self.execute_command(b"INCR", key))
+        reply: int = await self.execute_command(b"INCR", key)
+        return reply
 
     async def incrby(self, key: KeyT, increment: int) -> int:
         """Increment the integer value of a key. https://redis.io/commands/incrby
 
         :return: the value after the increment.
         """
-        return cast("int", await self.execute_command(b"INCRBY", key, increment))
+        reply: int = await self.execute_command(b"INCRBY", key, increment)
+        return reply
 
     async def incrbyfloat(self, key: KeyT, increment: Union[int, float]) -> float:
         """Increment the float value of a key. https://redis.io/commands/incrbyfloat
@@ -373,21 +383,24 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: the length of the string after the change.
         """
-        return cast("int", await self.execute_command(b"SETRANGE", key, offset, value))
+        reply: int = await self.execute_command(b"SETRANGE", key, offset, value)
+        return reply
 
     async def strlen(self, key: KeyT) -> int:
         """Get the length of the value of a key. https://redis.io/commands/strlen
 
         :return: the length (0 when the key does not exist).
         """
-        return cast("int", await self.execute_command(b"STRLEN", key))
+        reply: int = await self.execute_command(b"STRLEN", key)
+        return reply
 
     async def substr(self, key: KeyT, start: int, end: int) -> AnyStr_co:
         """Get a substring of a value (deprecated alias of GETRANGE). https://redis.io/commands/substr
 
         :return: the substring.
         """
-        return cast("AnyStr_co", await self.execute_command(b"SUBSTR", key, start, end))
+        reply: AnyStr_co = await self.execute_command(b"SUBSTR", key, start, end)
+        return reply
 
 
 def _bool(response: Any, **options: Any) -> bool:
