@@ -41,7 +41,7 @@ from ._reply_modes import ReplyModes
 from ._retry import RetryPolicy
 from ._state import client_wide_setting
 from ._surface import CoreCommands
-from ._typing import KeyT, ValueT
+from ._typing import KeyT, R, ResponseType, ValueT
 from ._versions import (
     VERSIONED_COMMANDS,
     Server,
@@ -447,6 +447,26 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         return ServerVersion(*version)
 
     # -- the hot path -------------------------------------------------------------------
+
+    # Typed by the callback (see CommandMixin.execute_command): a callback's return type is
+    # the reply's type; without one the reply is the raw ResponseType.
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[R],
+        **options: Any,
+    ) -> R: ...
+
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: None = None,
+        **options: Any,
+    ) -> ResponseType: ...
 
     async def execute_command(
         self,

@@ -12,7 +12,7 @@ from coredis.client._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from coredis.client._observe import OBSERVING, observed
 from coredis.client._options import check_connection_kwargs, tls_context
 from coredis.client._reply_modes import ReplyModes
-from coredis.client._typing import ValueT
+from coredis.client._typing import R, ResponseType, ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.connection.events import LISTENERS
 from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, Node, hash_slot
@@ -289,6 +289,26 @@ class RedisCluster(
         return f"RedisCluster<{self.connection_pool!r}>"
 
     # -- execution --------------------------------------------------------------------
+
+    # Typed by the callback (see CommandMixin.execute_command): a callback's return type is
+    # the reply's type; without one the reply is the raw ResponseType.
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[R],
+        **options: Any,
+    ) -> R: ...
+
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: None = None,
+        **options: Any,
+    ) -> ResponseType: ...
 
     async def execute_command(
         self,

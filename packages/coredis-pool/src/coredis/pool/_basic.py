@@ -258,6 +258,8 @@ class ConnectionPool:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "get_connection" in cls.__dict__ and "get_connection_nowait" not in cls.__dict__:
+            # A subclass overriding only get_connection must not keep a nowait fast path that
+            # bypasses it; mypy refuses assigning a method on a class.
             cls.get_connection_nowait = _none_ready  # type: ignore[method-assign]
 
     # -- acquire --------------------------------------------------------------------------

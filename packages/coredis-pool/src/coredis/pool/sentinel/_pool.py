@@ -121,6 +121,7 @@ class SentinelManagedConnection(Connection):
                     f"{self.location} of {self.connection_pool.service_name!r} is a {role}, "
                     f"not a {wanted}"
                 )
+        # A duck-typed wrapper of the reader (same feed/gets/reset), not a subclass of it.
         self._reader = _ReadOnlyWatch(self._reader, self)  # type: ignore[assignment]
 
 
