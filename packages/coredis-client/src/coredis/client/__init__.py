@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._client import Redis
 from ._lock import Lock
 from ._monitor import Monitor, MonitoredCommandInfo
+from ._options import ClientOptions, RedisExtraOptions, RedisOptions, TLSOptions
 from ._pipeline import Pipeline
 from ._pubsub import PubSub, PubSubMessage
 from ._pubsub_close import Closing
@@ -20,6 +21,10 @@ __all__ = (
     "__version__",
     "Redis",
     "RetryPolicy",
+    "RedisOptions",
+    "RedisExtraOptions",
+    "ClientOptions",
+    "TLSOptions",
     "Pipeline",
     "PubSub",
     "PubSubMessage",
