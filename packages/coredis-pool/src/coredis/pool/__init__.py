@@ -12,6 +12,7 @@ from __future__ import annotations
 from ._basic import ConnectionPool
 from ._blocking import BlockingConnectionPool
 from ._multiplexed import DEDICATED_COMMANDS, MultiplexedConnectionPool
+from ._options import PoolOptions
 from ._settings import check_pool_settings
 from ._stats import PoolStatistics
 from ._url import SSL_OPTIONS, build_ssl_context, parse_url
@@ -24,6 +25,7 @@ __all__ = (
     "ConnectionPool",
     "BlockingConnectionPool",
     "MultiplexedConnectionPool",
+    "PoolOptions",
     "DEDICATED_COMMANDS",
     "ClusterConnectionPool",
     "BlockingClusterConnectionPool",
