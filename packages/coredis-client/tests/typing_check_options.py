@@ -41,6 +41,11 @@ def accepted(context: ssl.SSLContext, extra: dict[str, Any]) -> None:
     coredis.Redis(unix_socket_path="/tmp/redis.sock", client_name="c", cache=None)
     options: ConnectionOptions = {"busy_poll": 0.0}
     coredis.Redis(**options)
+    ConnectionPool.from_url("rediss://h", 1, ssl_cert_reqs="none", decode_responses=True)
+    BlockingConnectionPool.from_url("redis://h", timeout=1.0, max_connections=2)
+    ClusterConnectionPool.from_url("redis://h:7000", read_from_replicas=True, busy_poll=0.0)
+    coredis.Redis.from_url("redis://h", connection_pool_cls=BlockingConnectionPool, timeout=1.0)
+    coredis.Redis.from_url("unix:///tmp/redis.sock", decode_responses=True, client_name="c")
 
 
 def refused() -> None:
@@ -55,3 +60,6 @@ def refused() -> None:
     coredis.Redis(stream_timout=1.0)  # error: stream_timout
     coredis.Redis(decode_responses=True, busypoll=0.0)  # error: busypoll
     coredis.Redis("h", ssl_certs="x")  # error: ssl_certs
+    ConnectionPool.from_url("redis://h", stream_timout=1.0)  # error: stream_timout
+    ClusterConnectionPool.from_url("redis://h", read_from_replica=True)  # error: read_from_replica
+    coredis.Redis.from_url("redis://h", max_conections=1)  # error: max_conections

@@ -37,7 +37,7 @@ from coredis.protocol import encode_commands
 from ._cache_abc import invalidate_for
 from ._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from ._observe import OBSERVING, observed
-from ._options import RedisExtraOptions, RedisOptions, TLSOptions
+from ._options import RedisExtraOptions, RedisOptions, RedisURLOptions, TLSOptions
 from ._reply_modes import ReplyModes
 from ._retry import RetryPolicy
 from ._state import client_wide_setting
@@ -284,7 +284,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         verify_version: bool = ...,
         retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisURLOptions],
     ) -> Redis[bytes]: ...
 
     @overload
@@ -299,7 +299,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         verify_version: bool = ...,
         retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisURLOptions],
     ) -> Redis[str]: ...
 
     @overload
@@ -314,7 +314,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         verify_version: bool = ...,
         retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisURLOptions],
     ) -> Redis[Any]: ...
 
     @classmethod
@@ -328,7 +328,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         verify_version: bool = True,
         retry_policy: RetryPolicy | None = None,
         noreply: bool = False,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisURLOptions],
     ) -> Redis[Any]:
         """A client for ``redis://``, ``rediss://`` or ``unix://`` ``url``.
 
@@ -344,15 +344,16 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         """
         from ._options import check_connection_kwargs
 
-        pool_cls: type[ConnectionPool] = kwargs.pop("connection_pool_cls", ConnectionPool)
-        cache: AbstractCache | None = kwargs.pop("cache", None)
+        options: dict[str, Any] = dict(kwargs)
+        pool_cls: type[ConnectionPool] = options.pop("connection_pool_cls", ConnectionPool)
+        cache: AbstractCache | None = options.pop("cache", None)
         pool = pool_cls.from_url(
             url,
             db=db,
             decode_responses=decode_responses,
             protocol_version=protocol_version,
             noreply=noreply,
-            **kwargs,
+            **options,
         )
         check_connection_kwargs(pool)
         client: Redis[Any] = cls(

@@ -20,7 +20,7 @@ from coredis.connection import (
     UnixDomainSocketConnection,
     check_connection_arguments,
 )
-from coredis.pool import ConnectionPool
+from coredis.pool import ConnectionPool, URLSettings
 from coredis.pool import build_ssl_context as _build_context
 
 from ._retry import RetryPolicy
@@ -32,6 +32,7 @@ __all__ = (
     "ClientOptions",
     "RedisExtraOptions",
     "RedisOptions",
+    "RedisURLOptions",
     "TLSOptions",
     "TLS_OPTIONS",
     "build_ssl_context",
@@ -132,6 +133,17 @@ class RedisOptions(TLSOptions, RedisExtraOptions, total=False):
     verify_version: bool
     retry_policy: RetryPolicy | None
     noreply: bool
+    cache: AbstractCache | None
+
+
+class RedisURLOptions(URLSettings, total=False):
+    """The keyword arguments of :meth:`Redis.from_url <coredis.Redis.from_url>`: those of
+    :meth:`ConnectionPool.from_url <coredis.pool.ConnectionPool.from_url>` (a
+    :class:`~coredis.pool.URLSettings`; the client names ``decode_responses``,
+    ``protocol_version`` and ``noreply`` itself), plus ``connection_pool_cls`` and
+    ``cache``."""
+
+    connection_pool_cls: type[ConnectionPool]
     cache: AbstractCache | None
 
 

@@ -27,7 +27,7 @@ from ._batch import run_batch
 from ._cache import cached_read
 from ._client_methods import ClusterMethods
 from ._keys import LearnedCommands, command_key, extract_keys, is_readonly
-from ._options import ClusterOptions, RedisClusterOptions
+from ._options import ClusterOptions, RedisClusterOptions, RedisClusterURLOptions
 from ._routing import (
     ALL_NODES,
     ALL_PRIMARIES,
@@ -224,7 +224,7 @@ class RedisCluster(
         verify_version: bool = True,
         noreply: bool = False,
         retry_policy: RetryPolicy | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisClusterURLOptions],
     ) -> RedisCluster[Any]:
         """A client for the cluster one of whose nodes ``url`` names (``redis://`` or
         ``rediss://``).

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from coredis.client import ClientOptions, RetryPolicy, TLSOptions
+from coredis.pool import ClusterURLSettings
 
 if TYPE_CHECKING:
     from coredis.pool.cluster import ClusterConnectionPool, Node
 
-__all__ = ("ClusterOptions", "RedisClusterOptions")
+__all__ = ("ClusterOptions", "RedisClusterOptions", "RedisClusterURLOptions")
 
 
 class ClusterOptions(ClientOptions, total=False):
@@ -55,3 +56,15 @@ class RedisClusterOptions(TLSOptions, ClusterOptions, total=False):
     cache: Any | None
     noreply: bool
     retry_policy: RetryPolicy | None
+
+
+class RedisClusterURLOptions(ClusterURLSettings, total=False):
+    """The keyword arguments of :meth:`RedisCluster.from_url
+    <coredis.RedisCluster.from_url>`: the cluster pool's and its connections' (a
+    :class:`~coredis.pool.ClusterURLSettings`; ``decode_responses``, ``protocol_version``,
+    ``noreply``, ``verify_version`` and ``retry_policy`` are named), plus
+    ``connection_pool_cls``, ``non_atomic_cross_slot`` and ``cache``."""
+
+    connection_pool_cls: type[ClusterConnectionPool]
+    non_atomic_cross_slot: bool
+    cache: Any | None

@@ -20,7 +20,12 @@ from typing import Any, Literal, TypedDict
 
 from ._credentials import CredentialSource
 
-__all__ = ("ConnectionArguments", "ConnectionOptions", "check_connection_arguments")
+__all__ = (
+    "ConnectionArguments",
+    "ConnectionOptions",
+    "ConnectionSettings",
+    "check_connection_arguments",
+)
 
 
 class ConnectionOptions(TypedDict, total=False):
@@ -42,7 +47,27 @@ class ConnectionOptions(TypedDict, total=False):
     reader_options: dict[str, Any] | None
 
 
-class ConnectionArguments(ConnectionOptions, total=False):
+class ConnectionSettings(ConnectionOptions, total=False):
+    """:class:`ConnectionArguments` but the four that ``from_url`` methods name themselves
+    (``db``, ``decode_responses``, ``protocol_version``, ``noreply``): the part of a
+    connection's arguments their ``**kwargs`` take."""
+
+    host: str
+    port: int
+    path: str
+    username: str | None
+    password: str | None
+    client_name: str | None
+    retry_on_timeout: bool
+    stream_timeout: float | None
+    connect_timeout: float | None
+    ssl_context: ssl.SSLContext | None
+    encoding: str
+    socket_keepalive: bool | None
+    socket_keepalive_options: dict[int, int | bytes] | None
+
+
+class ConnectionArguments(ConnectionSettings, total=False):
     """Every keyword argument a connection class of this package takes: the
     :class:`ConnectionOptions` plus the parameters the classes name themselves (``host``,
     ``port``, ``ssl_context`` and ``socket_keepalive*`` of
@@ -54,23 +79,10 @@ class ConnectionArguments(ConnectionOptions, total=False):
     ``readonly`` (of :class:`~coredis.connection.ClusterConnection`) themselves.
     """
 
-    host: str
-    port: int
-    path: str
-    username: str | None
-    password: str | None
     db: int | None
-    client_name: str | None
+    decode_responses: bool
     protocol_version: Literal[2, 3]
     noreply: bool
-    retry_on_timeout: bool
-    stream_timeout: float | None
-    connect_timeout: float | None
-    ssl_context: ssl.SSLContext | None
-    encoding: str
-    decode_responses: bool
-    socket_keepalive: bool | None
-    socket_keepalive_options: dict[int, int | bytes] | None
 
 
 def _explicit(init: Any) -> tuple[set[str], bool]:

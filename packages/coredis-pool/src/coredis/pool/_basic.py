@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
     from coredis.connection import ConnectionArguments
 
+    from ._options import URLOptions
+
 __all__ = ("ConnectionPool",)
 
 _CPT = TypeVar("_CPT", bound="ConnectionPool")
@@ -155,7 +157,7 @@ class ConnectionPool:
         url: str,
         db: int | None = None,
         decode_components: bool = False,
-        **kwargs: Any,
+        **kwargs: Unpack[URLOptions],
     ) -> _CPT:
         """A pool for ``redis://``, ``rediss://`` or ``unix://`` URLs.
 

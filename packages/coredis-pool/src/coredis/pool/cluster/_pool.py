@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
     from coredis.connection import ConnectionArguments
 
+    from .._options import ClusterURLOptions
+
 __all__ = ("ClusterConnectionPool",)
 
 _CCPT = TypeVar("_CCPT", bound="ClusterConnectionPool")
@@ -137,7 +139,7 @@ class ClusterConnectionPool:
         url: str,
         db: int | None = None,
         decode_components: bool = False,
-        **kwargs: Any,
+        **kwargs: Unpack[ClusterURLOptions],
     ) -> _CCPT:
         """A pool for the cluster one of whose nodes ``url`` names (``redis://`` or
         ``rediss://``), its options taken and checked as by
