@@ -8,12 +8,13 @@ import os
 import time
 import weakref
 from collections import deque
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from coredis.connection import (
     BaseConnection,
     Connection,
     UnixDomainSocketConnection,
+    check_connection_arguments,
     check_settings,
 )
 from coredis.protocol import ConnectionError
@@ -22,6 +23,13 @@ from ._connect import open_connection
 from ._settings import check_pool_settings
 from ._stats import PoolStatistics
 from ._url import accepted_options, parse_url
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from coredis.connection import ConnectionArguments
+
+    from ._options import URLOptions
 
 __all__ = ("ConnectionPool",)
 
@@ -105,7 +113,12 @@ class ConnectionPool:
     the parent's sockets. One pool may be shared by several clients.
 
     Every other keyword argument is passed to ``connection_class`` (default
-    :class:`~coredis.connection.Connection`), so a custom subclass receives its own.
+    :class:`~coredis.connection.Connection`), so a custom subclass receives its own. They
+    are typed as :class:`~coredis.connection.ConnectionArguments` and checked here, at
+    construction: one the connection class does not take raises :class:`TypeError` naming
+    it (a class whose ``__init__`` takes ``**kwargs`` of its own receives anything). A
+    custom class's own arguments are not in ``ConnectionArguments``: pass them through a
+    ``dict[str, Any]`` (``**{"label": "x"}``) to keep mypy quiet.
     """
 
     def __init__(
@@ -115,7 +128,7 @@ class ConnectionPool:
         max_connections: int | None = None,
         max_idle_time: float = 0,
         idle_check_interval: float = 1,
-        **connection_kwargs: Any,
+        **connection_kwargs: Unpack[ConnectionArguments],
     ) -> None:
         check_pool_settings(
             max_connections=max_connections,
@@ -124,7 +137,11 @@ class ConnectionPool:
         )
         check_settings(**connection_kwargs)
         self.connection_class: type[BaseConnection] = connection_class or Connection
-        self.connection_kwargs: dict[str, Any] = connection_kwargs
+        # Connections are made lazily: refuse a misspelt argument now, not at first use.
+        check_connection_arguments(
+            self.connection_class, connection_kwargs, f"{type(self).__name__}()"
+        )
+        self.connection_kwargs: dict[str, Any] = dict(connection_kwargs)
         self.max_connections = max_connections
         self.max_idle_time = max_idle_time
         self.idle_check_interval = idle_check_interval
@@ -140,7 +157,7 @@ class ConnectionPool:
         url: str,
         db: int | None = None,
         decode_components: bool = False,
-        **kwargs: Any,
+        **kwargs: Unpack[URLOptions],
     ) -> _CPT:
         """A pool for ``redis://``, ``rediss://`` or ``unix://`` URLs.
 
@@ -464,7 +481,7 @@ class ConnectionPool:
         :meth:`disconnect`); nothing to cancel."""
         self.disconnect()
 
-    def reconfigure(self, **connection_kwargs: Any) -> None:
+    def reconfigure(self, **connection_kwargs: Unpack[ConnectionArguments]) -> None:
         """Make connections with ``connection_kwargs`` (e.g. ``db=1``,
         ``client_name="app"``) from now on, and stop reusing the ones made before.
 

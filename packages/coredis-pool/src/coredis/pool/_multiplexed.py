@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coredis.connection import (
     BLOCKING_COMMANDS,
@@ -17,6 +17,13 @@ from coredis.connection import (
 from ._basic import ConnectionPool, _Process
 from ._connect import open_connection
 from ._stats import PoolStatistics
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from coredis.connection import ConnectionArguments
+
+    from ._options import PoolOptions
 
 __all__ = ("MultiplexedConnectionPool", "DEDICATED_COMMANDS")
 
@@ -59,7 +66,7 @@ class MultiplexedConnectionPool(ConnectionPool):
     ``coredis.Redis(connection_pool=MultiplexedConnectionPool(host=..., port=...))``.
     """
 
-    def __init__(self, *, multiplex_connections: int = 1, **kwargs: Any) -> None:
+    def __init__(self, *, multiplex_connections: int = 1, **kwargs: Unpack[PoolOptions]) -> None:
         if multiplex_connections < 1:
             raise ValueError(f"multiplex_connections must be >= 1, not {multiplex_connections!r}")
         self.multiplex_connections = multiplex_connections
@@ -169,7 +176,7 @@ class MultiplexedConnectionPool(ConnectionPool):
         if not connection.is_connected or connection.dedicated:
             self._drop_shared(connection)
 
-    def reconfigure(self, **connection_kwargs: Any) -> None:
+    def reconfigure(self, **connection_kwargs: Unpack[ConnectionArguments]) -> None:
         """As :meth:`ConnectionPool.reconfigure`; the shared connections are closed at once
         (requests in flight on them fail with ``ConnectionError``) and reopened on next use.
 

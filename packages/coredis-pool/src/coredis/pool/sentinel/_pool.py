@@ -4,7 +4,7 @@ sentinels say the primary (or a replica) of a service is right now."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from coredis.connection import Connection
 from coredis.protocol import (
@@ -80,6 +80,8 @@ class SentinelManagedConnection(Connection):
     again (during a failover they may still name the old primary for a moment). A
     ``READONLY`` error reply closes the connection after it is delivered.
     """
+
+    _forwards_options: ClassVar[bool] = True  # its **kwargs go to Connection
 
     def __init__(self, connection_pool: SentinelConnectionPool, **kwargs: Any) -> None:
         self.connection_pool = connection_pool
