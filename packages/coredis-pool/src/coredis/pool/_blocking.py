@@ -49,9 +49,10 @@ class BlockingConnectionPool(ConnectionPool):
             **connection_kwargs,
         )
 
-    # Taking an idle connection never jumps the queue: release() hands connections to
+    # get_connection below only documents the waiting; the fast path may skip it, because
+    # taking an idle connection never jumps the queue: release() hands connections to
     # waiters first, so one is idle only while nobody waits.
-    get_connection_nowait = ConnectionPool.get_connection_nowait
+    nowait_reuses_idle = True
 
     async def get_connection(
         self, command_name: bytes | None = None, *args: Any, **kwargs: Any

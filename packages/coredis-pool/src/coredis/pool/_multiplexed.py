@@ -59,6 +59,10 @@ class MultiplexedConnectionPool(ConnectionPool):
     ``coredis.Redis(connection_pool=MultiplexedConnectionPool(host=..., port=...))``.
     """
 
+    # Its get_connection hands out shared connections that are never idle: the standalone
+    # fast path (an idle connection) would skip that choice.
+    nowait_reuses_idle = False
+
     def __init__(self, *, multiplex_connections: int = 1, **kwargs: Any) -> None:
         if multiplex_connections < 1:
             raise ValueError(f"multiplex_connections must be >= 1, not {multiplex_connections!r}")
@@ -168,6 +172,23 @@ class MultiplexedConnectionPool(ConnectionPool):
             return
         if not connection.is_connected or connection.dedicated:
             self._drop_shared(connection)
+
+    def discard(self, connection: BaseConnection) -> None:
+        """Close a connection and give its slot back, never to reuse it; never raises.
+
+        A shared connection is closed for every caller using it (requests in flight on it
+        fail with ``ConnectionError``) and replaced on next use; a dedicated one is
+        handled as by :meth:`ConnectionPool.discard`.
+        """
+        if not connection.multiplexed:
+            super().discard(connection)
+            return
+        if self.pid != _Process.pid:
+            self.checkpid()  # (the parent's shared connections are not ours to close)
+        if connection in self._shared:
+            self._drop_shared(connection)
+        elif connection.pid == _Process.pid:
+            connection.disconnect()  # dropped already (or never ours): only close it
 
     def reconfigure(self, **connection_kwargs: Any) -> None:
         """As :meth:`ConnectionPool.reconfigure`; the shared connections are closed at once
