@@ -19,6 +19,7 @@ from coredis.connection import (
 from coredis.protocol import ConnectionError
 
 from ._connect import open_connection
+from ._fork import _Process
 from ._settings import check_pool_settings
 from ._stats import PoolStatistics
 from ._url import accepted_options, parse_url
@@ -32,21 +33,6 @@ _log = logging.getLogger("coredis.pool")
 #: An idle connection unused for this long (seconds) gets one event-loop turn before it is
 #: handed out, so a close by the server is seen first. Cheap next to the idle time itself.
 _STALE_AFTER = 0.1
-
-
-class _Process:
-    """The current process id, refreshed in a forked child (``os.getpid()`` is a system
-    call on every use, and pools check it on every acquire and release)."""
-
-    pid = os.getpid()
-
-    @classmethod
-    def after_fork(cls) -> None:
-        cls.pid = os.getpid()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_Process.after_fork)
 
 
 def _usable(connection: BaseConnection) -> bool:

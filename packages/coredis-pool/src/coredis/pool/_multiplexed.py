@@ -14,8 +14,9 @@ from coredis.connection import (
     BaseConnection,
 )
 
-from ._basic import ConnectionPool, _Process
+from ._basic import ConnectionPool
 from ._connect import open_connection
+from ._fork import _Process
 from ._stats import PoolStatistics
 
 __all__ = ("MultiplexedConnectionPool", "DEDICATED_COMMANDS")

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from coredis.connection import check_settings, wait_for
 from coredis.protocol import RedisClusterException
 
-from .._basic import _Process
+from .._fork import _Process
 from .._settings import check_pool_settings
 from .._url import accepted_options
 from ._hashslot import hash_slot
