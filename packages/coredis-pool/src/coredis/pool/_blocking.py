@@ -49,9 +49,10 @@ class BlockingConnectionPool(ConnectionPool):
             **connection_kwargs,
         )
 
-    # get_connection below only documents the waiting; the fast path may skip it, because
-    # taking an idle connection never jumps the queue: release() hands connections to
-    # waiters first, so one is idle only while nobody waits.
+    #: ``True``: :meth:`get_connection` here only documents the waiting, and the fast path
+    #: may skip it, because taking an idle connection never jumps the queue:
+    #: :meth:`~ConnectionPool.release` hands connections to waiters first, so one is idle
+    #: only while nobody waits.
     nowait_reuses_idle = True
 
     async def get_connection(

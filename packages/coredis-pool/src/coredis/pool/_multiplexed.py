@@ -60,8 +60,9 @@ class MultiplexedConnectionPool(ConnectionPool):
     ``coredis.Redis(connection_pool=MultiplexedConnectionPool(host=..., port=...))``.
     """
 
-    # Its get_connection hands out shared connections that are never idle: the standalone
-    # fast path (an idle connection) would skip that choice.
+    #: ``False``: :meth:`get_connection` hands out shared connections, which are never
+    #: idle; the standalone fast path (the idle connection released last) would go around
+    #: that choice.
     nowait_reuses_idle = False
 
     def __init__(self, *, multiplex_connections: int = 1, **kwargs: Any) -> None:
