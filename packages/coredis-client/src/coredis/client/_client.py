@@ -558,8 +558,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
                 conn.create_request(command, *args, decode=options.get("decode"))
             )
         finally:
-            conn.disconnect()
-            pool.release(conn)
+            pool.discard(conn)
         # SELECT and CLIENT SETNAME: from now on for every connection of the pool
         setting = client_wide_setting(command, args)
         reconfigure = getattr(pool, "reconfigure", None)

@@ -20,6 +20,7 @@ from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchE
 from ._cache_abc import invalidate_for
 from ._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from ._pipeline_state import PipelineState
+from ._reclaim import reclaim_connection
 from ._surface import CoreCommands
 from ._typing import KeyT, R, ResponseType, ValueT
 from .commands._base import AnyStr_co, ResponseCallback
@@ -92,8 +93,6 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
 
     def __del__(self) -> None:
         # Dropped while holding a connection (after watch(), without execute/reset).
-        from ._pubsub import reclaim_connection
-
         reclaim_connection(self.__dict__.get("connection_pool"), self.__dict__.get("_connection"))
 
     def __repr__(self) -> str:

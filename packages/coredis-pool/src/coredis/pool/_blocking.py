@@ -54,9 +54,11 @@ class BlockingConnectionPool(ConnectionPool):
             **connection_kwargs,
         )
 
-    # Taking an idle connection never jumps the queue: release() hands connections to
-    # waiters first, so one is idle only while nobody waits.
-    get_connection_nowait = ConnectionPool.get_connection_nowait
+    #: ``True``: :meth:`get_connection` here only documents the waiting, and the fast path
+    #: may skip it, because taking an idle connection never jumps the queue:
+    #: :meth:`~ConnectionPool.release` hands connections to waiters first, so one is idle
+    #: only while nobody waits.
+    nowait_reuses_idle = True
 
     async def get_connection(
         self, command_name: bytes | None = None, *args: Any, **kwargs: Any

@@ -14,8 +14,9 @@ from coredis.connection import (
     BaseConnection,
 )
 
-from ._basic import ConnectionPool, _Process
+from ._basic import ConnectionPool
 from ._connect import open_connection
+from ._fork import _Process
 from ._stats import PoolStatistics
 
 if TYPE_CHECKING:
@@ -65,6 +66,11 @@ class MultiplexedConnectionPool(ConnectionPool):
     small number); :meth:`statistics` counts them in ``in_use``. Use it with
     ``coredis.Redis(connection_pool=MultiplexedConnectionPool(host=..., port=...))``.
     """
+
+    #: ``False``: :meth:`get_connection` hands out shared connections, which are never
+    #: idle; the standalone fast path (the idle connection released last) would go around
+    #: that choice.
+    nowait_reuses_idle = False
 
     def __init__(self, *, multiplex_connections: int = 1, **kwargs: Unpack[PoolOptions]) -> None:
         if multiplex_connections < 1:
@@ -176,7 +182,24 @@ class MultiplexedConnectionPool(ConnectionPool):
         if not connection.is_connected or connection.dedicated:
             self._drop_shared(connection)
 
-    def reconfigure(self, **connection_kwargs: Unpack[ConnectionArguments]) -> None:
+    def discard(self, connection: BaseConnection) -> None:
+        """Close a connection and give its slot back, never to reuse it; never raises.
+
+        A shared connection is closed for every caller using it (requests in flight on it
+        fail with ``ConnectionError``) and replaced on next use; a dedicated one is
+        handled as by :meth:`ConnectionPool.discard`.
+        """
+        if not connection.multiplexed:
+            super().discard(connection)
+            return
+        if self.pid != _Process.pid:
+            self.checkpid()  # (the parent's shared connections are not ours to close)
+        if connection in self._shared:
+            self._drop_shared(connection)
+        elif connection.pid == _Process.pid:
+            connection.disconnect()  # dropped already (or never ours): only close it
+
+    def reconfigure(self, **connection_kwargs: Any) -> None:
         """As :meth:`ConnectionPool.reconfigure`; the shared connections are closed at once
         (requests in flight on them fail with ``ConnectionError``) and reopened on next use.
 

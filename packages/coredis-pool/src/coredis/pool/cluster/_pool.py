@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from coredis.connection import check_connection_arguments, check_settings, wait_for
 from coredis.protocol import RedisClusterException
 
-from .._basic import _Process
+from .._fork import _Process
 from .._settings import check_pool_settings
 from .._url import accepted_options
 from ._hashslot import hash_slot
@@ -375,6 +375,26 @@ class ClusterConnectionPool:
         del self._checked_out[id(connection)]
         try:
             entry[1].release(connection)
+        finally:
+            self._limiter.release()
+
+    def discard(self, connection: Any) -> None:
+        """Close a connection taken from this pool and give its slot back (in its node's
+        pool and in the cluster-wide cap), never to reuse it; never raises.
+
+        As :meth:`coredis.pool.ConnectionPool.discard`: for a connection whose state
+        changed or that must not serve anyone else; a waiter of a blocking pool gets the
+        slot and opens a new connection. A connection this pool did not hand out (or one
+        already given back) is only closed.
+        """
+        entry = self._checked_out.get(id(connection))
+        if entry is None or entry[0] is not connection:
+            if getattr(connection, "pid", None) == _Process.pid:
+                connection.disconnect()
+            return
+        del self._checked_out[id(connection)]
+        try:
+            entry[1].discard(connection)
         finally:
             self._limiter.release()
 
