@@ -199,7 +199,7 @@ class MultiplexedConnectionPool(ConnectionPool):
         elif connection.pid == _Process.pid:
             connection.disconnect()  # dropped already (or never ours): only close it
 
-    def reconfigure(self, **connection_kwargs: Any) -> None:
+    def reconfigure(self, **connection_kwargs: Unpack[ConnectionArguments]) -> None:
         """As :meth:`ConnectionPool.reconfigure`; the shared connections are closed at once
         (requests in flight on them fail with ``ConnectionError``) and reopened on next use.
 
