@@ -53,7 +53,7 @@ from ._limits import (
     DEFAULT_MAX_ELEMENTS,
     MAX_LINE_LENGTH,
 )
-from ._python_reader import PythonReader
+from ._python_reader import PythonReader, received_bytes
 from ._types import NOT_ENOUGH_DATA
 
 __all__ = ("HiredisReader",)
@@ -158,14 +158,22 @@ class HiredisReader:
         """Whether hiredis (rather than the pure reader) is parsing the stream right now."""
         return not self._use_python
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
+    def feed(
+        self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1
+    ) -> None:
         """Append received bytes to the buffer.
+
+        ``offset`` and ``length`` (hiredis' signature) take part of ``data``, e.g. what a
+        read put into a reused receive buffer; nothing of ``data`` is kept: the part is
+        copied once, into the ``bytes`` that both hiredis and a possible hand-over to the
+        pure reader are fed.
 
         :raises ProtocolError: when the buffered bytes would exceed ``max_buffer``, or the
          reader failed earlier and was not reset.
+        :raises ValueError: ``offset``/``length`` fall outside ``data``.
         """
-        if type(data) is not bytes:
-            data = bytes(data)
+        if type(data) is not bytes or offset or length >= 0:
+            data = received_bytes(data, offset, length)
         if self._use_python:
             python = self._python
             # (int membership: a memchr, without the bytes-needle overhead)

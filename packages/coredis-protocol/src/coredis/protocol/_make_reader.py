@@ -29,7 +29,9 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 class RespReader(Protocol):
     """What both readers provide."""
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None: ...
+    def feed(
+        self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1
+    ) -> None: ...
 
     def gets(self, decode: bool = True) -> Any: ...
 
@@ -48,7 +50,8 @@ def make_reader(
 ) -> RespReader:
     """Create a RESP2/RESP3 reader: feed it bytes, take whole replies out.
 
-    ``reader.feed(data)`` appends received bytes; ``reader.gets(decode=True)`` returns the
+    ``reader.feed(data)`` appends received bytes (``feed(buffer, offset, length)`` a part
+    of a buffer the caller reuses: it is copied, never kept); ``reader.gets(decode=True)`` returns the
     next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.reset()`` forgets everything
     (and clears a failed state). Replies:
 

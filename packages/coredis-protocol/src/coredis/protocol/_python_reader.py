@@ -29,7 +29,7 @@ from ._limits import (
 )
 from ._types import NOT_ENOUGH_DATA, PushFrame, hashable
 
-__all__ = ("BIG_PAYLOAD", "Parser", "PythonReader")
+__all__ = ("BIG_PAYLOAD", "Parser", "PythonReader", "received_bytes")
 
 #: A top-level bulk string this long that arrived in pieces is copied straight from them.
 BIG_PAYLOAD = 64 * 1024
@@ -42,6 +42,27 @@ _NO_KEY: Any = object()
 _SPECIAL_DOUBLES = frozenset((b"inf", b"-inf", b"+inf", b"nan", b"-nan"))
 #: The first byte of every RESP2/RESP3 reply.
 _TYPE_BYTES = frozenset(b"$=!+:*%~>|-_#,(")
+
+
+def received_bytes(data: bytes | bytearray | memoryview, offset: int, length: int) -> bytes:
+    """``length`` bytes of ``data`` from ``offset`` (``length`` < 0: to the end) as ``bytes``,
+    copied once: the readers' ``feed(data, offset, length)`` keeps nothing of a buffer the
+    caller reuses (a connection's receive buffer).
+
+    :raises ValueError: ``offset``/``length`` fall outside ``data``.
+    """
+    if type(data) is bytes and not offset and length < 0:
+        return data
+    view = data if type(data) is memoryview else memoryview(data)
+    if view.itemsize != 1 or view.ndim != 1:
+        view = view.cast("B")
+    size = view.nbytes
+    end = size if length < 0 else offset + length
+    if offset < 0 or end > size or offset > end:
+        raise ValueError(
+            f"offset {offset} and length {length} fall outside a buffer of {size} bytes"
+        )
+    return view[offset:end].tobytes()
 
 
 def _double(text: bytes) -> float:
@@ -395,17 +416,24 @@ class PythonReader(Parser):
             f"the reader failed earlier ({self._failure}) and must be reset before reuse"
         )
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
+    def feed(
+        self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1
+    ) -> None:
         """Append received bytes to the buffer (the bytes are not parsed here).
+
+        ``offset`` and ``length`` (hiredis' signature) take part of ``data``, e.g. what a
+        read put into a reused receive buffer; nothing of ``data`` is kept, the part is
+        copied once.
 
         :raises ProtocolError: when the buffered bytes plus those of a partly parsed reply
          would exceed ``max_buffer``, when a line stays open for more than
          ``MAX_LINE_LENGTH`` bytes, or the reader failed earlier and was not reset.
+        :raises ValueError: ``offset``/``length`` fall outside ``data``.
         """
         if self._failure is not None:
             raise self._refuse()
-        if type(data) is not bytes:
-            data = bytes(data)
+        if type(data) is not bytes or offset or length >= 0:
+            data = received_bytes(data, offset, length)
         if not data:
             return
         buf = self._buf
