@@ -172,6 +172,10 @@ class HiredisReader:
          reader failed earlier and was not reset.
         :raises ValueError: ``offset``/``length`` fall outside ``data``.
         """
+        if self._use_python and self._python.wants_payload():
+            # the rest of a big bulk string: straight into the pure reader's collector
+            self._python.feed(data, offset, length)
+            return
         if type(data) is not bytes or offset or length >= 0:
             data = received_bytes(data, offset, length)
         if self._use_python:
@@ -188,7 +192,7 @@ class HiredisReader:
             else:
                 python.feed(data)
                 return
-        elif (
+        if (
             # (the header of a bulk under 100,000 bytes has a CR or LF at index 2, 4 or 6)
             (
                 len(data) > 8
