@@ -19,6 +19,7 @@ from coredis.protocol import (
     PushFrame,
     Reader,
     RedisError,
+    ResponseError,
     encode_command,
     encode_commands,
 )
@@ -46,6 +47,10 @@ _log = logging.getLogger("coredis.connection")
 #: a read fills it: a big reply is arriving). asyncio reads 256 KiB at most per call.
 READ_BUFFER_SIZE = 16 * 1024
 MAX_READ_BUFFER_SIZE = 256 * 1024
+#: Reads this long or longer are fed as (buffer, offset, length), so that the pure reader
+#: writes the rest of a big bulk string straight into its collector; shorter ones as the
+#: bytes the reader would copy them into anyway (fewer checks per small reply).
+DIRECT_FEED = 4096
 
 
 def _close_orphaned(transport: Any) -> None:
@@ -439,32 +444,25 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         return self._read_view
 
     def buffer_updated(self, nbytes: int) -> None:
-        """The transport read ``nbytes`` into :meth:`get_buffer`'s buffer: parse them."""
-        view = self._read_view
-        self._receive(view, nbytes)
-        if nbytes == len(view) and nbytes < MAX_READ_BUFFER_SIZE:
-            # A read filled the buffer: a big reply is arriving, read it in bigger pieces.
-            # (A new buffer: the transport may still hold a view of the current one.)
-            self._read_buffer = bytearray(min(4 * nbytes, MAX_READ_BUFFER_SIZE))
-            self._read_view = memoryview(self._read_buffer)
-
-    def data_received(self, data: bytes) -> None:
-        """Bytes from a transport that does not read into :meth:`get_buffer`: parse them."""
-        self._receive(data, -1)
-
-    def _on_read_error(self, exc: OSError) -> None:
-        self._abandon(ConnectionError(f"Connection to {self.location} lost: {exc}"))
-
-    def _receive(self, data: bytes | memoryview, nbytes: int) -> None:
-        """Feed the reader ``nbytes`` of ``data`` (-1: all) and resolve the requests whose
-        replies are complete, in order."""
+        """The transport read ``nbytes`` into :meth:`get_buffer`'s buffer: parse them and
+        resolve the requests whose replies are whole, in order."""
         reader = self._reader
+        view = self._read_view
+        if nbytes:
+            try:
+                if nbytes < DIRECT_FEED:
+                    reader.feed(view[:nbytes].tobytes())
+                else:
+                    reader.feed(view, 0, nbytes)
+            except ProtocolError as exc:  # e.g. max_buffer exceeded: the stream is lost
+                self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
+                return
+            if nbytes == len(view) and nbytes < MAX_READ_BUFFER_SIZE:
+                # A read filled the buffer: a big reply is arriving, read bigger pieces.
+                # (A new buffer: the transport may still hold a view of the current one.)
+                self._read_buffer = bytearray(min(4 * nbytes, MAX_READ_BUFFER_SIZE))
+                self._read_view = memoryview(self._read_buffer)
         requests = self._requests
-        try:
-            reader.feed(data, 0, nbytes)
-        except ProtocolError as exc:  # e.g. max_buffer exceeded: the stream is lost
-            self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
-            return
         while True:
             try:
                 reply = reader.gets(requests[0][1] if requests else self.decode_responses)
@@ -488,6 +486,18 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
                     future.exception()  # awaiting still raises; no "never retrieved" noise
                 else:
                     future.set_result(reply)
+
+    def data_received(self, data: bytes) -> None:
+        """Bytes from a transport that does not read into :meth:`get_buffer`: parse them."""
+        try:
+            self._reader.feed(data)
+        except ProtocolError as exc:
+            self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
+            return
+        self.buffer_updated(0)  # (nothing more to feed: resolves what is whole)
+
+    def _on_read_error(self, exc: OSError) -> None:
+        self._abandon(ConnectionError(f"Connection to {self.location} lost: {exc}"))
 
     # -- requests ---------------------------------------------------------------------------
     def _write(self, data: bytes) -> None:
@@ -596,19 +606,27 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         """
         timeout = self.stream_timeout if timeout is None else timeout
         future = reply._future
-        if poll:
+        waiting = WAITING
+        if poll and not waiting.count:  # (the poller decides; most waits have company)
             self.poller.maybe_poll(future, len(self._requests), self._write_paused, self._loop)
         handle = None
         if timeout is not None and not future.done():
             handle = asyncio.get_running_loop().call_later(
                 timeout, self._on_timeout, reply, timeout
             )
-        waiting = WAITING
         waiting.count += 1
         try:
             if self._write_paused:
                 await self._drain()
-            return await reply
+            # ``await reply`` without the Reply.__await__ generator in between (one frame
+            # less to suspend and resume per command); the same rules.
+            return await future
+        except ResponseError:
+            raise
+        except BaseException as exc:
+            if not (self.multiplexed and future.cancelled()):
+                self._abandon(exc)
+            raise
         finally:
             waiting.count -= 1
             if handle is not None:

@@ -59,9 +59,14 @@ def received_bytes(data: bytes | bytearray | memoryview, offset: int, length: in
 
     :raises ValueError: ``offset``/``length`` fall outside ``data``.
     """
-    if type(data) is bytes and not offset and length < 0:
+    if type(data) is memoryview:
+        if not offset and 0 <= length <= len(data) and data.itemsize == 1 and data.ndim == 1:
+            return data[:length].tobytes()  # (what a connection feeds: its receive buffer)
+        view = data
+    elif type(data) is bytes and not offset and length < 0:
         return data
-    view = data if type(data) is memoryview else memoryview(data)
+    else:
+        view = memoryview(data)
     if view.itemsize != 1 or view.ndim != 1:
         view = view.cast("B")
     size = view.nbytes
