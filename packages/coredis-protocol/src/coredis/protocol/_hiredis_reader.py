@@ -158,9 +158,7 @@ class HiredisReader:
         """Whether hiredis (rather than the pure reader) is parsing the stream right now."""
         return not self._use_python
 
-    def feed(
-        self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1
-    ) -> None:
+    def feed(self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1) -> None:
         """Append received bytes to the buffer.
 
         ``offset`` and ``length`` (hiredis' signature) take part of ``data``, e.g. what a

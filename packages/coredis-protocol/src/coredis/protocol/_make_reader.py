@@ -51,9 +51,9 @@ def make_reader(
     """Create a RESP2/RESP3 reader: feed it bytes, take whole replies out.
 
     ``reader.feed(data)`` appends received bytes (``feed(buffer, offset, length)`` a part
-    of a buffer the caller reuses: it is copied, never kept); ``reader.gets(decode=True)`` returns the
-    next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.reset()`` forgets everything
-    (and clears a failed state). Replies:
+    of a buffer the caller reuses: it is copied, never kept); ``reader.gets(decode=True)``
+    returns the next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.reset()`` forgets
+    everything (and clears a failed state). Replies:
 
     * simple, bulk and verbatim strings: ``bytes``, or ``str`` when the reader has an
       ``encoding`` and ``gets(decode=True)``; a verbatim string loses its ``txt:`` prefix;

@@ -94,12 +94,11 @@ class Parser:
     __slots__ = (
         "_blocked",
         "_buf",
-        "_collected",
-        "_collector",
-        "_collecting",
-        "_pending",
         "_chunked",
         "_chunks",
+        "_collected",
+        "_collecting",
+        "_collector",
         "_decode",
         "_elements",
         "_encoding",
@@ -111,6 +110,7 @@ class Parser:
         "_max_depth",
         "_max_elements",
         "_need",
+        "_pending",
         "_pos",
         "_stack",
         "_start",
@@ -454,8 +454,7 @@ class PythonReader(Parser):
         end = view.nbytes if length < 0 else offset + length
         if offset < 0 or end > view.nbytes or offset > end:
             raise ValueError(
-                f"offset {offset} and length {length} fall outside a buffer of "
-                f"{view.nbytes} bytes"
+                f"offset {offset} and length {length} fall outside a buffer of {view.nbytes} bytes"
             )
         take = min(end - offset, self._collecting - self._collected)
         self._write_collector(view[offset : offset + take])
@@ -513,9 +512,7 @@ class PythonReader(Parser):
             f"the reader failed earlier ({self._failure}) and must be reset before reuse"
         )
 
-    def feed(
-        self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1
-    ) -> None:
+    def feed(self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1) -> None:
         """Append received bytes to the buffer (the bytes are not parsed here).
 
         ``offset`` and ``length`` (hiredis' signature) take part of ``data``, e.g. what a
@@ -529,9 +526,12 @@ class PythonReader(Parser):
         """
         if self._failure is not None:
             raise self._refuse()
-        if (self._collecting or self._blocked) and self.wants_payload():
-            if self._collect(data, offset, length):
-                return
+        if (
+            (self._collecting or self._blocked)
+            and self.wants_payload()
+            and self._collect(data, offset, length)
+        ):
+            return
         if type(data) is not bytes or offset or length >= 0:
             data = received_bytes(data, offset, length)
         if not data:
