@@ -69,8 +69,9 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
     """One connection to a Redis server, built on an asyncio transport (uvloop works too).
 
     The transport reads into the connection's own receive buffer (it is an
-    :class:`asyncio.BufferedProtocol`), which the reader is fed from: no allocation per
-    read. The buffer starts at 16 KiB and grows, up to 256 KiB, while reads fill it.
+    :class:`asyncio.BufferedProtocol`), which the reader is fed from: a read allocates only
+    the copy the reader keeps (asyncio gives a plain protocol a new 256 KiB ``bytes`` per
+    read). The buffer starts at 16 KiB and grows, up to 256 KiB, while reads fill it.
 
     Subclasses only say how the transport is opened, by implementing
     :meth:`open_transport`. Everything else lives here: the protocol reader, the handshake
