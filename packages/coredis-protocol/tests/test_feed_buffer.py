@@ -138,3 +138,25 @@ def test_hiredis_backlog_is_a_copy() -> None:
     reader.feed(tail, 0, len(tail))
     assert reader.gets() == [b"first", {b"s"}]
     assert not reader.using_hiredis
+
+
+@pytest.mark.parametrize("kind", sorted(READER_CLASSES))
+def test_has_data_says_when_gets_needs_no_asking(kind: str) -> None:
+    reader = READER_CLASSES[kind]()
+    assert not reader.has_data()
+    reader.feed(b"+OK\r\n:1")
+    assert reader.has_data()
+    assert reader.gets() == b"OK"
+    assert reader.has_data()  # ":1" is not parsed yet
+    assert reader.gets() is NOT_ENOUGH_DATA
+    reader.feed(b"\r\n")
+    assert reader.gets() == 1
+    assert not reader.has_data()
+    assert reader.gets() is NOT_ENOUGH_DATA
+    big = b"b" * 100_000
+    reader.feed(b"$100000\r\n" + big[:10])
+    assert reader.gets() is NOT_ENOUGH_DATA
+    reader.feed(big[10:] + b"\r\n")
+    assert reader.has_data()  # a whole reply waits to be taken
+    assert reader.gets() == big
+    assert not reader.has_data()

@@ -487,6 +487,8 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
                     future.exception()  # awaiting still raises; no "never retrieved" noise
                 else:
                     future.set_result(reply)
+            if not requests and not reader.has_data():
+                return  # the last reply owed, nothing behind it: no gets() to say so
 
     def data_received(self, data: bytes) -> None:
         """Bytes from a transport that does not read into :meth:`get_buffer`: parse them."""

@@ -158,6 +158,13 @@ class HiredisReader:
         """Whether hiredis (rather than the pure reader) is parsing the stream right now."""
         return not self._use_python
 
+    def has_data(self) -> bool:
+        """Whether bytes fed are still unparsed (``False``: :meth:`gets` would return
+        :data:`NOT_ENOUGH_DATA`, so a caller may skip asking)."""
+        if self._use_python:
+            return self._python.has_data()
+        return bool(self._hiredis.has_data())
+
     def feed(self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1) -> None:
         """Append received bytes to the buffer.
 

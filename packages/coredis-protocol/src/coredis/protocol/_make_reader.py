@@ -35,6 +35,8 @@ class RespReader(Protocol):
 
     def gets(self, decode: bool = True) -> Any: ...
 
+    def has_data(self) -> bool: ...
+
     def reset(self) -> None: ...
 
 
@@ -52,8 +54,9 @@ def make_reader(
 
     ``reader.feed(data)`` appends received bytes (``feed(buffer, offset, length)`` a part
     of a buffer the caller reuses: it is copied, never kept); ``reader.gets(decode=True)``
-    returns the next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.reset()`` forgets
-    everything (and clears a failed state). Replies:
+    returns the next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.has_data()`` whether
+    bytes fed are still unparsed (when not, ``gets`` needs no asking); ``reader.reset()``
+    forgets everything (and clears a failed state). Replies:
 
     * simple, bulk and verbatim strings: ``bytes``, or ``str`` when the reader has an
       ``encoding`` and ``gets(decode=True)``; a verbatim string loses its ``txt:`` prefix;

@@ -426,6 +426,11 @@ class PythonReader(Parser):
             and self._pos >= len(self._buf)
         )
 
+    def has_data(self) -> bool:
+        """Whether bytes fed are still unparsed (``False``: :meth:`gets` would return
+        :data:`NOT_ENOUGH_DATA`, so a caller may skip asking)."""
+        return self._pos < len(self._buf) or bool(self._chunks) or self._pending is not None
+
     def wants_payload(self) -> bool:
         """Whether the next bytes fed go straight into a big bulk string being collected
         (so a caller need not copy them first)."""
