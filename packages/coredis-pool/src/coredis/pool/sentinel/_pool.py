@@ -56,8 +56,11 @@ class _ReadOnlyWatch:
         self._reader = reader
         self._connection = connection
 
-    def feed(self, data: bytes) -> None:
-        self._reader.feed(data)
+    def feed(self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1) -> None:
+        self._reader.feed(data, offset, length)
+
+    def has_data(self) -> bool:
+        return bool(self._reader.has_data())
 
     def gets(self, *args: Any) -> Any:
         reply = self._reader.gets(*args)
