@@ -124,7 +124,7 @@ class SentinelManagedConnection(Connection):
                     f"{self.location} of {self.connection_pool.service_name!r} is a {role}, "
                     f"not a {wanted}"
                 )
-        self._reader = _ReadOnlyWatch(self._reader, self)  # type: ignore[assignment]
+        self._reader = _ReadOnlyWatch(self._reader, self)
 
 
 class SentinelConnectionPool(ConnectionPool):
