@@ -8,6 +8,7 @@ and :class:`ClusterConnection` only say how the transport is opened.
 from __future__ import annotations
 
 from ._base import BaseConnection, CommandArg, ConnectCallback, PushHandler
+from ._busypoll import busy_polling_enabled, set_busy_polling
 from ._commands import (
     BLOCKING_COMMANDS,
     STATEFUL_COMMANDS,
@@ -65,6 +66,8 @@ __all__ = (
     "ConnectCallback",
     "PushHandler",
     "wait_for",
+    "set_busy_polling",
+    "busy_polling_enabled",
     "DEFAULT_MAX_PUSH_MESSAGES",
     "check_port",
     "check_settings",

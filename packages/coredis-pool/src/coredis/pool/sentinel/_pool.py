@@ -56,8 +56,11 @@ class _ReadOnlyWatch:
         self._reader = reader
         self._connection = connection
 
-    def feed(self, data: bytes) -> None:
-        self._reader.feed(data)
+    def feed(self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1) -> None:
+        self._reader.feed(data, offset, length)
+
+    def has_data(self) -> bool:
+        return bool(self._reader.has_data())
 
     def gets(self, *args: Any) -> Any:
         reply = self._reader.gets(*args)
@@ -123,8 +126,7 @@ class SentinelManagedConnection(Connection):
                     f"{self.location} of {self.connection_pool.service_name!r} is a {role}, "
                     f"not a {wanted}"
                 )
-        # A duck-typed wrapper of the reader (same feed/gets/reset), not a subclass of it.
-        self._reader = _ReadOnlyWatch(self._reader, self)  # type: ignore[assignment]
+        self._reader = _ReadOnlyWatch(self._reader, self)
 
 
 class SentinelConnectionPool(ConnectionPool):
