@@ -36,6 +36,11 @@ __all__ = ("Pipeline", "run_transaction")
 _Queued = tuple[bytes, tuple[ValueT, ...], ResponseCallback[Any] | None, dict[str, Any]]
 
 
+def _commands_of(stack: list[_Queued]) -> list[tuple[ValueT, ...]]:
+    """The queued entries as the commands to send (name first)."""
+    return [(command, *args) for command, args, _, _ in stack]
+
+
 def _decode(value: Any, encoding: str) -> Any:
     """``bytes`` → ``str`` all the way down (only used when a pipeline mixes decodings)."""
     if isinstance(value, bytes):
@@ -217,16 +222,14 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         self, conn: BaseConnection, stack: list[_Queued]
     ) -> tuple[Any, ...]:
         decode, encoding = self._decoding(stack)
-        replies = await conn.execute_commands(
-            [(command, *args) for command, args, _, _ in stack], decode=decode
-        )
+        replies = await conn.execute_commands(_commands_of(stack), decode=decode)
         return _results(stack, replies, conn.protocol_version, encoding)
 
     async def _execute_transaction(
         self, conn: BaseConnection, stack: list[_Queued]
     ) -> tuple[Any, ...]:
         commands: list[tuple[ValueT, ...]] = [(b"MULTI",)]
-        commands.extend([(command, *args) for command, args, _, _ in stack])
+        commands.extend(_commands_of(stack))
         commands.append((b"EXEC",))
         decode, encoding = self._decoding(stack)
         replies = await conn.execute_commands(commands, decode=decode)

@@ -19,13 +19,14 @@ Python path, which also raises the errors.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from operator import length_hint
 from typing import Any
 
 from ._errors import DataError
 
+_pack_command: Callable[[tuple[Any, ...]], bytes] | None
 try:
     from hiredis import pack_command as _pack_command
 except ImportError:  # pragma: no cover - exercised only without the extra
@@ -167,7 +168,8 @@ def encode_command(*args: CommandArgument, encoding: str = "utf-8") -> bytes:
         else:
             # Every request's path: for a few arguments a plain loop is cheaper than
             # _pack()'s C-speed passes (subclasses take the Python path; NaN != NaN).
-            for arg in args:
+            arguments: tuple[Any, ...] = args
+            for arg in arguments:
                 kind = type(arg)
                 if kind is bytes or kind is str:
                     if len(arg) > PACK_LIMIT:
@@ -176,7 +178,7 @@ def encode_command(*args: CommandArgument, encoding: str = "utf-8") -> bytes:
                     break
             else:
                 try:
-                    return _pack_command(args)  # type: ignore[no-any-return]
+                    return _pack_command(arguments)
                 except (TypeError, UnicodeError):
                     pass
     parts: list[Any] = []
