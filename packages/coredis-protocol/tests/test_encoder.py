@@ -177,3 +177,13 @@ def test_long_commands_keep_the_python_path_rules(count: int) -> None:
     assert encode_command(b"X", *padding, "é", encoding="latin-1").endswith(b"$1\r\n\xe9\r\n")
     big = b"x" * (1 << 20)
     assert encode_command(b"SET", *padding, big) == _python_path(b"SET", *padding, big)
+
+
+def test_types_learned_for_the_packed_path_are_bounded() -> None:
+    from coredis.protocol import _encoder
+
+    for index in range(2 * _encoder._MAX_LEARNED):
+        text = type(f"Text{index}", (str,), {})("t")
+        number = type(f"Number{index}", (int,), {})(index)
+        assert encode_command(b"X", *MANY, text, number) == _python_path(b"X", *MANY, text, number)
+    assert len(_encoder._PACKABLE) + len(_encoder._NOT_PACKABLE) <= _encoder._MAX_LEARNED

@@ -48,19 +48,21 @@ _UTF8 = frozenset({"utf-8", "utf8", "UTF-8", "UTF8", "utf_8"})
 #: Exact types hiredis encodes as the Python path does; ``_packable`` decides the others once.
 _PACKABLE: set[type] = {bytes, str, int, float}
 _NOT_PACKABLE: set[type] = {bool, memoryview, bytearray}
+_MAX_LEARNED = 256
 
 
 def _packable(kinds: set[type]) -> bool:
-    """Whether every type in ``kinds`` may go to hiredis (learning new types once)."""
+    """Whether every type in ``kinds`` may go to hiredis (remembering new types, up to
+    ``_MAX_LEARNED`` of them: a program that makes classes on the fly must not grow this)."""
     for kind in kinds - _PACKABLE:
         if kind in _NOT_PACKABLE:
             return False
         # bytes/str subclasses (enums, tokens) are packed as their data, like the Python
         # path does; hiredis sends a float subclass's repr() and refuses int subclasses.
-        if issubclass(kind, (bytes, str)):
-            _PACKABLE.add(kind)
-        else:
-            _NOT_PACKABLE.add(kind)
+        packable = issubclass(kind, (bytes, str))
+        if len(_PACKABLE) + len(_NOT_PACKABLE) < _MAX_LEARNED:
+            (_PACKABLE if packable else _NOT_PACKABLE).add(kind)
+        if not packable:
             return False
     return True
 
