@@ -187,8 +187,9 @@ class Sender:
         finally:
             if _changes_state(commands):
                 # HELLO, CLIENT SETNAME/TRACKING...: never back to the pool in that state
-                conn.disconnect()
-            pool.release(conn)
+                pool.discard(conn)
+            else:
+                pool.release(conn)
 
     async def _backoff(self, attempt: int) -> None:
         delay = self.client.retry_policy.delay(attempt)

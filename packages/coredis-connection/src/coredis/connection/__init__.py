@@ -20,6 +20,12 @@ from ._commands import (
 from ._compat4x import R, RedisSSLContext, exec_with_timeout
 from ._credentials import CredentialProvider, Credentials, CredentialSource
 from ._environment import check_environment as _check_environment
+from ._options import (
+    ConnectionArguments,
+    ConnectionOptions,
+    ConnectionSettings,
+    check_connection_arguments,
+)
 from ._reply import Reply
 from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_port, check_settings, check_timeout
 from ._tcp import ClusterConnection, Connection
@@ -48,6 +54,10 @@ __all__ = (
     "UnixDomainSocketConnection",
     "ClusterConnection",
     "Reply",
+    "ConnectionOptions",
+    "ConnectionArguments",
+    "ConnectionSettings",
+    "check_connection_arguments",
     "CredentialProvider",
     "CredentialSource",
     "Credentials",

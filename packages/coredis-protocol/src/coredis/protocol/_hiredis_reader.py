@@ -43,6 +43,7 @@ from typing import Any
 try:
     import hiredis
 except ImportError:  # pragma: no cover - exercised only without the extra
+    # The optional extra is absent: the module name is bound to None (checked before use).
     hiredis = None  # type: ignore[assignment]
 
 from ._errors import error_from_reply

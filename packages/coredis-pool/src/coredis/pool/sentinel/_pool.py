@@ -4,7 +4,7 @@ sentinels say the primary (or a replica) of a service is right now."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from coredis.connection import Connection
 from coredis.protocol import (
@@ -81,6 +81,8 @@ class SentinelManagedConnection(Connection):
     ``READONLY`` error reply closes the connection after it is delivered.
     """
 
+    _forwards_options: ClassVar[bool] = True  # its **kwargs go to Connection
+
     def __init__(self, connection_pool: SentinelConnectionPool, **kwargs: Any) -> None:
         self.connection_pool = connection_pool
         super().__init__(**kwargs)
@@ -121,6 +123,7 @@ class SentinelManagedConnection(Connection):
                     f"{self.location} of {self.connection_pool.service_name!r} is a {role}, "
                     f"not a {wanted}"
                 )
+        # A duck-typed wrapper of the reader (same feed/gets/reset), not a subclass of it.
         self._reader = _ReadOnlyWatch(self._reader, self)  # type: ignore[assignment]
 
 
