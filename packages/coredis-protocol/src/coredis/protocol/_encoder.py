@@ -82,8 +82,11 @@ def _pack(commands: Sequence[Any], arguments: Iterable[Any]) -> bytes | None:
     try:
         if max(map(length_hint, arguments), default=0) > PACK_LIMIT:
             return None
-        data: bytes = b"".join(map(_pack_command, commands))
-    except (TypeError, UnicodeError):  # a list instead of a tuple, a lone surrogate...
+        try:
+            data: bytes = b"".join(map(_pack_command, commands))
+        except TypeError:  # hiredis takes tuples only: commands given as lists
+            data = b"".join([_pack_command(tuple(command)) for command in commands])
+    except (TypeError, UnicodeError):  # a lone surrogate...
         return None
     # A NaN is packed as "nan" (or "-nan"): refuse it where the Python path raises. Only
     # when a float was given; a false positive (the text "nan") only costs the slow path.
