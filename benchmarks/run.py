@@ -62,6 +62,7 @@ STANDALONE_WORKLOADS = [
     "pipeline",
     "big_get",
     "mget_wide",
+    "mset_wide",
 ]
 CLUSTER_WORKLOADS = ["cluster_conc_get_set", "cluster_pipeline"]
 
@@ -74,6 +75,10 @@ NATIVE: dict[str, tuple[list[str], str]] = {
     "pipeline": (["-c", "1", "-P", "1000", "-t", "set"], "SET"),
     "big_get": (["-c", "1", "-d", str(1024 * 1024), "-t", "set,get"], "GET"),
     "mget_wide": (["-c", "1", "MGET", *(f"bench:m:{i}" for i in range(1000))], ""),
+    "mset_wide": (
+        ["-c", "1", "MSET", *(part for i in range(1000) for part in (f"bench:s:{i}", "value"))],
+        "",
+    ),
 }
 
 
@@ -149,7 +154,9 @@ def run_cell(
 
 def run_native(workload: str, port: int, seconds: float) -> dict[str, Any]:
     """redis-benchmark for a comparable workload, sized to run about ``seconds``."""
-    requests = {"pipeline": 2_000_000, "big_get": 3000, "mget_wide": 20000}.get(workload, 100_000)
+    requests = {"pipeline": 2_000_000, "big_get": 3000, "mget_wide": 20000, "mset_wide": 20000}.get(
+        workload, 100_000
+    )
     requests = max(1000, int(requests * seconds / 3))
     options, row_name = NATIVE[workload]
     cmd = ["redis-benchmark", "-p", str(port), "-n", str(requests), "--csv", *options]

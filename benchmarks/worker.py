@@ -47,6 +47,10 @@ class Adapter:
     async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
         raise NotImplementedError
 
+    async def mset(self, mapping: dict[str, bytes]) -> Any:
+        # (every client here spells it the same way)
+        return await self.client.mset(mapping)
+
     async def close(self) -> None:
         raise NotImplementedError
 
@@ -260,6 +264,12 @@ async def run_workload(adapter: Adapter, workload: str, duration: float) -> dict
 
         async def op(_: int) -> Any:
             return await adapter.mget(keys)
+
+    elif workload == "mset_wide":
+        mapping = {f"bench:s:{i}": b"value" for i in range(MGET_WIDTH)}
+
+        async def op(_: int) -> Any:
+            return await adapter.mset(mapping)
 
     elif workload == "cluster_pipeline":
         # 1,000 SETs whose keys spread over every slot range (so every primary).

@@ -7,6 +7,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coredis.protocol import DataError, PythonReader, encode_command, encode_commands
 
@@ -120,3 +122,68 @@ def test_batch_is_the_concatenation() -> None:
 def test_batch_error_names_the_command() -> None:
     with pytest.raises(DataError, match=r"command 1 of the batch: .*'NoneType' for argument 1"):
         encode_commands([(b"GET", "a"), (b"GET", None)])  # type: ignore[list-item]
+
+
+# -- the hiredis fast path (pack_command) must send exactly what the Python path sends ----
+
+MANY = [f"key:{i}" for i in range(20)]  # more than 6 arguments: the C-speed checks
+
+
+def _python_path(*args: Any, encoding: str = "utf-8") -> bytes:
+    """The reference: the pure-Python encoder, whatever is installed."""
+    from coredis.protocol import _encoder
+
+    parts: list[Any] = []
+    _encoder._append(parts, args, encoding)
+    return b"".join(parts)
+
+
+_ARGUMENT = st.one_of(
+    st.binary(max_size=40),
+    st.text(max_size=20),
+    st.integers(min_value=-(2**100), max_value=2**100),
+    st.floats(allow_nan=False),
+    st.sampled_from([Token.NX, Number.TEN, Ratio(0.5), bytearray(b"ba")]),
+    st.binary(min_size=1, max_size=12).map(lambda b: memoryview(b)[::2]),
+    st.integers(min_value=8 * 1024 - 2, max_value=8 * 1024 + 2).map(lambda n: b"v" * n),
+)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(commands=st.lists(st.lists(_ARGUMENT, min_size=1, max_size=12), max_size=6))
+def test_packed_and_python_paths_agree(commands: list[list[Any]]) -> None:
+    for command in commands:
+        assert encode_command(*command) == _python_path(*command)
+    expected = b"".join(_python_path(*command) for command in commands)
+    assert encode_commands([tuple(c) for c in commands]) == expected
+    assert encode_commands(commands) == expected  # lists: hiredis refuses them
+    assert encode_commands(iter(commands)) == expected
+
+
+@pytest.mark.parametrize("count", [1, 3, 12])
+def test_long_commands_keep_the_python_path_rules(count: int) -> None:
+    padding = MANY[:count]
+    with pytest.raises(DataError, match=rf"argument {count + 1}: NaN"):
+        encode_command(b"MSET", *padding, math.nan)
+    with pytest.raises(DataError, match=rf"'bool' for argument {count + 1}"):
+        encode_command(b"MSET", *padding, True)
+    with pytest.raises(DataError, match=r"command 1 of the batch: .*argument 2: NaN"):
+        encode_commands([(b"GET", "a"), (b"ZADD", *padding[:1], -math.nan)])
+    view = memoryview(b"abcdef")[::2]
+    assert encode_command(b"X", *padding, view).endswith(b"$3\r\nace\r\n")
+    assert encode_command(b"X", *padding, "nan", 1.5) == _python_path(b"X", *padding, "nan", 1.5)
+    with pytest.raises(UnicodeEncodeError):
+        encode_command(b"X", *padding, "\udc80")
+    assert encode_command(b"X", *padding, "é", encoding="latin-1").endswith(b"$1\r\n\xe9\r\n")
+    big = b"x" * (1 << 20)
+    assert encode_command(b"SET", *padding, big) == _python_path(b"SET", *padding, big)
+
+
+def test_types_learned_for_the_packed_path_are_bounded() -> None:
+    from coredis.protocol import _encoder
+
+    for index in range(2 * _encoder._MAX_LEARNED):
+        text = type(f"Text{index}", (str,), {})("t")
+        number = type(f"Number{index}", (int,), {})(index)
+        assert encode_command(b"X", *MANY, text, number) == _python_path(b"X", *MANY, text, number)
+    assert len(_encoder._PACKABLE) + len(_encoder._NOT_PACKABLE) <= _encoder._MAX_LEARNED

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from coredis.exceptions import DataError
@@ -95,8 +96,5 @@ def flatten_pairs(mapping: Any, name: str) -> list[Any]:
     """``{k: v}`` → ``[k, v, k, v]`` argument list; anything but a mapping → ``DataError``."""
     if not hasattr(mapping, "items"):
         raise DataError(f"{name} must be a mapping, not {type(mapping).__name__}")
-    args: list[Any] = []
-    for key, value in mapping.items():
-        args.append(key)
-        args.append(value)
-    return args
+    # (one C-speed pass: MSET of 1,000 keys spent more here than in sending the bytes)
+    return list(chain.from_iterable(mapping.items()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, overload
 
 from coredis.connection import stack_changes_connection_state
@@ -37,8 +38,9 @@ __all__ = ("Pipeline", "run_transaction")
 _Queued = tuple[bytes, tuple[ValueT, ...], ResponseCallback[Any] | None, dict[str, Any]]
 
 
-def _command_of(entry: _Queued) -> tuple[ValueT, ...]:
-    return (entry[0], *entry[1])
+def _commands_of(stack: list[_Queued]) -> list[tuple[ValueT, ...]]:
+    """The queued entries as the commands to send (name first)."""
+    return [(command, *args) for command, args, _, _ in stack]
 
 
 def _decode(value: Any, encoding: str) -> Any:
@@ -215,7 +217,7 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
                 # SELECT/HELLO/AUTH/...: never hand a connection in a changed state back
                 self._connection.disconnect()
             await self.reset()
-        if raise_on_error:
+        if raise_on_error and any(map(isinstance, results, repeat(Exception))):
             for index, result in enumerate(results):
                 if isinstance(result, Exception):
                     if hasattr(result, "add_note"):  # Python 3.11+
@@ -242,51 +244,59 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         self, conn: BaseConnection, stack: list[_Queued]
     ) -> tuple[Any, ...]:
         decode, encoding = self._decoding(stack)
-        requests = conn.create_requests([_command_of(entry) for entry in stack], decode=decode)
-        version = conn.protocol_version
-        results: list[Any] = []
-        for entry, request in zip(stack, requests, strict=True):
-            try:
-                reply = await conn.wait_for_reply(request)
-            except ResponseError as exc:
-                results.append(exc)
-            else:
-                results.append(_apply(entry, reply, version, encoding))
-        return tuple(results)
+        replies = await conn.execute_commands(_commands_of(stack), decode=decode)
+        return _results(stack, replies, conn.protocol_version, encoding)
 
     async def _execute_transaction(
         self, conn: BaseConnection, stack: list[_Queued]
     ) -> tuple[Any, ...]:
         commands: list[tuple[ValueT, ...]] = [(b"MULTI",)]
-        commands.extend(_command_of(entry) for entry in stack)
+        commands.extend(_commands_of(stack))
         commands.append((b"EXEC",))
         decode, encoding = self._decoding(stack)
-        requests = conn.create_requests(commands, decode=decode)
-        await conn.wait_for_reply(requests[0])
-        queue_errors: list[tuple[int, ResponseError]] = []
-        for index, request in enumerate(requests[1:-1]):
-            try:
-                await conn.wait_for_reply(request)
-            except ResponseError as exc:
-                queue_errors.append((index, exc))
-        try:
-            replies = await conn.wait_for_reply(requests[-1])
-        except ExecAbortError:
-            if queue_errors:
+        replies = await conn.execute_commands(commands, decode=decode)
+        if isinstance(replies[0], ResponseError):
+            raise replies[0]
+        exec_reply = replies[-1]
+        if isinstance(exec_reply, ResponseError):
+            queue_errors = [
+                (index, reply)
+                for index, reply in enumerate(replies[1:-1])
+                if isinstance(reply, ResponseError)
+            ]
+            if isinstance(exec_reply, ExecAbortError) and queue_errors:
                 index, first = queue_errors[0]
                 raise ExecAbortError(
                     f"transaction discarded: command #{index + 1} "
                     f"({stack[index][0].decode(errors='replace')}) failed: {first}"
                 ) from first
-            raise
+            raise exec_reply
         self.watching = False  # EXEC always unwatches
-        if replies is None:
+        if exec_reply is None:
             raise WatchError("a watched key changed: the transaction was not applied")
-        version = conn.protocol_version
+        return _results(stack, exec_reply, conn.protocol_version, encoding)
+
+
+def _results(
+    stack: list[_Queued], replies: list[Any], version: int, encoding: str | None
+) -> tuple[Any, ...]:
+    """Every queued command's callback applied to its reply, in one loop (the cost of a
+    long pipeline is per command: no call but the callback's own in the common case)."""
+    if encoding is not None:
         return tuple(
             _apply(entry, reply, version, encoding)
             for entry, reply in zip(stack, replies, strict=True)
         )
+    results: list[Any] = []
+    append = results.append
+    for (_, _, callback, options), reply in zip(stack, replies, strict=True):
+        if callback is None or isinstance(reply, Exception):
+            append(reply)
+        elif options:
+            append(callback(reply, version=version, **options))
+        else:
+            append(callback(reply, version=version))
+    return tuple(results)
 
 
 async def run_transaction(

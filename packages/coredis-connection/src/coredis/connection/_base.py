@@ -51,6 +51,8 @@ MAX_READ_BUFFER_SIZE = 256 * 1024
 #: writes the rest of a big bulk string straight into its collector; shorter ones as the
 #: bytes the reader would copy them into anyway (fewer checks per small reply).
 DIRECT_FEED = 4096
+_Future = asyncio.Future
+_BASE_CREATE_FUTURE = asyncio.BaseEventLoop.create_future
 
 
 def _close_orphaned(transport: Any) -> None:
@@ -559,7 +561,52 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         commands = list(commands)
         return self._send(encode_commands(commands, encoding=self.encoding), len(commands), decode)
 
+    async def execute_commands(
+        self, commands: Iterable[Sequence[CommandArg]], decode: bool | None = None
+    ) -> list[Any]:
+        """Send a batch of commands in one write and return every reply, in order.
+
+        An error reply takes its command's place as its
+        :class:`~coredis.protocol.ResponseError` instance (returned, not raised), so the
+        other replies are still read and returned. Only replies that have not arrived yet
+        are waited for, each at most ``stream_timeout`` seconds as in
+        :meth:`wait_for_reply`: a batch pays for one await per read from the socket rather
+        than one per command.
+
+        :raises DataError: an argument cannot be encoded (nothing is written)
+        :raises ConnectionError: not connected, or the connection broke (it is closed)
+        :raises TimeoutError: a reply took longer than ``stream_timeout``; the connection
+         is closed
+
+        Cancelling it closes the connection (replies may still be on their way); the
+        commands may or may not have run.
+        """
+        self._check_ready()
+        if not isinstance(commands, (list, tuple)):
+            commands = list(commands)
+        futures = self._send_futures(
+            encode_commands(commands, encoding=self.encoding), len(commands), decode
+        )
+        results: list[Any] = []
+        append = results.append
+        for future in futures:
+            if not future.done():
+                try:
+                    await self.wait_for_reply(Reply(self, future))
+                except ResponseError:
+                    pass
+            try:
+                append(future.result())
+            except ResponseError as exc:
+                append(exc)
+        return results
+
     def _send(self, data: bytes, count: int, decode: bool | None) -> list[Reply]:
+        return [Reply(self, future) for future in self._send_futures(data, count, decode)]
+
+    def _send_futures(
+        self, data: bytes, count: int, decode: bool | None
+    ) -> list[asyncio.Future[Any]]:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             raise ConnectionError(
@@ -567,15 +614,19 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
                 "connect it again (or let the pool make a new one) in this loop"
             )
         self._write(data)
-        create_future = loop.create_future
-        futures = [create_future() for _ in range(count)]
+        if type(loop).create_future is _BASE_CREATE_FUTURE:
+            # asyncio's own loops: the same future, without a Python-level call per command
+            futures: list[asyncio.Future[Any]] = [_Future(loop=loop) for _ in range(count)]
+        else:
+            create_future = loop.create_future
+            futures = [create_future() for _ in range(count)]
         if self.noreply and self._connected:
             for future in futures:
                 future.set_result(None)
         else:
             flag = self.decode_responses if decode is None else decode
             self._requests.extend(zip(futures, repeat(flag)))
-        return [Reply(self, future) for future in futures]
+        return futures
 
     async def execute_command(
         self, command: bytes | str, *args: CommandArg, decode: bool | None = None

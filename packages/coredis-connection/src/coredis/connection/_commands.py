@@ -28,6 +28,7 @@ change. redis-py documents ``SELECT`` as unsafe with pools for the same reason.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 __all__ = (
@@ -127,6 +128,10 @@ def changes_connection_state(command: bytes, args: tuple[Any, ...]) -> bool:
 
 def stack_changes_connection_state(stack: Iterable[tuple[Any, ...]]) -> bool:
     """Whether any queued ``(command, args, ...)`` entry changes its connection's state."""
+    if not isinstance(stack, (list, tuple)):
+        stack = list(stack)
+    if STATEFUL_COMMANDS.isdisjoint(map(itemgetter(0), stack)):  # one C-speed pass
+        return False
     return any(
         entry[0] in STATEFUL_COMMANDS and changes_connection_state(entry[0], tuple(entry[1]))
         for entry in stack

@@ -3,15 +3,34 @@
 A command is sent as a RESP array of bulk strings. Every argument is turned into bytes once
 and the pieces of a command (or of a whole batch) are joined once; bytes-like arguments are
 not copied before that join.
+
+With hiredis installed, commands of plain small arguments are packed by its C
+``pack_command`` instead (about three times faster than the Python loop: the cost of a
+1,000-command pipeline or a 1,000-key MGET is mostly this loop). It is only given what it
+encodes exactly as the Python path does, checked in one C-speed pass over the types and
+sizes: ``bytes``/``str`` (and subclasses), ``int`` and ``float``, UTF-8, every argument
+under :data:`PACK_LIMIT`. Everything else (``bool``, ``memoryview``, which hiredis packs
+wrongly when it is not contiguous, ``bytearray``, ``int`` and ``float`` subclasses (hiredis
+refuses the first and sends the ``repr()`` of the second), other encodings, big values,
+which hiredis copies several times, and a NaN, which it would send as ``nan``) takes the
+Python path, which also raises the errors.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
+from operator import length_hint
 from typing import Any
 
 from ._errors import DataError
+
+_pack_command: Callable[[tuple[Any, ...]], bytes] | None
+try:
+    from hiredis import pack_command as _pack_command
+except ImportError:  # pragma: no cover - exercised only without the extra
+    _pack_command = None
 
 __all__ = ("encode_command", "encode_commands", "CommandArgument")
 
@@ -19,6 +38,61 @@ __all__ = ("encode_command", "encode_commands", "CommandArgument")
 CommandArgument = bytes | bytearray | memoryview | str | int | float
 
 _CRLF = b"\r\n"
+
+#: Longest ``bytes``/``str`` argument (in bytes or characters) handed to hiredis: it grows
+#: its output buffer as it goes, so past a few KiB one Python join is cheaper (1 MiB:
+#: 1.2 ms against 35 us). Numbers are short: ``length_hint`` counts them as 0.
+PACK_LIMIT = 8 * 1024
+#: Codec names that mean UTF-8, the only encoding hiredis applies to ``str``.
+_UTF8 = frozenset({"utf-8", "utf8", "UTF-8", "UTF8", "utf_8"})
+#: Exact types hiredis encodes as the Python path does; ``_packable`` decides the others once.
+_PACKABLE: set[type] = {bytes, str, int, float}
+_NOT_PACKABLE: set[type] = {bool, memoryview, bytearray}
+_MAX_LEARNED = 256
+
+
+def _packable(kinds: set[type]) -> bool:
+    """Whether every type in ``kinds`` may go to hiredis (remembering new types, up to
+    ``_MAX_LEARNED`` of them: a program that makes classes on the fly must not grow this)."""
+    for kind in kinds - _PACKABLE:
+        if kind in _NOT_PACKABLE:
+            return False
+        # bytes/str subclasses (enums, tokens) are packed as their data, like the Python
+        # path does; hiredis sends a float subclass's repr() and refuses int subclasses.
+        packable = issubclass(kind, (bytes, str))
+        if len(_PACKABLE) + len(_NOT_PACKABLE) < _MAX_LEARNED:
+            (_PACKABLE if packable else _NOT_PACKABLE).add(kind)
+        if not packable:
+            return False
+    return True
+
+
+def _pack(commands: Sequence[Any], arguments: Iterable[Any]) -> bytes | None:
+    """``commands`` (tuples) packed by hiredis, or ``None`` when the Python path must run.
+
+    ``arguments`` iterates over every argument of every command.
+    """
+    if _pack_command is None:  # pragma: no cover - exercised only without the extra
+        return None
+    if not isinstance(arguments, (list, tuple)):
+        arguments = list(arguments)
+    kinds = set(map(type, arguments))
+    if not (kinds <= _PACKABLE or _packable(kinds)):
+        return None
+    try:
+        if max(map(length_hint, arguments), default=0) > PACK_LIMIT:
+            return None
+        try:
+            data: bytes = b"".join(map(_pack_command, commands))
+        except TypeError:  # hiredis takes tuples only: commands given as lists
+            data = b"".join([_pack_command(tuple(command)) for command in commands])
+    except (TypeError, UnicodeError):  # a lone surrogate...
+        return None
+    # A NaN is packed as "nan" (or "-nan"): refuse it where the Python path raises. Only
+    # when a float was given; a false positive (the text "nan") only costs the slow path.
+    if float in kinds and b"nan\r\n" in data:
+        return None
+    return data
 
 
 def _convert(arg: Any, position: int, encoding: str) -> Any:
@@ -91,6 +165,27 @@ def encode_command(*args: CommandArgument, encoding: str = "utf-8") -> bytes:
 
     This function is synchronous and pure: there is nothing to cancel.
     """
+    if encoding in _UTF8 and _pack_command is not None:
+        if len(args) > 6:
+            data = _pack((args,), args)
+            if data is not None:
+                return data
+        else:
+            # Every request's path: for a few arguments a plain loop is cheaper than
+            # _pack()'s C-speed passes (subclasses take the Python path; NaN != NaN).
+            arguments: tuple[Any, ...] = args
+            for arg in arguments:
+                kind = type(arg)
+                if kind is bytes or kind is str:
+                    if len(arg) > PACK_LIMIT:
+                        break
+                elif kind is not int and (kind is not float or arg != arg):
+                    break
+            else:
+                try:
+                    return _pack_command(arguments)
+                except (TypeError, UnicodeError):
+                    pass
     parts: list[Any] = []
     _append(parts, args, encoding)
     return b"".join(parts)
@@ -109,6 +204,12 @@ def encode_commands(
 
     Synchronous and pure: there is nothing to cancel.
     """
+    if encoding in _UTF8:
+        if not isinstance(commands, (list, tuple)):
+            commands = list(commands)
+        data = _pack(commands, chain.from_iterable(commands))
+        if data is not None:
+            return data
     parts: list[Any] = []
     index = 0
     try:
