@@ -26,6 +26,7 @@ servers say (``nox -s command_table`` runs it; it takes about two seconds).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -50,9 +51,7 @@ REDIS_AFTER_7_0 = {
     "CLIENT NO-TOUCH": "7.2.0",
     "CLIENT SETINFO": "7.2.0",
     "CLUSTER MYSHARDID": "7.2.0",
-    **dict.fromkeys(
-        ("HEXPIRE", "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HTTL", "HPTTL"), "7.4.0"
-    ),
+    **dict.fromkeys(("HEXPIRE", "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HTTL", "HPTTL"), "7.4.0"),
     **dict.fromkeys(("HEXPIRETIME", "HPEXPIRETIME", "HPERSIST"), "7.4.0"),
     **dict.fromkeys(("HGETDEL", "HGETEX", "HSETEX"), "8.0.0"),
     "CLUSTER SLOT-STATS": "8.2.0",
@@ -163,11 +162,13 @@ def _valkey_since(since: str) -> str:
 def merge(redis: dict[str, Entry], valkey: dict[str, Entry]) -> dict[str, tuple[Any, ...]]:
     """One row per command of either server.
 
-    Syntax and routing data (group, arity, key positions and specs, tips) are Redis's when
-    Redis has the command, Valkey's otherwise; flags are the union of both (a command that
+    Syntax and routing data (group, arity, key positions and specs) are Redis's when Redis
+    has the command, Valkey's otherwise; flags are the union of both (a command that
     blocks, or is read-only, on either server is treated so: Valkey flags ``WAIT``
-    ``blocking``, Redis 7.0 does not). Presence, version and deprecation are kept per
-    server.
+    ``blocking``, Redis 7.0 does not); tips are Redis's plus Valkey's of a kind Redis does
+    not give (Valkey added ``request_policy:all_nodes`` to ``CONFIG RESETSTAT``; Redis's
+    ``response_policy:all_succeeded`` of ``LATENCY RESET`` stays). Presence, version and
+    deprecation are kept per server.
     """
     rows: dict[str, tuple[Any, ...]] = {}
     for name in sorted(set(redis) | set(valkey)):
@@ -176,13 +177,17 @@ def merge(redis: dict[str, Entry], valkey: dict[str, Entry]) -> dict[str, tuple[
         assert first is not None
         flags = tuple(sorted({*(r or {}).get("flags", ()), *(v or {}).get("flags", ())}))
         redis_since = r["since"] if r else REDIS_AFTER_7_0.get(name)
+        tips = first["tips"]
+        if r and v:
+            kinds = {tip.split(":", 1)[0] for tip in tips}
+            tips += tuple(tip for tip in v["tips"] if tip.split(":", 1)[0] not in kinds)
         rows[name] = (
             first["group"],
             first["arity"],
             flags,
             *first["keys"],
             first["key_specs"],
-            first["tips"],
+            tips,
             redis_since,
             _valkey_since(v["since"]) if v else None,
             r["deprecated"] if r else None,
@@ -236,7 +241,9 @@ def _member(token: str) -> str:
 def prefix_tokens(docs: list[Any]) -> list[str]:
     """The prefix tokens of a ``COMMAND DOCS`` reply (sorted, each a valid Python name once
     upper-cased)."""
-    found = {t.upper() for _, doc in _walk_docs(docs) for t in _tokens_of(doc.get("arguments") or [])}
+    found = {
+        t.upper() for _, doc in _walk_docs(docs) for t in _tokens_of(doc.get("arguments") or [])
+    }
     return sorted(token for token in found if _member(token).isidentifier())
 
 
@@ -324,18 +331,22 @@ def generate() -> dict[Path, str]:
     }
 
 
+def _shown(path: Path) -> str:
+    return os.path.relpath(path, ROOT)
+
+
 def main(argv: list[str]) -> int:
     modules = generate()
     if "--check" in argv:
         stale = [path for path, text in modules.items() if path.read_text() != text]
         for path in stale:
-            print(f"{path.relative_to(ROOT)} is stale: run python tools/generate_command_table.py")
+            print(f"{_shown(path)} is stale: run python tools/generate_command_table.py")
         if not stale:
             print(f"{len(modules)} generated modules are up to date")
         return 1 if stale else 0
     for path, text in modules.items():
         path.write_text(text)
-        print(f"wrote {path.relative_to(ROOT)}")
+        print(f"wrote {_shown(path)}")
     return 0
 
 

@@ -26,7 +26,6 @@ import warnings
 from typing import Any
 
 import coredis
-
 from coredis.connection._command_info import COMMANDS, SERVERS
 
 __all__ = (
@@ -146,6 +145,4 @@ def warn_if_deprecated(
         return
     # _stacklevel() counts its own frame, which warnings.warn does not: the two offsets
     # cancel out and the warning points at the caller's line
-    warnings.warn(
-        deprecation_message(name, product), DeprecationWarning, stacklevel=_stacklevel()
-    )
+    warnings.warn(deprecation_message(name, product), DeprecationWarning, stacklevel=_stacklevel())

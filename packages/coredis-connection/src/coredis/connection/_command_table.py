@@ -8,7 +8,7 @@ stale). One row per command or ``NAME SUBCOMMAND`` of either server::
      redis_since, valkey_since, redis_deprecated, valkey_deprecated)
 
 ``*_since`` is ``None`` when that server lacks the command; ``*_deprecated`` is
-``(since, replaced_by)`` or ``None``. Read it through ``_commands.py``.
+``(since, replaced_by)`` or ``None``. Read it through ``_command_info.py``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ ROWS: dict[str, tuple[Any, ...]] = {
         0,
         0,
         (),
-        (),
+        ("request_policy:all_nodes", "response_policy:all_succeeded"),
         "6.0.0",
         "7.2.0",
         None,
@@ -140,7 +140,7 @@ ROWS: dict[str, tuple[Any, ...]] = {
         0,
         0,
         (),
-        (),
+        ("request_policy:all_nodes", "response_policy:all_succeeded"),
         "6.0.0",
         "7.2.0",
         None,
@@ -154,7 +154,7 @@ ROWS: dict[str, tuple[Any, ...]] = {
         0,
         0,
         (),
-        (),
+        ("request_policy:all_nodes", "response_policy:all_succeeded"),
         "6.0.0",
         "7.2.0",
         None,
@@ -646,7 +646,7 @@ ROWS: dict[str, tuple[Any, ...]] = {
         0,
         0,
         (),
-        (),
+        ("request_policy:all_nodes", "response_policy:all_succeeded"),
         "2.6.9",
         "7.2.0",
         None,
@@ -1392,7 +1392,7 @@ ROWS: dict[str, tuple[Any, ...]] = {
         0,
         0,
         (),
-        (),
+        ("request_policy:all_nodes", "response_policy:all_succeeded"),
         "2.0.0",
         "7.2.0",
         None,
@@ -1406,7 +1406,7 @@ ROWS: dict[str, tuple[Any, ...]] = {
         0,
         0,
         (),
-        (),
+        ("request_policy:all_nodes", "response_policy:all_succeeded"),
         "2.8.0",
         "7.2.0",
         None,
@@ -3554,7 +3554,7 @@ ROWS: dict[str, tuple[Any, ...]] = {
         0,
         0,
         (),
-        ("request_policy:all_shards", "nondeterministic_output"),
+        ("request_policy:all_shards", "nondeterministic_output", "response_policy:special"),
         "1.0.0",
         "7.2.0",
         None,
@@ -3792,7 +3792,7 @@ ROWS: dict[str, tuple[Any, ...]] = {
         0,
         0,
         (),
-        ("nondeterministic_output", "request_policy:special"),
+        ("nondeterministic_output", "request_policy:special", "response_policy:special"),
         "2.8.0",
         "7.2.0",
         None,
