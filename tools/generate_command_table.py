@@ -279,12 +279,17 @@ def render_tokens(version: str, tokens: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def find_ruff() -> str | None:
+    """The ``ruff`` of this Python's environment, else the one on ``PATH``."""
+    return shutil.which("ruff", path=os.path.dirname(sys.executable)) or shutil.which("ruff")
+
+
 def ruff_format(text: str, path: Path) -> str:
     """``text`` as ``ruff format`` (the repository's configuration) lays it out.
 
     :raises SystemExit: when ruff is not installed.
     """
-    ruff = shutil.which("ruff")
+    ruff = find_ruff()
     if ruff is None:
         raise SystemExit("ruff is needed to lay out the generated modules (pip install ruff)")
     done = subprocess.run(
