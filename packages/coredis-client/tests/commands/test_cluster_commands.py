@@ -26,7 +26,7 @@ def _fresh_node(factory: Any) -> Any:
 
 
 @pytest.mark.min_server(redis="7.0")  # uses Redis 7.0 commands/options
-async def test_read_only_commands(node_client: Any, redis_cluster: Any) -> None:
+async def test_read_only_commands(node_client: Any, redis_cluster: Any, deprecated: Any) -> None:
     info = await node_client.cluster_info()
     assert info["cluster_state"] == "ok"
     assert info["cluster_slots_assigned"] == "16384"
@@ -45,10 +45,10 @@ async def test_read_only_commands(node_client: Any, redis_cluster: Any) -> None:
 
     listed = await node_client.cluster_replicas(myid)
     assert [r["id"] for r in listed] == [replicas[0]["id"]]
-    with pytest.warns(DeprecationWarning, match="CLUSTER SLAVES .* CLUSTER REPLICAS"):
+    with deprecated("CLUSTER SLAVES", match="CLUSTER SLAVES .* CLUSTER REPLICAS"):
         assert [r["id"] for r in await node_client.cluster_slaves(myid)] == [replicas[0]["id"]]
 
-    with pytest.warns(DeprecationWarning, match="CLUSTER SLOTS .* CLUSTER SHARDS"):
+    with deprecated("CLUSTER SLOTS", match="CLUSTER SLOTS .* CLUSTER SHARDS"):
         slots = await node_client.cluster_slots()
     assert sum(end - start + 1 for start, end in slots) == 16384
     owners = [rng for rng, served in slots.items() if served[0]["node_id"] == myid]
@@ -76,9 +76,9 @@ async def test_read_only_commands(node_client: Any, redis_cluster: Any) -> None:
 
 
 @pytest.mark.min_server(redis="7.0")  # CLUSTER SLOTS is deprecated (and warns) since 7.0
-async def test_keys_in_slot(node_client: Any) -> None:
+async def test_keys_in_slot(node_client: Any, deprecated: Any) -> None:
     myid = await node_client.cluster_myid()
-    with pytest.warns(DeprecationWarning, match="CLUSTER SLOTS"):
+    with deprecated("CLUSTER SLOTS", match="CLUSTER SLOTS"):
         slots = await node_client.cluster_slots()
     start = next(start for (start, _), served in slots.items() if served[0]["node_id"] == myid)
     key = None

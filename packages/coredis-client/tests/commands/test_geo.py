@@ -161,10 +161,10 @@ async def test_geosearchstore(client: Any, _s: Any) -> None:
     assert scores[0].member == _s("Catania") and _close(scores[0].score, 56.4413)
 
 
-async def test_georadius(client: Any, _s: Any) -> None:
+async def test_georadius(client: Any, _s: Any, deprecated: Any) -> None:
     # deprecated by the server: every call warns (see test_deprecations.py)
     await _sicily(client)
-    with pytest.warns(DeprecationWarning, match="GEORADIUS is deprecated .* GEOSEARCH"):
+    with deprecated("GEORADIUS", match="GEORADIUS is deprecated .* GEOSEARCH"):
         assert await client.georadius(
             "sicily", 15, 37, 200, PureToken.KM, order=PureToken.ASC
         ) == _s(("Catania", "Palermo"))
@@ -182,7 +182,7 @@ async def test_georadius(client: Any, _s: Any) -> None:
             == 1
         )
     assert _close(await client.zscore("dd", "Catania"), 56.4413)
-    with pytest.warns(DeprecationWarning, match="GEORADIUS_RO"):
+    with deprecated("GEORADIUS_RO", match="GEORADIUS_RO"):
         assert await client.georadius_ro(
             "sicily", 15, 37, 200, PureToken.KM, count=1, order=PureToken.DESC
         ) == _s(("Palermo",))
@@ -192,10 +192,10 @@ async def test_georadius(client: Any, _s: Any) -> None:
         await client.georadius("sicily", 15, 37, 200, PureToken.KM, withdist=True, store="x")
 
 
-async def test_georadiusbymember(client: Any, _s: Any) -> None:
+async def test_georadiusbymember(client: Any, _s: Any, deprecated: Any) -> None:
     await _sicily(client)
     await client.geoadd("sicily", [(13.583333, 37.316667, "Agrigento")])
-    with pytest.warns(DeprecationWarning, match="GEORADIUSBYMEMBER is deprecated"):
+    with deprecated("GEORADIUSBYMEMBER", match="GEORADIUSBYMEMBER is deprecated"):
         assert await client.georadiusbymember(
             "sicily", "Agrigento", 100, PureToken.KM, order=PureToken.ASC
         ) == _s(("Agrigento", "Palermo"))
@@ -207,7 +207,7 @@ async def test_georadiusbymember(client: Any, _s: Any) -> None:
         assert (
             await client.georadiusbymember("sicily", "Agrigento", 100, PureToken.KM, store="d") == 2
         )
-    with pytest.warns(DeprecationWarning, match="GEORADIUSBYMEMBER_RO"):
+    with deprecated("GEORADIUSBYMEMBER_RO", match="GEORADIUSBYMEMBER_RO"):
         assert await client.georadiusbymember_ro(
             "sicily", "Agrigento", 100, PureToken.KM, count=1, order=PureToken.ASC
         ) == _s(("Agrigento",))

@@ -50,8 +50,8 @@ async def test_hincr(client: Any) -> None:
     assert await client.hincrbyfloat("h", "n", 1) == 4.0
 
 
-async def test_hkeys_hvals_hmget_hmset(client: Any, _s: Any) -> None:
-    with pytest.warns(DeprecationWarning, match="HMSET is deprecated .* use HSET"):
+async def test_hkeys_hvals_hmget_hmset(client: Any, _s: Any, deprecated: Any) -> None:
+    with deprecated("HMSET", match="HMSET is deprecated .* use HSET"):
         assert await client.hmset("h", {"a": "1", "b": "2"}) is True
     assert await client.hkeys("h") == _s(("a", "b"))
     assert await client.hvals("h") == _s(("1", "2"))

@@ -72,11 +72,11 @@ async def test_lpos(client: Any) -> None:
     assert await client.lpos("l", "b", count=0, maxlen=4) == [1, 3]
 
 
-async def test_move(client: Any, _s: Any) -> None:
+async def test_move(client: Any, _s: Any, deprecated: Any) -> None:
     await client.rpush("a", ["1", "2", "3"])
     assert await client.lmove("a", "b", PureToken.LEFT, PureToken.RIGHT) == _s("1")
     assert await client.lmove("a", "b", PureToken.RIGHT, PureToken.LEFT) == _s("3")
-    with pytest.warns(DeprecationWarning, match="RPOPLPUSH .* LMOVE"):
+    with deprecated("RPOPLPUSH", match="RPOPLPUSH .* LMOVE"):
         assert await client.rpoplpush("a", "b") == _s("2")
         assert await client.rpoplpush("a", "b") is None
     assert await client.lmove("a", "b", PureToken.LEFT, PureToken.LEFT) is None
@@ -97,20 +97,20 @@ async def test_mpop(client: Any, _s: Any) -> None:
     ]
 
 
-async def test_blocking_timeouts(client: Any) -> None:
+async def test_blocking_timeouts(client: Any, deprecated: Any) -> None:
     assert await client.blpop(["a", "b"], 0.01) is None
     assert await client.brpop(["a"], 0.01) is None
-    with pytest.warns(DeprecationWarning, match="BRPOPLPUSH .* BLMOVE"):
+    with deprecated("BRPOPLPUSH", match="BRPOPLPUSH .* BLMOVE"):
         assert await client.brpoplpush("a", "b", 0.01) is None
     assert await client.blmove("a", "b", PureToken.LEFT, PureToken.LEFT, 0.01) is None
 
 
-async def test_blocking_pops(client: Any, _s: Any) -> None:
+async def test_blocking_pops(client: Any, _s: Any, deprecated: Any) -> None:
     await client.rpush("b", ["1", "2"])
     assert await client.blpop(["a", "b"], 1) == _s(["b", "1"])
     assert await client.brpop(["a", "b"], 1) == _s(["b", "2"])
     await client.rpush("a", ["x", "y"])
-    with pytest.warns(DeprecationWarning, match="BRPOPLPUSH"):
+    with deprecated("BRPOPLPUSH", match="BRPOPLPUSH"):
         assert await client.brpoplpush("a", "c", 1) == _s("y")
     assert await client.blmove("a", "c", PureToken.LEFT, PureToken.RIGHT, 1) == _s("x")
     assert await client.lrange("c", 0, -1) == _s(["y", "x"])

@@ -86,28 +86,28 @@ async def test_zrange_variants(client: Any, _s: Any) -> None:
         await client.zrange("z", 0, -1, sortby=PureToken.BYSCORE, offset=1)
 
 
-async def test_legacy_ranges(client: Any, _s: Any) -> None:
+async def test_legacy_ranges(client: Any, _s: Any, deprecated: Any) -> None:
     # the server documents these as deprecated: each call warns (see test_deprecations.py)
     await _abc(client)
-    with pytest.warns(DeprecationWarning, match="ZRANGEBYSCORE"):
+    with deprecated("ZRANGEBYSCORE", match="ZRANGEBYSCORE"):
         assert await client.zrangebyscore("z", 1, 2) == _s(("a", "b"))
         assert await client.zrangebyscore("z", "-inf", "+inf", withscores=True) == _sm(
             _s, ("a", 1), ("b", 2), ("c", 3.5)
         )
         assert await client.zrangebyscore("z", 0, 10, offset=1, count=1) == _s(("b",))
-    with pytest.warns(DeprecationWarning, match="ZREVRANGEBYSCORE"):
+    with deprecated("ZREVRANGEBYSCORE", match="ZREVRANGEBYSCORE"):
         assert await client.zrevrangebyscore("z", 10, 2) == _s(("c", "b"))
         assert await client.zrevrangebyscore("z", 10, 0, withscores=True, offset=0, count=1) == _sm(
             _s, ("c", 3.5)
         )
-    with pytest.warns(DeprecationWarning, match="ZREVRANGE "):
+    with deprecated("ZREVRANGE", match="ZREVRANGE "):
         assert await client.zrevrange("z", 0, 1) == _s(("c", "b"))
         assert await client.zrevrange("z", 0, 0, withscores=True) == _sm(_s, ("c", 3.5))
     await client.zadd("lex", {"a": 0, "b": 0, "c": 0, "d": 0})
-    with pytest.warns(DeprecationWarning, match="ZRANGEBYLEX"):
+    with deprecated("ZRANGEBYLEX", match="ZRANGEBYLEX"):
         assert await client.zrangebylex("lex", "-", "[b") == _s(("a", "b"))
         assert await client.zrangebylex("lex", "-", "+", offset=1, count=2) == _s(("b", "c"))
-    with pytest.warns(DeprecationWarning, match="ZREVRANGEBYLEX"):
+    with deprecated("ZREVRANGEBYLEX", match="ZREVRANGEBYLEX"):
         assert await client.zrevrangebylex("lex", "+", "(b") == _s(("d", "c"))
         assert await client.zrevrangebylex("lex", "+", "-", offset=0, count=1) == _s(("d",))
     # refused before anything is sent, so before the warning

@@ -73,14 +73,14 @@ async def test_set_bad_input(client: Any) -> None:
     assert await client.set("k", "v") is True  # the connection is still usable
 
 
-async def test_append_strlen_ranges(client: Any, _s: Any) -> None:
+async def test_append_strlen_ranges(client: Any, _s: Any, deprecated: Any) -> None:
     assert await client.append("k", "hello") == 5
     assert await client.append("k", " world") == 11
     assert await client.strlen("k") == 11
     assert await client.strlen("missing") == 0
     assert await client.getrange("k", 0, 4) == _s("hello")
     assert await client.getrange("k", -5, -1) == _s("world")
-    with pytest.warns(DeprecationWarning, match="SUBSTR .* GETRANGE"):
+    with deprecated("SUBSTR", match="SUBSTR .* GETRANGE"):
         assert await client.substr("k", 6, 7) == _s("wo")
     assert await client.setrange("k", 6, "there") == 11
     assert await client.get("k") == _s("hello there")
@@ -99,8 +99,8 @@ async def test_counters(client: Any) -> None:
         await client.incr("s")
 
 
-async def test_getdel_getset(client: Any, _s: Any) -> None:
-    with pytest.warns(DeprecationWarning, match="GETSET .* SET with the GET argument"):
+async def test_getdel_getset(client: Any, _s: Any, deprecated: Any) -> None:
+    with deprecated("GETSET", match="GETSET .* SET with the GET argument"):
         assert await client.getset("k", "a") is None
         assert await client.getset("k", "b") == _s("a")
     assert await client.getdel("k") == _s("b")

@@ -27,9 +27,8 @@ from typing import Any
 from coredis.connection import BaseConnection
 from coredis.protocol import ConnectionError, ResponseError, TimeoutError
 
-from ._cache_abc import AbstractCache
-from ._cache_support import (
-    CACHEABLE_COMMANDS,
+from ._cache_abc import CACHEABLE_COMMANDS, AbstractCache
+from ._cache_helpers import (
     Acquire,
     CacheStats,
     Release,

@@ -25,11 +25,42 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any
 
 from coredis.connection import BaseConnection
+from coredis.connection._command_info import COMMANDS, CommandInfo
 from coredis.protocol import ConnectionError, ResponseError, TimeoutError
 
-from ._cache_support import CACHEABLE_COMMANDS, is_redirect
+from ._cache_helpers import is_redirect
 
-__all__ = ("AbstractCache", "invalidate_for")
+__all__ = ("AbstractCache", "CACHEABLE_COMMANDS", "invalidate_for")
+
+#: Groups whose commands read a key's value: ``CLIENT TRACKING`` reports every change to
+#: the key, so a reply read from it stays right until the invalidation arrives.
+_VALUE_GROUPS = frozenset({"string", "bitmap", "hash", "list", "set", "sorted-set", "geo"})
+_FIRST_ARGUMENT_ONLY = ("index", 1, 0, "range", 0, 1, 0)
+#: Policy: replies that change with the clock, though the key does not (no invalidation
+#: comes when a field's TTL runs down).
+_TIME_DEPENDENT = frozenset({"HTTL", "HPTTL", "HEXPIRETIME", "HPEXPIRETIME"})
+#: Policy: generic reads answering about one key's value (its existence, its type), which
+#: the same invalidations keep right; ``EXISTS`` only with one key (see ``cacheable``).
+_GENERIC_READS = frozenset({"EXISTS", "TYPE"})
+
+
+def _cacheable(info: CommandInfo) -> bool:
+    """A read of one key (its only key spec names the first argument) whose reply depends
+    on the key's value alone: same value, same reply."""
+    return (
+        info.readonly
+        and info.group in _VALUE_GROUPS
+        and info.key_specs == (_FIRST_ARGUMENT_ONLY,)
+        and not info.nondeterministic
+        and info.name not in _TIME_DEPENDENT
+    )
+
+
+#: single-key read-only commands whose replies may be served from the cache (derived from
+#: the command table: see :func:`_cacheable`)
+CACHEABLE_COMMANDS: frozenset[bytes] = frozenset(
+    name.encode() for name, info in COMMANDS.items() if _cacheable(info) or name in _GENERIC_READS
+)
 
 _FLUSHES = frozenset({b"FLUSHDB", b"FLUSHALL"})
 

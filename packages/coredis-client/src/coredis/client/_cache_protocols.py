@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar, runtime_checkable
 from coredis.connection import BaseConnection
 
 from ._cache import TrackingCache
-from ._cache_support import CacheStats
+from ._cache_helpers import CacheStats
 
 __all__ = (
     "ET",

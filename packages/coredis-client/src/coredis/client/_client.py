@@ -524,7 +524,9 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
                 return reply
             return callback(reply, version=conn.protocol_version, **options)
 
-    async def _verify_version(self, command: bytes, args: tuple[ValueT, ...]) -> None:
+    async def _known_server(self) -> Server | None:
+        """The server's product and version, asked once (see ``server_version_of``); the
+        version gate is narrowed to what that server could refuse."""
         version = self._server_version
         if version is None and not self._version_unknown:
             async with self.connection_pool.connection() as conn:
@@ -536,6 +538,10 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
             self._version_gated = DEPRECATED_COMMANDS | (
                 gated_commands(version) if version is not None else frozenset()
             )
+        return version
+
+    async def _verify_version(self, command: bytes, args: tuple[ValueT, ...]) -> None:
+        version = await self._known_server()
         if command in DEPRECATED_COMMANDS:
             warn_if_deprecated(command, args, version)
         if version is not None and command in VERSIONED_COMMANDS:

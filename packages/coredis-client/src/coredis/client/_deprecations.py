@@ -1,9 +1,16 @@
 """``DeprecationWarning`` for the commands the server documents as deprecated (as 4.x did).
 
-The table (:data:`DEPRECATED`) is generated from ``COMMAND DOCS`` by
-``tools/generate_deprecations.py``, never written by hand. The client tests the command
-name against :data:`DEPRECATED_COMMANDS` on the same branch as its ``verify_version``
-check, so commands that are not deprecated pay nothing more.
+The deprecations are derived from the generated command table
+(``coredis/connection/_command_info.py``: ``COMMAND DOCS`` of Redis 7.0 and Valkey 9.1),
+never written by hand. Redis and Valkey disagree: Valkey withdrew most of Redis's
+deprecations (``HMSET``, ``GETSET``, ``ZRANGEBYSCORE``, ``GEORADIUS``... are plain
+commands there) and keeps only ``SLAVEOF`` and ``CLUSTER SLAVES``. The rule: warn for what
+the connected server's own product deprecates (:data:`DEPRECATED` for Redis,
+:data:`VALKEY_DEPRECATED` for Valkey), so a Valkey user is never told to rewrite a command
+Valkey still supports; when the product is unknown, Redis's list applies (coredis 4.x's
+behaviour). The client tests the command name against :data:`DEPRECATED_COMMANDS` on the
+same branch as its ``verify_version`` check, so commands that are not deprecated pay
+nothing more.
 
 The warning names the replacement and points at the caller's line (the first frame
 outside the coredis packages), so Python's default filters show it once per call site in
@@ -19,22 +26,44 @@ import warnings
 from typing import Any
 
 import coredis
-
-from ._deprecations_data import DEPRECATED, GENERATED_FROM
+from coredis.connection._command_info import COMMANDS, SERVERS
 
 __all__ = (
     "DEPRECATED",
     "DEPRECATED_COMMANDS",
     "GENERATED_FROM",
+    "VALKEY_DEPRECATED",
+    "deprecated_on",
     "deprecation_message",
     "replacement_method",
     "warn_if_deprecated",
 )
 
+#: the servers whose ``COMMAND DOCS`` the deprecations were read from
+GENERATED_FROM = ", ".join(SERVERS)
+#: ``b"HMSET"`` or ``b"CLUSTER SLAVES"`` -> (deprecated since, replaced by), as Redis
+#: documents them
+DEPRECATED: dict[bytes, tuple[str, str]] = {
+    name.encode(): info.redis_deprecated
+    for name, info in COMMANDS.items()
+    if info.redis_deprecated is not None
+}
+#: the same, as Valkey documents them
+VALKEY_DEPRECATED: dict[bytes, tuple[str, str]] = {
+    name.encode(): info.valkey_deprecated
+    for name, info in COMMANDS.items()
+    if info.valkey_deprecated is not None
+}
+_BY_PRODUCT = {"redis": DEPRECATED, "valkey": VALKEY_DEPRECATED}
+
 #: the command names to look at: a plain command (``HMSET``) or a container one of whose
-#: sub-commands is deprecated (``CLUSTER``)
-DEPRECATED_COMMANDS = frozenset(name.split(b" ", 1)[0] for name in DEPRECATED)
-_CONTAINERS = frozenset(name.split(b" ", 1)[0] for name in DEPRECATED if b" " in name)
+#: sub-commands is deprecated (``CLUSTER``), on either product
+DEPRECATED_COMMANDS = frozenset(
+    name.split(b" ", 1)[0] for table in _BY_PRODUCT.values() for name in table
+)
+_CONTAINERS = frozenset(
+    name.split(b" ", 1)[0] for table in _BY_PRODUCT.values() for name in table if b" " in name
+)
 
 Version = tuple[int, int, int]
 
@@ -56,9 +85,22 @@ def replacement_method(replaced_by: str) -> str:
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def deprecation_message(name: bytes) -> str:
-    """The warning text for ``name`` (``b"HMSET"``, ``b"CLUSTER SLAVES"``)."""
-    since, replaced_by = DEPRECATED[name]
+def deprecated_on(product: str | None, name: bytes) -> tuple[str, str] | None:
+    """``(since, replaced by)`` when ``product`` (``"redis"``, ``"valkey"``; ``None``:
+    unknown, Redis's list) deprecates ``name`` (``b"HMSET"``, ``b"CLUSTER SLAVES"``)."""
+    return _BY_PRODUCT.get(product or "redis", DEPRECATED).get(name)
+
+
+def deprecation_message(name: bytes, product: str | None = None) -> str:
+    """The warning text for ``name`` (``b"HMSET"``, ``b"CLUSTER SLAVES"``) as ``product``
+    deprecates it (default: Redis).
+
+    :raises KeyError: when ``product`` does not deprecate ``name``.
+    """
+    entry = deprecated_on(product, name)
+    if entry is None:
+        raise KeyError(name)
+    since, replaced_by = entry
     readable = _BACKTICKED.sub(r"\1", replaced_by)
     return (
         f"{name.decode()} is deprecated since Redis {since}: use {readable} "
@@ -92,13 +134,15 @@ def warn_if_deprecated(
     """Warn when ``command args`` is deprecated on ``server`` (``(product, version)`` as
     :func:`coredis.client._versions.server_version_of` tells it; ``None``: unknown, warn).
 
-    As in 4.x, a server older than the deprecation gets no warning (its replacement may
-    not exist there yet); the versions are Redis's, which Valkey shares up to its fork.
+    Only what the server's own product deprecates warns (see the module's docstring). As
+    in 4.x, a server older than the deprecation gets no warning (its replacement may not
+    exist there yet); the versions are Redis's, which Valkey shares up to its fork.
     """
     name = _name_of(command, args)
-    entry = DEPRECATED.get(name)
+    product = server[0] if server is not None else None
+    entry = deprecated_on(product, name)
     if entry is None or (server is not None and server[1] < _version(entry[0])):
         return
     # _stacklevel() counts its own frame, which warnings.warn does not: the two offsets
     # cancel out and the warning points at the caller's line
-    warnings.warn(deprecation_message(name), DeprecationWarning, stacklevel=_stacklevel())
+    warnings.warn(deprecation_message(name, product), DeprecationWarning, stacklevel=_stacklevel())

@@ -24,6 +24,7 @@ from ._pipeline_state import PipelineState
 from ._reclaim import reclaim_connection
 from ._surface import CoreCommands
 from ._typing import KeyT, R, ResponseType, ValueT
+from ._versions import Server, server_version_of
 from .commands._base import AnyStr_co, ResponseCallback
 
 if TYPE_CHECKING:
@@ -100,6 +101,13 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}<{len(self.command_stack)} queued>"
 
+    async def _server(self) -> Server | None:
+        """The server's product and version: the client's (asked once), or the one the
+        pipeline's own connection recorded (it may hold the pool's last connection)."""
+        if self._connection is not None:
+            return await server_version_of(self._connection)
+        return await self.client._known_server()
+
     async def _get_connection(self) -> BaseConnection:
         if self._connection is None:
             self._connection = await self.connection_pool.get_connection()
@@ -143,7 +151,8 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         """
         if command in DEPRECATED_COMMANDS and self.client.verify_version:
             # as the client (and 4.x): a deprecated command warns where it is called
-            warn_if_deprecated(command, args, self.client._server_version)
+            # (for the connected product: Valkey withdrew most of Redis's deprecations)
+            warn_if_deprecated(command, args, await self._server())
         if self.watching and not self.explicit_transaction:
             conn = await self._get_connection()
             request = conn.create_request(command, *args, decode=options.get("decode"))

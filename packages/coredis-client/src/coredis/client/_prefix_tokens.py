@@ -2,8 +2,8 @@
 
 The tokens that precede an argument's value (``COUNT 10``, ``MATCH pattern``); the
 command methods write them for you, so programs rarely need these. Regenerate with
-``python tools/generate_deprecations.py``; the client's tests check this enum against a
-live server.
+``python tools/generate_command_table.py``; ``nox -s command_table`` checks this enum
+against a live server.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import enum
 
 __all__ = ("GENERATED_FROM", "PrefixToken")
 
-#: the version of the redis-server whose ``COMMAND DOCS`` this enum was read from
-GENERATED_FROM = "7.0.15"
+#: the Redis version whose ``COMMAND DOCS`` this enum was read from
+GENERATED_FROM = "7.0"
 
 
 class PrefixToken(bytes, enum.Enum):

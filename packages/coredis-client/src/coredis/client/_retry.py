@@ -12,12 +12,10 @@ The rule (documented on :class:`coredis.Redis`):
 3. Everything else is raised: a ``SET``/``INCR``/``LPUSH``... that may or may not have
    reached the server is never silently repeated, whatever the policy says.
 
-Idempotent means: not blocking, and flagged ``readonly`` by the server (``COMMAND INFO``;
-this includes ``SORT_RO``, ``TOUCH`` and ``XREAD`` without ``BLOCK``, which change no data),
-or one of
-:data:`NO_SIDE_EFFECT_COMMANDS`: ``PING``, ``ECHO``, ``TIME``, ``INFO``... are not flagged
-``readonly`` only because they do not read the keyspace (the flag is about keys, for
-routing to replicas), and repeating them changes nothing either.
+Idempotent means what :func:`coredis.connection.is_idempotent` says: the one rule the
+standalone client and the cluster share (the server's ``readonly`` flag from the generated
+command table, plus ``PING``, ``ECHO``, ``TIME``, ``INFO``... which have no side effect;
+never a blocking command given a block time).
 """
 
 from __future__ import annotations
@@ -27,64 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from coredis.connection import BLOCKING_COMMANDS, read_timeout
+from coredis.connection import IDEMPOTENT_COMMANDS, is_idempotent
+from coredis.connection._commands import NO_SIDE_EFFECT_COMMANDS
 from coredis.protocol import ConnectionError, TimeoutError
 
-from ._command_flags import READONLY_COMMANDS
-
 __all__ = ("RetryPolicy", "is_idempotent", "NO_SIDE_EFFECT_COMMANDS", "IDEMPOTENT_COMMANDS")
-
-#: Not flagged ``readonly`` (they touch no key), yet repeating them has no effect.
-NO_SIDE_EFFECT_COMMANDS: frozenset[str] = frozenset(
-    line.strip()
-    for line in """
-    PING
-    ECHO
-    TIME
-    INFO
-    LASTSAVE
-    LOLWUT
-    ROLE
-    COMMAND
-    COMMAND COUNT
-    COMMAND DOCS
-    COMMAND GETKEYS
-    COMMAND INFO
-    COMMAND LIST
-    CONFIG GET
-    CLIENT GETNAME
-    CLIENT ID
-    CLIENT INFO
-    CLIENT LIST
-    """.strip().splitlines()
-)
-
-#: Every idempotent command or ``NAME SUBCOMMAND``.
-IDEMPOTENT_COMMANDS: frozenset[str] = READONLY_COMMANDS | NO_SIDE_EFFECT_COMMANDS
-#: Commands with subcommands among them (``XINFO`` -> ``XINFO STREAM``...).
-_CONTAINERS = frozenset(name.split(" ", 1)[0] for name in IDEMPOTENT_COMMANDS if " " in name)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("latin-1").upper()
-    return str(value).upper()
-
-
-def is_idempotent(command: bytes | str, args: Sequence[Any] = ()) -> bool:
-    """Whether sending ``command args`` twice is the same as sending it once.
-
-    A command that blocks (``XREAD ... BLOCK``, ``BLPOP``...) is not: its lost reply may
-    have taken the whole block time, which a repeat would double, and ``XREAD BLOCK ... $``
-    sent again would skip the entries added in between.
-    """
-    raw = command if isinstance(command, bytes) else command.encode()
-    if raw in BLOCKING_COMMANDS and read_timeout(raw, tuple(args), 1.0) is not None:
-        return False
-    name = _text(command)
-    if name in _CONTAINERS and args:
-        return f"{name} {_text(args[0])}" in IDEMPOTENT_COMMANDS
-    return name in IDEMPOTENT_COMMANDS
 
 
 def _exception_classes(value: Any) -> tuple[type[BaseException], ...]:

@@ -6,16 +6,20 @@ server is too old for (or, for a command only one of Redis and Valkey has, a ser
 other product) with :class:`~coredis.exceptions.CommandNotSupportedError` before sending it,
 instead of letting the server answer ``ERR unknown command``.
 
-Only the commands in :data:`MIN_SERVER_VERSION` / :data:`MIN_VALKEY_VERSION` are checked (6.0
-is the oldest server the client supports). Once the server is known, the client keeps only
-the commands that server could refuse (:func:`gated_commands`), so the hot path pays one
-``frozenset`` membership test and nothing else for ``GET``/``SET``. The server comes from the
-``HELLO`` reply the connection recorded (``server_name``, ``server_version``), or ``INFO
-server`` once per client when the handshake did not tell (RESP2).
+The minimum versions are derived from the generated command table
+(``coredis/connection/_command_info.py``: the version Redis 7.0's and Valkey 9.1's own
+``COMMAND DOCS`` give for each command and sub-command). A command is checked when the
+oldest supported server could lack it: Redis newer than 6.0 (the oldest server the client
+supports), Valkey newer than its fork, or a product that lacks it altogether. Once the
+server is known, the client keeps only the commands that server could refuse
+(:func:`gated_commands`), so the hot path pays one ``frozenset`` membership test and nothing
+else for ``GET``/``SET``. The server comes from the ``HELLO`` reply the connection recorded
+(``server_name``, ``server_version``), or ``INFO server`` once per client when the
+handshake did not tell (RESP2).
 
-Valkey forked from Redis 7.2.4: a command of Redis 7.2 or older is in every Valkey; a newer
-Redis command is in Valkey only when :data:`MIN_VALKEY_VERSION` lists it (often in another
-release: hash-field expiry is Redis 7.4 and Valkey 9.0).
+Valkey forked from Redis 7.2.4 and documents what it inherited with Redis's numbering: a
+command Valkey lists since 7.2.4 or earlier is in every Valkey; a later one carries
+Valkey's own version (hash-field expiry is Redis 7.4 and Valkey 9.0).
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ import re
 from typing import Any
 
 from coredis.connection import BaseConnection
+from coredis.connection._command_info import COMMANDS, CONTAINERS, CommandInfo
 from coredis.exceptions import CommandNotSupportedError, ResponseError
 
 __all__ = (
     "MIN_SERVER_VERSION",
     "MIN_VALKEY_VERSION",
+    "REQUIREMENTS",
     "ServerVersion",
     "VERSIONED_COMMANDS",
     "Requirement",
@@ -44,100 +50,62 @@ Version = tuple[int, int, int]
 Requirement = Version | None
 #: ``(product, version)``: ``("redis", (7, 0, 15))``, ``("valkey", (9, 1, 2))``
 Server = tuple[str, Version]
-_V62: Version = (6, 2, 0)
-_V70: Version = (7, 0, 0)
-_V72: Version = (7, 2, 0)
-_V74: Version = (7, 4, 0)
-_V80: Version = (8, 0, 0)
-_V81: Version = (8, 1, 0)
-_V82: Version = (8, 2, 0)
-_V84: Version = (8, 4, 0)
-_V90: Version = (9, 0, 0)
-_V91: Version = (9, 1, 0)
+_UNCHECKED: Version = (0, 0, 0)  # a requirement every server meets
+#: the oldest Redis the client supports: what it has needs no check
+_OLDEST_REDIS: Version = (6, 0, 0)
 _VALKEY_FORK: Version = (7, 2, 4)
-_HASH_FIELD_EXPIRY = (
-    b"HEXPIRE", b"HPEXPIRE", b"HEXPIREAT", b"HPEXPIREAT", b"HTTL", b"HPTTL",
-    b"HEXPIRETIME", b"HPEXPIRETIME", b"HPERSIST",
-)  # fmt: skip
-_SLOT_MIGRATION = (
-    b"MIGRATESLOTS", b"CANCELSLOTMIGRATIONS", b"GETSLOTMIGRATIONS", b"SYNCSLOTS", b"FLUSHSLOT",
-)  # fmt: skip
 
+
+def _needs(since: Version | None, floor: Version) -> Requirement:
+    if since is None:
+        return None
+    return since if since > floor else _UNCHECKED
+
+
+def _pair(info: CommandInfo) -> tuple[Requirement, Requirement]:
+    return _needs(info.redis_since, _OLDEST_REDIS), _needs(info.valkey_since, _VALKEY_FORK)
+
+
+#: Hand-written, because no data server's ``COMMAND`` lists them: Sentinel's commands are
+#: answered by ``redis-sentinel``/``valkey-sentinel``, whose ``PRIMARY`` spellings are
+#: Valkey 8.0's (Redis keeps ``MASTER``).
 _SENTINEL_PRIMARY = (
     b"PRIMARY", b"PRIMARIES", b"GET-PRIMARY-ADDR-BY-NAME", b"IS-PRIMARY-DOWN-BY-ADDR",
 )  # fmt: skip
+_NOT_IN_TABLE: dict[bytes, dict[bytes | None, tuple[Requirement, Requirement]]] = {
+    b"SENTINEL": dict.fromkeys(_SENTINEL_PRIMARY, (None, (8, 0, 0)))
+}
+
+
+def _requirements() -> dict[bytes, dict[bytes | None, tuple[Requirement, Requirement]]]:
+    table: dict[bytes, dict[bytes | None, tuple[Requirement, Requirement]]] = {}
+    for name, info in COMMANDS.items():
+        pair = _pair(info)
+        if pair == (_UNCHECKED, _UNCHECKED):
+            continue
+        command, _, sub = name.partition(" ")
+        table.setdefault(command.encode(), {})[sub.encode() if sub else None] = pair
+    table.update(_NOT_IN_TABLE)
+    return table
+
+
+#: command -> {sub-command (``None``: the command itself) -> (Redis, Valkey) requirement},
+#: for every command or sub-command some supported server lacks
+REQUIREMENTS = _requirements()
 
 #: command -> minimum Redis version (``None``: not in Redis, Valkey only); for a container
-#: command (``CLIENT INFO``) a dict of sub-command -> minimum (sub-commands not listed are
-#: not checked)
-MIN_SERVER_VERSION: dict[bytes, Requirement | dict[bytes, Requirement]] = {
-    # 6.2
-    **dict.fromkeys(
-        (
-            b"GETDEL", b"GETEX", b"LMOVE", b"BLMOVE", b"SMISMEMBER", b"ZRANDMEMBER",
-            b"HRANDFIELD", b"ZRANGESTORE", b"ZUNION", b"ZINTER", b"ZDIFF", b"ZDIFFSTORE",
-            b"ZMSCORE", b"GEOSEARCH", b"GEOSEARCHSTORE", b"XAUTOCLAIM", b"COPY", b"RESET",
-            b"FAILOVER",
-        ),
-        _V62,
-    ),
-    # 7.0
-    **dict.fromkeys(
-        (
-            b"LMPOP", b"BLMPOP", b"ZMPOP", b"BZMPOP", b"SINTERCARD", b"ZINTERCARD",
-            b"EXPIRETIME", b"PEXPIRETIME", b"FUNCTION", b"FCALL", b"FCALL_RO", b"EVAL_RO",
-            b"EVALSHA_RO", b"SORT_RO", b"LCS", b"SPUBLISH", b"SSUBSCRIBE", b"SUNSUBSCRIBE",
-        ),
-        _V70,
-    ),
-    # 7.2 and later
-    b"WAITAOF": _V72,
-    **dict.fromkeys(_HASH_FIELD_EXPIRY, _V74),
-    **dict.fromkeys((b"HGETDEL", b"HGETEX", b"HSETEX"), _V80),
-    b"MSETEX": _V84,
-    # Valkey only
-    b"DELIFEQ": None,
-    b"CLUSTERSCAN": None,
-    b"COMMANDLOG": None,
-    # containers
-    b"CLIENT": {
-        b"INFO": _V62, b"UNPAUSE": _V62, b"TRACKINGINFO": _V62, b"NO-EVICT": _V70,
-        b"NO-TOUCH": _V72, b"SETINFO": _V72, b"CAPA": None, b"IMPORT-SOURCE": None,
-    },
-    b"CLUSTER": {
-        b"SHARDS": _V70, b"LINKS": _V70, b"ADDSLOTSRANGE": _V70, b"DELSLOTSRANGE": _V70,
-        b"MYSHARDID": _V72, b"SLOT-STATS": _V82, **dict.fromkeys(_SLOT_MIGRATION, None),
-    },
-    b"COMMAND": {b"DOCS": _V70, b"LIST": _V70, b"GETKEYSANDFLAGS": _V70},
-    b"LATENCY": {b"HISTOGRAM": _V70},
-    b"MODULE": {b"LOADEX": _V70},
-    b"PUBSUB": {b"SHARDCHANNELS": _V70, b"SHARDNUMSUB": _V70},
-    b"SCRIPT": {b"SHOW": None},
-    b"SENTINEL": dict.fromkeys(_SENTINEL_PRIMARY, None),
-}  # fmt: skip
-
-#: Valkey's minimum for what Valkey added after the fork (``None``: not in Valkey); a command
-#: missing here follows the fork rule (Redis <= 7.2: any Valkey; newer: not in Valkey)
-MIN_VALKEY_VERSION: dict[bytes, Requirement | dict[bytes, Requirement]] = {
-    **dict.fromkeys(_HASH_FIELD_EXPIRY, _V90),
-    b"HGETEX": _V90,
-    b"HSETEX": _V90,
-    b"HGETDEL": _V91,
-    b"MSETEX": _V91,
-    b"DELIFEQ": _V90,
-    b"CLUSTERSCAN": _V91,
-    b"COMMANDLOG": _V81,
-    b"CLIENT": {b"CAPA": _V80, b"IMPORT-SOURCE": _V81},
-    b"CLUSTER": {b"SLOT-STATS": _V80, **dict.fromkeys(_SLOT_MIGRATION, _V90)},
-    b"SCRIPT": {b"SHOW": _V80},
-    b"SENTINEL": dict.fromkeys(_SENTINEL_PRIMARY, _V80),
-}
+#: command whose sub-commands differ (``CLIENT INFO``) a dict of sub-command -> minimum
+#: (a view of :data:`REQUIREMENTS`, as 4.x-era code read it)
+MIN_SERVER_VERSION: dict[bytes, Requirement | dict[bytes, Requirement]] = {}
+#: the same for Valkey
+MIN_VALKEY_VERSION: dict[bytes, Requirement | dict[bytes, Requirement]] = {}
+for _command, _entries in REQUIREMENTS.items():
+    for _table, _index in ((MIN_SERVER_VERSION, 0), (MIN_VALKEY_VERSION, 1)):
+        _subs = {sub: pair[_index] for sub, pair in _entries.items() if sub is not None}
+        _table[_command] = _subs if _subs else _entries[None][_index]
 
 #: the commands :func:`check_version` may refuse (what the client's hot path tests)
 VERSIONED_COMMANDS = frozenset(MIN_SERVER_VERSION)
-
-#: containers whose every sub-command has the same minimum (named in the error)
-_WHOLE_CONTAINERS = frozenset({b"FUNCTION"})
 
 _VERSION_RE = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
 
@@ -236,42 +204,29 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-_UNCHECKED = (0, 0, 0)  # a requirement every server meets
+def _stricter(first: Requirement, second: Requirement) -> Requirement:
+    if first is None or second is None:
+        return None
+    return max(first, second)
 
 
 def _requirement(product: str, command: bytes, sub: bytes | None) -> Requirement:
     """What ``command [sub]`` needs on ``product``: a minimum version or ``None`` (absent)."""
-    redis = MIN_SERVER_VERSION.get(command, _UNCHECKED)
-    if isinstance(redis, dict):
-        redis = redis.get(sub, _UNCHECKED) if sub is not None else _UNCHECKED
-    if product != "valkey":
-        return redis
-    valkey = MIN_VALKEY_VERSION.get(command)
-    if isinstance(valkey, dict):
-        if sub is not None and sub in valkey:
-            return valkey[sub]
-    elif command in MIN_VALKEY_VERSION:
-        return valkey
-    if redis is None or redis > _VALKEY_FORK:
-        return None
-    return _UNCHECKED  # older than the fork: every Valkey has it
-
-
-def _subcommands(command: bytes) -> list[bytes | None]:
-    subs: set[bytes] = set()
-    for table in (MIN_SERVER_VERSION, MIN_VALKEY_VERSION):
-        entry = table.get(command)
-        if isinstance(entry, dict):
-            subs.update(entry)
-    return [None, *sorted(subs)]
+    index = 1 if product == "valkey" else 0
+    entries = REQUIREMENTS.get(command, {})
+    own = entries.get(None)
+    needed = own[index] if own is not None else _UNCHECKED
+    if sub is not None and sub in entries:
+        needed = _stricter(needed, entries[sub][index])
+    return needed
 
 
 def gated_commands(server: Server) -> frozenset[bytes]:
     """The commands (or containers) ``server`` could refuse: what the client keeps checking."""
     product, version = server
     gated = set()
-    for command in VERSIONED_COMMANDS:
-        for sub in _subcommands(command):
+    for command, entries in REQUIREMENTS.items():
+        for sub in entries:
             needed = _requirement(product, command, sub)
             if needed is None or version < needed:
                 gated.add(command)
@@ -288,14 +243,9 @@ def check_version(command: bytes, args: tuple[Any, ...], server: Server) -> None
     product, version = server
     name = _text(command)
     sub: bytes | None = None
-    entry = MIN_SERVER_VERSION.get(command)
-    if isinstance(entry, dict) or isinstance(MIN_VALKEY_VERSION.get(command), dict):
-        if not args:
-            return
+    if (name in CONTAINERS or command in _NOT_IN_TABLE) and args:
         sub = _text(args[0]).upper().encode()
         name = f"{name} {sub.decode()}"
-    elif command in _WHOLE_CONTAINERS and args:
-        name = f"{name} {_text(args[0]).upper()}"
     needed = _requirement(product, command, sub)
     running = f"{product} {'.'.join(map(str, version))}"
     if needed is None:

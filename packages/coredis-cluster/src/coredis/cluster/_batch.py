@@ -105,7 +105,7 @@ async def run_batch(sender: Sender, items: Sequence[Item]) -> list[tuple[Any, in
                 refresh = True
                 for m in members:
                     out[m] = (result, 3)
-                    if items[m][1]:  # reads are safe to send again
+                    if sender.repeats_after_write(items[m][2], result):  # idempotent
                         tries[m] += 1
                         again.append(m)
             elif isinstance(result, BaseException):

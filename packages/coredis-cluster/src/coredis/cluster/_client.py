@@ -13,6 +13,7 @@ from coredis.client._observe import OBSERVING, observed
 from coredis.client._options import TLSOptions, check_connection_kwargs, tls_context
 from coredis.client._reply_modes import ReplyModes
 from coredis.client._typing import R, ResponseType, ValueT
+from coredis.client._versions import Server, server_version_of
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.connection.events import LISTENERS
 from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, Node, hash_slot
@@ -79,6 +80,10 @@ class RedisCluster(
     #: first backoff in seconds (doubled each retry, capped by RETRY_BACKOFF_MAX)
     RETRY_BACKOFF = 0.05
     RETRY_BACKOFF_MAX = 1.0
+    # the nodes' product and version for deprecation warnings, asked once (class defaults:
+    # set on the instance by _server_for_warnings)
+    _warnings_server: Server | None = None
+    _warnings_server_asked = False
 
     # Typing only: the reply type follows decode_responses. Every other argument is typed by
     # RedisClusterOptions; the implementation below names (and checks) each of them.
@@ -276,6 +281,27 @@ class RedisCluster(
     def __await__(self) -> Any:
         return self.initialize().__await__()
 
+    async def _server_for_warnings(self) -> Server | None:
+        """The nodes' ``(product, version)``, asked once of a primary's connection (its
+        ``HELLO`` reply): deprecation warnings follow the product (only deprecated
+        commands ask, so the hot path never does); ``None`` when the node does not tell.
+
+        :raises RedisClusterException: / :raises ConnectionError: no node is reachable.
+
+        Cancelling leaves it unasked (the next deprecated command asks again).
+        """
+        if not self._warnings_server_asked:
+            pool = self.connection_pool
+            if not pool.nodes.initialized:
+                await pool.initialize()
+            conn = await pool.get_random_connection(primary=True)
+            try:
+                server = await server_version_of(conn)
+            finally:
+                pool.release(conn)
+            self._warnings_server, self._warnings_server_asked = server, True
+        return self._warnings_server
+
     async def __aenter__(self) -> RedisCluster[AnyStr_co]:
         return await self.initialize()
 
@@ -340,9 +366,9 @@ class RedisCluster(
         Cancelling closes the connection in use (its reply can never reach another caller).
         """
         if command in DEPRECATED_COMMANDS and self.verify_version:
-            # as Redis (and 4.x): a deprecated command warns at the caller's line; the
-            # nodes' versions are not tracked here, so the warning does not wait for one
-            warn_if_deprecated(command, args, None)
+            # as Redis (and 4.x): a deprecated command warns at the caller's line, for the
+            # nodes' product (Valkey withdrew most of Redis's deprecations)
+            warn_if_deprecated(command, args, await self._server_for_warnings())
         if LISTENERS and not OBSERVING.get():  # subscribers of coredis.connection.events
             return await observed(self, command, args, dict(options, callback=callback))
         cache = self.cache

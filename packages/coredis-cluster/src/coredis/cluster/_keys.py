@@ -1,8 +1,9 @@
 """Where a command's keys are, from the generated table of server key specs.
 
-The table (``_command_table.py``) is generated from ``COMMAND`` of the servers we test against
-(Redis 7.0, plus what Valkey 9.1 adds) by ``scripts/generate_command_table.py``; the commands
-it knows never need an extra round trip and behave the same on every node. A command it does
+The key specs and ``readonly`` flags are those of the one command table of coredis-connection
+(``coredis/connection/_command_info.py``, generated from ``COMMAND INFO`` of Redis 7.0 and
+Valkey 9.1 by ``tools/generate_command_table.py``); the commands it knows never need an
+extra round trip and behave the same on every node. A command it does
 not know (a newer server's, a module's) is looked up once per client with ``COMMAND INFO`` on
 the connected cluster (:class:`LearnedCommands`), whose key specs then route it.
 """
@@ -13,8 +14,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from coredis import exceptions
-
-from ._command_table import COMMANDS
+from coredis.connection._command_info import COMMANDS as _TABLE
+from coredis.connection._command_info import CONTAINERS as _CONTAINERS
 
 __all__ = (
     "Entry",
@@ -28,7 +29,10 @@ __all__ = (
 #: ``(readonly, key_specs)`` of one command, as in the generated table
 Entry = tuple[bool, tuple[tuple[Any, ...], ...]]
 
-_CONTAINERS = frozenset(name.split(" ", 1)[0] for name in COMMANDS if " " in name)
+#: what routing needs of the table, in the shape of the hot path's lookups
+COMMANDS: dict[str, Entry] = {
+    name: (info.readonly, info.key_specs) for name, info in _TABLE.items()
+}
 
 
 def _text(value: Any) -> str:

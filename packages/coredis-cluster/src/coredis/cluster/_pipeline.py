@@ -214,7 +214,8 @@ class ClusterPipeline(PipelineState, CoreCommands[AnyStr_co]):
         Queuing never waits; in immediate mode cancelling closes the watching connection.
         """
         if command in DEPRECATED_COMMANDS and self.client.verify_version:
-            warn_if_deprecated(command, args, None)  # as RedisCluster.execute_command
+            # as RedisCluster.execute_command
+            warn_if_deprecated(command, args, await self.client._server_for_warnings())
         if self.watching and not (self.explicit_transaction or self._queue_while_watching):
             name = command_key(command, args)
             self._slot_of(extract_keys(name, command, args, self.client._learned.entries))

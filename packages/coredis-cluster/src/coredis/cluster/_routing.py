@@ -16,12 +16,20 @@ The rule for each keyless command (documented in the README):
 Multi-key commands whose keys span slots, in :data:`SPLITTABLE`, are split per slot and
 recombined in the caller's order; any other cross-slot command raises
 :class:`~coredis.exceptions.ClusterCrossSlotError` before anything is sent.
+
+Which keyless commands fan out, and how, is policy (``PUBSUB`` counts live on every node,
+``SCRIPT LOAD`` must reach replicas...); ``tests/test_routing_table.py`` checks it against
+the servers' ``request_policy`` tips in the command table. :data:`SPLITTABLE` is derived
+from the table: the ``multi_shard`` commands, split by their key spec's step and combined
+by their ``response_policy``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from coredis.connection._command_info import COMMANDS, CommandInfo
 
 __all__ = (
     "ALL_NODES",
@@ -161,14 +169,31 @@ def _split_keys(args: tuple[Any, ...], step: int) -> list[tuple[Any, ...]]:
     return [tuple(args[i : i + step]) for i in range(0, len(args), step)]
 
 
-#: name -> (arguments per key, how per-slot replies are combined)
+#: Policy: ``multi_shard`` commands that must not be split. ``MSETNX`` (and ``MSETEX``
+#: with ``NX``/``XX``) sets all its keys or none: split per slot, one part could succeed
+#: while another fails.
+_ATOMIC_MULTI_KEY = frozenset({"MSETNX", "MSETEX"})
+#: ``response_policy`` -> how :func:`merge_in_order` combines the per-slot replies
+#: (none: one reply per key, put back in the caller's order)
+_COMBINE = {"agg_sum": "sum", "all_succeeded": "first", None: "list"}
+
+
+def _splittable(info: CommandInfo) -> bool:
+    return (
+        info.request_policy == "multi_shard"
+        and info.name not in _ATOMIC_MULTI_KEY
+        and info.response_policy in _COMBINE
+        and len(info.key_specs) == 1
+        and info.key_specs[0][3] == "range"
+    )
+
+
+#: name -> (arguments per key, how per-slot replies are combined): ``MGET``, ``MSET``,
+#: ``DEL``, ``EXISTS``, ``UNLINK``, ``TOUCH``
 SPLITTABLE: dict[str, tuple[int, str]] = {
-    "MGET": (1, "list"),
-    "MSET": (2, "first"),
-    "DEL": (1, "sum"),
-    "EXISTS": (1, "sum"),
-    "UNLINK": (1, "sum"),
-    "TOUCH": (1, "sum"),
+    name: (int(info.key_specs[0][5]), _COMBINE[info.response_policy])
+    for name, info in COMMANDS.items()
+    if _splittable(info)
 }
 
 

@@ -11,9 +11,13 @@ Retry policy, in one place:
   primary): the command was not executed, so it is retried after a backoff, with a refresh
   for all but ``TRYAGAIN``; at most ``RETRY_ATTEMPTS`` times.
 * A node that cannot be reached (connect failed: nothing was sent): refresh and retry.
-  A connection that breaks *after* the command was written: read-only commands are
-  retried, writes are not (they may have run) - the error reaches the caller after a
-  refresh is requested, so the next command goes to the new owner.
+  A connection that breaks *after* the command was written: idempotent commands are
+  retried, others are not (they may have run) - the error reaches the caller after a
+  refresh is requested, so the next command goes to the new owner. "Idempotent" is the
+  standalone client's rule, :func:`coredis.connection.is_idempotent` (``readonly`` in the
+  command table, or free of side effects like ``PING``/``ECHO``/``INFO``/``TIME``; never a
+  blocking command given a block time), through :meth:`Sender.repeats_after_write`: single
+  commands, batches, pipelines and keyless commands all ask it.
 """
 
 from __future__ import annotations
@@ -121,6 +125,12 @@ class Sender:
     @property
     def pool(self) -> Any:
         return self.client.connection_pool
+
+    def repeats_after_write(self, cmd: Sequence[Any], error: BaseException) -> bool:
+        """Whether ``cmd`` (``(command, *args)``), whose connection failed with ``error``
+        after it was written, may be sent again: the client's :class:`RetryPolicy` decides,
+        with the same rule as the standalone client."""
+        return self.client.retry_policy.repeats_after_write(cmd[0], cmd[1:], error)
 
     def node_at(self, host: str, port: int) -> ManagedNode:
         name = f"{host}:{port}"
@@ -301,9 +311,7 @@ class Sender:
             except (ConnectionError, TimeoutError) as exc:
                 await self._refresh(epoch)
                 retries += 1
-                if retries > client.RETRY_ATTEMPTS or not client.retry_policy.repeats_after_write(
-                    command, args, exc
-                ):
+                if retries > client.RETRY_ATTEMPTS or not self.repeats_after_write(cmds[0], exc):
                     raise
                 target, asking = None, False
                 continue
@@ -391,6 +399,14 @@ class Sender:
                 raise exc.cause from None
             except NotSent as exc:
                 retries = await self.retry(retries, epoch, exc)
+                continue
+            except (ConnectionError, TimeoutError) as exc:  # after the write: as on_slot
+                await self._refresh(epoch)
+                retries += 1
+                if retries > self.client.RETRY_ATTEMPTS or not self.repeats_after_write(
+                    cmds[0], exc
+                ):
+                    raise
                 continue
             if isinstance(outcomes[0], Exception):
                 raise outcomes[0]

@@ -11,10 +11,12 @@ from ._base import BaseConnection, CommandArg, ConnectCallback, PushHandler
 from ._busypoll import busy_polling_enabled, set_busy_polling
 from ._commands import (
     BLOCKING_COMMANDS,
+    IDEMPOTENT_COMMANDS,
     STATEFUL_COMMANDS,
     SUBSCRIPTION_COMMANDS,
     TRANSACTION_COMMANDS,
     changes_connection_state,
+    is_idempotent,
     read_timeout,
     stack_changes_connection_state,
 )
@@ -73,10 +75,12 @@ __all__ = (
     "check_settings",
     "check_timeout",
     "BLOCKING_COMMANDS",
+    "IDEMPOTENT_COMMANDS",
     "STATEFUL_COMMANDS",
     "SUBSCRIPTION_COMMANDS",
     "TRANSACTION_COMMANDS",
     "changes_connection_state",
+    "is_idempotent",
     "read_timeout",
     "stack_changes_connection_state",
     # coredis 4.x names

@@ -1,4 +1,8 @@
-"""What a command does to the connection it runs on: the one place that classifies them.
+"""What a command does to the connection it runs on, and whether it may be sent twice.
+
+What the servers say about a command (flags, keys, versions) is the generated table, read
+through ``_command_info.py``; this module holds the *policy* derived from it, and the few
+facts no ``COMMAND INFO`` tells, each next to its reason.
 
 Three layers need to know, for a command name, whether it blocks, changes the connection's
 state, or switches it to another mode:
@@ -10,9 +14,11 @@ state, or switches it to another mode:
   (``coredis.pool.DEDICATED_COMMANDS``, built from the sets here);
 - the connection itself routes subscription confirmations (:data:`SUBSCRIPTION_COMMANDS`).
 
-Blocking commands: ``stream_timeout`` bounds every read, but ``BLPOP k 3`` legitimately
-waits 3 s and ``BLPOP k 0`` forever, so their deadline is their own block time plus
-``stream_timeout`` (none at all when they block forever).
+Blocking commands (flagged ``blocking`` by Redis or Valkey): ``stream_timeout`` bounds
+every read, but ``BLPOP k 3`` legitimately waits 3 s and ``BLPOP k 0`` forever, so their
+deadline is their own block time plus ``stream_timeout`` (none at all when they block
+forever). Where the timeout argument is and its unit are syntax the table does not give:
+they are written here, and a test checks that every blocking command has one.
 
 State-changing commands: ``SELECT 1``, ``HELLO 2``, ``AUTH``, ``RESET``,
 ``CLIENT SETNAME``/``TRACKING``/``REPLY``, ``SCRIPT DEBUG`` and ``READONLY``/``READWRITE``
@@ -23,20 +29,31 @@ user's permissions), so the connection that ran one is **closed instead of reuse
 command's reply is still returned: use the constructor (``db=``, ``protocol_version=``,
 ``username=``/``password=``, ``client_name=``) or a dedicated connection for a lasting
 change. redis-py documents ``SELECT`` as unsafe with pools for the same reason.
+
+Retries (:func:`is_idempotent`, the one rule of the standalone client and the cluster):
+a command whose reply was lost may be sent again only when sending it twice is the same as
+sending it once. That is a command the servers flag ``readonly`` (which includes
+``SORT_RO``, ``TOUCH`` and ``XREAD``: they change no data), or one of
+:data:`NO_SIDE_EFFECT_COMMANDS`, and never a blocking one given a block time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
+from ._command_info import BLOCKING_NAMES, CONTAINERS, READONLY_COMMANDS
+
 __all__ = (
     "BLOCKING_COMMANDS",
+    "IDEMPOTENT_COMMANDS",
+    "NO_SIDE_EFFECT_COMMANDS",
     "STATEFUL_COMMANDS",
     "SUBSCRIPTION_COMMANDS",
     "TRANSACTION_COMMANDS",
     "changes_connection_state",
+    "is_idempotent",
     "read_timeout",
     "stack_changes_connection_state",
 )
@@ -61,8 +78,9 @@ _MILLISECONDS_AT: dict[bytes, int] = {b"WAIT": 1, b"WAITAOF": 2}
 # commands that block when given a ``BLOCK <milliseconds>`` option
 _BLOCK_OPTION = frozenset({b"XREAD", b"XREADGROUP"})
 
-#: Commands whose reply may take as long as their own timeout argument.
-BLOCKING_COMMANDS: frozenset[bytes] = frozenset({*_SECONDS_AT, *_MILLISECONDS_AT, *_BLOCK_OPTION})
+#: Commands whose reply may take as long as their own timeout argument: those Redis or
+#: Valkey flag ``blocking`` (``WAIT`` is flagged by Valkey only, and blocks on both).
+BLOCKING_COMMANDS: frozenset[bytes] = frozenset(name.encode() for name in BLOCKING_NAMES)
 
 
 def _number(value: Any) -> float | None:
@@ -148,3 +166,43 @@ SUBSCRIPTION_COMMANDS: frozenset[bytes] = frozenset(
 TRANSACTION_COMMANDS: frozenset[bytes] = frozenset(
     {b"MULTI", b"EXEC", b"DISCARD", b"WATCH", b"UNWATCH"}
 )
+
+
+# -- retries ------------------------------------------------------------------------------------
+#: Not flagged ``readonly`` only because they read no key (the flag is about keys, for
+#: routing reads to replicas), yet sending them twice changes nothing: safe to retry.
+NO_SIDE_EFFECT_COMMANDS: frozenset[str] = frozenset(
+    {
+        "PING", "ECHO", "TIME", "INFO", "LASTSAVE", "LOLWUT", "ROLE",
+        "COMMAND", "COMMAND COUNT", "COMMAND DOCS", "COMMAND GETKEYS", "COMMAND INFO",
+        "COMMAND LIST", "CONFIG GET",
+        "CLIENT GETNAME", "CLIENT ID", "CLIENT INFO", "CLIENT LIST",
+    }
+)  # fmt: skip
+
+#: Every command (``NAME`` or ``NAME SUBCOMMAND``) that may be sent again after its reply
+#: was lost, unless it was given a block time (see :func:`is_idempotent`).
+IDEMPOTENT_COMMANDS: frozenset[str] = READONLY_COMMANDS | NO_SIDE_EFFECT_COMMANDS
+
+
+def _upper(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("latin-1").upper()
+    return str(value).upper()
+
+
+def is_idempotent(command: bytes | str, args: Sequence[Any] = ()) -> bool:
+    """Whether sending ``command args`` twice is the same as sending it once: the retry
+    rule of both the standalone client and the cluster.
+
+    A command that blocks (``XREAD ... BLOCK``, ``BLPOP``...) is not: its lost reply may
+    have taken the whole block time, which a repeat would double, and ``XREAD BLOCK ... $``
+    sent again would skip the entries added in between.
+    """
+    raw = command if isinstance(command, bytes) else command.encode()
+    if raw in BLOCKING_COMMANDS and read_timeout(raw, tuple(args), 1.0) is not None:
+        return False
+    name = _upper(command)
+    if name in CONTAINERS and args:
+        return f"{name} {_upper(args[0])}" in IDEMPOTENT_COMMANDS
+    return name in IDEMPOTENT_COMMANDS

@@ -1,5 +1,6 @@
-"""Pieces of :mod:`coredis.client._cache` that need no state: the list of cacheable
-commands, the statistics record and value helpers."""
+"""What :class:`~coredis.cache.TrackingCache` needs that holds no state: the statistics
+record (:class:`CacheStats`), value helpers (size estimates, key bytes), the redirect
+test, and ``acquire``/``release`` pairs for connections of its own."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from coredis.connection import BaseConnection
 from coredis.protocol import AskError, BusyLoadingError, ClusterDownError, TryAgainError
 
 __all__ = (
-    "CACHEABLE_COMMANDS",
     "Acquire",
     "CacheStats",
     "Release",
@@ -21,20 +21,6 @@ __all__ = (
     "is_redirect",
     "sizeof",
 )
-
-#: single-key read-only commands whose replies may be served from the cache
-CACHEABLE_COMMANDS = frozenset(
-    {
-        b"GET", b"GETRANGE", b"GETBIT", b"STRLEN", b"BITCOUNT", b"BITPOS",
-        b"HGET", b"HGETALL", b"HMGET", b"HKEYS", b"HVALS", b"HLEN", b"HEXISTS", b"HSTRLEN",
-        b"LRANGE", b"LINDEX", b"LLEN", b"LPOS",
-        b"SMEMBERS", b"SISMEMBER", b"SMISMEMBER", b"SCARD",
-        b"ZRANGE", b"ZRANGEBYSCORE", b"ZREVRANGE", b"ZREVRANGEBYSCORE", b"ZRANGEBYLEX",
-        b"ZREVRANGEBYLEX", b"ZSCORE", b"ZMSCORE", b"ZCARD", b"ZCOUNT", b"ZLEXCOUNT",
-        b"ZRANK", b"ZREVRANK",
-        b"EXISTS", b"TYPE", b"GEOPOS", b"GEODIST", b"GEOHASH",
-    }
-)  # fmt: skip
 
 
 @dataclass
