@@ -117,7 +117,9 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     locator: ClassVar[str] = ""
     #: Set by a multiplexing pool on the connections it shares between callers: a caller
     #: cancelled while waiting then leaves its reply to be read and discarded instead of
-    #: closing the connection under everyone else's requests.
+    #: closing the connection under everyone else's requests. Once connected, such a
+    #: connection also coalesces the requests written in one turn of the event loop into
+    #: one write (one system call for many callers), sent when the turn ends.
     multiplexed: bool = False
     #: Sent with ``CLIENT SETINFO LIB-NAME`` / ``LIB-VER`` during the handshake (Redis 7.2+,
     #: Valkey); set either to ``None`` (on a subclass or an instance) to send nothing.
@@ -204,6 +206,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self.dedicated = False
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
+        self._unsent: list[bytes] = []  # (multiplexed) written this turn, sent by _flush
         #: Seconds a lone request may read its socket without blocking before the task
         #: yields to the event loop (0 turns busy polling off); see ``_busypoll``.
         self.busy_poll = float(busy_poll)
@@ -468,8 +471,27 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         transport = self._transport
         if transport is None or self._broken:
             raise ConnectionError(f"Not connected to {self.location}")
-        transport.write(data)
+        if self.multiplexed and self._connected:
+            self._coalesce(data)
+        else:
+            transport.write(data)
         self.last_used = time.monotonic()
+
+    def _coalesce(self, data: bytes) -> None:
+        unsent = self._unsent
+        unsent.append(data)
+        if len(unsent) == 1:  # the first of this turn: send them all when it ends
+            self._loop.call_soon(self._flush)  # type: ignore[union-attr]
+
+    def _flush(self) -> None:
+        unsent = self._unsent
+        if not unsent:
+            return
+        data = unsent[0] if len(unsent) == 1 else b"".join(unsent)
+        unsent.clear()
+        transport = self._transport
+        if transport is not None and not self._broken:
+            transport.write(data)
 
     def _raw_request(self, *command: CommandArg) -> Reply:
         """Write a command during the handshake or :meth:`on_connect` (before the connection
@@ -499,7 +521,10 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         if loop is not self._loop:
             return self._send(b"", 1, decode)[0]  # raises the "another event loop" error
         data = encode_command(command, *args, encoding=self.encoding)
-        transport.write(data)
+        if self.multiplexed:
+            self._coalesce(data)
+        else:
+            transport.write(data)
         self.last_used = time.monotonic()
         future = loop.create_future()
         if self.noreply:
@@ -577,6 +602,8 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
             elif (
                 len(self._requests) == 1 and not self._write_paused and not others_ready(self._loop)
             ):
+                if self._unsent:
+                    self._flush()  # the request must be out before its reply is polled for
                 poll_reply(self, future)
         handle = None
         if timeout is not None and not future.done():
@@ -651,6 +678,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self._broken = True
         self._poll_fd = -1
         transport, self._transport = self._transport, None
+        self._unsent.clear()
         if transport is not None:
             try:
                 if abort:
