@@ -147,11 +147,13 @@ class MultiplexedClusterConnectionPool(ClusterConnectionPool):
             connection.disconnect()
 
     def shared_connections(self) -> dict[str, int]:
-        """How many shared connections each node's pool holds open, by node name."""
-        out: dict[str, int] = {}
-        for name, pool in self._node_pools.items():
-            out[name] = sum(1 for c in pool._shared if c is not None and c.is_connected)
-        return out
+        """How many shared connections each node's pool holds (open, opening, or broken
+        and about to be replaced on next use), by node name; :meth:`statistics` counts
+        them in the nodes' ``in_use``."""
+        return {
+            name: sum(1 for c in pool._shared if c is not None)
+            for name, pool in self._node_pools.items()
+        }
 
     def _prune(self) -> None:
         # A node that left the topology: close its pool once no dedicated connection is
