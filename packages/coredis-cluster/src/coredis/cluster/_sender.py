@@ -143,8 +143,11 @@ class Sender:
         :raises ConnectionError: the connection broke after writing.
         :raises TimeoutError: a reply did not arrive within ``stream_timeout``.
 
-        Cancelling closes the connection (the pool discards it). So does a command that
-        changes its connection's state (see ``coredis.connection.changes_connection_state``).
+        Cancelling closes the connection (the pool discards it), unless a multiplexing pool
+        shares it: then the replies are read and dropped, and the other callers' stay
+        matched. A command that changes its connection's state (see
+        ``coredis.connection.changes_connection_state``) closes it too (such commands never
+        get a shared connection).
         """
         pool = self.pool
         single = len(commands) == 1

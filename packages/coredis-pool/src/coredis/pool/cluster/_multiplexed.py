@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from .._basic import _Process
 from .._multiplexed import DEDICATED_COMMANDS, MultiplexedConnectionPool
+from ._hashslot import hash_slot
 from ._nodes import ManagedNode
 from ._pool import ClusterConnectionPool
 from ._stats import snapshot_fields
@@ -47,7 +49,10 @@ class MultiplexedClusterConnectionPool(ClusterConnectionPool):
 
     :param multiplex_connections: shared connections per node (at least 1).
 
-    The other parameters are those of :class:`ClusterConnectionPool`. Select it with
+    The other parameters are those of :class:`ClusterConnectionPool`, with one difference:
+    a per-node cap (``max_connections_per_node=True``) on dedicated connections raises at
+    once when reached, even with ``blocking=True``; the cluster-wide cap (the default)
+    waits when ``blocking``. Select it with
     ``coredis.RedisCluster(..., connection_pool_cls=MultiplexedClusterConnectionPool)``
     (or the same argument to :meth:`coredis.RedisCluster.from_url`, where
     ``?multiplex_connections=2`` is a query option).
@@ -119,12 +124,8 @@ class MultiplexedClusterConnectionPool(ClusterConnectionPool):
         if node is None:
             await self.initialize()
             if keys:
-                from ._hashslot import hash_slot
-
                 node = self.get_primary_node_by_slot(hash_slot(keys[0]))
             else:
-                import random
-
                 node = random.choice(self.nodes.primaries())
         return await self.get_connection_by_node(node, command_name)
 
