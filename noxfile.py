@@ -58,8 +58,9 @@ TEST_DEPS = (
     "uvloop>=0.19; sys_platform != 'win32'",
 )
 # Test-only needs of one distribution's suite (coredis-client checks its stubs with mypy, and
-# COREDIS_RUNTIME_CHECKS with beartype, its optional runtime-checks extra).
-EXTRA_TEST_DEPS = {"client": (MYPY, "beartype>=0.18")}
+# COREDIS_RUNTIME_CHECKS with beartype, its optional runtime-checks extra; coredis-cluster
+# checks with mypy that a misspelt RedisCluster option is a type error).
+EXTRA_TEST_DEPS = {"client": (MYPY, "beartype>=0.18"), "cluster": (MYPY,)}
 LINT_PATHS = ("packages", "tools", "tests", "benchmarks", "demo", "noxfile.py")
 TESTING = "packages/coredis-testing"
 # The metadata-only `coredis` distribution (the drop-in install; version = the API level).

@@ -115,7 +115,9 @@ def test_every_public_docstring_is_only_ended_after_a_field_list() -> None:
             if not fieldlists.FIELD.match(lines[start]):
                 wrong.append(f"{name}: {lines[index - 1]!r} | {lines[index + 1]!r}")
     assert wrong == []
-    assert checked > 20  # the layout the hook exists for is common: it was really exercised
+    # The layout the hook exists for still occurs (a field list run straight into a paragraph);
+    # it was common while every command method restated the cancellation sentence.
+    assert checked > 0
 
 
 @pytest.mark.parametrize("role", [":class:`X`", ":meth:`y`", ":data:`Z` and", ":func:`f`"])

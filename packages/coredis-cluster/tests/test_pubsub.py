@@ -127,3 +127,33 @@ async def test_sharded_pubsub_subscribe_is_ssubscribe(redis_cluster_clean: Any) 
         await ps.unsubscribe()
         assert not ps.subscribed
     await client.aclose()
+
+
+@pytest.mark.min_server(redis="7.0")  # sharded pub/sub
+@pytest.mark.parametrize("cancel", [False, True])
+async def test_sharded_aclose_gives_the_connections_back(
+    redis_cluster_clean: Any, cancel: bool
+) -> None:
+    client: RedisCluster[str] = RedisCluster(
+        startup_nodes=redis_cluster_clean.startup_nodes, decode_responses=True
+    )
+    await client.initialize()
+    names = [f"gone:{i}" for i in range(6)]  # (several nodes' slots)
+    ps = client.sharded_pubsub()
+    await ps.ssubscribe(*names)
+    conns = list(ps._conns.values())
+    assert len(ps._readers) == len(conns)  # aclose() waits for them to end
+    pool = client.connection_pool
+    assert pool.statistics().in_use == len(conns) > 1
+    closing = asyncio.ensure_future(ps.aclose())
+    if cancel:  # cancelled at its first wait: the connections are back already
+        await asyncio.sleep(0)
+        closing.cancel()
+    outcome = (await asyncio.gather(closing, return_exceptions=True))[0]
+    assert isinstance(outcome, asyncio.CancelledError) is cancel
+    stats = pool.statistics()
+    assert stats.in_use == 0 and stats.total["in_use"] == 0, stats
+    assert stats.total["discarded"] == len(conns), stats
+    assert not any(conn.is_connected for conn in conns)
+    assert await client.spublish(names[0], "nobody") == 0
+    await client.aclose()

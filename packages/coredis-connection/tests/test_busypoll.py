@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 import uvloop
 
-from coredis.connection import Connection, UnixDomainSocketConnection
-from coredis.connection._busypoll import MISSES_BEFORE_PAUSE
+from coredis.connection import (
+    Connection,
+    UnixDomainSocketConnection,
+    busy_polling_enabled,
+    set_busy_polling,
+)
+from coredis.connection._busypoll import ENVIRONMENT_VARIABLE, MISSES_BEFORE_PAUSE
 from coredis.protocol import ConnectionError
 from coredis_testing import FaultProxy, ServerInfo
 
@@ -188,3 +196,82 @@ async def test_reset_while_polling(fault_proxy: FaultProxy) -> None:
         timer.join()
     finally:
         conn.disconnect()
+
+
+async def test_poller_holds_the_state(redis_clean: ServerInfo) -> None:
+    conn = Connection(redis_clean.host, redis_clean.port, busy_poll=WIDE)
+    assert conn.poller.window == conn.busy_poll == WIDE
+    await conn.connect()
+    try:
+        await _sequential_gets(conn, 3)
+        assert conn.poller.hits == conn.busy_poll_hits > 0
+        assert conn.poller.misses == conn.busy_poll_misses == 0
+        conn.busy_poll = 0  # off for this connection from now on
+        hits = conn.poller.hits
+        await _sequential_gets(conn, 3)
+        assert conn.poller.hits == hits
+        with pytest.raises(ValueError, match="busy_poll"):
+            conn.busy_poll = -1
+    finally:
+        conn.disconnect()
+
+
+async def test_process_wide_switch(redis_clean: ServerInfo) -> None:
+    conn = Connection(redis_clean.host, redis_clean.port, busy_poll=WIDE)
+    await conn.connect()
+    assert busy_polling_enabled()
+    try:
+        set_busy_polling(False)
+        assert not busy_polling_enabled()
+        await _sequential_gets(conn, 5)  # an existing connection stops polling at once
+        fresh = Connection(redis_clean.host, redis_clean.port, busy_poll=WIDE)
+        await fresh.connect()
+        try:
+            await _sequential_gets(fresh, 5)
+            assert (fresh.busy_poll_hits, fresh.busy_poll_misses) == (0, 0)
+        finally:
+            fresh.disconnect()
+        assert (conn.busy_poll_hits, conn.busy_poll_misses) == (0, 0)
+    finally:
+        set_busy_polling(True)
+    await asyncio.sleep(0.01)  # fresh's closing callbacks run (ready callbacks stop a poll)
+    try:
+        await _sequential_gets(conn, 5)  # back on: the connection's own window again
+        assert conn.busy_poll_hits == 11
+    finally:
+        conn.disconnect()
+
+
+def test_switch_takes_only_a_bool() -> None:
+    with pytest.raises(TypeError, match="enabled must be a bool"):
+        set_busy_polling(0)  # type: ignore[arg-type]
+    assert busy_polling_enabled()
+
+
+def _enabled_in_a_fresh_process(value: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, ENVIRONMENT_VARIABLE: value}
+    code = "import coredis.connection as c; print(c.busy_polling_enabled())"
+    return subprocess.run(
+        [sys.executable, "-W", "always", "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "enabled"),
+    [("0", False), ("off", False), (" No ", False), ("false", False), ("1", True), ("on", True)],
+)
+def test_environment_variable(value: str, enabled: bool) -> None:
+    result = _enabled_in_a_fresh_process(value)
+    assert result.stdout.strip() == str(enabled)
+    assert "RuntimeWarning" not in result.stderr
+
+
+def test_unknown_environment_value_warns_and_keeps_polling() -> None:
+    result = _enabled_in_a_fresh_process("sometimes")
+    assert result.stdout.strip() == "True"
+    assert "RuntimeWarning" in result.stderr
+    assert "COREDIS_BUSY_POLL='sometimes'" in result.stderr

@@ -87,6 +87,67 @@ async def test_subclasses_that_choose_connections_are_not_bypassed(
     shared.disconnect()
 
 
+async def test_nowait_reuses_idle_is_the_subclass_hook(redis_clean: ServerInfo) -> None:
+    """The fast path is decided by the ``nowait_reuses_idle`` class attribute and the class
+    hierarchy as it is written; no method is replaced behind the subclass's back."""
+
+    class Counting(ConnectionPool):
+        async def get_connection(
+            self, command_name: bytes | None = None, *args: Any, **kwargs: Any
+        ) -> BaseConnection:
+            return await super().get_connection(command_name, *args, **kwargs)
+
+    class CountingChild(Counting):  # inherits the override: still not bypassed
+        pass
+
+    class Skippable(Counting):  # its override may be skipped for a just-released one
+        nowait_reuses_idle = True
+
+    class Off(ConnectionPool):  # no override, fast path turned off all the same
+        nowait_reuses_idle = False
+
+    class Waiting(BlockingConnectionPool):  # overrides the blocking pool's get_connection
+        async def get_connection(
+            self, command_name: bytes | None = None, *args: Any, **kwargs: Any
+        ) -> BaseConnection:
+            return await super().get_connection(command_name, *args, **kwargs)
+
+    class Own(Counting):  # decides in its own get_connection_nowait, keeping the rule
+        def get_connection_nowait(self, command_name: bytes | None = None) -> BaseConnection | None:
+            self.asked = True
+            return super().get_connection_nowait(command_name)
+
+    class Plain(ConnectionPool):  # leaves get_connection alone: the fast path stays on
+        pass
+
+    for written in (Counting, CountingChild, Skippable, Off, Waiting, Plain):
+        assert written.get_connection_nowait is ConnectionPool.get_connection_nowait, written
+    expected: dict[type[ConnectionPool], bool] = {
+        ConnectionPool: True,
+        BlockingConnectionPool: True,
+        MultiplexedConnectionPool: False,
+        Counting: False,
+        CountingChild: False,
+        Skippable: True,
+        Off: False,
+        Waiting: False,
+        Own: False,
+        Plain: True,
+    }
+    for cls, reuses in expected.items():
+        pool = cls(host=redis_clean.host, port=redis_clean.port)
+        conn = await pool.get_connection()
+        pool.release(conn)
+        taken = pool.get_connection_nowait()
+        assert (taken is conn) is reuses, cls
+        if taken is not None:
+            pool.release(taken)
+        pool.disconnect()
+    own = Own(host=redis_clean.host, port=redis_clean.port)
+    assert own.get_connection_nowait() is None and own.asked
+    own.disconnect()
+
+
 def test_connection_of_a_finished_event_loop_is_not_taken(redis_server: ServerInfo) -> None:
     pool = ConnectionPool(host=redis_server.host, port=redis_server.port)
 

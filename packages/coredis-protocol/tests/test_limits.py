@@ -148,17 +148,18 @@ PIECE = 64 * 1024
 
 @pytest.mark.timeout(60)
 def test_large_bulk_in_pieces_is_parsed_linearly() -> None:
-    """Each piece is only appended: the buffer the parser scans is rebuilt once, at the end."""
+    """Each piece is only appended (into the collector of the big bulk): nothing is joined
+    or scanned again, and the value is copied out once, at the end."""
     reader = PythonReader()
     payload = b"z" * BIG
     wire = b"$%d\r\n" % BIG + payload + b"\r\n"
     reader.feed(wire[:PIECE])
     assert reader.gets() is NOT_ENOUGH_DATA
-    scanned = reader._buf
     for start in range(PIECE, len(wire) - PIECE, PIECE):
         reader.feed(wire[start : start + PIECE])
         assert reader.gets() is NOT_ENOUGH_DATA
-        assert reader._buf is scanned  # not joined, not rescanned
+        assert reader._collected == start + PIECE  # appended once, not rejoined
+        assert not reader._chunks and not reader._buf
     reader.feed(wire[start + PIECE :])
     assert reader.gets() == payload
 
@@ -169,17 +170,18 @@ def test_large_bulk_in_pieces_with_hiredis_is_handed_over_and_linear() -> None:
     payload = b"z" * BIG
     wire = b"$%d\r\n" % BIG + payload + b"\r\n"
     pieces = [wire[start : start + PIECE] for start in range(0, len(wire), PIECE)]
-    scanned = None
+    handed_over_at = None
     for index, piece in enumerate(pieces[:-1]):
         reader.feed(piece)
         assert reader.gets() is NOT_ENOUGH_DATA
         if not reader.using_hiredis:
-            # past the backlog limit the pure reader holds the stream: append-only
-            if scanned is None:
-                scanned = reader._python._buf
+            # the pure reader holds the stream: append-only, into its collector
+            if handed_over_at is None:
                 handed_over_at = index
-            assert reader._python._buf is scanned
-    assert scanned is not None and handed_over_at * PIECE <= 4 * 1024 * 1024 + PIECE
+            elif index > handed_over_at:
+                assert reader._python._collected == (index + 1) * PIECE
+                assert not reader._python._chunks
+    assert handed_over_at is not None and handed_over_at * PIECE <= 4 * 1024 * 1024 + PIECE
     reader.feed(pieces[-1])
     assert reader.gets() == payload
     reader.feed(b"+OK\r\n")  # idle again: hiredis takes the next reply

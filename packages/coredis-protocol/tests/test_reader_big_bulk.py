@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from coredis.protocol import NOT_ENOUGH_DATA, ProtocolError, PythonReader
-from coredis.protocol._python_reader import BIG_PAYLOAD
+from coredis.protocol._python_reader import BIG_PAYLOAD, KEEP_COLLECTOR
 
 BIG = bytes(range(256)) * (BIG_PAYLOAD // 256 + 3)
 HEADER = b"$%d\r\n" % len(BIG)
@@ -88,3 +88,41 @@ def test_undecodable_payload() -> None:
     reader.feed(BIG[1000:] + b"\r\n")
     with pytest.raises(ProtocolError, match="could not be decoded"):
         reader.gets()
+
+
+def test_collector_is_reused_and_bounded() -> None:
+    """Once the reader waits for the rest of a big bulk, pieces go into one collector, kept
+    for the next big reply while it is at most KEEP_COLLECTOR bytes."""
+    reader = PythonReader()
+    collector = reader._collector
+    for _ in range(3):
+        reader.feed(HEADER + BIG[:1000])
+        assert reader.gets() is NOT_ENOUGH_DATA
+        assert reader.wants_payload()
+        reader.feed(BIG[1000:5000])
+        reader.feed(memoryview(BIG + b"\r\n+after\r\n"), 5000)
+        assert reader.gets() == BIG
+        assert reader.gets() == b"after"
+        assert reader.gets() is NOT_ENOUGH_DATA
+        assert reader._collector is collector  # the same storage, every time
+        assert len(collector) >= len(HEADER) + len(BIG) + 2
+        assert reader.is_idle()
+    huge = b"h" * (KEEP_COLLECTOR + 10)
+    reader.feed(b"$%d\r\n" % len(huge) + huge[:10])
+    assert reader.gets() is NOT_ENOUGH_DATA
+    reader.feed(huge[10:] + b"\r\n")
+    assert reader.gets() == huge
+    assert len(reader._collector) == 0  # too big to keep
+
+
+def test_max_buffer_while_collecting() -> None:
+    reader = PythonReader(max_buffer=len(HEADER) + 5000)
+    reader.feed(HEADER + BIG[:1000])
+    assert reader.gets() is NOT_ENOUGH_DATA
+    with pytest.raises(ProtocolError, match="max_buffer"):
+        reader.feed(BIG[1000:6000])
+    with pytest.raises(ProtocolError, match="must be reset"):
+        reader.gets()
+    reader.reset()
+    reader.feed(b"+OK\r\n")
+    assert reader.gets() == b"OK"

@@ -5,6 +5,13 @@ from __future__ import annotations
 from ._client import Redis
 from ._lock import Lock
 from ._monitor import Monitor, MonitoredCommandInfo
+from ._options import (
+    ClientOptions,
+    RedisExtraOptions,
+    RedisOptions,
+    RedisURLOptions,
+    TLSOptions,
+)
 from ._pipeline import Pipeline
 from ._pubsub import PubSub, PubSubMessage
 from ._pubsub_close import Closing
@@ -20,6 +27,11 @@ __all__ = (
     "__version__",
     "Redis",
     "RetryPolicy",
+    "RedisOptions",
+    "RedisExtraOptions",
+    "RedisURLOptions",
+    "ClientOptions",
+    "TLSOptions",
     "Pipeline",
     "PubSub",
     "PubSubMessage",

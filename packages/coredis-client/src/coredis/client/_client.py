@@ -37,11 +37,12 @@ from coredis.protocol import encode_commands
 from ._cache_abc import invalidate_for
 from ._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from ._observe import OBSERVING, observed
+from ._options import RedisExtraOptions, RedisOptions, RedisURLOptions, TLSOptions
 from ._reply_modes import ReplyModes
 from ._retry import RetryPolicy
 from ._state import client_wide_setting
 from ._surface import CoreCommands
-from ._typing import KeyT, ValueT
+from ._typing import KeyT, R, ResponseType, ValueT
 from ._versions import (
     VERSIONED_COMMANDS,
     Server,
@@ -54,6 +55,8 @@ from ._versions import (
 from .commands._base import AnyStr_co, ResponseCallback
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._cache_abc import AbstractCache
     from ._lock import Lock
     from ._monitor import Monitor
@@ -87,9 +90,13 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
     is used as given; ``ssl_*`` arguments without ``ssl=True`` raise ``ValueError``. Every
     setting is checked here, at construction: a wrong one (``port=99146``,
     ``stream_timeout="5"``, ``encoding="bogus"``...) raises ``ValueError`` or
-    ``TypeError`` naming it. Unknown
-    keyword arguments reach the pool class (e.g. ``timeout`` of
-    :class:`~coredis.pool.BlockingConnectionPool`) and the connection class.
+    ``TypeError`` naming it. The other keyword arguments (``kwargs``, typed by
+    :class:`~coredis.client.RedisExtraOptions`: the
+    :class:`~coredis.connection.ConnectionOptions` such as ``busy_poll`` and
+    ``credential_provider``, ``socket_keepalive``, ``timeout`` of
+    :class:`~coredis.pool.BlockingConnectionPool`...) reach the pool class and the
+    connection class; one neither takes (a misspelt name) raises :class:`TypeError`
+    naming it, here, and is a type error for mypy.
 
     Retries follow ``retry_policy`` (a :class:`~coredis.client.RetryPolicy`; the default
     retries once, at once): a command that fails *before it was written* (the connection
@@ -110,6 +117,8 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
 
     connection_pool: ConnectionPool
 
+    # Typing only: the reply type follows decode_responses. Every other argument is typed by
+    # RedisOptions; the implementation below names (and documents) each of them.
     @overload
     def __init__(
         self: Redis[bytes],
@@ -117,32 +126,8 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         port: int | None = ...,
         db: int = ...,
         *,
-        username: str | None = ...,
-        password: str | None = ...,
-        stream_timeout: float | None = ...,
-        connect_timeout: float | None = ...,
-        connection_pool: ConnectionPool | None = ...,
-        connection_pool_cls: type[ConnectionPool] = ...,
-        unix_socket_path: str | None = ...,
-        encoding: str = ...,
         decode_responses: Literal[False] = ...,
-        ssl: bool = ...,
-        ssl_context: ssl.SSLContext | None = ...,
-        ssl_keyfile: str | None = ...,
-        ssl_certfile: str | None = ...,
-        ssl_cert_reqs: Literal["optional", "required", "none"] | None = ...,
-        ssl_check_hostname: bool | None = ...,
-        ssl_ca_certs: str | None = ...,
-        max_connections: int | None = ...,
-        retry_on_timeout: bool = ...,
-        max_idle_time: float = ...,
-        idle_check_interval: float = ...,
-        client_name: str | None = ...,
-        protocol_version: Literal[2, 3] = ...,
-        verify_version: bool = ...,
-        retry_policy: RetryPolicy | None = ...,
-        noreply: bool = ...,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisOptions],
     ) -> None: ...
 
     @overload
@@ -152,32 +137,8 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         port: int | None = ...,
         db: int = ...,
         *,
-        username: str | None = ...,
-        password: str | None = ...,
-        stream_timeout: float | None = ...,
-        connect_timeout: float | None = ...,
-        connection_pool: ConnectionPool | None = ...,
-        connection_pool_cls: type[ConnectionPool] = ...,
-        unix_socket_path: str | None = ...,
-        encoding: str = ...,
         decode_responses: Literal[True],
-        ssl: bool = ...,
-        ssl_context: ssl.SSLContext | None = ...,
-        ssl_keyfile: str | None = ...,
-        ssl_certfile: str | None = ...,
-        ssl_cert_reqs: Literal["optional", "required", "none"] | None = ...,
-        ssl_check_hostname: bool | None = ...,
-        ssl_ca_certs: str | None = ...,
-        max_connections: int | None = ...,
-        retry_on_timeout: bool = ...,
-        max_idle_time: float = ...,
-        idle_check_interval: float = ...,
-        client_name: str | None = ...,
-        protocol_version: Literal[2, 3] = ...,
-        verify_version: bool = ...,
-        retry_policy: RetryPolicy | None = ...,
-        noreply: bool = ...,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisOptions],
     ) -> None: ...
 
     @overload
@@ -187,32 +148,8 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         port: int | None = ...,
         db: int = ...,
         *,
-        username: str | None = ...,
-        password: str | None = ...,
-        stream_timeout: float | None = ...,
-        connect_timeout: float | None = ...,
-        connection_pool: ConnectionPool | None = ...,
-        connection_pool_cls: type[ConnectionPool] = ...,
-        unix_socket_path: str | None = ...,
-        encoding: str = ...,
-        decode_responses: bool = ...,
-        ssl: bool = ...,
-        ssl_context: ssl.SSLContext | None = ...,
-        ssl_keyfile: str | None = ...,
-        ssl_certfile: str | None = ...,
-        ssl_cert_reqs: Literal["optional", "required", "none"] | None = ...,
-        ssl_check_hostname: bool | None = ...,
-        ssl_ca_certs: str | None = ...,
-        max_connections: int | None = ...,
-        retry_on_timeout: bool = ...,
-        max_idle_time: float = ...,
-        idle_check_interval: float = ...,
-        client_name: str | None = ...,
-        protocol_version: Literal[2, 3] = ...,
-        verify_version: bool = ...,
-        retry_policy: RetryPolicy | None = ...,
-        noreply: bool = ...,
-        **kwargs: Any,
+        decode_responses: bool,
+        **kwargs: Unpack[RedisOptions],
     ) -> None: ...
 
     def __init__(
@@ -247,7 +184,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         retry_policy: RetryPolicy | None = None,
         noreply: bool = False,
         cache: AbstractCache | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisExtraOptions],
     ) -> None:
         if protocol_version not in (2, 3):
             raise ValueError(f"protocol_version must be 2 or 3, not {protocol_version!r}")
@@ -259,24 +196,25 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
                 DeprecationWarning,
                 stacklevel=2,
             )
-        if kwargs.pop("cache", None) is not None:
-            raise NotImplementedError("client-side caching (cache=) is not supported yet")
         self._owns_pool = connection_pool is None
         if connection_pool is None:
             from ._options import check_connection_kwargs, pool_kwargs
 
+            tls = TLSOptions(
+                ssl=ssl,
+                ssl_context=ssl_context,
+                ssl_keyfile=ssl_keyfile,
+                ssl_certfile=ssl_certfile,
+                ssl_cert_reqs=ssl_cert_reqs,
+                ssl_check_hostname=ssl_check_hostname,
+                ssl_ca_certs=ssl_ca_certs,
+            )
             connection_pool = connection_pool_cls(
                 **pool_kwargs(
                     host=host,
                     port=port,
                     unix_socket_path=unix_socket_path,
-                    ssl_enabled=ssl,
-                    ssl_context=ssl_context,
-                    ssl_keyfile=ssl_keyfile,
-                    ssl_certfile=ssl_certfile,
-                    ssl_cert_reqs=ssl_cert_reqs,
-                    ssl_check_hostname=ssl_check_hostname,
-                    ssl_ca_certs=ssl_ca_certs,
+                    tls=tls,
                     db=db,
                     username=username,
                     password=password,
@@ -346,7 +284,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         verify_version: bool = ...,
         retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisURLOptions],
     ) -> Redis[bytes]: ...
 
     @overload
@@ -361,7 +299,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         verify_version: bool = ...,
         retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisURLOptions],
     ) -> Redis[str]: ...
 
     @overload
@@ -376,7 +314,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         verify_version: bool = ...,
         retry_policy: RetryPolicy | None = ...,
         noreply: bool = ...,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisURLOptions],
     ) -> Redis[Any]: ...
 
     @classmethod
@@ -390,7 +328,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         verify_version: bool = True,
         retry_policy: RetryPolicy | None = None,
         noreply: bool = False,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisURLOptions],
     ) -> Redis[Any]:
         """A client for ``redis://``, ``rediss://`` or ``unix://`` ``url``.
 
@@ -406,15 +344,16 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         """
         from ._options import check_connection_kwargs
 
-        pool_cls: type[ConnectionPool] = kwargs.pop("connection_pool_cls", ConnectionPool)
-        cache: AbstractCache | None = kwargs.pop("cache", None)
+        options: dict[str, Any] = dict(kwargs)
+        pool_cls: type[ConnectionPool] = options.pop("connection_pool_cls", ConnectionPool)
+        cache: AbstractCache | None = options.pop("cache", None)
         pool = pool_cls.from_url(
             url,
             db=db,
             decode_responses=decode_responses,
             protocol_version=protocol_version,
             noreply=noreply,
-            **kwargs,
+            **options,
         )
         check_connection_kwargs(pool)
         client: Redis[Any] = cls(
@@ -447,6 +386,26 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
         return ServerVersion(*version)
 
     # -- the hot path -------------------------------------------------------------------
+
+    # Typed by the callback (see CommandMixin.execute_command): a callback's return type is
+    # the reply's type; without one the reply is the raw ResponseType.
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[R],
+        **options: Any,
+    ) -> R: ...
+
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: None = None,
+        **options: Any,
+    ) -> ResponseType: ...
 
     async def execute_command(
         self,
@@ -599,8 +558,7 @@ class Redis(ReplyModes, CoreCommands[AnyStr_co]):
                 conn.create_request(command, *args, decode=options.get("decode"))
             )
         finally:
-            conn.disconnect()
-            pool.release(conn)
+            pool.discard(conn)
         # SELECT and CLIENT SETNAME: from now on for every connection of the pool
         setting = client_wide_setting(command, args)
         reconfigure = getattr(pool, "reconfigure", None)

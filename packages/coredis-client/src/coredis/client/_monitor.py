@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple
 
 from coredis.exceptions import RedisError
 
-from ._pubsub_close import reclaim_connection
+from ._reclaim import reclaim_connection
 from .commands._base import AnyStr_co
 
 if TYPE_CHECKING:
@@ -143,8 +143,7 @@ class Monitor(Generic[AnyStr_co]):
         """
         conn, self.connection = self.connection, None
         if conn is not None:
-            conn.disconnect()
-            self.client.connection_pool.release(conn)
+            self.client.connection_pool.discard(conn)
 
     aclose = stop
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from coredis.connection import stack_changes_connection_state
 from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchError
@@ -20,12 +20,14 @@ from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchE
 from ._cache_abc import invalidate_for
 from ._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from ._pipeline_state import PipelineState
+from ._reclaim import reclaim_connection
 from ._surface import CoreCommands
-from ._typing import KeyT, ValueT
+from ._typing import KeyT, R, ResponseType, ValueT
 from .commands._base import AnyStr_co, ResponseCallback
 
 if TYPE_CHECKING:
     from coredis.connection import BaseConnection
+    from coredis.typing import Self
 
     from ._client import Redis
     from ._scripting_objects import Script
@@ -91,8 +93,6 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
 
     def __del__(self) -> None:
         # Dropped while holding a connection (after watch(), without execute/reset).
-        from ._pubsub import reclaim_connection
-
         reclaim_connection(self.__dict__.get("connection_pool"), self.__dict__.get("_connection"))
 
     def __repr__(self) -> str:
@@ -102,6 +102,28 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         if self._connection is None:
             self._connection = await self.connection_pool.get_connection()
         return self._connection
+
+    # Typed by the callback (see CommandMixin.execute_command); a queued command returns the
+    # pipeline itself (its reply comes from execute()), an immediate one the reply. That
+    # "| Self" is why the override is flagged: the command methods keep the client's reply
+    # types on a pipeline (as in 4.x), only a direct call sees the pipeline in the type.
+    @overload  # type: ignore[override]
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[R],
+        **options: Any,
+    ) -> R | Self: ...
+
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: None = None,
+        **options: Any,
+    ) -> ResponseType | Self: ...
 
     async def execute_command(
         self,

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypedDict
 
 from coredis.exceptions import ConnectionError, PubSubError, TimeoutError
 
-from ._pubsub_close import Closing, close_subscriber, reclaim_connection
+from ._pubsub_close import Closing, close_subscriber
+from ._reclaim import reclaim_connection
 from ._typing import StringT
 from .commands._base import AnyStr_co
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from ._client import Redis
     from ._threads import PubSubWorkerThread
 
-__all__ = ("PubSub", "PubSubMessage", "reclaim_connection")
+__all__ = ("PubSub", "PubSubMessage")
 
 _log = logging.getLogger("coredis.pubsub")
 
@@ -216,8 +217,7 @@ class PubSub(Generic[AnyStr_co]):
         old, self.connection = self.connection, None
         self._pings.clear()  # their answers died with the old connection
         if old is not None:
-            old.disconnect()
-            self.connection_pool.release(old)
+            self.connection_pool.discard(old)
         conn = await self.connection_pool.get_connection()
         try:
             for command, registry in (
@@ -228,8 +228,7 @@ class PubSub(Generic[AnyStr_co]):
                 if registry:
                     await conn.send_command(command, *registry)
         except BaseException:
-            conn.disconnect()
-            self.connection_pool.release(conn)
+            self.connection_pool.discard(conn)
             raise
         self.connection = conn
         self.reconnects += 1

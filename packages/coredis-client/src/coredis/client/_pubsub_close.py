@@ -9,7 +9,8 @@ is only a way to wait for the end:
    are written right away, followed by ``PING <token>``;
 2. a task reads until the answer to that ``PING`` arrives: the server handles a
    connection's commands in order, so by then every subscription is gone from the server;
-3. the connection is then closed and given back to its pool.
+3. the connection is then closed and its slot given back to its pool
+   (``reclaim_connection``: the pool's ``discard``).
 
 ``await pubsub.close()`` waits for step 3; ``pubsub.close()`` alone lets it finish in the
 background. Without a running event loop (a finalizer, a closed loop) the connection is
@@ -26,10 +27,12 @@ from typing import TYPE_CHECKING, Any
 from coredis.exceptions import ResponseError
 from coredis.protocol import encode_command, encode_commands
 
+from ._reclaim import reclaim_connection
+
 if TYPE_CHECKING:
     from coredis.connection import BaseConnection
 
-__all__ = ("Closing", "close_subscriber", "reclaim_connection")
+__all__ = ("Closing", "close_subscriber")
 
 #: How long the background task waits for the server to confirm, in seconds; past that the
 #: connection is closed anyway (the server then drops the subscriptions when it sees EOF).
@@ -38,17 +41,6 @@ CONFIRM_TIMEOUT = 5.0
 # Tasks still confirming a close: a task nobody references may be garbage collected.
 _confirming: set[asyncio.Task[None]] = set()
 _tokens = itertools.count(1)
-
-
-def reclaim_connection(pool: Any, conn: BaseConnection | None) -> None:
-    """Close ``conn`` and release it to ``pool``, from a finalizer: never raises."""
-    if conn is None or pool is None:
-        return
-    try:
-        conn.disconnect()
-        pool.release(conn)
-    except Exception:  # the loop may be closed already; nothing more can be done
-        pass
 
 
 class _Handover:

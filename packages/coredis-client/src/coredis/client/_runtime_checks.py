@@ -103,6 +103,7 @@ def _checking_arguments(func: Callable[..., Any]) -> Callable[..., Any] | None:
         checked = safe_beartype(twin)
     except Exception:  # a hint beartype does not support: leave the method as it is
         return None
+    # inspect.unwrap's convention; a Callable type has no __wrapped__ attribute to assign.
     checked.__wrapped__ = func  # type: ignore[attr-defined]
     return checked
 

@@ -17,19 +17,10 @@ from coredis.pool.sentinel import SentinelConnectionPool, SentinelQuery
 from coredis.protocol import PrimaryNotFoundError, ReplicaNotFoundError
 
 from ._client import Redis
-from ._options import pool_kwargs
+from ._options import TLS_OPTIONS, pool_kwargs
 from .commands._base import AnyStr_co
 
 __all__ = ("Sentinel", "SentinelConnectionPool", "PrimaryNotFoundError", "ReplicaNotFoundError")
-
-_SSL_OPTIONS = (
-    "ssl_context",
-    "ssl_keyfile",
-    "ssl_certfile",
-    "ssl_cert_reqs",
-    "ssl_check_hostname",
-    "ssl_ca_certs",
-)
 
 
 class Sentinel(Generic[AnyStr_co]):
@@ -142,15 +133,8 @@ class Sentinel(Generic[AnyStr_co]):
         options.setdefault("decode_responses", self.decode_responses)
         cache = options.pop("cache", self.cache)
         verify_version = options.pop("verify_version", True)
-        ssl_options = {name: options.pop(name, None) for name in _SSL_OPTIONS}
-        pool_options = pool_kwargs(
-            host=None,
-            port=None,
-            unix_socket_path=None,
-            ssl_enabled=bool(options.pop("ssl", False)),
-            **ssl_options,
-            **options,
-        )
+        tls = {name: options.pop(name) for name in TLS_OPTIONS if name in options}
+        pool_options = pool_kwargs(host=None, port=None, unix_socket_path=None, tls=tls, **options)
         pool = connection_pool_class(service_name, self, is_primary=is_primary, **pool_options)
         client = redis_class(
             connection_pool=pool,

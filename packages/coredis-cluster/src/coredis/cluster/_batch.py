@@ -132,6 +132,7 @@ async def run_batch(sender: Sender, items: Sequence[Item]) -> list[tuple[Any, in
         pending = []
         for m in sorted(again):
             if redirects[m] > client.MAX_REDIRECTS:
+                # out[m] is set (a redirect recorded it above), which mypy cannot follow.
                 out[m] = (ClusterError(f"Too many redirects: {out[m][0]}"), 3)  # type: ignore[index]
             elif tries[m] > client.RETRY_ATTEMPTS:
                 continue  # budget spent: the last error stays in place

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import ssl as _ssl
 from collections.abc import Iterable
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from coredis.client import CoreCommands, RetryPolicy
 from coredis.client._cache_abc import invalidate_for
 from coredis.client._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from coredis.client._observe import OBSERVING, observed
-from coredis.client._options import check_connection_kwargs, tls_context
+from coredis.client._options import TLSOptions, check_connection_kwargs, tls_context
 from coredis.client._reply_modes import ReplyModes
-from coredis.client._typing import ValueT
+from coredis.client._typing import R, ResponseType, ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.connection.events import LISTENERS
 from coredis.pool.cluster import ClusterConnectionPool, ManagedNode, Node, hash_slot
@@ -27,6 +27,7 @@ from ._batch import run_batch
 from ._cache import cached_read
 from ._client_methods import ClusterMethods
 from ._keys import LearnedCommands, command_key, extract_keys, is_readonly
+from ._options import ClusterOptions, RedisClusterOptions, RedisClusterURLOptions
 from ._routing import (
     ALL_NODES,
     ALL_PRIMARIES,
@@ -40,6 +41,9 @@ from ._routing import (
 from ._sender import Sender, Wait, as_command
 from ._special import fire_and_forget, split_and_wait
 from ._topology import ClusterTopology
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ("RedisCluster",)
 
@@ -66,11 +70,12 @@ class RedisCluster(
         (default: a connection per command in flight),
         :class:`~coredis.pool.BlockingClusterConnectionPool` (wait at the cap), or
         :class:`~coredis.pool.MultiplexedClusterConnectionPool` (ordinary commands share
-        ``multiplex_connections`` connections per node, ``1`` unless given as a keyword
-        argument; see "Sharing connections" in the cluster handbook page).
-    :param kwargs: passed to every connection (``username``, ``password``,
-        ``stream_timeout``, ``connect_timeout``, ``client_name``...), and the options of
-        ``connection_pool_cls`` (``multiplex_connections``).
+        ``multiplex_connections`` connections per node, ``1`` unless given; see "Sharing
+        connections" in the cluster handbook page).
+    :param kwargs: passed to the pool and every connection (``username``, ``password``,
+        ``stream_timeout``, ``connect_timeout``, ``client_name``...): a
+        :class:`~coredis.cluster.ClusterOptions`. One neither takes (a misspelt name)
+        raises :class:`TypeError` naming it, here, and is a type error for mypy.
     """
 
     #: redirects (MOVED/ASK) followed for one command before giving up
@@ -81,8 +86,8 @@ class RedisCluster(
     RETRY_BACKOFF = 0.05
     RETRY_BACKOFF_MAX = 1.0
 
-    # Typing only: the reply type follows decode_responses (bytes by default, str when
-    # true). The implementation below lists (and checks at run time) every parameter.
+    # Typing only: the reply type follows decode_responses. Every other argument is typed by
+    # RedisClusterOptions; the implementation below names (and checks) each of them.
     @overload
     def __init__(
         self: RedisCluster[bytes],
@@ -90,7 +95,7 @@ class RedisCluster(
         port: int | None = ...,
         *,
         decode_responses: Literal[False] = ...,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisClusterOptions],
     ) -> None: ...
 
     @overload
@@ -100,7 +105,7 @@ class RedisCluster(
         port: int | None = ...,
         *,
         decode_responses: Literal[True],
-        **kwargs: Any,
+        **kwargs: Unpack[RedisClusterOptions],
     ) -> None: ...
 
     @overload
@@ -110,7 +115,7 @@ class RedisCluster(
         port: int | None = ...,
         *,
         decode_responses: bool,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisClusterOptions],
     ) -> None: ...
 
     def __init__(
@@ -142,28 +147,31 @@ class RedisCluster(
         cache: Any | None = None,
         noreply: bool = False,
         retry_policy: RetryPolicy | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[ClusterOptions],
     ) -> None:
         if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
             raise TypeError(f"retry_policy must be a RetryPolicy, not {retry_policy!r}")
+        options: dict[str, Any] = dict(kwargs)
         if connection_pool is None:
             context = tls_context(
-                ssl_enabled=ssl,
-                ssl_context=ssl_context,
-                ssl_keyfile=ssl_keyfile,
-                ssl_certfile=ssl_certfile,
-                ssl_cert_reqs=ssl_cert_reqs,
-                ssl_check_hostname=ssl_check_hostname,
-                ssl_ca_certs=ssl_ca_certs,
+                TLSOptions(
+                    ssl=ssl,
+                    ssl_context=ssl_context,
+                    ssl_keyfile=ssl_keyfile,
+                    ssl_certfile=ssl_certfile,
+                    ssl_cert_reqs=ssl_cert_reqs,
+                    ssl_check_hostname=ssl_check_hostname,
+                    ssl_ca_certs=ssl_ca_certs,
+                )
             )
             if context is not None:
-                kwargs["ssl_context"] = context
+                options["ssl_context"] = context
             # The pool checks every setting (startup nodes, host and port included) and
             # puts host/port ahead of startup_nodes; ClusterConnection must take the rest.
+            # (host/port None: not given, the pool's default fills in)
+            options.update((k, v) for k, v in (("host", host), ("port", port)) if v is not None)
             connection_pool = connection_pool_cls(
                 startup_nodes=startup_nodes,
-                host=host,
-                port=port,
                 max_connections=max_connections,
                 max_connections_per_node=max_connections_per_node,
                 reinitialize_steps=reinitialize_steps,
@@ -174,7 +182,7 @@ class RedisCluster(
                 decode_responses=bool(decode_responses),
                 protocol_version=protocol_version,
                 noreply=noreply,
-                **kwargs,
+                **options,
             )
             check_connection_kwargs(connection_pool, "RedisCluster()")
         self.connection_pool = connection_pool
@@ -187,7 +195,7 @@ class RedisCluster(
                 "decode_responses (the client follows the pool) or create the pool with it"
             )
         self.decode_responses = pool_decodes
-        self.encoding: str = kwargs.get("encoding", "utf-8")
+        self.encoding: str = options.get("encoding", "utf-8")
         self.protocol_version = protocol_version
         self.verify_version = verify_version
         self.non_atomic_cross_slot = non_atomic_cross_slot
@@ -222,7 +230,7 @@ class RedisCluster(
         verify_version: bool = True,
         noreply: bool = False,
         retry_policy: RetryPolicy | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[RedisClusterURLOptions],
     ) -> RedisCluster[Any]:
         """A client for the cluster one of whose nodes ``url`` names (``redis://`` or
         ``rediss://``).
@@ -298,6 +306,26 @@ class RedisCluster(
         return f"RedisCluster<{self.connection_pool!r}>"
 
     # -- execution --------------------------------------------------------------------
+
+    # Typed by the callback (see CommandMixin.execute_command): a callback's return type is
+    # the reply's type; without one the reply is the raw ResponseType.
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[R],
+        **options: Any,
+    ) -> R: ...
+
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: None = None,
+        **options: Any,
+    ) -> ResponseType: ...
 
     async def execute_command(
         self,

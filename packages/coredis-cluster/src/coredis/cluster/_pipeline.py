@@ -27,12 +27,12 @@ With ``raise_on_error`` the error raised names the failed command as 4.x did:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from coredis.client import CoreCommands
 from coredis.client._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from coredis.client._pipeline_state import PipelineState
-from coredis.client._typing import ValueT
+from coredis.client._typing import R, ResponseType, ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
 from coredis.exceptions import ClusterTransactionError, RedisError, ResponseError, WatchError
 from coredis.pool.cluster import ManagedNode, hash_slot
@@ -50,6 +50,8 @@ from ._routing import ALL_NODES, ALL_PRIMARIES, REFUSED, slot_argument
 from ._sender import RETRYABLE, NotSent, PoolLimit, as_command
 
 if TYPE_CHECKING:
+    from coredis.typing import Self
+
     from ._client import RedisCluster
 
 __all__ = ("ClusterPipeline",)
@@ -182,6 +184,28 @@ class ClusterPipeline(PipelineState, CoreCommands[AnyStr_co]):
                 "client.pipeline(transaction=True)"
             )
         super().multi()
+
+    # Typed by the callback (see CommandMixin.execute_command); a queued command returns the
+    # pipeline itself (its reply comes from execute()), an immediate one the reply. That
+    # "| Self" is why the override is flagged: the command methods keep the client's reply
+    # types on a pipeline (as in 4.x), only a direct call sees the pipeline in the type.
+    @overload  # type: ignore[override]
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: ResponseCallback[R],
+        **options: Any,
+    ) -> R | Self: ...
+
+    @overload
+    async def execute_command(
+        self,
+        command: bytes,
+        *args: ValueT,
+        callback: None = None,
+        **options: Any,
+    ) -> ResponseType | Self: ...
 
     async def execute_command(
         self,

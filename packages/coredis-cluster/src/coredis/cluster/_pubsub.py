@@ -183,8 +183,7 @@ class ShardedPubSub(Generic[AnyStr_co]):
         if self._conns.get(node_name) is conn:
             del self._conns[node_name]
             self._readers.pop(node_name, None)
-        conn.disconnect()
-        self.connection_pool.release(conn)
+        self.connection_pool.discard(conn)
         owned = [c for c in self.shard_channels if self._node_for(c).name == node_name]
         await self._renew(owned)
 
@@ -258,7 +257,8 @@ class ShardedPubSub(Generic[AnyStr_co]):
 
         :raises: nothing.
 
-        Cancelling it may leave connections to be reclaimed by the pool.
+        Cancelling it only stops the wait for the reading tasks to end: the connections
+        are closed and their slots given back to the pool before it first waits.
         """
         self.shard_channels.clear()
         readers, self._readers = self._readers, {}
@@ -267,13 +267,11 @@ class ShardedPubSub(Generic[AnyStr_co]):
         # (Cancelling alone can be swallowed by wait_for when a message arrives at the
         # same moment, leaving the reader waiting for ever.)
         for conn in conns.values():
-            conn.disconnect()
+            self.connection_pool.discard(conn)
         for task in readers.values():
             task.cancel()
         if readers:
             await asyncio.wait(readers.values(), timeout=1)
-        for conn in conns.values():
-            self.connection_pool.release(conn)
         self._queue = asyncio.Queue()
 
     close = aclose

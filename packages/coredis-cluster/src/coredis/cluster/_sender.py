@@ -198,8 +198,9 @@ class Sender:
         finally:
             if _changes_state(commands):
                 # HELLO, CLIENT SETNAME/TRACKING...: never back to the pool in that state
-                conn.disconnect()
-            pool.release(conn)
+                pool.discard(conn)
+            else:
+                pool.release(conn)
 
     @staticmethod
     async def _send_one(
@@ -220,8 +221,9 @@ class Sender:
             return [outcome], conn.protocol_version
         finally:
             if name in STATEFUL_COMMANDS and changes_connection_state(name, cmd[1:]):
-                conn.disconnect()  # HELLO, CLIENT SETNAME...: never back to the pool
-            pool.release(conn)
+                pool.discard(conn)  # HELLO, CLIENT SETNAME...: never back to the pool
+            else:
+                pool.release(conn)
 
     async def _backoff(self, attempt: int) -> None:
         delay = self.client.retry_policy.delay(attempt)

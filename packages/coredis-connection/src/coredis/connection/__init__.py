@@ -8,6 +8,7 @@ and :class:`ClusterConnection` only say how the transport is opened.
 from __future__ import annotations
 
 from ._base import BaseConnection, CommandArg, ConnectCallback, PushHandler
+from ._busypoll import busy_polling_enabled, set_busy_polling
 from ._commands import (
     BLOCKING_COMMANDS,
     STATEFUL_COMMANDS,
@@ -20,6 +21,12 @@ from ._commands import (
 from ._compat4x import R, RedisSSLContext, exec_with_timeout
 from ._credentials import CredentialProvider, Credentials, CredentialSource
 from ._environment import check_environment as _check_environment
+from ._options import (
+    ConnectionArguments,
+    ConnectionOptions,
+    ConnectionSettings,
+    check_connection_arguments,
+)
 from ._reply import Reply
 from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_port, check_settings, check_timeout
 from ._tcp import ClusterConnection, Connection
@@ -48,6 +55,10 @@ __all__ = (
     "UnixDomainSocketConnection",
     "ClusterConnection",
     "Reply",
+    "ConnectionOptions",
+    "ConnectionArguments",
+    "ConnectionSettings",
+    "check_connection_arguments",
     "CredentialProvider",
     "CredentialSource",
     "Credentials",
@@ -55,6 +66,8 @@ __all__ = (
     "ConnectCallback",
     "PushHandler",
     "wait_for",
+    "set_busy_polling",
+    "busy_polling_enabled",
     "DEFAULT_MAX_PUSH_MESSAGES",
     "check_port",
     "check_settings",

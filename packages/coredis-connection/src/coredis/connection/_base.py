@@ -6,7 +6,6 @@ import asyncio
 import inspect
 import logging
 import os
-import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -20,12 +19,13 @@ from coredis.protocol import (
     PushFrame,
     Reader,
     RedisError,
+    ResponseError,
     encode_command,
     encode_commands,
 )
 from coredis.protocol import TimeoutError as RedisTimeoutError
 
-from ._busypoll import DEFAULT_BUSY_POLL, others_ready, poll_reply, pollable_fd
+from ._busypoll import DEFAULT_BUSY_POLL, WAITING, BusyPoller
 from ._credentials import CredentialSource
 from ._handshake import LIB_NAME, LIB_VERSION, perform_handshake
 from ._lowlevel import Lost, LowLevelAPI, PushHandler
@@ -43,15 +43,14 @@ _BC = TypeVar("_BC", bound="BaseConnection")
 _log = logging.getLogger("coredis.connection")
 
 
-class _Waiting(threading.local):
-    """Tasks of this thread suspended in :meth:`BaseConnection.wait_for_reply` (busy polling
-    only polls when no other task waits for a reply). Per thread: each thread runs its own
-    event loop, and ``+=`` on a shared global could lose counts between threads."""
-
-    count = 0
-
-
-_waiting = _Waiting()
+#: First size of a connection's receive buffer, and the largest it grows to (x4 each time
+#: a read fills it: a big reply is arriving). asyncio reads 256 KiB at most per call.
+READ_BUFFER_SIZE = 16 * 1024
+MAX_READ_BUFFER_SIZE = 256 * 1024
+#: Reads this long or longer are fed as (buffer, offset, length), so that the pure reader
+#: writes the rest of a big bulk string straight into its collector; shorter ones as the
+#: bytes the reader would copy them into anyway (fewer checks per small reply).
+DIRECT_FEED = 4096
 
 
 def _close_orphaned(transport: Any) -> None:
@@ -66,26 +65,13 @@ def _close_orphaned(transport: Any) -> None:
         transport._sock = None
 
 
-def _raise_mmap_threshold() -> None:
-    """Free one 2 MiB block, so glibc's malloc serves reads from its heap from now on.
-
-    asyncio allocates 256 KiB for every read of a plain protocol and shrinks it to the
-    bytes received. Below glibc's *dynamic* mmap threshold (128 KiB until the process
-    first frees a larger mmap-served block) that is an mmap, an mremap and later a munmap
-    per read: on a VM, more than the whole Python side of a small reply (measured: 100
-    tasks on a cluster, 46 -> 21 us CPU per command). Freeing one larger block raises the
-    threshold to its size, as any program that once handled a big value gets anyway.
-    Harmless with other allocators (a short-lived 2 MiB allocation at import).
-    """
-    block = bytearray(2 * 1024 * 1024)
-    del block
-
-
-_raise_mmap_threshold()
-
-
-class BaseConnection(LowLevelAPI, asyncio.Protocol):
+class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
     """One connection to a Redis server, built on an asyncio transport (uvloop works too).
+
+    The transport reads into the connection's own receive buffer (it is an
+    :class:`asyncio.BufferedProtocol`), which the reader is fed from: a read allocates only
+    the copy the reader keeps (asyncio gives a plain protocol a new 256 KiB ``bytes`` per
+    read). The buffer starts at 16 KiB and grows, up to 256 KiB, while reads fill it.
 
     Subclasses only say how the transport is opened, by implementing
     :meth:`open_transport`. Everything else lives here: the protocol reader, the handshake
@@ -207,15 +193,35 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
         self._unsent: list[bytes] = []  # (multiplexed) written this turn, sent by _flush
-        #: Seconds a lone request may read its socket without blocking before the task
-        #: yields to the event loop (0 turns busy polling off); see ``_busypoll``.
-        self.busy_poll = float(busy_poll)
-        #: Replies read by busy polling, and polling windows that ended without the reply.
-        self.busy_poll_hits = 0
-        self.busy_poll_misses = 0
-        self._poll_fd = -1  # the socket to poll, -1 when this transport must not be
-        self._poll_streak = 0  # consecutive windows without the reply
-        self._poll_pause = 0  # replies left before polling again
+        # What the transport reads into (made on the first connect, kept after).
+        self._read_buffer = bytearray()
+        self._read_view = memoryview(self._read_buffer)
+        #: This connection's busy polling (window, counters, trigger); see ``_busypoll``.
+        self.poller = BusyPoller(self, self._on_read_error, busy_poll)
+
+    # -- busy polling (the poller holds the state; these are the 4.x-style names) ----------
+    @property
+    def busy_poll(self) -> float:
+        """Seconds a lone request may read its socket without blocking before the task
+        yields to the event loop (0 turns busy polling off for this connection)."""
+        return self.poller.window
+
+    @busy_poll.setter
+    def busy_poll(self, window: float) -> None:
+        check_settings(busy_poll=window)
+        self.poller.window = float(window)
+        if self._transport is not None:
+            self.poller.attach(self._transport)
+
+    @property
+    def busy_poll_hits(self) -> int:
+        """Replies read by busy polling."""
+        return self.poller.hits
+
+    @property
+    def busy_poll_misses(self) -> int:
+        """Busy-polling windows that ended without the reply."""
+        return self.poller.misses
 
     # -- description --------------------------------------------------------------------
     def _description_args(self) -> dict[str, Any]:
@@ -406,13 +412,16 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
     async def __aexit__(self, *exc_info: object) -> None:
         self.disconnect()
 
-    # -- asyncio.Protocol -------------------------------------------------------------------
+    # -- asyncio.BufferedProtocol -----------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports are not asyncio.Transport subclasses, but quack alike.
         self._transport = cast(asyncio.Transport, transport)
         self._loop = asyncio.get_running_loop()
         self._broken = False
-        self._poll_fd = pollable_fd(transport) if self.busy_poll > 0 else -1
+        if not self._read_buffer:
+            self._read_buffer = bytearray(READ_BUFFER_SIZE)
+            self._read_view = memoryview(self._read_buffer)
+        self.poller.attach(transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
         transport = self._transport
@@ -434,14 +443,30 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         self._write_paused = False
         self._wake_drain_waiters(None)
 
-    def data_received(self, data: bytes) -> None:
+    def get_buffer(self, sizehint: int) -> memoryview:
+        """Where the transport (or the busy poller) reads the next bytes into."""
+        return self._read_view
+
+    def buffer_updated(self, nbytes: int) -> None:
+        """The transport read ``nbytes`` into :meth:`get_buffer`'s buffer: parse them and
+        resolve the requests whose replies are whole, in order."""
         reader = self._reader
+        view = self._read_view
+        if nbytes:
+            try:
+                if nbytes < DIRECT_FEED:
+                    reader.feed(view[:nbytes].tobytes())
+                else:
+                    reader.feed(view, 0, nbytes)
+            except ProtocolError as exc:  # e.g. max_buffer exceeded: the stream is lost
+                self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
+                return
+            if nbytes == len(view) and nbytes < MAX_READ_BUFFER_SIZE:
+                # A read filled the buffer: a big reply is arriving, read bigger pieces.
+                # (A new buffer: the transport may still hold a view of the current one.)
+                self._read_buffer = bytearray(min(4 * nbytes, MAX_READ_BUFFER_SIZE))
+                self._read_view = memoryview(self._read_buffer)
         requests = self._requests
-        try:
-            reader.feed(data)
-        except ProtocolError as exc:  # e.g. max_buffer exceeded: the stream is lost
-            self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
-            return
         while True:
             try:
                 reply = reader.gets(requests[0][1] if requests else self.decode_responses)
@@ -465,6 +490,20 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
                     future.exception()  # awaiting still raises; no "never retrieved" noise
                 else:
                     future.set_result(reply)
+            if not requests and not reader.has_data():
+                return  # the last reply owed, nothing behind it: no gets() to say so
+
+    def data_received(self, data: bytes) -> None:
+        """Bytes from a transport that does not read into :meth:`get_buffer`: parse them."""
+        try:
+            self._reader.feed(data)
+        except ProtocolError as exc:
+            self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
+            return
+        self.buffer_updated(0)  # (nothing more to feed: resolves what is whole)
+
+    def _on_read_error(self, exc: OSError) -> None:
+        self._abandon(ConnectionError(f"Connection to {self.location} lost: {exc}"))
 
     # -- requests ---------------------------------------------------------------------------
     def _write(self, data: bytes) -> None:
@@ -595,16 +634,11 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         """
         timeout = self.stream_timeout if timeout is None else timeout
         future = reply._future
-        waiting = _waiting
-        if poll and self._poll_fd >= 0 and not future.done() and not waiting.count:
-            if self._poll_pause:
-                self._poll_pause -= 1
-            elif (
-                len(self._requests) == 1 and not self._write_paused and not others_ready(self._loop)
-            ):
-                if self._unsent:
-                    self._flush()  # the request must be out before its reply is polled for
-                poll_reply(self, future)
+        waiting = WAITING
+        if poll and not waiting.count:  # (the poller decides; most waits have company)
+            if self._unsent and len(self._requests) == 1:
+                self._flush()  # a lone request has nothing to share its write with
+            self.poller.maybe_poll(future, len(self._requests), self._write_paused, self._loop)
         handle = None
         if timeout is not None and not future.done():
             handle = asyncio.get_running_loop().call_later(
@@ -614,7 +648,15 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
         try:
             if self._write_paused:
                 await self._drain()
-            return await reply
+            # ``await reply`` without the Reply.__await__ generator in between (one frame
+            # less to suspend and resume per command); the same rules.
+            return await future
+        except ResponseError:
+            raise
+        except BaseException as exc:
+            if not (self.multiplexed and future.cancelled()):
+                self._abandon(exc)
+            raise
         finally:
             waiting.count -= 1
             if handle is not None:
@@ -676,7 +718,7 @@ class BaseConnection(LowLevelAPI, asyncio.Protocol):
             _log.debug("closing connection to %s: %s", self.location, exc)
         self._connected = False
         self._broken = True
-        self._poll_fd = -1
+        self.poller.detach()
         transport, self._transport = self._transport, None
         self._unsent.clear()
         if transport is not None:

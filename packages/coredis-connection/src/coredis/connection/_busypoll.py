@@ -13,9 +13,16 @@ So when one request is in flight and nothing else is waiting, the connection rea
 socket without blocking for up to ``busy_poll`` seconds before yielding. The window is
 adaptive: three windows in a row that end without the reply (a distant server, a slow
 command) turn polling off for the next :data:`PAUSE` replies of that connection, so a
-far-away server costs a few probes per thousand commands. Only transports that hand
-what they read straight to the protocol are polled (asyncio's and uvloop's plain TCP and
+far-away server costs a few probes per thousand commands. Only transports that read
+straight into the protocol's buffer are polled (asyncio's and uvloop's plain TCP and
 Unix socket transports); TLS and other transports are never touched.
+
+Everything lives in :class:`BusyPoller`, one per connection: the window, the counters, the
+descriptor and the decision whether to poll at all. It sees its connection only as an
+:class:`asyncio.BufferedProtocol` (``get_buffer`` / ``buffer_updated``, as a transport
+would) plus a callback for a socket error. :func:`set_busy_polling` (or the
+``COREDIS_BUSY_POLL`` environment variable, read at import) turns polling off, or back on,
+for every connection of the process.
 """
 
 from __future__ import annotations
@@ -23,21 +30,22 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import time
-from typing import TYPE_CHECKING, Any
-
-from coredis.protocol import ConnectionError
-
-if TYPE_CHECKING:
-    from ._base import BaseConnection
+import warnings
+from collections.abc import Callable
+from typing import Any
 
 __all__ = (
     "DEFAULT_BUSY_POLL",
+    "ENVIRONMENT_VARIABLE",
     "MISSES_BEFORE_PAUSE",
     "PAUSE",
-    "others_ready",
-    "poll_reply",
+    "WAITING",
+    "BusyPoller",
+    "busy_polling_enabled",
     "pollable_fd",
+    "set_busy_polling",
 )
 
 #: Default window in seconds: a few times the reply time of a server on the same host.
@@ -46,10 +54,13 @@ DEFAULT_BUSY_POLL = 50e-6
 MISSES_BEFORE_PAUSE = 3
 #: ...namely for this many replies.
 PAUSE = 1000
-_READ_SIZE = 65536
+#: ``COREDIS_BUSY_POLL=0`` (or ``off``/``false``/``no``) turns busy polling off process-wide.
+ENVIRONMENT_VARIABLE = "COREDIS_BUSY_POLL"
+_OFF = frozenset({"0", "off", "false", "no"})
+_ON = frozenset({"1", "on", "true", "yes", ""})
 
-# Transports whose reads go from the socket straight to ``data_received``, with no
-# buffer of their own in between (so reading the socket directly keeps the byte order).
+# Transports whose reads go from the socket straight into the protocol, with no buffer of
+# their own in between (so reading the socket directly keeps the byte order).
 _POLLABLE_TRANSPORTS = frozenset(
     {
         ("asyncio.selector_events", "_SelectorSocketTransport"),
@@ -59,9 +70,64 @@ _POLLABLE_TRANSPORTS = frozenset(
 )
 
 
+def _enabled_from_environment() -> bool:
+    value = os.environ.get(ENVIRONMENT_VARIABLE)
+    if value is None:
+        return True
+    word = value.strip().lower()
+    if word in _OFF:
+        return False
+    if word not in _ON:
+        warnings.warn(
+            f"{ENVIRONMENT_VARIABLE}={value!r} is not one of 0/off/false/no or 1/on/true/yes; "
+            "busy polling stays on",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return True
+
+
+class _Switch:
+    enabled = _enabled_from_environment()
+
+
+_switch = _Switch()
+
+
+def set_busy_polling(enabled: bool) -> None:
+    """Turn busy polling on or off for every connection of the process, at once.
+
+    Off, no connection polls whatever its ``busy_poll`` window; on (the default, unless
+    the ``COREDIS_BUSY_POLL`` environment variable said ``0``/``off`` at import), each
+    connection polls as its own ``busy_poll`` says (``0`` still means never).
+
+    :raises TypeError: ``enabled`` is not a ``bool``.
+    """
+    if not isinstance(enabled, bool):
+        raise TypeError(f"enabled must be a bool, not {type(enabled).__name__}")
+    _switch.enabled = enabled
+
+
+def busy_polling_enabled() -> bool:
+    """Whether busy polling is on for the process (see :func:`set_busy_polling`)."""
+    return _switch.enabled
+
+
+class _Waiting(threading.local):
+    """Tasks of this thread suspended waiting for a reply (busy polling only polls when no
+    other task waits for a reply). Per thread: each thread runs its own event loop, and
+    ``+=`` on a shared global could lose counts between threads."""
+
+    count = 0
+
+
+#: Connections add 1 while a task of theirs waits for a reply, and take it off after.
+WAITING = _Waiting()
+
+
 def pollable_fd(transport: Any) -> int:
     """The socket descriptor to poll behind ``transport``, or -1 when it must not be."""
-    if sys.platform == "win32":  # os.read() does not read sockets there
+    if sys.platform == "win32":  # os.readv() does not read sockets there
         return -1
     kind = type(transport)
     if (kind.__module__, kind.__name__) not in _POLLABLE_TRANSPORTS:
@@ -75,42 +141,97 @@ def pollable_fd(transport: Any) -> int:
     return fd
 
 
-def others_ready(loop: asyncio.AbstractEventLoop | None) -> bool:
-    """Whether the (asyncio) loop has callbacks ready to run; uvloop does not tell."""
-    ready = getattr(loop, "_ready", None)
-    return bool(ready)
+class BusyPoller:
+    """One connection's busy polling: its window, counters and trigger.
 
-
-def poll_reply(connection: BaseConnection, future: asyncio.Future[Any]) -> None:
-    """Read ``connection``'s socket until ``future`` is resolved or the window ends.
-
-    Never blocks and never raises: bytes read go through ``data_received`` exactly as
-    the transport would deliver them; end of file is left for the transport to report;
-    a socket error closes the connection (failing the pending request).
+    ``protocol`` is the connection as its transport sees it (``get_buffer`` and
+    ``buffer_updated``); ``on_error(exc)`` closes it when reading the socket fails.
+    :meth:`attach` and :meth:`detach` follow the transport; :meth:`maybe_poll` is called
+    by a task about to wait for a reply.
     """
-    fd = connection._poll_fd
-    read = os.read
-    clock = time.perf_counter
-    deadline = clock() + connection.busy_poll
-    while True:
-        try:
-            data = read(fd, _READ_SIZE)
-        except (BlockingIOError, InterruptedError):
-            if clock() < deadline:
-                continue
-            break
-        except OSError as exc:
-            connection._abandon(ConnectionError(f"Connection to {connection.location} lost: {exc}"))
+
+    __slots__ = ("_fd", "_on_error", "_pause", "_protocol", "_streak", "hits", "misses", "window")
+
+    def __init__(
+        self,
+        protocol: asyncio.BufferedProtocol,
+        on_error: Callable[[OSError], None],
+        window: float = DEFAULT_BUSY_POLL,
+    ) -> None:
+        #: Seconds a lone request may read its socket before yielding (0: never).
+        self.window = float(window)
+        #: Replies read by polling, and polling windows that ended without the reply.
+        self.hits = 0
+        self.misses = 0
+        self._protocol = protocol
+        self._on_error = on_error
+        self._fd = -1  # the socket to poll, -1 when this transport must not be
+        self._streak = 0  # consecutive windows without the reply
+        self._pause = 0  # replies left before polling again
+
+    def attach(self, transport: Any) -> None:
+        """A new transport: poll its socket if it is one that may be read directly."""
+        self._fd = pollable_fd(transport) if self.window > 0 else -1
+
+    def detach(self) -> None:
+        """The transport is gone: never touch its descriptor again."""
+        self._fd = -1
+
+    def maybe_poll(
+        self,
+        future: asyncio.Future[Any],
+        in_flight: int,
+        write_paused: bool,
+        loop: asyncio.AbstractEventLoop | None,
+    ) -> None:
+        """Poll for ``future``'s reply if, and only if, nothing else could run meanwhile:
+        polling is on (process and connection), ``future`` is the connection's only
+        request in flight, its writes are not paused, no other task of this thread waits
+        for a reply and (asyncio) no callback is ready to run."""
+        if self._fd < 0 or WAITING.count or future.done() or not _switch.enabled:
             return
-        if not data:
-            return  # end of file: the transport sees it as well and reports the loss
-        connection.data_received(data)
-        if future.done():
-            connection.busy_poll_hits += 1
-            connection._poll_streak = 0
+        if self._pause:
+            self._pause -= 1
             return
-    connection.busy_poll_misses += 1
-    connection._poll_streak += 1
-    if connection._poll_streak >= MISSES_BEFORE_PAUSE:
-        connection._poll_streak = 0
-        connection._poll_pause = PAUSE
+        if in_flight != 1 or write_paused or getattr(loop, "_ready", None):
+            return  # (uvloop does not tell whether callbacks are ready)
+        self._poll(future)
+
+    def _poll(self, future: asyncio.Future[Any]) -> None:
+        """Read the socket until ``future`` is resolved or the window ends.
+
+        Never blocks and never raises: bytes read go through ``get_buffer`` /
+        ``buffer_updated`` exactly as the transport would deliver them; end of file is
+        left for the transport to report; a socket error goes to ``on_error``.
+        """
+        fd = self._fd
+        protocol = self._protocol
+        readv = os.readv
+        clock = time.perf_counter
+        deadline = clock() + self.window
+        buffer = protocol.get_buffer(-1)
+        while True:
+            try:
+                count = readv(fd, (buffer,))
+            except (BlockingIOError, InterruptedError):
+                if clock() < deadline:
+                    continue
+                break
+            except OSError as exc:
+                self._on_error(exc)
+                return
+            if not count:
+                return  # end of file: the transport sees it as well and reports the loss
+            protocol.buffer_updated(count)
+            if future.done():
+                self.hits += 1
+                self._streak = 0
+                return
+            if self._fd < 0:
+                return  # the bytes closed the connection (a protocol error)
+            buffer = protocol.get_buffer(-1)
+        self.misses += 1
+        self._streak += 1
+        if self._streak >= MISSES_BEFORE_PAUSE:
+            self._streak = 0
+            self._pause = PAUSE

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ._base import BaseConnection
-from ._busypoll import DEFAULT_BUSY_POLL
-from ._credentials import CredentialSource
-from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
+from ._settings import check_settings
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._options import ConnectionOptions
 
 __all__ = ("ClusterConnection", "Connection")
 
@@ -18,9 +21,11 @@ __all__ = ("ClusterConnection", "Connection")
 class Connection(BaseConnection):
     """A TCP connection, with TLS when ``ssl_context`` is given.
 
-    Parameters are those of coredis 4.x, plus ``credential_provider`` (a callable or a
-    :class:`~coredis.connection.CredentialProvider` returning ``(username, password)``,
-    consulted at every connect, for rotating passwords).
+    Parameters are those of coredis 4.x; the options added since (``credential_provider``,
+    ``busy_poll``, ``max_push_messages``, ``reader_options``: a
+    :class:`~coredis.connection.ConnectionOptions`) are passed on to
+    :class:`~coredis.connection.BaseConnection`, which documents them. A keyword it does not
+    take raises :class:`TypeError` naming it.
 
     ``socket_keepalive`` turns on ``SO_KEEPALIVE``; ``socket_keepalive_options`` maps
     ``socket.TCP_KEEP*`` option numbers to values. TCP_NODELAY is always on.
@@ -30,6 +35,8 @@ class Connection(BaseConnection):
 
     description: ClassVar[str] = "Connection<host={host},port={port},db={db}>"
     locator: ClassVar[str] = "{host}:{port}"
+    # its **options go to BaseConnection (see coredis.connection._options)
+    _forwards_options: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -50,10 +57,7 @@ class Connection(BaseConnection):
         client_name: str | None = None,
         protocol_version: Literal[2, 3] = 3,
         noreply: bool = False,
-        credential_provider: CredentialSource | None = None,
-        busy_poll: float = DEFAULT_BUSY_POLL,
-        max_push_messages: int = DEFAULT_MAX_PUSH_MESSAGES,
-        reader_options: dict[str, Any] | None = None,
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         check_settings(host=host, port=port)
         if ssl_context is not None and not isinstance(ssl_context, ssl.SSLContext):
@@ -72,10 +76,7 @@ class Connection(BaseConnection):
             password=password,
             db=db,
             connect_timeout=connect_timeout,
-            credential_provider=credential_provider,
-            busy_poll=busy_poll,
-            max_push_messages=max_push_messages,
-            reader_options=reader_options,
+            **options,
         )
         self.host = host
         self.port = port
@@ -112,9 +113,14 @@ class Connection(BaseConnection):
 
 class ClusterConnection(Connection):
     """A connection to a cluster node; sends ``READONLY`` after the handshake when
-    ``read_from_replicas`` or ``readonly`` is set, so replicas serve reads."""
+    ``read_from_replicas`` or ``readonly`` is set, so replicas serve reads.
+
+    The other parameters, and the ``options`` added since 4.x, are those of
+    :class:`Connection`.
+    """
 
     description: ClassVar[str] = "ClusterConnection<host={host},port={port}>"
+    _forwards_options: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -137,10 +143,7 @@ class ClusterConnection(Connection):
         read_from_replicas: bool = False,
         readonly: bool = False,
         noreply: bool = False,
-        credential_provider: CredentialSource | None = None,
-        busy_poll: float = DEFAULT_BUSY_POLL,
-        max_push_messages: int = DEFAULT_MAX_PUSH_MESSAGES,
-        reader_options: dict[str, Any] | None = None,
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         super().__init__(
             host,
@@ -159,10 +162,7 @@ class ClusterConnection(Connection):
             client_name=client_name,
             protocol_version=protocol_version,
             noreply=noreply,
-            credential_provider=credential_provider,
-            busy_poll=busy_poll,
-            max_push_messages=max_push_messages,
-            reader_options=reader_options,
+            **options,
         )
         self.read_from_replicas = read_from_replicas
         self.readonly = readonly

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from ._base import BaseConnection
-from ._busypoll import DEFAULT_BUSY_POLL
-from ._credentials import CredentialSource
-from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
+from ._settings import check_settings
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._options import ConnectionOptions
 
 __all__ = ("UnixDomainSocketConnection",)
 
@@ -16,12 +19,22 @@ __all__ = ("UnixDomainSocketConnection",)
 class UnixDomainSocketConnection(BaseConnection):
     """A connection over a unix domain socket at ``path``.
 
-    Like in 4.x, unknown keyword arguments are accepted and ignored, so a pool configured
-    for TCP (``host``, ``port``, ``ssl_context``...) can make unix connections.
+    The options added since 4.x are those of :class:`~coredis.connection.Connection`
+    (a :class:`~coredis.connection.ConnectionOptions`, documented by
+    :class:`~coredis.connection.BaseConnection`). The TCP-only arguments of ``Connection``
+    (``host``, ``port``, ``ssl_context``, ``socket_keepalive``,
+    ``socket_keepalive_options``) are accepted and ignored, as in 4.x, so a pool
+    configured for TCP can make unix connections; any other keyword (a misspelt one)
+    raises :class:`TypeError` naming it, where 4.x ignored it.
     """
 
     description: ClassVar[str] = "UnixDomainSocketConnection<path={path},db={db}>"
     locator: ClassVar[str] = "unix://{path}"
+    _forwards_options: ClassVar[bool] = True
+    #: Keywords of ``Connection`` that have no meaning here: accepted and ignored.
+    _ignored_options: ClassVar[frozenset[str]] = frozenset(
+        {"host", "port", "ssl_context", "socket_keepalive", "socket_keepalive_options"}
+    )
 
     def __init__(
         self,
@@ -38,13 +51,13 @@ class UnixDomainSocketConnection(BaseConnection):
         client_name: str | None = None,
         protocol_version: Literal[2, 3] = 3,
         noreply: bool = False,
-        credential_provider: CredentialSource | None = None,
-        busy_poll: float = DEFAULT_BUSY_POLL,
-        max_push_messages: int = DEFAULT_MAX_PUSH_MESSAGES,
-        reader_options: dict[str, Any] | None = None,
-        **_: Any,
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         check_settings(path=path)
+        ignored = self._ignored_options.intersection(options)
+        if ignored:  # (the TypedDict does not list them: typed code never passes them)
+            kept = {k: v for k, v in options.items() if k not in ignored}
+            options = cast("ConnectionOptions", kept)
         super().__init__(
             retry_on_timeout=retry_on_timeout,
             stream_timeout=stream_timeout,
@@ -57,10 +70,7 @@ class UnixDomainSocketConnection(BaseConnection):
             password=password,
             db=db,
             connect_timeout=connect_timeout,
-            credential_provider=credential_provider,
-            busy_poll=busy_poll,
-            max_push_messages=max_push_messages,
-            reader_options=reader_options,
+            **options,
         )
         self.path = path
 

@@ -13,6 +13,14 @@ from __future__ import annotations
 from ._basic import ConnectionPool
 from ._blocking import BlockingConnectionPool
 from ._multiplexed import DEDICATED_COMMANDS, MultiplexedConnectionPool
+from ._options import (
+    ClusterURLOptions,
+    ClusterURLSettings,
+    PoolOptions,
+    PoolSettings,
+    URLOptions,
+    URLSettings,
+)
 from ._settings import check_pool_settings
 from ._stats import PoolStatistics
 from ._url import SSL_OPTIONS, build_ssl_context, parse_url
@@ -29,6 +37,12 @@ __all__ = (
     "ConnectionPool",
     "BlockingConnectionPool",
     "MultiplexedConnectionPool",
+    "PoolOptions",
+    "PoolSettings",
+    "URLOptions",
+    "URLSettings",
+    "ClusterURLOptions",
+    "ClusterURLSettings",
     "DEDICATED_COMMANDS",
     "ClusterConnectionPool",
     "BlockingClusterConnectionPool",

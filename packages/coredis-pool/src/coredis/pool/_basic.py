@@ -8,20 +8,29 @@ import os
 import time
 import weakref
 from collections import deque
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from coredis.connection import (
     BaseConnection,
     Connection,
     UnixDomainSocketConnection,
+    check_connection_arguments,
     check_settings,
 )
 from coredis.protocol import ConnectionError
 
 from ._connect import open_connection
+from ._fork import _Process
 from ._settings import check_pool_settings
 from ._stats import PoolStatistics
 from ._url import accepted_options, parse_url
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from coredis.connection import ConnectionArguments
+
+    from ._options import URLOptions
 
 __all__ = ("ConnectionPool",)
 
@@ -34,29 +43,22 @@ _log = logging.getLogger("coredis.pool")
 _STALE_AFTER = 0.1
 
 
-class _Process:
-    """The current process id, refreshed in a forked child (``os.getpid()`` is a system
-    call on every use, and pools check it on every acquire and release)."""
-
-    pid = os.getpid()
-
-    @classmethod
-    def after_fork(cls) -> None:
-        cls.pid = os.getpid()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_Process.after_fork)
-
-
 def _usable(connection: BaseConnection) -> bool:
     return connection.is_usable
 
 
-def _none_ready(self: ConnectionPool, command_name: bytes | None = None) -> None:
-    """``get_connection_nowait`` of a subclass that picks its connections itself in
-    ``get_connection``: the fast path must not go around that choice."""
-    return None
+def _nowait_reuses_idle(cls: type[ConnectionPool]) -> bool:
+    """Whether :meth:`ConnectionPool.get_connection_nowait` may hand out idle connections
+    for instances of ``cls`` (see :attr:`ConnectionPool.nowait_reuses_idle`): the nearest
+    class in the MRO that sets the attribute decides; before it, one that overrides
+    ``get_connection`` says no."""
+    for klass in cls.__mro__:
+        declared = klass.__dict__.get("nowait_reuses_idle")
+        if declared is not None:
+            return bool(declared)
+        if "get_connection" in klass.__dict__ and klass is not ConnectionPool:
+            return False
+    return True
 
 
 class _PooledConnection:
@@ -105,8 +107,25 @@ class ConnectionPool:
     the parent's sockets. One pool may be shared by several clients.
 
     Every other keyword argument is passed to ``connection_class`` (default
-    :class:`~coredis.connection.Connection`), so a custom subclass receives its own.
+    :class:`~coredis.connection.Connection`), so a custom subclass receives its own. They
+    are typed as :class:`~coredis.connection.ConnectionArguments` and checked here, at
+    construction: one the connection class does not take raises :class:`TypeError` naming
+    it (a class whose ``__init__`` takes ``**kwargs`` of its own receives anything). A
+    custom class's own arguments are not in ``ConnectionArguments``: pass them through a
+    ``dict[str, Any]`` (``**{"label": "x"}``) to keep mypy quiet.
     """
+
+    #: Whether :meth:`get_connection_nowait` (the clients' synchronous fast path) may hand
+    #: out an idle connection without going through :meth:`get_connection`. ``None``, the
+    #: default, lets the class hierarchy decide: yes for :class:`ConnectionPool` itself and
+    #: subclasses that leave :meth:`get_connection` alone; no for a subclass that overrides
+    #: :meth:`get_connection` (it may choose connections, count or check them on every
+    #: acquire, and the fast path must not go around that). Such a subclass whose override
+    #: is happy to be skipped for a just-released idle connection sets it to ``True``, as
+    #: :class:`~coredis.pool.BlockingConnectionPool` does; any class may set ``False`` to
+    #: turn the fast path off. A subclass that overrides :meth:`get_connection_nowait`
+    #: itself decides there (calling ``super()`` keeps this rule).
+    nowait_reuses_idle: ClassVar[bool | None] = None
 
     def __init__(
         self,
@@ -115,7 +134,7 @@ class ConnectionPool:
         max_connections: int | None = None,
         max_idle_time: float = 0,
         idle_check_interval: float = 1,
-        **connection_kwargs: Any,
+        **connection_kwargs: Unpack[ConnectionArguments],
     ) -> None:
         check_pool_settings(
             max_connections=max_connections,
@@ -124,7 +143,11 @@ class ConnectionPool:
         )
         check_settings(**connection_kwargs)
         self.connection_class: type[BaseConnection] = connection_class or Connection
-        self.connection_kwargs: dict[str, Any] = connection_kwargs
+        # Connections are made lazily: refuse a misspelt argument now, not at first use.
+        check_connection_arguments(
+            self.connection_class, connection_kwargs, f"{type(self).__name__}()"
+        )
+        self.connection_kwargs: dict[str, Any] = dict(connection_kwargs)
         self.max_connections = max_connections
         self.max_idle_time = max_idle_time
         self.idle_check_interval = idle_check_interval
@@ -132,6 +155,8 @@ class ConnectionPool:
         # Connections inherited through fork(): kept referenced, never used or closed.
         self._inherited: list[BaseConnection] = []
         self._waiters: deque[asyncio.Future[BaseConnection | None]] = deque()
+        # (read once here: get_connection_nowait is on the clients' hot path)
+        self._nowait_ok = _nowait_reuses_idle(type(self))
         self.reset()
 
     @classmethod
@@ -140,7 +165,7 @@ class ConnectionPool:
         url: str,
         db: int | None = None,
         decode_components: bool = False,
-        **kwargs: Any,
+        **kwargs: Unpack[URLOptions],
     ) -> _CPT:
         """A pool for ``redis://``, ``rediss://`` or ``unix://`` URLs.
 
@@ -255,11 +280,6 @@ class ConnectionPool:
         Cancelling it has no effect (it does not wait).
         """
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "get_connection" in cls.__dict__ and "get_connection_nowait" not in cls.__dict__:
-            cls.get_connection_nowait = _none_ready  # type: ignore[method-assign]
-
     # -- acquire --------------------------------------------------------------------------
     def get_connection_nowait(self, command_name: bytes | None = None) -> BaseConnection | None:
         """An idle connection that is ready at once, or ``None``: then await
@@ -270,14 +290,14 @@ class ConnectionPool:
         released less than 0.1 s ago (so the socket needs no look first), usable, and
         opened in an event loop that is running (the current one, unless a pool is shared
         between threads, which is not supported: the first command then fails with
-        ``ConnectionError`` naming the other loop). A subclass that overrides
-        :meth:`get_connection` without overriding this method gets ``None`` here, so its
-        own choice of connection is never bypassed.
+        ``ConnectionError`` naming the other loop), and :attr:`nowait_reuses_idle` true for
+        the pool's class: a subclass that overrides :meth:`get_connection` gets ``None``
+        here unless it says otherwise, so its own choice of connection is never bypassed.
 
         :raises: nothing.
         """
         idle = self._idle
-        if not idle or self.max_idle_time or self.pid != _Process.pid:
+        if not idle or self.max_idle_time or self.pid != _Process.pid or not self._nowait_ok:
             return None
         connection = idle[-1]
         loop = connection.loop
@@ -437,6 +457,31 @@ class ConnectionPool:
         self._discarded += 1
         self._slot_freed()
 
+    def discard(self, connection: BaseConnection) -> None:
+        """Close a connection and give its slot back, never to reuse it; never raises.
+
+        For a connection that must not serve anyone else: its state changed (``SELECT``,
+        ``HELLO``, ``CLIENT SETNAME``...), it was a pub/sub or ``MONITOR`` connection, or
+        its owner is being collected. Unlike :meth:`release` it never becomes idle, even
+        when clean. It is counted as discarded, and its slot goes to the first waiter of a
+        blocking pool, who opens a new connection. A connection this pool did not hand
+        out, or one already released or discarded, is closed and the counts stay as they
+        were; one from before a ``fork()`` is left alone (the parent owns its socket).
+        """
+        if connection.pid != _Process.pid:
+            return
+        connection.disconnect()
+        if connection not in self._in_use:
+            return
+        self._in_use.discard(connection)
+        if self.pid != _Process.pid:
+            return
+        if self._stale:
+            self._stale.discard(connection)
+        _log.debug("pool for %s closes %r: discarded by its user", self.target, connection)
+        self._discarded += 1
+        self._slot_freed()
+
     def _hand_back(self, connection: BaseConnection) -> None:
         while self._waiters:
             waiter = self._waiters.popleft()
@@ -462,7 +507,7 @@ class ConnectionPool:
         :meth:`disconnect`); nothing to cancel."""
         self.disconnect()
 
-    def reconfigure(self, **connection_kwargs: Any) -> None:
+    def reconfigure(self, **connection_kwargs: Unpack[ConnectionArguments]) -> None:
         """Make connections with ``connection_kwargs`` (e.g. ``db=1``,
         ``client_name="app"``) from now on, and stop reusing the ones made before.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coredis.connection import BaseConnection
 from coredis.connection.events import LISTENERS, PoolWait, emit
@@ -13,6 +13,11 @@ from coredis.protocol import ConnectionError
 
 from ._basic import ConnectionPool
 from ._settings import check_pool_settings
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from coredis.connection import ConnectionArguments
 
 __all__ = ("BlockingConnectionPool",)
 
@@ -37,7 +42,7 @@ class BlockingConnectionPool(ConnectionPool):
         timeout: float | None = 20,
         max_idle_time: float = 0,
         idle_check_interval: float = 1,
-        **connection_kwargs: Any,
+        **connection_kwargs: Unpack[ConnectionArguments],
     ) -> None:
         check_pool_settings(timeout=timeout)
         self.timeout = timeout
@@ -49,9 +54,11 @@ class BlockingConnectionPool(ConnectionPool):
             **connection_kwargs,
         )
 
-    # Taking an idle connection never jumps the queue: release() hands connections to
-    # waiters first, so one is idle only while nobody waits.
-    get_connection_nowait = ConnectionPool.get_connection_nowait
+    #: ``True``: :meth:`get_connection` here only documents the waiting, and the fast path
+    #: may skip it, because taking an idle connection never jumps the queue:
+    #: :meth:`~ConnectionPool.release` hands connections to waiters first, so one is idle
+    #: only while nobody waits.
+    nowait_reuses_idle = True
 
     async def get_connection(
         self, command_name: bytes | None = None, *args: Any, **kwargs: Any

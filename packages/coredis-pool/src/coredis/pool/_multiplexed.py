@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coredis.connection import (
     BLOCKING_COMMANDS,
@@ -14,9 +14,17 @@ from coredis.connection import (
     BaseConnection,
 )
 
-from ._basic import ConnectionPool, _Process
+from ._basic import ConnectionPool
 from ._connect import open_connection
+from ._fork import _Process
 from ._stats import PoolStatistics
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from coredis.connection import ConnectionArguments
+
+    from ._options import PoolOptions
 
 __all__ = ("MultiplexedConnectionPool", "DEDICATED_COMMANDS")
 
@@ -59,7 +67,12 @@ class MultiplexedConnectionPool(ConnectionPool):
     ``coredis.Redis(connection_pool=MultiplexedConnectionPool(host=..., port=...))``.
     """
 
-    def __init__(self, *, multiplex_connections: int = 1, **kwargs: Any) -> None:
+    #: ``False``: :meth:`get_connection` hands out shared connections, which are never
+    #: idle; the standalone fast path (the idle connection released last) would go around
+    #: that choice.
+    nowait_reuses_idle = False
+
+    def __init__(self, *, multiplex_connections: int = 1, **kwargs: Unpack[PoolOptions]) -> None:
         if multiplex_connections < 1:
             raise ValueError(f"multiplex_connections must be >= 1, not {multiplex_connections!r}")
         self.multiplex_connections = multiplex_connections
@@ -169,7 +182,24 @@ class MultiplexedConnectionPool(ConnectionPool):
         if not connection.is_connected or connection.dedicated:
             self._drop_shared(connection)
 
-    def reconfigure(self, **connection_kwargs: Any) -> None:
+    def discard(self, connection: BaseConnection) -> None:
+        """Close a connection and give its slot back, never to reuse it; never raises.
+
+        A shared connection is closed for every caller using it (requests in flight on it
+        fail with ``ConnectionError``) and replaced on next use; a dedicated one is
+        handled as by :meth:`ConnectionPool.discard`.
+        """
+        if not connection.multiplexed:
+            super().discard(connection)
+            return
+        if self.pid != _Process.pid:
+            self.checkpid()  # (the parent's shared connections are not ours to close)
+        if connection in self._shared:
+            self._drop_shared(connection)
+        elif connection.pid == _Process.pid:
+            connection.disconnect()  # dropped already (or never ours): only close it
+
+    def reconfigure(self, **connection_kwargs: Unpack[ConnectionArguments]) -> None:
         """As :meth:`ConnectionPool.reconfigure`; the shared connections are closed at once
         (requests in flight on them fail with ``ConnectionError``) and reopened on next use.
 

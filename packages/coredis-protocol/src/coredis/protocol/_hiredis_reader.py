@@ -43,6 +43,7 @@ from typing import Any
 try:
     import hiredis
 except ImportError:  # pragma: no cover - exercised only without the extra
+    # The optional extra is absent: the module name is bound to None (checked before use).
     hiredis = None  # type: ignore[assignment]
 
 from ._errors import error_from_reply
@@ -53,7 +54,7 @@ from ._limits import (
     DEFAULT_MAX_ELEMENTS,
     MAX_LINE_LENGTH,
 )
-from ._python_reader import PythonReader
+from ._python_reader import PythonReader, received_bytes
 from ._types import NOT_ENOUGH_DATA
 
 __all__ = ("HiredisReader",)
@@ -158,14 +159,31 @@ class HiredisReader:
         """Whether hiredis (rather than the pure reader) is parsing the stream right now."""
         return not self._use_python
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
+    def has_data(self) -> bool:
+        """Whether bytes fed are still unparsed (``False``: :meth:`gets` would return
+        :data:`NOT_ENOUGH_DATA`, so a caller may skip asking)."""
+        if self._use_python:
+            return self._python.has_data()
+        return bool(self._hiredis.has_data())
+
+    def feed(self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1) -> None:
         """Append received bytes to the buffer.
+
+        ``offset`` and ``length`` (hiredis' signature) take part of ``data``, e.g. what a
+        read put into a reused receive buffer; nothing of ``data`` is kept: the part is
+        copied once, into the ``bytes`` that both hiredis and a possible hand-over to the
+        pure reader are fed.
 
         :raises ProtocolError: when the buffered bytes would exceed ``max_buffer``, or the
          reader failed earlier and was not reset.
+        :raises ValueError: ``offset``/``length`` fall outside ``data``.
         """
-        if type(data) is not bytes:
-            data = bytes(data)
+        if self._use_python and self._python.wants_payload():
+            # the rest of a big bulk string: straight into the pure reader's collector
+            self._python.feed(data, offset, length)
+            return
+        if type(data) is not bytes or offset or length >= 0:
+            data = received_bytes(data, offset, length)
         if self._use_python:
             python = self._python
             # (int membership: a memchr, without the bytes-needle overhead)
@@ -180,7 +198,7 @@ class HiredisReader:
             else:
                 python.feed(data)
                 return
-        elif (
+        if (
             # (the header of a bulk under 100,000 bytes has a CR or LF at index 2, 4 or 6)
             (
                 len(data) > 8

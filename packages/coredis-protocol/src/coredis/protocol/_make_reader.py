@@ -29,9 +29,13 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 class RespReader(Protocol):
     """What both readers provide."""
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None: ...
+    def feed(
+        self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1
+    ) -> None: ...
 
     def gets(self, decode: bool = True) -> Any: ...
+
+    def has_data(self) -> bool: ...
 
     def reset(self) -> None: ...
 
@@ -48,9 +52,11 @@ def make_reader(
 ) -> RespReader:
     """Create a RESP2/RESP3 reader: feed it bytes, take whole replies out.
 
-    ``reader.feed(data)`` appends received bytes; ``reader.gets(decode=True)`` returns the
-    next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.reset()`` forgets everything
-    (and clears a failed state). Replies:
+    ``reader.feed(data)`` appends received bytes (``feed(buffer, offset, length)`` a part
+    of a buffer the caller reuses: it is copied, never kept); ``reader.gets(decode=True)``
+    returns the next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.has_data()`` whether
+    bytes fed are still unparsed (when not, ``gets`` needs no asking); ``reader.reset()``
+    forgets everything (and clears a failed state). Replies:
 
     * simple, bulk and verbatim strings: ``bytes``, or ``str`` when the reader has an
       ``encoding`` and ``gets(decode=True)``; a verbatim string loses its ``txt:`` prefix;

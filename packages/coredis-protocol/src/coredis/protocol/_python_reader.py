@@ -12,6 +12,11 @@ Parsing is incremental and linear in the input:
   enough has arrived. A 512 MiB bulk fed in 64 KiB pieces is therefore copied once, not
   once per piece; a top-level bulk string of ``BIG_PAYLOAD`` bytes or more is even copied
   from the pieces straight into the value returned, not joined first and sliced after.
+* once the reader waits for the rest of such a big top-level bulk string, what is fed is
+  written straight into one ``bytearray`` (no ``bytes`` per piece), kept for the next big
+  reply while it is at most ``KEEP_COLLECTOR`` bytes: a 1 MiB GET then allocates only its
+  value, not twice its size in pieces and copies, which would make glibc's malloc trim and
+  re-fault the heap on every such reply.
 """
 
 from __future__ import annotations
@@ -29,19 +34,48 @@ from ._limits import (
 )
 from ._types import NOT_ENOUGH_DATA, PushFrame, hashable
 
-__all__ = ("BIG_PAYLOAD", "Parser", "PythonReader")
+__all__ = ("BIG_PAYLOAD", "KEEP_COLLECTOR", "Parser", "PythonReader", "received_bytes")
 
 #: A top-level bulk string this long that arrived in pieces is copied straight from them.
 BIG_PAYLOAD = 64 * 1024
+#: The buffer big top-level bulk strings are collected in is kept up to this size.
+KEEP_COLLECTOR = 2 * 1024 * 1024
 
 # Aggregate kinds on the parse stack.
 _ARRAY, _SET, _PUSH, _MAP, _ATTRIBUTE = range(5)
 _KINDS = {42: _ARRAY, 126: _SET, 62: _PUSH, 37: _MAP, 124: _ATTRIBUTE}
 _EMPTY: dict[int, Any] = {42: list, 126: set, 62: PushFrame, 37: dict}
 _NO_KEY: Any = object()
+_NO_CRLF: Any = object()
 _SPECIAL_DOUBLES = frozenset((b"inf", b"-inf", b"+inf", b"nan", b"-nan"))
 #: The first byte of every RESP2/RESP3 reply.
 _TYPE_BYTES = frozenset(b"$=!+:*%~>|-_#,(")
+
+
+def received_bytes(data: bytes | bytearray | memoryview, offset: int, length: int) -> bytes:
+    """``length`` bytes of ``data`` from ``offset`` (``length`` < 0: to the end) as ``bytes``,
+    copied once: the readers' ``feed(data, offset, length)`` keeps nothing of a buffer the
+    caller reuses (a connection's receive buffer).
+
+    :raises ValueError: ``offset``/``length`` fall outside ``data``.
+    """
+    if type(data) is memoryview:
+        if not offset and 0 <= length <= len(data) and data.itemsize == 1 and data.ndim == 1:
+            return data[:length].tobytes()  # (what a connection feeds: its receive buffer)
+        view = data
+    elif type(data) is bytes and not offset and length < 0:
+        return data
+    else:
+        view = memoryview(data)
+    if view.itemsize != 1 or view.ndim != 1:
+        view = view.cast("B")
+    size = view.nbytes
+    end = size if length < 0 else offset + length
+    if offset < 0 or end > size or offset > end:
+        raise ValueError(
+            f"offset {offset} and length {length} fall outside a buffer of {size} bytes"
+        )
+    return view[offset:end].tobytes()
 
 
 def _double(text: bytes) -> float:
@@ -62,6 +96,9 @@ class Parser:
         "_buf",
         "_chunked",
         "_chunks",
+        "_collected",
+        "_collecting",
+        "_collector",
         "_decode",
         "_elements",
         "_encoding",
@@ -73,6 +110,7 @@ class Parser:
         "_max_depth",
         "_max_elements",
         "_need",
+        "_pending",
         "_pos",
         "_stack",
         "_start",
@@ -358,6 +396,11 @@ class PythonReader(Parser):
 
     def reset(self) -> None:
         """Forget all buffered bytes and partial replies, and clear a failed state."""
+        self._collector = bytearray()
+        self._collecting = 0  # > 0: bytes of the big bulk being collected (header included)
+        self._collected = 0
+        # a big bulk collected whole and not returned yet (or _NO_CRLF)
+        self._pending: Any = None
         self._buf = b""
         self._pos = 0
         self._chunks: list[bytes] = []
@@ -378,12 +421,91 @@ class PythonReader(Parser):
             self._failure is None
             and not self._stack
             and not self._chunks
+            and not self._collecting
+            and self._pending is None
             and self._pos >= len(self._buf)
         )
+
+    def has_data(self) -> bool:
+        """Whether bytes fed are still unparsed (``False``: :meth:`gets` would return
+        :data:`NOT_ENOUGH_DATA`, so a caller may skip asking)."""
+        return self._pos < len(self._buf) or bool(self._chunks) or self._pending is not None
+
+    def wants_payload(self) -> bool:
+        """Whether the next bytes fed go straight into a big bulk string being collected
+        (so a caller need not copy them first)."""
+        return bool(self._collecting) or (
+            self._blocked and self._need >= BIG_PAYLOAD and not self._stack and not self._chunks
+        )
+
+    def _collect(self, data: bytes | bytearray | memoryview, offset: int, length: int) -> bool:
+        """Write fed bytes into the collector of a big top-level bulk string; ``False``
+        (nothing done) when the reader is not waiting for one."""
+        if not self._collecting:
+            buf = self._buf
+            pos = self._pos
+            if buf[pos] != 36:  # only plain bulk strings ($)
+                return False
+            if len(self._collector) > KEEP_COLLECTOR:
+                self._collector = bytearray()
+            self._collecting = self._need
+            self._collected = 0
+            self._buf = b""
+            self._pos = 0
+            self._write_collector(memoryview(buf)[pos:])
+        view = data if type(data) is memoryview else memoryview(data)
+        if view.itemsize != 1 or view.ndim != 1:
+            view = view.cast("B")
+        end = view.nbytes if length < 0 else offset + length
+        if offset < 0 or end > view.nbytes or offset > end:
+            raise ValueError(
+                f"offset {offset} and length {length} fall outside a buffer of {view.nbytes} bytes"
+            )
+        take = min(end - offset, self._collecting - self._collected)
+        self._write_collector(view[offset : offset + take])
+        if self._collected > self._max_buffer:
+            raise self._fail(
+                f"{self._collected} bytes received without a complete reply, more than "
+                f"max_buffer={self._max_buffer}"
+            )
+        if self._collected < self._collecting:
+            return True
+        # Whole: the value is the one copy out of the collector.
+        with memoryview(self._collector) as whole:
+            size = self._collecting
+            header_end = bytes(whole[:24]).find(b"\r\n")
+            if whole[size - 2] != 13 or whole[size - 1] != 10:
+                self._pending = _NO_CRLF  # gets() reports it, as for any invalid reply
+            else:
+                self._pending = whole[header_end + 2 : size - 2].tobytes()
+        self._collecting = 0
+        self._blocked = False
+        self._need = 0
+        if len(self._collector) > KEEP_COLLECTOR:
+            self._collector = bytearray()
+        if offset + take < end:
+            self.feed(view, offset + take, end - offset - take)
+        return True
+
+    def _write_collector(self, piece: memoryview) -> None:
+        collector = self._collector
+        start = self._collected
+        stop = start + len(piece)
+        room = len(collector) - start
+        if room >= len(piece):
+            collector[start:stop] = piece  # same length: a copy, no resize
+        else:
+            if room > 0:
+                collector[start:] = piece[:room]
+                piece = piece[room:]
+            collector += piece
+        self._collected = stop
 
     def _fail(self, message: str) -> ProtocolError:
         self._failure = message
         self._blocked = True
+        self._collecting = 0
+        self._pending = None
         self._stack = []
         self._chunks = []
         self._buf = b""
@@ -395,17 +517,28 @@ class PythonReader(Parser):
             f"the reader failed earlier ({self._failure}) and must be reset before reuse"
         )
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
+    def feed(self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1) -> None:
         """Append received bytes to the buffer (the bytes are not parsed here).
+
+        ``offset`` and ``length`` (hiredis' signature) take part of ``data``, e.g. what a
+        read put into a reused receive buffer; nothing of ``data`` is kept, the part is
+        copied once.
 
         :raises ProtocolError: when the buffered bytes plus those of a partly parsed reply
          would exceed ``max_buffer``, when a line stays open for more than
          ``MAX_LINE_LENGTH`` bytes, or the reader failed earlier and was not reset.
+        :raises ValueError: ``offset``/``length`` fall outside ``data``.
         """
         if self._failure is not None:
             raise self._refuse()
-        if type(data) is not bytes:
-            data = bytes(data)
+        if (
+            (self._collecting or self._blocked)
+            and self.wants_payload()
+            and self._collect(data, offset, length)
+        ):
+            return
+        if type(data) is not bytes or offset or length >= 0:
+            data = received_bytes(data, offset, length)
         if not data:
             return
         buf = self._buf
@@ -444,6 +577,8 @@ class PythonReader(Parser):
         :raises ProtocolError: when the bytes are not valid RESP or exceed a limit; the
          reader then refuses input until :meth:`reset`.
         """
+        if self._pending is not None:
+            return self._take_pending(decode)
         # Fast path: a whole simple string, integer or bulk string at the top level.
         if not self._blocked and not self._stack:
             buf = self._buf
@@ -483,6 +618,22 @@ class PythonReader(Parser):
                 except ValueError:
                     pass  # the general path below reports it
         return self._gets(decode)
+
+    def _take_pending(self, decode: bool) -> Any:
+        value: Any = self._pending
+        self._pending = None
+        if value is _NO_CRLF:
+            raise self._fail("bulk payload not followed by CRLF")
+        self._decode = decode
+        if decode and self._encoding is not None:
+            try:
+                value = value.decode(self._encoding, self._errors)
+            except UnicodeDecodeError as exc:
+                raise self._fail(
+                    f"a reply could not be decoded ({exc}); pass errors='replace' or "
+                    "decode=False to receive it"
+                ) from None
+        return value
 
     def _take_big_bulk(self, decode: bool) -> Any:
         """A whole top-level bulk string of ``BIG_PAYLOAD`` bytes or more that starts in

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...exceptions import AuthorizationError, DataError
-from .._response_ext import as_str, as_tuple, identity, is_ok, pairs
+from .._callbacks import as_str, ok, pairs, to_tuple
 from .._typing import Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
@@ -24,7 +24,7 @@ def _getuser(response: Any, **options: Any) -> dict[Any, Any]:
     return user
 
 
-def _log(response: Any, **options: Any) -> Any:
+def _log(response: Any, **options: Any) -> bool | tuple[dict[Any, Any], ...]:
     if isinstance(response, (bytes, str)):
         return response in (b"OK", "OK")
     entries = []
@@ -46,12 +46,7 @@ def _dryrun(response: Any, **options: Any) -> bool:
 
 
 class ACLCommands(CommandMixin[AnyStr_co]):
-    """``ACL *`` commands.
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used.
-    """
+    """``ACL *`` commands."""
 
     async def acl_cat(self, categoryname: StringT | None = None) -> tuple[AnyStr_co, ...]:
         """ACL categories, or the commands of one category.
@@ -59,15 +54,12 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-cat
 
         :return: the names.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
         args: list[ValueT] = [categoryname] if categoryname is not None else []
-        return await self.execute_command(b"ACL", b"CAT", *args, callback=as_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"CAT", *args, callback=to_tuple)
 
     async def acl_deluser(self, usernames: Parameters[StringT]) -> int:
         """Delete ACL users (and disconnect them).
@@ -76,9 +68,6 @@ class ACLCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of users deleted.
         :raises DataError: when ``usernames`` is empty or a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -88,7 +77,8 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         names = list(usernames)
         if not names:
             raise DataError("acl_deluser needs at least one username")
-        return await self.execute_command(b"ACL", b"DELUSER", *names, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"ACL", b"DELUSER", *names)
+        return reply
 
     async def acl_dryrun(self, username: StringT, command: StringT, *args: ValueT) -> bool:
         """Whether ``username`` may run ``command`` with ``args``, without running it.
@@ -98,14 +88,11 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         :return: ``True`` when permitted.
         :raises AuthorizationError: when ``username`` may not run it (the message says
          why), as in 4.x.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"ACL", b"DRYRUN", username, command, *args, callback=_dryrun
         )
 
@@ -115,15 +102,13 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-genpass
 
         :return: the password.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
         args: list[ValueT] = [bits] if bits is not None else []
-        return await self.execute_command(b"ACL", b"GENPASS", *args, callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"ACL", b"GENPASS", *args)
+        return reply
 
     async def acl_getuser(self, username: StringT) -> dict[AnyStr_co, Any]:
         """The rules of an ACL user.
@@ -132,14 +117,11 @@ class ACLCommands(CommandMixin[AnyStr_co]):
 
         :return: ``flags``, ``passwords`` (lists), ``commands``, ``keys``, ``channels`` and
             ``selectors`` (a list of dicts); ``{}`` for an unknown user.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"GETUSER", username, callback=_getuser)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"GETUSER", username, callback=_getuser)
 
     async def acl_list(self) -> tuple[AnyStr_co, ...]:
         """Every ACL user's rules, in ``ACL SETUSER`` syntax.
@@ -147,14 +129,11 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-list
 
         :return: one line per user.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"LIST", callback=as_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"LIST", callback=to_tuple)
 
     async def acl_load(self) -> bool:
         """Reload users from the configured ACL file.
@@ -162,14 +141,11 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-load
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"LOAD", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"LOAD", callback=ok)
 
     async def acl_log(
         self, count: int | None = None, reset: bool | None = None
@@ -179,17 +155,14 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-log
 
         :return: ``True`` after ``reset``, else one dict per entry (``age-seconds`` a float).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
         if reset:
-            return await self.execute_command(b"ACL", b"LOG", b"RESET", callback=_log)  # type: ignore[no-any-return]
+            return await self.execute_command(b"ACL", b"LOG", b"RESET", callback=_log)
         args: list[ValueT] = [count] if count is not None else []
-        return await self.execute_command(b"ACL", b"LOG", *args, callback=_log)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"LOG", *args, callback=_log)
 
     async def acl_save(self) -> bool:
         """Write the users to the configured ACL file.
@@ -197,14 +170,11 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-save
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"SAVE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"SAVE", callback=ok)
 
     async def acl_setuser(self, username: StringT, *rules: StringT) -> bool:
         """Create or modify an ACL user with ``rules`` (``on``, ``>password``, ``+@all``...).
@@ -212,14 +182,11 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-setuser
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"SETUSER", username, *rules, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"SETUSER", username, *rules, callback=ok)
 
     async def acl_users(self) -> tuple[AnyStr_co, ...]:
         """Names of the ACL users.
@@ -227,14 +194,11 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-users
 
         :return: the names.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"USERS", callback=as_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ACL", b"USERS", callback=to_tuple)
 
     async def acl_whoami(self) -> AnyStr_co:
         """The user the connection is authenticated as.
@@ -242,11 +206,9 @@ class ACLCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/acl-whoami
 
         :return: the user name.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"ACL", b"WHOAMI", callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"ACL", b"WHOAMI")
+        return reply

@@ -1,11 +1,4 @@
-# mypy: disable-error-code="no-any-return"
-"""Redis bitmap commands, and the ``BITFIELD``/``BITFIELD_RO`` builder.
-
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
-"""
+"""Redis bitmap commands, and the ``BITFIELD``/``BITFIELD_RO`` builder."""
 
 from __future__ import annotations
 
@@ -14,7 +7,7 @@ from typing import Any, Generic, Literal
 
 from coredis.exceptions import DataError, ReadOnlyError
 
-from .._response import as_list
+from .._arguments import as_list
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -160,16 +153,14 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         :raises DataError: when only one of ``start``/``end`` is given, or ``index_unit``
          without them (:class:`~coredis.client.commands._checks.MutuallyInclusiveParametersMissing`,
          also a :class:`~coredis.exceptions.CommandSyntaxError` as in 4.x).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         # 4.x's checks and exception types: BITCOUNT takes start and end together
         check_inclusive(start=start, end=end)
         check_inclusive(["start", "end"], start=start, end=end, index_unit=index_unit)
-        return await self.execute_command(b"BITCOUNT", key, *_range_args(start, end, index_unit))
+        reply: int = await self.execute_command(
+            b"BITCOUNT", key, *_range_args(start, end, index_unit)
+        )
+        return reply
 
     def bitfield(self, key: KeyT) -> BitFieldOperation[AnyStr_co]:
         """Start a ``BITFIELD`` command on ``key``. https://redis.io/commands/bitfield
@@ -189,13 +180,11 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
         """Combine strings bitwise (AND, OR, XOR, NOT). https://redis.io/commands/bitop
 
         :return: the length of the string stored in ``destkey``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"BITOP", operation, destkey, *as_list(keys, "keys"))
+        reply: int = await self.execute_command(
+            b"BITOP", operation, destkey, *as_list(keys, "keys")
+        )
+        return reply
 
     async def bitpos(
         self,
@@ -209,38 +198,26 @@ class BitmapCommands(CommandMixin[AnyStr_co]):
 
         :return: the position of the first matching bit, or ``-1``.
         :raises DataError: when ``end``/``index_unit`` are given without ``start``/``end``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         # a bool bit is sent as 1/0, as 4.x did (int(True) == 1)
-        return await self.execute_command(
+        reply: int = await self.execute_command(
             b"BITPOS", key, int(bit), *_range_args(start, end, index_unit)
         )
+        return reply
 
     async def getbit(self, key: KeyT, offset: int) -> int:
         """Get the bit at an offset. https://redis.io/commands/getbit
 
         :return: 0 or 1.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"GETBIT", key, offset)
+        reply: int = await self.execute_command(b"GETBIT", key, offset)
+        return reply
 
     async def setbit(self, key: KeyT, offset: int, value: int) -> int:
         """Set or clear the bit at an offset. https://redis.io/commands/setbit
 
         :return: the previous bit.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         # a bool value is sent as 1/0, as 4.x did (int(True) == 1)
-        return await self.execute_command(b"SETBIT", key, offset, int(value))
+        reply: int = await self.execute_command(b"SETBIT", key, offset, int(value))
+        return reply

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_str, as_tuple, identity, is_ok, pairs, values_list
+from .._arguments import as_list
+from .._callbacks import as_str, ok, pairs, to_tuple
 from .._result_types import ClusterNode, ClusterNodeDetail
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -105,7 +106,7 @@ def _links(response: Any, **options: Any) -> list[dict[Any, Any]]:
 
 
 def _slot_list(slots: Parameters[int], name: str) -> list[int]:
-    return values_list(slots, name)
+    return as_list(slots, name, allow_empty=False)
 
 
 def _range_list(slots: Parameters[tuple[int, int]]) -> list[ValueT]:
@@ -120,10 +121,8 @@ def _range_list(slots: Parameters[tuple[int, int]]) -> list[ValueT]:
 class ClusterCommands(CommandMixin[AnyStr_co]):
     """The cluster command group.
 
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command (``ERR This instance has cluster support disabled`` on a
-    standalone server); cancelling one while its reply is outstanding closes the
-    connection it used.
+    On a standalone server every method raises
+    :class:`~coredis.exceptions.ResponseError` (``ERR This instance has cluster support disabled``).
     """
 
     async def asking(self) -> bool:
@@ -132,11 +131,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/asking
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"ASKING", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ASKING", callback=ok)
 
     async def readonly(self) -> bool:
         """Allow reads from this replica connection.
@@ -144,16 +140,13 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/readonly
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"READONLY", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"READONLY", callback=ok)
 
     async def readwrite(self) -> bool:
         """Cancel :meth:`readonly` on this connection.
@@ -161,16 +154,13 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/readwrite
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"READWRITE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"READWRITE", callback=ok)
 
     async def cluster_addslots(self, slots: Parameters[int]) -> bool:
         """Assign slots to this node.
@@ -179,12 +169,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"ADDSLOTS", *_slot_list(slots, "slots"), callback=is_ok
+        return await self.execute_command(
+            b"CLUSTER", b"ADDSLOTS", *_slot_list(slots, "slots"), callback=ok
         )
 
     async def cluster_addslotsrange(self, slots: Parameters[tuple[int, int]]) -> bool:
@@ -194,15 +181,12 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"ADDSLOTSRANGE", *_range_list(slots), callback=is_ok
+        return await self.execute_command(
+            b"CLUSTER", b"ADDSLOTSRANGE", *_range_list(slots), callback=ok
         )
 
     async def cluster_delslots(self, slots: Parameters[int]) -> bool:
@@ -212,12 +196,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"DELSLOTS", *_slot_list(slots, "slots"), callback=is_ok
+        return await self.execute_command(
+            b"CLUSTER", b"DELSLOTS", *_slot_list(slots, "slots"), callback=ok
         )
 
     async def cluster_delslotsrange(self, slots: Parameters[tuple[int, int]]) -> bool:
@@ -227,15 +208,12 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``slots`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"DELSLOTSRANGE", *_range_list(slots), callback=is_ok
+        return await self.execute_command(
+            b"CLUSTER", b"DELSLOTSRANGE", *_range_list(slots), callback=ok
         )
 
     async def cluster_bumpepoch(self) -> AnyStr_co:
@@ -244,11 +222,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-bumpepoch
 
         :return: ``BUMPED <epoch>`` or ``STILL <epoch>``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"BUMPEPOCH", callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"CLUSTER", b"BUMPEPOCH")
+        return reply
 
     async def cluster_count_failure_reports(self, node_id: StringT) -> int:
         """Number of active failure reports about a node.
@@ -256,13 +232,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-count-failure-reports
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"COUNT-FAILURE-REPORTS", node_id, callback=identity
-        )
+        reply: int = await self.execute_command(b"CLUSTER", b"COUNT-FAILURE-REPORTS", node_id)
+        return reply
 
     async def cluster_countkeysinslot(self, slot: int) -> int:
         """Number of keys this node holds in a slot.
@@ -270,11 +242,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-countkeysinslot
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"COUNTKEYSINSLOT", slot, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"CLUSTER", b"COUNTKEYSINSLOT", slot)
+        return reply
 
     async def cluster_failover(
         self, options: Literal[PureToken.FORCE, PureToken.TAKEOVER] | None = None
@@ -284,12 +254,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-failover
 
         :return: ``True`` once the failover is started.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [options] if options is not None else []
-        return await self.execute_command(b"CLUSTER", b"FAILOVER", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"FAILOVER", *args, callback=ok)
 
     async def cluster_flushslots(self) -> bool:
         """Unassign every slot of this node.
@@ -297,11 +264,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-flushslots
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"FLUSHSLOTS", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"FLUSHSLOTS", callback=ok)
 
     async def cluster_forget(self, node_id: StringT) -> bool:
         """Remove a node from this node's table (for 60 seconds).
@@ -309,11 +273,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-forget
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"FORGET", node_id, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"FORGET", node_id, callback=ok)
 
     async def cluster_getkeysinslot(self, slot: int, count: int) -> tuple[AnyStr_co, ...]:
         """Up to ``count`` keys of a slot held by this node.
@@ -321,12 +282,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-getkeysinslot
 
         :return: the keys.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"GETKEYSINSLOT", slot, count, callback=as_tuple
+        return await self.execute_command(
+            b"CLUSTER", b"GETKEYSINSLOT", slot, count, callback=to_tuple
         )
 
     async def cluster_info(self) -> dict[str, str]:
@@ -335,11 +293,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-info
 
         :return: ``{"cluster_state": "ok", "cluster_slots_assigned": "16384", ...}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"INFO", callback=_info)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"INFO", callback=_info)
 
     async def cluster_keyslot(self, key: KeyT) -> int:
         """Hash slot of a key.
@@ -347,11 +302,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-keyslot
 
         :return: the slot (0-16383).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"KEYSLOT", key, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"CLUSTER", b"KEYSLOT", key)
+        return reply
 
     async def cluster_links(self) -> list[dict[AnyStr_co, Any]]:
         """This node's cluster-bus links.
@@ -359,14 +312,11 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-links
 
         :return: one dict per link (``direction``, ``node``, ``create-time``...).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLUSTER", b"LINKS", callback=_links)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"LINKS", callback=_links)
 
     async def cluster_meet(
         self, ip: StringT, port: int, cluster_bus_port: int | None = None
@@ -376,14 +326,11 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-meet
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [ip, port]
         if cluster_bus_port is not None:
             args.append(cluster_bus_port)
-        return await self.execute_command(b"CLUSTER", b"MEET", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"MEET", *args, callback=ok)
 
     async def cluster_myid(self) -> AnyStr_co:
         """This node's id.
@@ -391,11 +338,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-myid
 
         :return: the 40-character id.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"MYID", callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"CLUSTER", b"MYID")
+        return reply
 
     async def cluster_nodes(self) -> list[ClusterNodeDetail]:
         """The cluster's nodes as this node sees them.
@@ -403,11 +348,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-nodes
 
         :return: one :class:`ClusterNodeDetail` per node.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"NODES", callback=_nodes)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"NODES", callback=_nodes)
 
     async def cluster_replicas(self, node_id: StringT) -> list[ClusterNodeDetail]:
         """The replicas of a primary.
@@ -415,11 +357,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-replicas
 
         :return: one :class:`ClusterNodeDetail` per replica.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"REPLICAS", node_id, callback=_nodes)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"REPLICAS", node_id, callback=_nodes)
 
     async def cluster_slaves(self, node_id: StringT) -> list[ClusterNodeDetail]:
         """Deprecated alias of :meth:`cluster_replicas`.
@@ -427,11 +366,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-slaves
 
         :return: one :class:`ClusterNodeDetail` per replica.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"SLAVES", node_id, callback=_nodes)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SLAVES", node_id, callback=_nodes)
 
     async def cluster_replicate(self, node_id: StringT) -> bool:
         """Make this node a replica of a primary.
@@ -439,11 +375,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-replicate
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"REPLICATE", node_id, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"REPLICATE", node_id, callback=ok)
 
     async def cluster_reset(
         self, hard_soft: Literal[PureToken.HARD, PureToken.SOFT] | None = None
@@ -453,12 +386,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-reset
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [hard_soft] if hard_soft is not None else []
-        return await self.execute_command(b"CLUSTER", b"RESET", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"RESET", *args, callback=ok)
 
     async def cluster_saveconfig(self) -> bool:
         """Write this node's cluster configuration to disk.
@@ -466,11 +396,8 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-saveconfig
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"SAVECONFIG", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SAVECONFIG", callback=ok)
 
     async def cluster_set_config_epoch(self, config_epoch: int) -> bool:
         """Set the config epoch of a fresh node.
@@ -478,12 +405,9 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-set-config-epoch
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"CLUSTER", b"SET-CONFIG-EPOCH", config_epoch, callback=is_ok
+        return await self.execute_command(
+            b"CLUSTER", b"SET-CONFIG-EPOCH", config_epoch, callback=ok
         )
 
     async def cluster_setslot(
@@ -501,9 +425,6 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: unless exactly one option is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         given: list[list[ValueT]] = []
         if importing is not None:
@@ -518,7 +439,7 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
             raise CommandSyntaxError(
                 {"importing", "migrating", "node", "stable"}, "exactly one option is required"
             )
-        return await self.execute_command(b"CLUSTER", b"SETSLOT", slot, *given[0], callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SETSLOT", slot, *given[0], callback=ok)
 
     async def cluster_shards(self) -> list[dict[AnyStr_co, Any]]:
         """The cluster's shards: slot ranges and nodes.
@@ -526,14 +447,11 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-shards
 
         :return: one dict per shard: ``slots`` (flat start/end list) and ``nodes`` (dicts).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLUSTER", b"SHARDS", callback=_shards)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SHARDS", callback=_shards)
 
     async def cluster_slots(self) -> dict[tuple[int, int], tuple[ClusterNode, ...]]:
         """Slot ranges and the nodes serving them.
@@ -541,8 +459,5 @@ class ClusterCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/cluster-slots
 
         :return: ``{(start, end): (primary, *replicas)}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLUSTER", b"SLOTS", callback=_slots)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLUSTER", b"SLOTS", callback=_slots)

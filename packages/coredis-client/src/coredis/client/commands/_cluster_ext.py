@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Cluster commands newer than Redis 7.0.
 
 CLUSTER MYSHARDID (Redis 7.2, every Valkey), CLUSTER SLOT-STATS (Redis 8.2, Valkey 8.0), the
@@ -6,13 +5,6 @@ atomic slot migration of Valkey 9.0 (CLUSTER MIGRATESLOTS, GETSLOTMIGRATIONS,
 CANCELSLOTMIGRATIONS, FLUSHSLOT) and CLUSTERSCAN (Valkey 9.1). Valkey-only commands link their
 valkey.io page. On a :class:`~coredis.cluster.RedisCluster` they go to one node (CLUSTERSCAN to
 the node its cursor names) like the other ``cluster_*`` methods.
-
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; a server without the command raises
-:class:`~coredis.exceptions.CommandNotSupportedError` before anything is sent (with
-``verify_version``); connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 """
 
 from __future__ import annotations
@@ -21,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_str, identity, is_ok, pairs
+from .._callbacks import as_str, ok, pairs
 from .._tokens import PureToken
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -52,13 +44,11 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
 
         :return: the 40-character shard id.
         :raises ResponseError: when cluster mode is off.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
-        return await self.execute_command(b"CLUSTER", b"MYSHARDID", callback=identity)
+        reply: AnyStr_co = await self.execute_command(b"CLUSTER", b"MYSHARDID")
+        return reply
 
     async def cluster_slot_stats(
         self,
@@ -77,9 +67,6 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
         :raises CommandSyntaxError: unless exactly one of ``slotsrange``/``orderby`` is given,
          or when ``limit``/``order`` come without ``orderby``.
         :raises ResponseError: when cluster mode is off or the metric is unknown.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Redis 8.2, Valkey 8.0
         """
@@ -114,9 +101,6 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
          :meth:`cluster_getslotmigrations`).
         :raises DataError: when ``migrations`` or a range list is empty.
         :raises ResponseError: when a slot is not served here or a node is unknown.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 9.0
         """
@@ -130,7 +114,7 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
             for start, end in ranges:
                 args += [int(start), int(end)]
             args += [PureToken.NODE, node_id]
-        return await self.execute_command(b"CLUSTER", b"MIGRATESLOTS", *args, callback=is_ok)
+        return await self.execute_command(b"CLUSTER", b"MIGRATESLOTS", *args, callback=ok)
 
     async def cluster_getslotmigrations(self) -> list[dict[str, Any]]:
         """Ongoing and recently finished slot imports/exports of this node.
@@ -140,9 +124,6 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
          ``target_node``, ``source_node``, ``state``, ``message``, times and sizes; keys as
          ``str``, values as the server sends them).
         :raises ResponseError: when cluster mode is off.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 9.0
         """
@@ -154,13 +135,10 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises ResponseError: when no migration is ongoing.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 9.0
         """
-        return await self.execute_command(b"CLUSTER", b"CANCELSLOTMIGRATIONS", callback=is_ok)
+        return await self.execute_command(b"CLUSTER", b"CANCELSLOTMIGRATIONS", callback=ok)
 
     async def cluster_flushslot(
         self, slot: int, mode: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -169,15 +147,13 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises ResponseError: when cluster mode is off or the slot is invalid.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
         Cancelling it while the reply is pending closes that connection (never reused); the
         keys may still be deleted.
 
         .. versionadded:: Valkey 9.0
         """
         args: list[ValueT] = [slot] if mode is None else [slot, mode]
-        return await self.execute_command(b"CLUSTER", b"FLUSHSLOT", *args, callback=is_ok)
+        return await self.execute_command(b"CLUSTER", b"FLUSHSLOT", *args, callback=ok)
 
     async def clusterscan(
         self,
@@ -199,9 +175,6 @@ class ClusterExtCommands(CommandMixin[AnyStr_co]):
         :return: ``(next_cursor, keys)``.
         :raises DataError: when ``count`` is not positive.
         :raises ResponseError: when cluster mode is off or the cursor is invalid.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 9.1
         """

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_bool, as_str, identity, is_ok, pairs, values_list
+from .._arguments import as_list
+from .._callbacks import as_str, boolean, ok, pairs
 from .._result_types import ClientInfo
 from .._tokens import PureToken
 from .._typing import Parameters, StringT, ValueT
@@ -79,12 +80,7 @@ def _reset(response: Any, **options: Any) -> None:
 
 
 class ConnectionCommands(CommandMixin[AnyStr_co]):
-    """The connection command group.
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used.
-    """
+    """The connection command group."""
 
     async def auth(self, password: StringT, username: StringT | None = None) -> bool:
         """Authenticate the connection that runs it.
@@ -98,11 +94,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [username, password] if username is not None else [password]
-        return await self.execute_command(b"AUTH", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"AUTH", *args, callback=ok)
 
     async def echo(self, message: StringT) -> AnyStr_co:
         """The message, echoed by the server.
@@ -110,11 +104,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/echo
 
         :return: ``message``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"ECHO", message, callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"ECHO", message)
+        return reply
 
     async def hello(
         self,
@@ -131,14 +123,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
             ``mode``, ``role``, ``modules``).
         :raises CommandSyntaxError: when ``username``/``password``/``setname`` come without
             ``protover`` or ``username`` without ``password``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -154,7 +143,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
             raise CommandSyntaxError({"username", "password"}, "username needs password")
         if setname is not None:
             args.extend((b"SETNAME", setname))
-        return await self.execute_command(b"HELLO", *args, callback=_hello)  # type: ignore[no-any-return]
+        return await self.execute_command(b"HELLO", *args, callback=_hello)
 
     async def ping(self, message: StringT | None = None) -> AnyStr_co:
         """Ping the server.
@@ -162,12 +151,10 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/ping
 
         :return: ``PONG``, or ``message`` when given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [message] if message is not None else []
-        return await self.execute_command(b"PING", *args, callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"PING", *args)
+        return reply
 
     async def quit(self) -> bool:
         """Ask the server to close the connection (it is then discarded).
@@ -175,24 +162,18 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/quit
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"QUIT", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"QUIT", callback=ok)
 
     async def reset(self) -> None:
         """Reset the connection's state (database, name, tracking, subscriptions, auth).
 
         https://redis.io/commands/reset
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -205,17 +186,14 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/select
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` it changes the database of the client's pool: every
         command sent from then on, on a new or a reused connection, runs in ``index``
         (as a 4.x program expects), and so do other clients sharing that pool. The
         connection it ran on is closed. In a pipeline it applies to the pipeline's own
         connection only, which is closed afterwards.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SELECT", index, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SELECT", index, callback=ok)
 
     async def client_caching(self, mode: Literal[PureToken.NO, PureToken.YES]) -> bool:
         """Whether the next command's keys are tracked (``OPTIN``/``OPTOUT`` tracking).
@@ -223,14 +201,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-caching
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"CACHING", mode, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"CACHING", mode, callback=ok)
 
     async def client_getname(self) -> AnyStr_co | None:
         """The connection's name.
@@ -238,11 +213,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-getname
 
         :return: the name, ``None`` when unset.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLIENT", b"GETNAME", callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co | None = await self.execute_command(b"CLIENT", b"GETNAME")
+        return reply
 
     async def client_getredir(self) -> int:
         """Id of the client receiving this connection's tracking invalidations.
@@ -250,14 +223,12 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-getredir
 
         :return: the id, 0 when not redirecting, -1 when tracking is off.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"GETREDIR", callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"CLIENT", b"GETREDIR")
+        return reply
 
     async def client_id(self) -> int:
         """Id of the connection.
@@ -265,11 +236,9 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-id
 
         :return: the id.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLIENT", b"ID", callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"CLIENT", b"ID")
+        return reply
 
     async def client_info(self) -> ClientInfo:
         """Information about the connection (the ``CLIENT LIST`` fields).
@@ -277,14 +246,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-info
 
         :return: a dict, numbers as ``int``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"INFO", callback=_client_info)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"INFO", callback=_client_info)
 
     async def client_kill(
         self,
@@ -305,9 +271,6 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True`` for the ``ip_port`` form, else the number of clients killed.
         :raises DataError: when no criterion is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = []
         if ip_port is not None:
@@ -326,7 +289,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
             args.extend((b"SKIPME", PureToken.YES if skipme else PureToken.NO))
         if not args:
             raise DataError("client_kill needs ip_port or at least one filter")
-        return await self.execute_command(b"CLIENT", b"KILL", *args, callback=_kill)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"KILL", *args, callback=_kill)
 
     async def client_list(
         self,
@@ -339,18 +302,15 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-list
 
         :return: one dict per client, numbers as ``int``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = []
         if type_ is not None:
             args.extend((PureToken.TYPE, type_))
         if identifiers is not None:
-            ids = values_list(identifiers, "identifiers")
+            ids = as_list(identifiers, "identifiers", allow_empty=False)
             args.append(b"ID")
             args.extend(ids)
-        return await self.execute_command(b"CLIENT", b"LIST", *args, callback=_client_list)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"LIST", *args, callback=_client_list)
 
     async def client_no_evict(self, enabled: Literal[PureToken.ON, PureToken.OFF]) -> bool:
         """Exclude (``ON``) the connection from client eviction.
@@ -358,14 +318,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-no-evict
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"NO-EVICT", enabled, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"NO-EVICT", enabled, callback=ok)
 
     async def client_pause(
         self, timeout: int, mode: Literal[PureToken.WRITE, PureToken.ALL] | None = None
@@ -375,14 +332,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-pause
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [timeout]
         if mode is not None:
             args.append(mode)
-        return await self.execute_command(b"CLIENT", b"PAUSE", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"PAUSE", *args, callback=ok)
 
     async def client_unpause(self) -> bool:
         """End a ``CLIENT PAUSE``.
@@ -390,14 +344,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-unpause
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"UNPAUSE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"UNPAUSE", callback=ok)
 
     async def client_reply(
         self, mode: Literal[PureToken.OFF, PureToken.ON, PureToken.SKIP]
@@ -411,18 +362,15 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: for ``OFF``/``SKIP`` (the reply the client waits for never comes).
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if mode != PureToken.ON:
             raise DataError("client_reply OFF/SKIP would desynchronise a pooled connection")
-        return await self.execute_command(b"CLIENT", b"REPLY", mode, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"REPLY", mode, callback=ok)
 
     async def client_setname(self, connection_name: StringT) -> bool:
         """Name the client's connections.
@@ -430,16 +378,13 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-setname
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` it names every connection of the client's pool from
         then on (new and reused ones; ``""`` removes the name), as ``client_name=`` does.
         The connection it ran on is closed. In a pipeline it applies to the pipeline's own
         connection only, which is closed afterwards.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CLIENT", b"SETNAME", connection_name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"SETNAME", connection_name, callback=ok)
 
     async def client_tracking(
         self,
@@ -457,14 +402,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: when both ``optin`` and ``optout`` are set.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.0.0
            Redis version that introduced the command.
@@ -484,7 +426,7 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         ):
             if flag:
                 args.append(token)
-        return await self.execute_command(b"CLIENT", b"TRACKING", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"TRACKING", *args, callback=ok)
 
     async def client_trackinginfo(self) -> dict[AnyStr_co, Any]:
         """The connection's tracking state.
@@ -492,14 +434,11 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-trackinginfo
 
         :return: ``{"flags": set, "redirect": int, "prefixes": list}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"CLIENT", b"TRACKINGINFO", callback=_tracking_info)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"TRACKINGINFO", callback=_tracking_info)
 
     async def client_unblock(
         self,
@@ -511,11 +450,8 @@ class ConnectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-unblock
 
         :return: ``True`` if the client was blocked and is now unblocked.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [client_id]
         if timeout_error is not None:
             args.append(timeout_error)
-        return await self.execute_command(b"CLIENT", b"UNBLOCK", *args, callback=as_bool)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CLIENT", b"UNBLOCK", *args, callback=boolean)

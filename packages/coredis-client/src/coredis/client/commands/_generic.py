@@ -1,10 +1,5 @@
-# mypy: disable-error-code="no-any-return"
 """Redis generic (keyspace) commands, plus ``scan_iter``.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -16,22 +11,17 @@ from typing import Any, Literal
 
 from coredis.exceptions import DataError
 
-from .._response import (
+from .._arguments import (
     as_list,
-    boolean,
     dt_to_milliseconds,
     dt_to_seconds,
-    expiry_time,
     int_to_milliseconds,
     int_to_seconds,
-    ok,
-    scan_keys,
     scan_options,
-    to_set,
-    to_tuple,
 )
+from .._callbacks import boolean, expiry_time, ok, scan_keys, to_set, to_tuple
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, StringT, ValueT
+from .._typing import KeyT, Parameters, ResponseType, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 from ._checks import MutuallyInclusiveParametersMissing
 
@@ -40,7 +30,7 @@ __all__ = ("GenericCommands",)
 _Condition = Literal[PureToken.NX, PureToken.XX, PureToken.GT, PureToken.LT]
 
 
-def _sort_reply(response: Any, **options: Any) -> Any:
+def _sort_reply(response: Any, **options: Any) -> int | tuple[Any, ...] | ResponseType:
     return response if options.get("store") else tuple(response)
 
 
@@ -83,11 +73,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Copy a key. https://redis.io/commands/copy
 
         :return: whether the key was copied.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -103,38 +88,26 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of keys removed.
         :raises DataError: when ``keys`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"DEL", *as_list(keys, "keys"))
+        reply: int = await self.execute_command(b"DEL", *as_list(keys, "keys"))
+        return reply
 
     async def dump(self, key: KeyT) -> bytes:
         """Serialize the value of a key. https://redis.io/commands/dump
 
         :return: the serialized value (always ``bytes``), or ``None`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"DUMP", key, decode=False)
+        reply: bytes = await self.execute_command(b"DUMP", key, decode=False)
+        return reply
 
     async def exists(self, keys: Parameters[KeyT]) -> int:
         """Count the given keys that exist. https://redis.io/commands/exists
 
         :return: the number of existing keys (a key named twice counts twice).
         :raises DataError: when ``keys`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"EXISTS", *as_list(keys, "keys"))
+        reply: int = await self.execute_command(b"EXISTS", *as_list(keys, "keys"))
+        return reply
 
     async def expire(
         self,
@@ -145,11 +118,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's time to live in seconds. https://redis.io/commands/expire
 
         :return: whether the timeout was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, int_to_seconds(seconds)]
         if condition is not None:
@@ -165,11 +133,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's expiry as a unix time in seconds. https://redis.io/commands/expireat
 
         :return: whether the timeout was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, dt_to_seconds(unix_time_seconds)]
         if condition is not None:
@@ -182,11 +145,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the expiry (a naive local ``datetime``).
         :raises NoKeyError: when the key does not exist.
         :raises DataError: when the key has no expiry.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -196,11 +154,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Find the keys matching a pattern. https://redis.io/commands/keys
 
         :return: the matching keys.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"KEYS", pattern, callback=to_set)
 
@@ -221,11 +174,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True`` when keys moved, ``False`` when none of them existed.
         :raises DataError: when no key is given, or ``auth`` and ``username`` are mixed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if not keys:
             raise DataError("migrate needs at least one key")
@@ -249,11 +197,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Move a key to another database. https://redis.io/commands/move
 
         :return: whether the key was moved.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"MOVE", key, db, callback=boolean)
 
@@ -261,35 +204,22 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the internal encoding of a key. https://redis.io/commands/object-encoding
 
         :return: the encoding name, or ``None`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"OBJECT", b"ENCODING", key)
+        reply: AnyStr_co | None = await self.execute_command(b"OBJECT", b"ENCODING", key)
+        return reply
 
     async def object_freq(self, key: KeyT) -> int:
         """Get a key's access frequency (LFU policies only). https://redis.io/commands/object-freq
 
         :return: the logarithmic access frequency counter.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"OBJECT", b"FREQ", key)
+        reply: int = await self.execute_command(b"OBJECT", b"FREQ", key)
+        return reply
 
     async def object_help(self) -> tuple[AnyStr_co, ...]:
         """Get the help text of the OBJECT command. https://redis.io/commands/object-help
 
         :return: the help lines.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"OBJECT", b"HELP", callback=to_tuple)
 
@@ -297,35 +227,22 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get the seconds since a key was last accessed. https://redis.io/commands/object-idletime
 
         :return: the idle time in seconds.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"OBJECT", b"IDLETIME", key)
+        reply: int = await self.execute_command(b"OBJECT", b"IDLETIME", key)
+        return reply
 
     async def object_refcount(self, key: KeyT) -> int:
         """Get the reference count of a key's value. https://redis.io/commands/object-refcount
 
         :return: the reference count.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"OBJECT", b"REFCOUNT", key)
+        reply: int = await self.execute_command(b"OBJECT", b"REFCOUNT", key)
+        return reply
 
     async def persist(self, key: KeyT) -> bool:
         """Remove a key's expiry. https://redis.io/commands/persist
 
         :return: whether an expiry was removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"PERSIST", key, callback=boolean)
 
@@ -338,11 +255,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's time to live in milliseconds. https://redis.io/commands/pexpire
 
         :return: whether the timeout was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, int_to_milliseconds(milliseconds)]
         if condition is not None:
@@ -358,11 +270,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Set a key's expiry as a unix time in milliseconds. https://redis.io/commands/pexpireat
 
         :return: whether the timeout was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, dt_to_milliseconds(unix_time_milliseconds)]
         if condition is not None:
@@ -375,11 +282,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         :return: the expiry (a naive local ``datetime``).
         :raises NoKeyError: when the key does not exist.
         :raises DataError: when the key has no expiry.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -391,35 +293,22 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Get a key's time to live in milliseconds. https://redis.io/commands/pttl
 
         :return: milliseconds left, ``-1`` without expiry, ``-2`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"PTTL", key)
+        reply: int = await self.execute_command(b"PTTL", key)
+        return reply
 
     async def randomkey(self) -> AnyStr_co | None:
         """Get a random key. https://redis.io/commands/randomkey
 
         :return: a key, or ``None`` when the database is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"RANDOMKEY")
+        reply: AnyStr_co | None = await self.execute_command(b"RANDOMKEY")
+        return reply
 
     async def rename(self, key: KeyT, newkey: KeyT) -> bool:
         """Rename a key. https://redis.io/commands/rename
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"RENAME", key, newkey, callback=ok)
 
@@ -427,11 +316,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Rename a key if the new name is free. https://redis.io/commands/renamenx
 
         :return: whether the key was renamed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"RENAMENX", key, newkey, callback=boolean)
 
@@ -451,11 +335,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when both ``idletime`` and ``freq`` are given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if isinstance(ttl, datetime.datetime):
             args: list[ValueT] = [key, dt_to_milliseconds(ttl), serialized_value]
@@ -484,11 +363,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         """Iterate the keys of the database. https://redis.io/commands/scan
 
         :return: the next cursor (0 when done) and a batch of keys.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [cursor or 0]
         args += scan_options(match, count)
@@ -506,9 +380,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         Each step is one ``scan`` call; leaving the loop early stops the iteration.
 
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
         Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
@@ -532,11 +403,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the sorted elements, or with ``store`` the number stored.
         :raises DataError: when only one of ``offset``/``count`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args = _sort_args(key, gets, by, offset, count, order, alpha)
         if store is not None:
@@ -559,64 +425,43 @@ class GenericCommands(CommandMixin[AnyStr_co]):
 
         :return: the sorted elements.
         :raises DataError: when only one of ``offset``/``count`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
         args = _sort_args(key, gets, by, offset, count, order, alpha)
-        return await self.execute_command(b"SORT_RO", *args, callback=_sort_reply)
+        return await self.execute_command(b"SORT_RO", *args, callback=to_tuple)
 
     async def touch(self, keys: Parameters[KeyT]) -> int:
         """Update the last access time of keys. https://redis.io/commands/touch
 
         :return: the number of keys touched.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"TOUCH", *as_list(keys, "keys"))
+        reply: int = await self.execute_command(b"TOUCH", *as_list(keys, "keys"))
+        return reply
 
     async def ttl(self, key: KeyT) -> int:
         """Get a key's time to live in seconds. https://redis.io/commands/ttl
 
         :return: seconds left, ``-1`` without expiry, ``-2`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"TTL", key)
+        reply: int = await self.execute_command(b"TTL", key)
+        return reply
 
     async def type(self, key: KeyT) -> AnyStr_co | None:
         """Get the type of a key. https://redis.io/commands/type
 
         :return: ``string``, ``list``, ``set``, ``zset``, ``hash``, ``stream``, or ``none``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"TYPE", key)
+        reply: AnyStr_co | None = await self.execute_command(b"TYPE", key)
+        return reply
 
     async def unlink(self, keys: Parameters[KeyT]) -> int:
         """Delete keys, reclaiming memory in the background. https://redis.io/commands/unlink
 
         :return: the number of keys removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"UNLINK", *as_list(keys, "keys"))
+        reply: int = await self.execute_command(b"UNLINK", *as_list(keys, "keys"))
+        return reply
 
     async def wait(self, numreplicas: int, timeout: int) -> int:
         """Wait for replicas to acknowledge previous writes. https://redis.io/commands/wait
@@ -624,10 +469,6 @@ class GenericCommands(CommandMixin[AnyStr_co]):
         ``timeout`` is in milliseconds (0 waits forever).
 
         :return: the number of replicas that acknowledged.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"WAIT", numreplicas, timeout)
+        reply: int = await self.execute_command(b"WAIT", numreplicas, timeout)
+        return reply

@@ -1,14 +1,9 @@
-# mypy: disable-error-code="no-any-return"
 """Redis geo commands.
 
 Coordinates and distances come back as ``float`` whichever protocol is used; searches that
 ask for ``withcoord``/``withdist``/``withhash`` return
 :class:`~coredis.client.response_types.GeoSearchResult` items, plain searches the names.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -18,7 +13,14 @@ from typing import Literal
 
 from coredis.exceptions import DataError
 
-from .._response import as_list, geo_coordinates, geo_results, optional_float, to_tuple
+from .._arguments import as_list
+from .._callbacks import (
+    geo_coordinates,
+    geo_results,
+    geo_results_or_stored,
+    optional_float,
+    to_tuple,
+)
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, ValueT
 from ..response_types import GeoCoordinates, GeoSearchResult
@@ -144,11 +146,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members added (changed, with ``change``).
         :raises DataError: when an item is not a ``(longitude, latitude, member)`` triple.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key]
         if condition is not None:
@@ -159,7 +156,8 @@ class GeoCommands(CommandMixin[AnyStr_co]):
             if not isinstance(item, (tuple, list)) or len(item) != 3:
                 raise DataError("each item must be a (longitude, latitude, member) triple")
             args += list(item)
-        return await self.execute_command(b"GEOADD", *args)
+        reply: int = await self.execute_command(b"GEOADD", *args)
+        return reply
 
     async def geodist(
         self,
@@ -171,11 +169,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """Get the distance between two members. https://redis.io/commands/geodist
 
         :return: the distance in ``unit`` (metres by default), ``None`` if a member is missing.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, member1, member2]
         if unit is not None:
@@ -186,11 +179,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """Get the geohash strings of members. https://redis.io/commands/geohash
 
         :return: one 11-character geohash per member (``None`` for missing ones).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"GEOHASH", key, *as_list(members, "members"), callback=to_tuple
@@ -202,11 +190,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         """Get the positions of members. https://redis.io/commands/geopos
 
         :return: one position per member (``None`` for missing ones).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"GEOPOS", key, *as_list(members, "members"), callback=geo_coordinates
@@ -234,18 +217,13 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         :return: the names, or :class:`GeoSearchResult` items with a ``with*`` option;
          with ``store``/``storedist`` the number of members stored.
         :raises DataError: on ``any_`` without ``count`` or ``store`` with a ``with*`` option.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, longitude, latitude, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, store, storedist)
         return await self.execute_command(
             b"GEORADIUS",
             *args,
-            callback=geo_results,
+            callback=geo_results_or_stored,
             withcoord=withcoord,
             withdist=withdist,
             withhash=withhash,
@@ -270,11 +248,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`georadius`.
         :raises DataError: on ``any_`` without ``count``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, longitude, latitude, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, None, None)
@@ -306,18 +279,13 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`georadius`.
         :raises DataError: on ``any_`` without ``count`` or ``store`` with a ``with*`` option.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, member, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, store, storedist)
         return await self.execute_command(
             b"GEORADIUSBYMEMBER",
             *args,
-            callback=geo_results,
+            callback=geo_results_or_stored,
             withcoord=withcoord,
             withdist=withdist,
             withhash=withhash,
@@ -340,11 +308,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`georadius`.
         :raises DataError: on ``any_`` without ``count``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, member, radius, _unit(unit)]
         args += _radius_args(count, any_, order, withcoord, withdist, withhash, None, None)
@@ -383,11 +346,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         :return: the names, or :class:`GeoSearchResult` items with a ``with*`` option.
         :raises DataError: when the centre or the area is missing or given twice, or on
          ``any_`` without ``count``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -409,7 +367,7 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         return await self.execute_command(
             b"GEOSEARCH",
             *args,
-            callback=geo_results,
+            callback=geo_results_or_stored,
             withcoord=withcoord,
             withdist=withdist,
             withhash=withhash,
@@ -436,11 +394,6 @@ class GeoCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members stored.
         :raises DataError: as :meth:`geosearch`.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -460,4 +413,5 @@ class GeoCommands(CommandMixin[AnyStr_co]):
         )
         if storedist:
             args.append(PureToken.STOREDIST)
-        return await self.execute_command(b"GEOSEARCHSTORE", *args)
+        reply: int = await self.execute_command(b"GEOSEARCHSTORE", *args)
+        return reply

@@ -1,11 +1,5 @@
-# mypy: disable-error-code="no-any-return"
 """Redis hash commands, plus ``hscan_iter``.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
-connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -14,25 +8,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from .._response import (
-    as_list,
-    boolean,
-    flatten_pairs,
-    ok,
-    pairs,
-    scan_options,
-    to_dict,
-    to_float,
-    to_tuple,
-)
+from .._arguments import as_list, flatten_pairs, scan_options
+from .._callbacks import boolean, ok, pairs, to_dict, to_float, to_tuple
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, StringT, ValueT
+from .._typing import KeyT, Parameters, ResponseType, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
 __all__ = ("HashCommands",)
 
 
-def _hrandfield_reply(response: Any, **options: Any) -> Any:
+def _hrandfield_reply(
+    response: Any, **options: Any
+) -> dict[Any, Any] | tuple[Any, ...] | ResponseType:
     if options.get("withvalues"):
         return dict(pairs(response))
     if options.get("count") is not None:
@@ -52,23 +39,14 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of fields removed.
         :raises DataError: when ``fields`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"HDEL", key, *as_list(fields, "fields"))
+        reply: int = await self.execute_command(b"HDEL", key, *as_list(fields, "fields"))
+        return reply
 
     async def hexists(self, key: KeyT, field: StringT) -> bool:
         """Check whether a hash field exists. https://redis.io/commands/hexists
 
         :return: whether the field exists.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HEXISTS", key, field, callback=boolean)
 
@@ -76,23 +54,14 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the value of a hash field. https://redis.io/commands/hget
 
         :return: the value, or ``None`` when the field or key does not exist.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"HGET", key, field)
+        reply: AnyStr_co | None = await self.execute_command(b"HGET", key, field)
+        return reply
 
     async def hgetall(self, key: KeyT) -> dict[AnyStr_co, AnyStr_co]:
         """Get every field and value of a hash. https://redis.io/commands/hgetall
 
         :return: the hash as a ``dict`` (empty for a missing key).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HGETALL", key, callback=to_dict)
 
@@ -100,23 +69,14 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Increment the integer value of a hash field. https://redis.io/commands/hincrby
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"HINCRBY", key, field, increment)
+        reply: int = await self.execute_command(b"HINCRBY", key, field, increment)
+        return reply
 
     async def hincrbyfloat(self, key: KeyT, field: StringT, increment: int | float) -> float:
         """Increment the float value of a hash field. https://redis.io/commands/hincrbyfloat
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HINCRBYFLOAT", key, field, increment, callback=to_float)
 
@@ -124,11 +84,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the fields of a hash. https://redis.io/commands/hkeys
 
         :return: the field names.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HKEYS", key, callback=to_tuple)
 
@@ -136,24 +91,15 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the number of fields of a hash. https://redis.io/commands/hlen
 
         :return: the number of fields.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"HLEN", key)
+        reply: int = await self.execute_command(b"HLEN", key)
+        return reply
 
     async def hmget(self, key: KeyT, fields: Parameters[StringT]) -> tuple[AnyStr_co | None, ...]:
         """Get the values of several hash fields. https://redis.io/commands/hmget
 
         :return: the values in the order of ``fields`` (``None`` for missing ones).
         :raises DataError: when ``fields`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"HMGET", key, *as_list(fields, "fields"), callback=to_tuple
@@ -164,11 +110,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``field_values`` is not a mapping.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"HMSET", key, *flatten_pairs(field_values, "field_values"), callback=ok
@@ -185,11 +126,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: one field (``None`` for a missing key) without ``count``; a tuple of fields
          with ``count``; a ``dict`` of fields and values with ``withvalues``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -218,11 +154,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Iterate the fields of a hash. https://redis.io/commands/hscan
 
         :return: the next cursor (0 when done) and a batch of fields with their values.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
         args += scan_options(match, count)
@@ -235,9 +166,6 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         Each step is one ``hscan`` call; a field may be yielded more than once.
 
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
         Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
@@ -251,25 +179,16 @@ class HashCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of fields that were added (not updated).
         :raises DataError: when ``field_values`` is not a mapping.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(
+        reply: int = await self.execute_command(
             b"HSET", key, *flatten_pairs(field_values, "field_values")
         )
+        return reply
 
     async def hsetnx(self, key: KeyT, field: StringT, value: ValueT) -> bool:
         """Set a hash field only if it does not exist. https://redis.io/commands/hsetnx
 
         :return: whether the field was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HSETNX", key, field, value, callback=boolean)
 
@@ -277,22 +196,13 @@ class HashCommands(CommandMixin[AnyStr_co]):
         """Get the length of a hash field's value. https://redis.io/commands/hstrlen
 
         :return: the length (0 when missing).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"HSTRLEN", key, field)
+        reply: int = await self.execute_command(b"HSTRLEN", key, field)
+        return reply
 
     async def hvals(self, key: KeyT) -> tuple[AnyStr_co, ...]:
         """Get the values of a hash. https://redis.io/commands/hvals
 
         :return: the values.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"HVALS", key, callback=to_tuple)

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-any-return"
 """Hash-field expiry and the combined hash commands (Redis 7.4/8.0, Valkey 9.0/9.1).
 
 HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT, HTTL, HPTTL, HEXPIRETIME, HPEXPIRETIME and HPERSIST
@@ -6,13 +5,6 @@ HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT, HTTL, HPTTL, HEXPIRETIME, HPEXPIRETIME
 8.0, Valkey 9.0) read or write fields and set their expiry in one command, HGETDEL (Redis 8.0,
 Valkey 9.1) reads and deletes them. Every per-field reply comes back as a ``tuple`` in the
 order of ``fields``.
-
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; a server too old for the command raises
-:class:`~coredis.exceptions.CommandNotSupportedError` before anything is sent (with
-``verify_version``); connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 """
 
 from __future__ import annotations
@@ -22,15 +14,14 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ...exceptions import DataError
-from .._response import (
+from .._arguments import (
     as_list,
-    boolean,
     dt_to_milliseconds,
     dt_to_seconds,
     int_to_milliseconds,
     int_to_seconds,
-    to_tuple,
 )
+from .._callbacks import boolean, to_tuple
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -80,11 +71,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
         :return: per field: ``1`` set, ``0`` refused by ``condition``, ``2`` deleted at once
          (a time in the past or 0), ``-2`` no such field (or key).
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Redis 7.4, Valkey 9.0
         """
@@ -103,11 +89,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
 
         :return: per field, as :meth:`hexpire`.
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Redis 7.4, Valkey 9.0
         """
@@ -125,11 +106,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
 
         :return: per field, as :meth:`hexpire`.
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Redis 7.4, Valkey 9.0
         """
@@ -148,11 +124,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
 
         :return: per field, as :meth:`hexpire`.
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Redis 7.4, Valkey 9.0
         """
@@ -169,10 +140,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
 
         :return: per field: the seconds left, ``-1`` no expiry, ``-2`` no such field (or key).
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection).
 
         .. versionadded:: Redis 7.4, Valkey 9.0
         """
@@ -184,10 +151,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
 
         :return: per field: the milliseconds left, ``-1`` no expiry, ``-2`` no such field.
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection).
 
         .. versionadded:: Redis 7.4, Valkey 9.0
         """
@@ -199,10 +162,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
 
         :return: per field: the Unix time, ``-1`` no expiry, ``-2`` no such field (or key).
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection).
 
         .. versionadded:: Redis 7.4, Valkey 9.0
         """
@@ -214,10 +173,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
 
         :return: per field: the Unix time in ms, ``-1`` no expiry, ``-2`` no such field.
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection).
 
         .. versionadded:: Redis 7.4, Valkey 9.0
         """
@@ -228,11 +183,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
 
         :return: per field: ``1`` expiry removed, ``-1`` had none, ``-2`` no such field.
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Redis 7.4, Valkey 9.0
         """
@@ -244,11 +194,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
         :return: the values in the order of ``fields`` (``None`` for missing ones); the key
          is deleted with its last field.
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Redis 8.0, Valkey 9.1
         """
@@ -272,11 +217,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
         :raises CommandSyntaxError: when more than one of ``ex``/``px``/``exat``/``pxat``/
          ``persist`` is given.
         :raises DataError: when ``fields`` is empty or a single string.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Redis 8.0, Valkey 9.0
         """
@@ -308,11 +248,6 @@ class HashFieldCommands(CommandMixin[AnyStr_co]):
         :raises CommandSyntaxError: when more than one of ``ex``/``px``/``exat``/``pxat``/
          ``keepttl`` is given.
         :raises DataError: when ``field_values`` is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Redis 8.0, Valkey 9.0
         """

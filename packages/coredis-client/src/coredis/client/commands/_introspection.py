@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import as_str, as_tuple, identity, is_ok, pairs, values_list
+from .._arguments import as_list
+from .._callbacks import as_str, ok, pairs, to_tuple
 from .._result_types import Command, SlowLogInfo
 from .._typing import KeyT, Parameters, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -149,12 +150,7 @@ def _slowlog(response: Any, **options: Any) -> tuple[SlowLogInfo, ...]:
 
 
 class IntrospectionCommands(CommandMixin[AnyStr_co]):
-    """``COMMAND``, ``LATENCY``, ``MEMORY``, ``MODULE`` and ``SLOWLOG`` commands.
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used.
-    """
+    """``COMMAND``, ``LATENCY``, ``MEMORY``, ``MODULE`` and ``SLOWLOG`` commands."""
 
     async def command(self) -> dict[str, Command]:
         """Details of every command the server knows.
@@ -162,11 +158,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command
 
         :return: ``{name: Command}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"COMMAND", callback=_commands)  # type: ignore[no-any-return]
+        return await self.execute_command(b"COMMAND", callback=_commands)
 
     async def command_count(self) -> int:
         """Number of commands the server knows.
@@ -174,11 +167,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-count
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"COMMAND", b"COUNT", callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"COMMAND", b"COUNT")
+        return reply
 
     async def command_docs(self, *command_names: StringT) -> dict[AnyStr_co, dict[AnyStr_co, Any]]:
         """Documentation of commands (all of them when no name is given).
@@ -186,14 +177,11 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-docs
 
         :return: ``{name: {summary, since, group, complexity, arguments, subcommands...}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"COMMAND", b"DOCS", *command_names, callback=_docs)  # type: ignore[no-any-return]
+        return await self.execute_command(b"COMMAND", b"DOCS", *command_names, callback=_docs)
 
     async def command_getkeys(
         self, command: StringT, arguments: Parameters[ValueT]
@@ -203,16 +191,13 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-getkeys
 
         :return: the keys.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"COMMAND",
             b"GETKEYS",
             command,
-            *values_list(arguments, "arguments", allow_empty=True),
-            callback=as_tuple,
+            *as_list(arguments, "arguments"),
+            callback=to_tuple,
         )
 
     async def command_getkeysandflags(
@@ -223,18 +208,15 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-getkeysandflags
 
         :return: ``{key: {flag, ...}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"COMMAND",
             b"GETKEYSANDFLAGS",
             command,
-            *values_list(arguments, "arguments", allow_empty=True),
+            *as_list(arguments, "arguments"),
             callback=_keys_and_flags,
         )
 
@@ -244,11 +226,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/command-info
 
         :return: ``{name: Command}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"COMMAND", b"INFO", *command_names, callback=_commands)  # type: ignore[no-any-return]
+        return await self.execute_command(b"COMMAND", b"INFO", *command_names, callback=_commands)
 
     async def command_list(
         self,
@@ -262,9 +241,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: the names.
         :raises CommandSyntaxError: when more than one filter is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -276,7 +252,7 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         if len(given) > 1:
             raise CommandSyntaxError({"module", "aclcat", "pattern"}, "only one filter")
         args: list[ValueT] = [b"FILTERBY", *given[0]] if given else []
-        return await self.execute_command(b"COMMAND", b"LIST", *args, callback=_set)  # type: ignore[no-any-return]
+        return await self.execute_command(b"COMMAND", b"LIST", *args, callback=_set)
 
     async def latency_doctor(self) -> AnyStr_co:
         """A human-readable latency analysis.
@@ -284,11 +260,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-doctor
 
         :return: the report.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"LATENCY", b"DOCTOR", callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"LATENCY", b"DOCTOR")
+        return reply
 
     async def latency_graph(self, event: StringT) -> AnyStr_co:
         """An ASCII-art graph of an event's latency samples.
@@ -296,11 +270,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-graph
 
         :return: the graph.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"LATENCY", b"GRAPH", event, callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"LATENCY", b"GRAPH", event)
+        return reply
 
     async def latency_histogram(self, *commands: StringT) -> dict[AnyStr_co, dict[AnyStr_co, Any]]:
         """Per-command latency histograms (all commands when none is named).
@@ -308,14 +280,11 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-histogram
 
         :return: ``{command: {"calls": int, "histogram_usec": {bucket_usec: count}}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"LATENCY", b"HISTOGRAM", *commands, callback=_histogram)  # type: ignore[no-any-return]
+        return await self.execute_command(b"LATENCY", b"HISTOGRAM", *commands, callback=_histogram)
 
     async def latency_history(self, event: StringT) -> tuple[tuple[int, int], ...]:
         """Latency samples of an event.
@@ -323,11 +292,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-history
 
         :return: ``(unix_time, latency_ms)`` pairs.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"LATENCY", b"HISTORY", event, callback=_latency_history)  # type: ignore[no-any-return]
+        return await self.execute_command(b"LATENCY", b"HISTORY", event, callback=_latency_history)
 
     async def latency_latest(self) -> dict[AnyStr_co, tuple[int, int, int]]:
         """Latest latency sample of every event.
@@ -335,11 +301,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-latest
 
         :return: ``{event: (unix_time, latest_ms, max_ms)}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"LATENCY", b"LATEST", callback=_latency_latest)  # type: ignore[no-any-return]
+        return await self.execute_command(b"LATENCY", b"LATEST", callback=_latency_latest)
 
     async def latency_reset(self, *events: StringT) -> int:
         """Clear latency samples (of all events when none is named).
@@ -347,11 +310,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/latency-reset
 
         :return: the number of event series cleared.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"LATENCY", b"RESET", *events, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"LATENCY", b"RESET", *events)
+        return reply
 
     async def memory_doctor(self) -> AnyStr_co:
         """A human-readable memory analysis.
@@ -359,11 +320,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-doctor
 
         :return: the report.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"MEMORY", b"DOCTOR", callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"MEMORY", b"DOCTOR")
+        return reply
 
     async def memory_malloc_stats(self) -> AnyStr_co:
         """The allocator's internal statistics.
@@ -371,11 +330,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-malloc-stats
 
         :return: the report.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"MEMORY", b"MALLOC-STATS", callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"MEMORY", b"MALLOC-STATS")
+        return reply
 
     async def memory_purge(self) -> bool:
         """Ask the allocator to release memory.
@@ -383,11 +340,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-purge
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"MEMORY", b"PURGE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MEMORY", b"PURGE", callback=ok)
 
     async def memory_stats(self) -> dict[AnyStr_co, Any]:
         """Memory usage details.
@@ -395,11 +349,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-stats
 
         :return: ``{metric: value}`` (per-database metrics as dicts).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"MEMORY", b"STATS", callback=_memory_stats)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MEMORY", b"STATS", callback=_memory_stats)
 
     async def memory_usage(self, key: KeyT, *, samples: int | None = None) -> int | None:
         """Bytes a key and its value use.
@@ -407,12 +358,10 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/memory-usage
 
         :return: the size, ``None`` for a missing key.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"SAMPLES", samples] if samples is not None else []
-        return await self.execute_command(b"MEMORY", b"USAGE", key, *args, callback=identity)  # type: ignore[no-any-return]
+        reply: int | None = await self.execute_command(b"MEMORY", b"USAGE", key, *args)
+        return reply
 
     async def module_list(self) -> tuple[dict[AnyStr_co, Any], ...]:
         """The loaded modules.
@@ -420,11 +369,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-list
 
         :return: one dict per module (``name``, ``ver``, ``path``, ``args``).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"MODULE", b"LIST", callback=_module_list)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"LIST", callback=_module_list)
 
     async def module_load(self, path: StringT, *args: ValueT) -> bool:
         """Load a module from a shared library.
@@ -432,11 +378,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-load
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"MODULE", b"LOAD", path, *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"LOAD", path, *args, callback=ok)
 
     async def module_loadex(
         self,
@@ -449,9 +392,6 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-loadex
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -460,11 +400,11 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         for name, value in (configs or {}).items():
             command_args.extend((b"CONFIG", name, value))
         if args is not None:
-            values = values_list(args, "args", allow_empty=True)
+            values = as_list(args, "args")
             if values:
                 command_args.append(b"ARGS")
                 command_args.extend(values)
-        return await self.execute_command(b"MODULE", b"LOADEX", *command_args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"LOADEX", *command_args, callback=ok)
 
     async def module_unload(self, name: StringT) -> bool:
         """Unload a module.
@@ -472,11 +412,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/module-unload
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"MODULE", b"UNLOAD", name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"MODULE", b"UNLOAD", name, callback=ok)
 
     async def slowlog_get(self, count: int | None = None) -> tuple[SlowLogInfo, ...]:
         """Entries of the slow log, newest first.
@@ -485,14 +422,11 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
 
         :return: :class:`SlowLogInfo` records.
         :raises DataError: when ``count`` is negative other than -1 (all entries).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if count is not None and count < -1:
             raise DataError("count must be >= -1")
         args: list[ValueT] = [count] if count is not None else []
-        return await self.execute_command(b"SLOWLOG", b"GET", *args, callback=_slowlog)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SLOWLOG", b"GET", *args, callback=_slowlog)
 
     async def slowlog_len(self) -> int:
         """Number of entries in the slow log.
@@ -500,11 +434,9 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/slowlog-len
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SLOWLOG", b"LEN", callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"SLOWLOG", b"LEN")
+        return reply
 
     async def slowlog_reset(self) -> bool:
         """Clear the slow log.
@@ -512,11 +444,8 @@ class IntrospectionCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/slowlog-reset
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SLOWLOG", b"RESET", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SLOWLOG", b"RESET", callback=ok)
 
 
 def _set(response: Any, **options: Any) -> set[Any]:

@@ -1,12 +1,6 @@
-# mypy: disable-error-code="no-any-return"
 """Redis list commands.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
-connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run
-(for the blocking commands: an element may have been popped and lost).
+Cancelling a blocking pop may lose an element the server already popped.
 Blocking commands wait up to ``timeout`` seconds (0: forever); a client ``stream_timeout``
 shorter than that raises :class:`~coredis.exceptions.TimeoutError` first.
 ``.. versionadded::`` gives the Redis version that introduced a command.
@@ -16,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Literal, overload
 
-from .._response import as_list, ok
+from .._arguments import as_list
+from .._callbacks import ok
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, ValueT
+from .._typing import KeyT, Parameters, ResponseType, ValueT
 from ._base import AnyStr_co, CommandMixin
 
 __all__ = ("ListCommands",)
@@ -26,18 +21,18 @@ __all__ = ("ListCommands",)
 _Side = Literal[PureToken.LEFT, PureToken.RIGHT]
 
 
-def _optional_list(response: Any, **options: Any) -> Any:
+def _optional_list(response: Any, **options: Any) -> list[Any] | None:
     return None if response is None else list(response)
 
 
-def _mpop_reply(response: Any, **options: Any) -> Any:
+def _mpop_reply(response: Any, **options: Any) -> list[Any] | None:
     # [key, [elements]] → [key, [elements]] (kept as the 4.x list shape).
     if response is None:
         return None
     return [response[0], list(response[1])]
 
 
-def _pop_reply(response: Any, **options: Any) -> Any:
+def _pop_reply(response: Any, **options: Any) -> list[Any] | ResponseType:
     if options.get("count") is not None and response is not None:
         return list(response)
     return response
@@ -65,17 +60,13 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop an element, push it to another list; block until one is available. https://redis.io/commands/blmove
 
         :return: the element moved, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
-        return await self.execute_command(
+        reply: AnyStr_co | None = await self.execute_command(
             b"BLMOVE", source, destination, wherefrom, whereto, timeout
         )
+        return reply
 
     async def blmpop(
         self,
@@ -87,11 +78,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the first non-empty list, blocking. https://redis.io/commands/blmpop
 
         :return: ``[key, [elements]]``, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -103,11 +89,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the first element of the first non-empty list, blocking. https://redis.io/commands/blpop
 
         :return: ``[key, element]``, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"BLPOP", *as_list(keys, "keys"), timeout, callback=_optional_list
@@ -117,11 +98,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the last element of the first non-empty list, blocking. https://redis.io/commands/brpop
 
         :return: ``[key, element]``, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"BRPOP", *as_list(keys, "keys"), timeout, callback=_optional_list
@@ -133,25 +109,19 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop the last element, push it to another list, blocking. https://redis.io/commands/brpoplpush
 
         :return: the element moved, or ``None`` on timeout.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"BRPOPLPUSH", source, destination, timeout)
+        reply: AnyStr_co | None = await self.execute_command(
+            b"BRPOPLPUSH", source, destination, timeout
+        )
+        return reply
 
     async def lindex(self, key: KeyT, index: int) -> AnyStr_co | None:
         """Get an element by index. https://redis.io/commands/lindex
 
         :return: the element, or ``None`` when out of range.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"LINDEX", key, index)
+        reply: AnyStr_co | None = await self.execute_command(b"LINDEX", key, index)
+        return reply
 
     async def linsert(
         self,
@@ -164,25 +134,17 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the insert, ``-1`` when ``pivot`` was not found,
          ``0`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"LINSERT", key, where, pivot, element)
+        reply: int = await self.execute_command(b"LINSERT", key, where, pivot, element)
+        return reply
 
     async def llen(self, key: KeyT) -> int:
         """Get the length of a list. https://redis.io/commands/llen
 
         :return: the length (0 for a missing key).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"LLEN", key)
+        reply: int = await self.execute_command(b"LLEN", key)
+        return reply
 
     async def lmove(
         self, source: KeyT, destination: KeyT, wherefrom: _Side, whereto: _Side
@@ -190,15 +152,13 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop an element and push it to another list. https://redis.io/commands/lmove
 
         :return: the element moved, or ``None`` when ``source`` is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
-        return await self.execute_command(b"LMOVE", source, destination, wherefrom, whereto)
+        reply: AnyStr_co | None = await self.execute_command(
+            b"LMOVE", source, destination, wherefrom, whereto
+        )
+        return reply
 
     async def lmpop(
         self, keys: Parameters[KeyT], where: _Side, count: int | None = None
@@ -206,11 +166,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the first non-empty list. https://redis.io/commands/lmpop
 
         :return: ``[key, [elements]]``, or ``None`` when every list is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -230,14 +185,10 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the head of a list. https://redis.io/commands/lpop
 
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if count is None:
-            return await self.execute_command(b"LPOP", key)
+            reply: AnyStr_co | list[AnyStr_co] | None = await self.execute_command(b"LPOP", key)
+            return reply
         return await self.execute_command(b"LPOP", key, count, callback=_pop_reply, count=count)
 
     async def lpos(
@@ -252,11 +203,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the first index (``None`` if absent) without ``count``; a list of indices
          with it.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.0.6
         """
@@ -274,60 +220,39 @@ class ListCommands(CommandMixin[AnyStr_co]):
 
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"LPUSH", key, *as_list(elements, "elements"))
+        reply: int = await self.execute_command(b"LPUSH", key, *as_list(elements, "elements"))
+        return reply
 
     async def lpushx(self, key: KeyT, elements: Parameters[ValueT]) -> int:
         """Prepend elements to an existing list. https://redis.io/commands/lpushx
 
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"LPUSHX", key, *as_list(elements, "elements"))
+        reply: int = await self.execute_command(b"LPUSHX", key, *as_list(elements, "elements"))
+        return reply
 
     async def lrange(self, key: KeyT, start: int, stop: int) -> list[AnyStr_co]:
         """Get a range of elements (inclusive). https://redis.io/commands/lrange
 
         :return: the elements.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"LRANGE", key, start, stop)
+        reply: list[AnyStr_co] = await self.execute_command(b"LRANGE", key, start, stop)
+        return reply
 
     async def lrem(self, key: KeyT, count: int, element: ValueT) -> int:
         """Remove matching elements. https://redis.io/commands/lrem
 
         :return: the number of elements removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"LREM", key, count, element)
+        reply: int = await self.execute_command(b"LREM", key, count, element)
+        return reply
 
     async def lset(self, key: KeyT, index: int, element: ValueT) -> bool:
         """Set an element by index. https://redis.io/commands/lset
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LSET", key, index, element, callback=ok)
 
@@ -335,11 +260,6 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Trim a list to a range. https://redis.io/commands/ltrim
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"LTRIM", key, start, stop, callback=ok)
 
@@ -355,50 +275,34 @@ class ListCommands(CommandMixin[AnyStr_co]):
         """Pop elements from the tail of a list. https://redis.io/commands/rpop
 
         :return: one element without ``count``, a list with it; ``None`` for a missing key.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if count is None:
-            return await self.execute_command(b"RPOP", key)
+            reply: AnyStr_co | list[AnyStr_co] | None = await self.execute_command(b"RPOP", key)
+            return reply
         return await self.execute_command(b"RPOP", key, count, callback=_pop_reply, count=count)
 
     async def rpoplpush(self, source: KeyT, destination: KeyT) -> AnyStr_co | None:
         """Pop the last element and push it to another list. https://redis.io/commands/rpoplpush
 
         :return: the element moved, or ``None`` when ``source`` is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"RPOPLPUSH", source, destination)
+        reply: AnyStr_co | None = await self.execute_command(b"RPOPLPUSH", source, destination)
+        return reply
 
     async def rpush(self, key: KeyT, elements: Parameters[ValueT]) -> int:
         """Append elements to a list. https://redis.io/commands/rpush
 
         :return: the list length after the push.
         :raises DataError: when ``elements`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"RPUSH", key, *as_list(elements, "elements"))
+        reply: int = await self.execute_command(b"RPUSH", key, *as_list(elements, "elements"))
+        return reply
 
     async def rpushx(self, key: KeyT, elements: Parameters[ValueT]) -> int:
         """Append elements to an existing list. https://redis.io/commands/rpushx
 
         :return: the list length after the push (0: the key did not exist).
         :raises DataError: when ``elements`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"RPUSHX", key, *as_list(elements, "elements"))
+        reply: int = await self.execute_command(b"RPUSHX", key, *as_list(elements, "elements"))
+        return reply

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._response_ext import identity, pairs
+from .._callbacks import pairs
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
@@ -26,9 +26,7 @@ def _numsub(response: Any, **options: Any) -> dict[Any, int]:
 class PubSubCommands(CommandMixin[AnyStr_co]):
     """The pub/sub command group (publishing and introspection).
 
-    Every method raises :class:`~coredis.exceptions.ResponseError` when the server refuses
-    the command; cancelling one while its reply is outstanding closes the connection it
-    used (a message may still have been published).
+    A cancelled publish may still have delivered its message.
     """
 
     async def publish(self, channel: StringT, message: ValueT) -> int:
@@ -37,11 +35,9 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/publish
 
         :return: the number of clients that received it.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"PUBLISH", channel, message, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"PUBLISH", channel, message)
+        return reply
 
     async def spublish(self, channel: StringT, message: ValueT) -> int:
         """Post a message to a shard channel.
@@ -49,14 +45,12 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/spublish
 
         :return: the number of clients that received it.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"SPUBLISH", channel, message, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"SPUBLISH", channel, message)
+        return reply
 
     async def pubsub_channels(self, pattern: StringT | None = None) -> set[AnyStr_co]:
         """Channels with at least one subscriber (matching ``pattern``).
@@ -64,12 +58,9 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-channels
 
         :return: the channel names.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [pattern] if pattern is not None else []
-        return await self.execute_command(b"PUBSUB", b"CHANNELS", *args, callback=_set)  # type: ignore[no-any-return]
+        return await self.execute_command(b"PUBSUB", b"CHANNELS", *args, callback=_set)
 
     async def pubsub_numpat(self) -> int:
         """Number of pattern subscriptions (all clients).
@@ -77,11 +68,9 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-numpat
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"PUBSUB", b"NUMPAT", callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"PUBSUB", b"NUMPAT")
+        return reply
 
     async def pubsub_numsub(self, *channels: StringT) -> dict[AnyStr_co, int]:
         """Number of subscribers of each channel.
@@ -89,11 +78,8 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-numsub
 
         :return: ``{channel: subscribers}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"PUBSUB", b"NUMSUB", *channels, callback=_numsub)  # type: ignore[no-any-return]
+        return await self.execute_command(b"PUBSUB", b"NUMSUB", *channels, callback=_numsub)
 
     async def pubsub_shardchannels(self, pattern: StringT | None = None) -> set[AnyStr_co]:
         """Shard channels with at least one subscriber (matching ``pattern``).
@@ -101,15 +87,12 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-shardchannels
 
         :return: the channel names.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
         args: list[ValueT] = [pattern] if pattern is not None else []
-        return await self.execute_command(b"PUBSUB", b"SHARDCHANNELS", *args, callback=_set)  # type: ignore[no-any-return]
+        return await self.execute_command(b"PUBSUB", b"SHARDCHANNELS", *args, callback=_set)
 
     async def pubsub_shardnumsub(self, *channels: StringT) -> dict[AnyStr_co, int]:
         """Number of subscribers of each shard channel.
@@ -117,8 +100,5 @@ class PubSubCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/pubsub-shardnumsub
 
         :return: ``{channel: subscribers}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"PUBSUB", b"SHARDNUMSUB", *channels, callback=_numsub)  # type: ignore[no-any-return]
+        return await self.execute_command(b"PUBSUB", b"SHARDNUMSUB", *channels, callback=_numsub)

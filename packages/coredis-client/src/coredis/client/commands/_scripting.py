@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ...exceptions import DataError
-from .._response_ext import as_str, identity, is_ok, pairs
+from .._callbacks import as_str, ok, pairs
 from .._result_types import LibraryDefinition
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -65,10 +65,8 @@ def _function_stats(response: Any, **options: Any) -> dict[Any, Any]:
 class ScriptingCommands(CommandMixin[AnyStr_co]):
     """The scripting command group.
 
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass:
-    :class:`~coredis.exceptions.NoScriptError` for an unknown sha1) when the server refuses
-    the command; cancelling one while its reply is outstanding closes the connection it
-    used (a running script keeps running on the server).
+    An unknown sha1 raises :class:`~coredis.exceptions.NoScriptError`; cancelling a call
+    leaves a running script running on the server.
     """
 
     async def _call(
@@ -80,9 +78,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
     ) -> Any:
         key_list = _values(keys, "keys")
         arg_list = _values(args, "args")
-        return await self.execute_command(
-            command, target, len(key_list), *key_list, *arg_list, callback=identity
-        )
+        return await self.execute_command(command, target, len(key_list), *key_list, *arg_list)
 
     async def eval(
         self,
@@ -96,9 +92,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply, converted by the server's Lua/RESP rules.
         :raises DataError: when ``keys`` or ``args`` is a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._call(b"EVAL", script, keys, args)
 
@@ -114,9 +107,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply.
         :raises DataError: when ``keys`` or ``args`` is a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -135,8 +125,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply.
         :raises NoScriptError: when the script is not in the cache.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._call(b"EVALSHA", sha1, keys, args)
 
@@ -152,8 +140,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: the script's reply.
         :raises NoScriptError: when the script is not in the cache.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -171,9 +157,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/fcall
 
         :return: the function's reply.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -191,9 +174,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/fcall_ro
 
         :return: the function's reply.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -206,14 +186,11 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-delete
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"DELETE", library_name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"DELETE", library_name, callback=ok)
 
     async def function_dump(self) -> bytes:
         """A serialized copy of every library (for :meth:`function_restore`).
@@ -221,14 +198,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-dump
 
         :return: the payload, always ``bytes``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"DUMP", callback=identity, decode=False)  # type: ignore[no-any-return]
+        reply: bytes = await self.execute_command(b"FUNCTION", b"DUMP", decode=False)
+        return reply
 
     async def function_flush(
         self, async_: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -238,15 +213,12 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-flush
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
         args: list[ValueT] = [async_] if async_ is not None else []
-        return await self.execute_command(b"FUNCTION", b"FLUSH", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"FLUSH", *args, callback=ok)
 
     async def function_kill(self) -> bool:
         """Kill the running function (if it has not written yet).
@@ -256,12 +228,10 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises NotBusyError: when no function is running.
 
-        Cancelling it while the reply is pending closes that connection (never reused).
-
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"KILL", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"KILL", callback=ok)
 
     async def function_list(
         self, libraryname: StringT | None = None, withcode: bool | None = None
@@ -271,9 +241,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-list
 
         :return: ``{library name: LibraryDefinition}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -283,7 +250,7 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
             args.extend((b"LIBRARYNAME", libraryname))
         if withcode:
             args.append(b"WITHCODE")
-        return await self.execute_command(b"FUNCTION", b"LIST", *args, callback=_function_list)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"LIST", *args, callback=_function_list)
 
     async def function_load(self, function_code: StringT, replace: bool | None = None) -> AnyStr_co:
         """Load a library (its code starts with ``#!lua name=<library>``).
@@ -291,17 +258,13 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-load
 
         :return: the library's name.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
         args: list[ValueT] = [PureToken.REPLACE] if replace else []
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"FUNCTION", b"LOAD", *args, function_code, callback=identity
-        )
+        reply: AnyStr_co = await self.execute_command(b"FUNCTION", b"LOAD", *args, function_code)
+        return reply
 
     async def function_restore(
         self,
@@ -313,16 +276,13 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-restore
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
         args: list[ValueT] = [policy] if policy is not None else []
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"FUNCTION", b"RESTORE", serialized_value, *args, callback=is_ok
+        return await self.execute_command(
+            b"FUNCTION", b"RESTORE", serialized_value, *args, callback=ok
         )
 
     async def function_stats(self) -> dict[AnyStr_co, Any]:
@@ -331,14 +291,11 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/function-stats
 
         :return: ``{"running_script": None or dict, "engines": {engine: counts}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"FUNCTION", b"STATS", callback=_function_stats)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FUNCTION", b"STATS", callback=_function_stats)
 
     async def script_debug(
         self, mode: Literal[PureToken.NO, PureToken.SYNC, PureToken.YES]
@@ -349,16 +306,13 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/script-debug
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
 
         On :class:`~coredis.Redis` and its pipelines, the pooled connection it ran on is
         then closed, not reused: its state changed
         and no other caller may inherit it (use the client's constructor arguments for a
         lasting change).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SCRIPT", b"DEBUG", mode, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"DEBUG", mode, callback=ok)
 
     async def script_exists(self, sha1s: Parameters[StringT]) -> tuple[bool, ...]:
         """Whether scripts are in the cache.
@@ -367,14 +321,11 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: one ``bool`` per sha1.
         :raises DataError: when ``sha1s`` is empty or a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         names = _values(sha1s, "sha1s")
         if not names:
             raise DataError("script_exists needs at least one sha1")
-        return await self.execute_command(b"SCRIPT", b"EXISTS", *names, callback=_bool_tuple)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"EXISTS", *names, callback=_bool_tuple)
 
     async def script_flush(
         self, sync_type: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -384,12 +335,9 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/script-flush
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [sync_type] if sync_type is not None else []
-        return await self.execute_command(b"SCRIPT", b"FLUSH", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"FLUSH", *args, callback=ok)
 
     async def script_kill(self) -> bool:
         """Kill the running script (if it has not written yet).
@@ -398,10 +346,8 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises NotBusyError: when no script is running.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SCRIPT", b"KILL", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SCRIPT", b"KILL", callback=ok)
 
     async def script_load(self, script: StringT) -> AnyStr_co:
         """Put a script in the cache without running it.
@@ -409,8 +355,6 @@ class ScriptingCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/script-load
 
         :return: its sha1.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SCRIPT", b"LOAD", script, callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"SCRIPT", b"LOAD", script)
+        return reply

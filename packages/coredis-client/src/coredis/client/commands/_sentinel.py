@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...exceptions import DataError
-from .._response_ext import as_str, identity, is_ok, pairs, parse_info, typed_value
+from .._callbacks import as_str, ok, pairs, parse_info, typed_value
 from .._typing import StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
@@ -61,9 +61,7 @@ def _infocache(response: Any, **options: Any) -> dict[Any, dict[int, dict[str, A
 class SentinelCommands(CommandMixin[AnyStr_co]):
     """``SENTINEL *`` commands (the client must be connected to a sentinel).
 
-    Every method raises :class:`~coredis.exceptions.ResponseError` when the sentinel refuses
-    the command (e.g. an unknown primary name); cancelling one while its reply is
-    outstanding closes the connection it used.
+    An unknown primary name raises :class:`~coredis.exceptions.ResponseError`.
     """
 
     async def sentinel_ckquorum(self, service_name: StringT) -> bool:
@@ -72,11 +70,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-ckquorum
 
         :return: ``True`` (an error reply explains when not).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"CKQUORUM", service_name, callback=_ok_text)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"CKQUORUM", service_name, callback=_ok_text)
 
     async def sentinel_config_get(self, name: ValueT) -> dict[AnyStr_co, AnyStr_co]:
         """Sentinel configuration parameters (glob patterns allowed).
@@ -84,14 +79,11 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-config
 
         :return: ``{parameter: value}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"SENTINEL", b"CONFIG", b"GET", name, callback=_dict)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"CONFIG", b"GET", name, callback=_dict)
 
     async def sentinel_config_set(self, name: ValueT, value: ValueT) -> bool:
         """Set a sentinel configuration parameter.
@@ -99,16 +91,11 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-config
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"CONFIG", b"SET", name, value, callback=is_ok
-        )
+        return await self.execute_command(b"SENTINEL", b"CONFIG", b"SET", name, value, callback=ok)
 
     async def sentinel_failover(self, service_name: StringT) -> bool:
         """Force a failover of a primary without asking the other sentinels.
@@ -116,11 +103,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-failover
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"FAILOVER", service_name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"FAILOVER", service_name, callback=ok)
 
     async def sentinel_flushconfig(self) -> bool:
         """Rewrite the sentinel's configuration file.
@@ -128,11 +112,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-flushconfig
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"FLUSHCONFIG", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"FLUSHCONFIG", callback=ok)
 
     async def sentinel_get_master_addr_by_name(
         self, service_name: StringT
@@ -142,11 +123,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-get-master-addr-by-name
 
         :return: ``(host, port)``, ``None`` for an unknown name.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"SENTINEL", b"GET-MASTER-ADDR-BY-NAME", service_name, callback=_addr
         )
 
@@ -158,11 +136,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-info-cache
 
         :return: ``{primary name: {age in ms: parsed INFO}}``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"SENTINEL", b"INFO-CACHE", *nodenames, callback=_infocache
         )
 
@@ -172,11 +147,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-master
 
         :return: the fields (numbers as ``int``) plus ``is_master``, ``is_sdown``... flags.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"MASTER", service_name, callback=_master)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"MASTER", service_name, callback=_master)
 
     async def sentinel_masters(self) -> dict[str, dict[str, Any]]:
         """State of every monitored primary.
@@ -184,11 +156,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-masters
 
         :return: ``{name: state}`` (see :meth:`sentinel_master`).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"MASTERS", callback=_masters)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"MASTERS", callback=_masters)
 
     async def sentinel_monitor(self, name: ValueT, ip: ValueT, port: int, quorum: int) -> bool:
         """Start monitoring a primary.
@@ -196,12 +165,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-monitor
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"MONITOR", name, ip, port, quorum, callback=is_ok
+        return await self.execute_command(
+            b"SENTINEL", b"MONITOR", name, ip, port, quorum, callback=ok
         )
 
     async def sentinel_myid(self) -> AnyStr_co:
@@ -210,14 +176,12 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-myid
 
         :return: the 40-character id.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(b"SENTINEL", b"MYID", callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"SENTINEL", b"MYID")
+        return reply
 
     async def sentinel_remove(self, name: ValueT) -> bool:
         """Stop monitoring a primary.
@@ -225,11 +189,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-remove
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"REMOVE", name, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"REMOVE", name, callback=ok)
 
     async def sentinel_replicas(self, service_name: StringT) -> tuple[dict[str, Any], ...]:
         """State of the replicas of a monitored primary.
@@ -237,11 +198,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-replicas
 
         :return: one state per replica (see :meth:`sentinel_master`).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"REPLICAS", service_name, callback=_states)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"REPLICAS", service_name, callback=_states)
 
     async def sentinel_slaves(self, service_name: StringT) -> tuple[dict[str, Any], ...]:
         """Deprecated alias of :meth:`sentinel_replicas`.
@@ -249,11 +207,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-slaves
 
         :return: one state per replica.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"SLAVES", service_name, callback=_states)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"SLAVES", service_name, callback=_states)
 
     async def sentinel_sentinels(self, service_name: StringT) -> tuple[dict[str, Any], ...]:
         """The other sentinels monitoring a primary.
@@ -261,11 +216,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-sentinels
 
         :return: one state per sentinel.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"SENTINELS", service_name, callback=_states)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"SENTINELS", service_name, callback=_states)
 
     async def sentinel_reset(self, pattern: StringT) -> int:
         """Reset the state of the primaries matching ``pattern``.
@@ -273,11 +225,9 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-reset
 
         :return: the number of primaries reset.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SENTINEL", b"RESET", pattern, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"SENTINEL", b"RESET", pattern)
+        return reply
 
     async def sentinel_set(self, name: ValueT, option: ValueT, value: ValueT) -> bool:
         """Change a monitoring option of a primary (``down-after-milliseconds``...).
@@ -285,13 +235,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-set
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"SET", name, option, value, callback=is_ok
-        )
+        return await self.execute_command(b"SENTINEL", b"SET", name, option, value, callback=ok)
 
     async def sentinel_debug(
         self, parameters: Mapping[StringT, ValueT] | None = None
@@ -301,9 +246,6 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-debug
 
         :return: ``{parameter: value}`` when reading, ``True`` after a change.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 7.0.0
            Redis version that introduced the command.
@@ -311,7 +253,7 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = []
         for name, value in (parameters or {}).items():
             args.extend((name, value))
-        return await self.execute_command(b"SENTINEL", b"DEBUG", *args, callback=_debug)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SENTINEL", b"DEBUG", *args, callback=_debug)
 
     async def sentinel_is_master_down_by_addr(
         self, ip: StringT, port: int, current_epoch: int, runid: StringT
@@ -322,11 +264,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-is-master-down-by-addr
 
         :return: ``(down, leader run id or "*", leader epoch)``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"SENTINEL",
             b"IS-MASTER-DOWN-BY-ADDR",
             ip,
@@ -342,11 +281,8 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/sentinel-pending-scripts
 
         :return: one dict per script (``argv``, ``flags``, ``pid``, ``run-time``...).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"SENTINEL", b"PENDING-SCRIPTS", callback=_pending_scripts
         )
 
@@ -358,15 +294,10 @@ class SentinelCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when no mode is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if not modes:
             raise DataError("sentinel_simulate_failure needs at least one mode")
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"SENTINEL", b"SIMULATE-FAILURE", *modes, callback=is_ok
-        )
+        return await self.execute_command(b"SENTINEL", b"SIMULATE-FAILURE", *modes, callback=ok)
 
 
 def _ok_text(response: Any, **options: Any) -> bool:
@@ -378,7 +309,7 @@ def _dict(response: Any, **options: Any) -> dict[Any, Any]:
     return dict(pairs(response))
 
 
-def _debug(response: Any, **options: Any) -> Any:
+def _debug(response: Any, **options: Any) -> bool | dict[Any, Any]:
     if isinstance(response, (bytes, str)):
         return response in (b"OK", "OK")
     return dict(pairs(response))

@@ -1,15 +1,7 @@
-# mypy: disable-error-code="no-any-return"
 """Valkey 8.0's names for the SENTINEL subcommands about primaries: SENTINEL PRIMARY,
 PRIMARIES, GET-PRIMARY-ADDR-BY-NAME and IS-PRIMARY-DOWN-BY-ADDR (Redis and Valkey keep the
 ``MASTER`` names too: :meth:`sentinel_master` and friends work on both). The replies are
 those of the ``MASTER`` forms.
-
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; a server without the subcommand raises
-:class:`~coredis.exceptions.CommandNotSupportedError` before anything is sent (with
-``verify_version``); connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused.
 """
 
 from __future__ import annotations
@@ -31,9 +23,6 @@ class SentinelExtCommands(CommandMixin[AnyStr_co]):
 
         :return: as :meth:`sentinel_master`.
         :raises ResponseError: when the name is not monitored.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.0
         """
@@ -43,10 +32,6 @@ class SentinelExtCommands(CommandMixin[AnyStr_co]):
         """State of every monitored primary. https://valkey.io/commands/sentinel-primaries
 
         :return: ``{name: state}``, as :meth:`sentinel_masters`.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.0
         """
@@ -59,10 +44,6 @@ class SentinelExtCommands(CommandMixin[AnyStr_co]):
         https://valkey.io/commands/sentinel-get-primary-addr-by-name
 
         :return: ``(host, port)``, ``None`` for an unknown name.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.0
         """
@@ -77,10 +58,6 @@ class SentinelExtCommands(CommandMixin[AnyStr_co]):
         https://valkey.io/commands/sentinel-is-primary-down-by-addr
 
         :return: ``(down, leader run id or "*", leader epoch)``.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.0
         """

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ...exceptions import CommandSyntaxError, ConnectionError, DataError
-from .._response_ext import as_dict, as_str, identity, is_ok, parse_info, typed_value
+from .._callbacks import as_str, ok, parse_info, to_dict, typed_value
 from .._result_types import RoleInfo
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -65,12 +65,7 @@ def _role(response: Any, **options: Any) -> RoleInfo:
 
 
 class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
-    """The server command group (persistence, configuration, ``INFO``, replication).
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used.
-    """
+    """The server command group (persistence, configuration, ``INFO``, replication)."""
 
     async def bgrewriteaof(self) -> bool:
         """Start rewriting the append-only file in the background.
@@ -78,11 +73,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/bgrewriteaof
 
         :return: ``True`` once the rewrite is started or scheduled.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"BGREWRITEAOF", callback=_started)  # type: ignore[no-any-return]
+        return await self.execute_command(b"BGREWRITEAOF", callback=_started)
 
     async def bgsave(self, schedule: bool | None = None) -> bool:
         """Save the dataset to disk in the background.
@@ -90,12 +82,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/bgsave
 
         :return: ``True`` once saving is started (or scheduled, with ``schedule``).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"SCHEDULE"] if schedule else []
-        return await self.execute_command(b"BGSAVE", *args, callback=_started)  # type: ignore[no-any-return]
+        return await self.execute_command(b"BGSAVE", *args, callback=_started)
 
     async def save(self) -> bool:
         """Save the dataset to disk, blocking the server.
@@ -103,11 +92,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/save
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SAVE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SAVE", callback=ok)
 
     async def lastsave(self) -> datetime.datetime:
         """Time of the last successful save.
@@ -115,11 +101,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/lastsave
 
         :return: a naive local ``datetime``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"LASTSAVE", callback=_lastsave)  # type: ignore[no-any-return]
+        return await self.execute_command(b"LASTSAVE", callback=_lastsave)
 
     async def config_get(self, parameters: Parameters[StringT]) -> dict[AnyStr_co, AnyStr_co]:
         """Values of configuration parameters (glob patterns allowed).
@@ -128,16 +111,13 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``{parameter: value}``.
         :raises DataError: when ``parameters`` is empty or a single string.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if isinstance(parameters, (str, bytes)):
             raise DataError("parameters must be an iterable of names, not a single string")
         names = list(parameters)
         if not names:
             raise DataError("config_get needs at least one parameter")
-        return await self.execute_command(b"CONFIG", b"GET", *names, callback=as_dict)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"GET", *names, callback=to_dict)
 
     async def config_set(self, parameter_values: Mapping[StringT, ValueT]) -> bool:
         """Set configuration parameters (atomically: all or none).
@@ -146,16 +126,13 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``parameter_values`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if not parameter_values:
             raise DataError("config_set needs at least one parameter")
         args: list[ValueT] = []
         for name, value in parameter_values.items():
             args.extend((name, value))
-        return await self.execute_command(b"CONFIG", b"SET", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"SET", *args, callback=ok)
 
     async def config_resetstat(self) -> bool:
         """Reset the statistics ``INFO`` reports.
@@ -163,11 +140,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/config-resetstat
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CONFIG", b"RESETSTAT", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"RESETSTAT", callback=ok)
 
     async def config_rewrite(self) -> bool:
         """Rewrite the configuration file with the running configuration.
@@ -175,11 +149,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/config-rewrite
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"CONFIG", b"REWRITE", callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"CONFIG", b"REWRITE", callback=ok)
 
     async def dbsize(self) -> int:
         """Number of keys in the selected database.
@@ -187,11 +158,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/dbsize
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"DBSIZE", callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"DBSIZE")
+        return reply
 
     async def debug_object(self, key: KeyT) -> dict[str, Any]:
         """Debugging information about a key (``enable-debug-command`` must allow it).
@@ -199,11 +168,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/debug-object
 
         :return: ``refcount``, ``encoding``, ``serializedlength``, ``lru``... numbers as int.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"DEBUG", b"OBJECT", key, callback=_debug_object)  # type: ignore[no-any-return]
+        return await self.execute_command(b"DEBUG", b"OBJECT", key, callback=_debug_object)
 
     async def failover(
         self,
@@ -220,9 +186,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: ``True``.
         :raises CommandSyntaxError: when ``host`` and ``port`` are not given together, or
             ``force`` comes without target and ``timeout``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
@@ -247,7 +210,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
                 else timeout
             )
             args.extend((PureToken.TIMEOUT, ms))
-        return await self.execute_command(b"FAILOVER", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FAILOVER", *args, callback=ok)
 
     async def flushall(
         self, async_: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None
@@ -257,12 +220,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/flushall
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [async_] if async_ is not None else []
-        return await self.execute_command(b"FLUSHALL", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FLUSHALL", *args, callback=ok)
 
     async def flushdb(self, async_: Literal[PureToken.ASYNC, PureToken.SYNC] | None = None) -> bool:
         """Delete every key of the selected database.
@@ -270,12 +230,9 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/flushdb
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [async_] if async_ is not None else []
-        return await self.execute_command(b"FLUSHDB", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"FLUSHDB", *args, callback=ok)
 
     async def info(self, *sections: StringT) -> dict[str, Any]:
         """Server information and statistics.
@@ -284,11 +241,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``{field: value}`` over the requested sections; numbers as ``int``/``float``,
             ``k=v,...`` values (``db0``, ``cmdstat_*``...) as dicts.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"INFO", *sections, callback=_info)  # type: ignore[no-any-return]
+        return await self.execute_command(b"INFO", *sections, callback=_info)
 
     async def lolwut(self, version: int | None = None) -> AnyStr_co:
         """Computer art and the Redis version.
@@ -296,12 +250,10 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/lolwut
 
         :return: the art, as text.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"VERSION", version] if version is not None else []
-        return await self.execute_command(b"LOLWUT", *args, callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co = await self.execute_command(b"LOLWUT", *args)
+        return reply
 
     async def replicaof(self, host: StringT | None = None, port: int | None = None) -> bool:
         """Make the server a replica of ``host:port``, or a primary again (no arguments).
@@ -310,9 +262,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: when only one of ``host`` and ``port`` is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._replicate(b"REPLICAOF", host, port)
 
@@ -323,9 +272,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True``.
         :raises CommandSyntaxError: when only one of ``host`` and ``port`` is given.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         return await self._replicate(b"SLAVEOF", host, port)
 
@@ -335,7 +281,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         args: list[ValueT] = (
             [host, port] if host is not None and port is not None else [b"NO", b"ONE"]
         )
-        return await self.execute_command(command, *args, callback=_started)  # type: ignore[no-any-return]
+        return await self.execute_command(command, *args, callback=_started)
 
     async def role(self) -> RoleInfo:
         """The replication role of the server.
@@ -345,11 +291,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         :return: a :class:`RoleInfo`: for a master its ``offset`` and ``slaves``
             (``ip``/``port``/``offset`` dicts), for a replica its ``offset``, ``status`` and
             ``masters`` (``(host, port)``), for a sentinel the monitored ``masters``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"ROLE", callback=_role)  # type: ignore[no-any-return]
+        return await self.execute_command(b"ROLE", callback=_role)
 
     async def shutdown(
         self,
@@ -365,8 +308,6 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
 
         :return: ``True`` when the server closed the connection (or aborted the shutdown).
         :raises ResponseError: when the server refuses to shut down (e.g. it cannot save).
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [nosave_save] if nosave_save is not None else []
         if now:
@@ -376,7 +317,7 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         if abort:
             args.append(b"ABORT")
         try:
-            return await self.execute_command(b"SHUTDOWN", *args, callback=is_ok)  # type: ignore[no-any-return]
+            return await self.execute_command(b"SHUTDOWN", *args, callback=ok)
         except ConnectionError:
             # Success: the server exits without replying.
             return True
@@ -387,11 +328,8 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/swapdb
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"SWAPDB", index1, index2, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"SWAPDB", index1, index2, callback=ok)
 
     async def time(self) -> datetime.datetime:
         """The server's clock.
@@ -399,8 +337,5 @@ class ServerCommands(ACLCommands[AnyStr_co], IntrospectionCommands[AnyStr_co]):
         https://redis.io/commands/time
 
         :return: a naive local ``datetime`` with microseconds.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"TIME", callback=_time)  # type: ignore[no-any-return]
+        return await self.execute_command(b"TIME", callback=_time)

@@ -1,16 +1,8 @@
-# mypy: disable-error-code="no-any-return"
 """Server and connection commands newer than Redis 7.0.
 
 WAITAOF, CLIENT NO-TOUCH and CLIENT SETINFO (Redis 7.2, every Valkey); CLIENT CAPA, SCRIPT
 SHOW (Valkey 8.0), CLIENT IMPORT-SOURCE and COMMANDLOG GET/LEN/RESET (Valkey 8.1), which Redis
 does not have. Valkey-only commands link their valkey.io page.
-
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; a server without the command raises
-:class:`~coredis.exceptions.CommandNotSupportedError` before anything is sent (with
-``verify_version``); connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 """
 
 from __future__ import annotations
@@ -18,8 +10,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ...exceptions import DataError
-from .._response import as_list
-from .._response_ext import identity, is_ok
+from .._arguments import as_list
+from .._callbacks import ok
 from .._result_types import SlowLogInfo
 from .._tokens import PureToken
 from .._typing import StringT
@@ -46,9 +38,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         :return: ``(local, replicas)``: how many local AOFs (0/1) and replicas acknowledged.
         :raises ResponseError: when the server rejects the command (e.g. ``numlocal`` with
          ``appendonly no``).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection).
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
@@ -61,14 +50,10 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/client-no-touch
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
-        return await self.execute_command(b"CLIENT", b"NO-TOUCH", enabled, callback=is_ok)
+        return await self.execute_command(b"CLIENT", b"NO-TOUCH", enabled, callback=ok)
 
     async def client_setinfo(
         self, *, lib_name: StringT | None = None, lib_ver: StringT | None = None
@@ -79,9 +64,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         :return: ``True``.
         :raises DataError: unless exactly one of ``lib_name``/``lib_ver`` is given.
         :raises ResponseError: when the server refuses the value (e.g. spaces).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Redis 7.2, Valkey 7.2
         """
@@ -89,7 +71,7 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
             raise DataError("give exactly one of lib_name and lib_ver")
         attr, value = (b"LIB-NAME", lib_name) if lib_name is not None else (b"LIB-VER", lib_ver)
         assert value is not None
-        return await self.execute_command(b"CLIENT", b"SETINFO", attr, value, callback=is_ok)
+        return await self.execute_command(b"CLIENT", b"SETINFO", attr, value, callback=ok)
 
     async def client_capa(self, capabilities: list[StringT] | tuple[StringT, ...]) -> bool:
         """Declare client capabilities (e.g. ``redirect``: accept ``-REDIRECT`` from a
@@ -97,17 +79,13 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``capabilities`` is empty or a single string.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.0
         """
         names = as_list(capabilities, "capabilities")
         if not names:
             raise DataError("capabilities must name at least one capability")
-        return await self.execute_command(b"CLIENT", b"CAPA", *names, callback=is_ok)
+        return await self.execute_command(b"CLIENT", b"CAPA", *names, callback=ok)
 
     async def client_import_source(self, enabled: Literal[PureToken.ON, PureToken.OFF]) -> bool:
         """Mark this connection as an import source (its writes are allowed while the server
@@ -115,27 +93,21 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises ResponseError: when the server is not in import mode.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.1
         """
-        return await self.execute_command(b"CLIENT", b"IMPORT-SOURCE", enabled, callback=is_ok)
+        return await self.execute_command(b"CLIENT", b"IMPORT-SOURCE", enabled, callback=ok)
 
     async def script_show(self, sha1: StringT) -> AnyStr_co:
         """The source of a script in the script cache. https://valkey.io/commands/script-show
 
         :return: the Lua source.
         :raises NoScriptError: when no script has that SHA1.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.0
         """
-        return await self.execute_command(b"SCRIPT", b"SHOW", sha1, callback=identity)
+        reply: AnyStr_co = await self.execute_command(b"SCRIPT", b"SHOW", sha1)
+        return reply
 
     async def commandlog_get(self, count: int, type: CommandLogType) -> tuple[SlowLogInfo, ...]:
         """Entries of one command log (slow commands, large requests or large replies),
@@ -144,10 +116,6 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         :return: :class:`SlowLogInfo` records (``duration`` is the execution time in
          microseconds for ``SLOW``, the size in bytes for the large-request/reply logs).
         :raises DataError: when ``count`` is below -1 (-1: every entry).
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.1
         """
@@ -159,24 +127,17 @@ class ServerExtCommands(CommandMixin[AnyStr_co]):
         """Number of entries in one command log. https://valkey.io/commands/commandlog-len
 
         :return: the count.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.1
         """
-        return await self.execute_command(b"COMMANDLOG", b"LEN", type)
+        reply: int = await self.execute_command(b"COMMANDLOG", b"LEN", type)
+        return reply
 
     async def commandlog_reset(self, type: CommandLogType) -> bool:
         """Empty one command log. https://valkey.io/commands/commandlog-reset
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: Valkey 8.1
         """
-        return await self.execute_command(b"COMMANDLOG", b"RESET", type, callback=is_ok)
+        return await self.execute_command(b"COMMANDLOG", b"RESET", type, callback=ok)

@@ -1,11 +1,5 @@
-# mypy: disable-error-code="no-any-return"
 """Redis set commands, plus ``sscan_iter``.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
-connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -14,15 +8,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, overload
 
-from .._response import as_list, bool_tuple, boolean, scan_options, to_set
+from .._arguments import as_list, scan_options
+from .._callbacks import bool_tuple, boolean, to_set
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, StringT, ValueT
+from .._typing import KeyT, Parameters, ResponseType, StringT, ValueT
 from ._base import AnyStr_co, CommandMixin
 
 __all__ = ("SetCommands",)
 
 
-def _count_reply(response: Any, **options: Any) -> Any:
+def _count_reply(response: Any, **options: Any) -> set[Any] | ResponseType:
     # SPOP/SRANDMEMBER: one member (or null) without count, an array with it.
     if options.get("count") is not None:
         return set(response) if response is not None else set()
@@ -41,35 +36,22 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of members added (not already present).
         :raises DataError: when ``members`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"SADD", key, *as_list(members, "members"))
+        reply: int = await self.execute_command(b"SADD", key, *as_list(members, "members"))
+        return reply
 
     async def scard(self, key: KeyT) -> int:
         """Get the number of members of a set. https://redis.io/commands/scard
 
         :return: the cardinality (0 for a missing key).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"SCARD", key)
+        reply: int = await self.execute_command(b"SCARD", key)
+        return reply
 
     async def sdiff(self, keys: Parameters[KeyT]) -> set[AnyStr_co]:
         """Subtract sets. https://redis.io/commands/sdiff
 
         :return: the members of the first set that are in none of the others.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SDIFF", *as_list(keys, "keys"), callback=to_set)
 
@@ -77,23 +59,14 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Subtract sets and store the result. https://redis.io/commands/sdiffstore
 
         :return: the number of members stored.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"SDIFFSTORE", destination, *as_list(keys, "keys"))
+        reply: int = await self.execute_command(b"SDIFFSTORE", destination, *as_list(keys, "keys"))
+        return reply
 
     async def sinter(self, keys: Parameters[KeyT]) -> set[AnyStr_co]:
         """Intersect sets. https://redis.io/commands/sinter
 
         :return: the members present in every set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SINTER", *as_list(keys, "keys"), callback=to_set)
 
@@ -101,11 +74,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Count the members of the intersection of sets. https://redis.io/commands/sintercard
 
         :return: the cardinality of the intersection (capped at ``limit`` when given).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -113,29 +81,21 @@ class SetCommands(CommandMixin[AnyStr_co]):
         args: list[ValueT] = [len(key_list), *key_list]
         if limit is not None:
             args += [PureToken.LIMIT, limit]
-        return await self.execute_command(b"SINTERCARD", *args)
+        reply: int = await self.execute_command(b"SINTERCARD", *args)
+        return reply
 
     async def sinterstore(self, keys: Parameters[KeyT], destination: KeyT) -> int:
         """Intersect sets and store the result. https://redis.io/commands/sinterstore
 
         :return: the number of members stored.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"SINTERSTORE", destination, *as_list(keys, "keys"))
+        reply: int = await self.execute_command(b"SINTERSTORE", destination, *as_list(keys, "keys"))
+        return reply
 
     async def sismember(self, key: KeyT, member: ValueT) -> bool:
         """Check set membership. https://redis.io/commands/sismember
 
         :return: whether ``member`` is in the set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SISMEMBER", key, member, callback=boolean)
 
@@ -143,11 +103,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Get every member of a set. https://redis.io/commands/smembers
 
         :return: the members (empty for a missing key).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SMEMBERS", key, callback=to_set)
 
@@ -155,11 +110,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Check the membership of several members. https://redis.io/commands/smismember
 
         :return: one ``bool`` per member, in order.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
@@ -171,11 +121,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Move a member to another set. https://redis.io/commands/smove
 
         :return: whether the member was moved.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SMOVE", source, destination, member, callback=boolean)
 
@@ -191,14 +136,10 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Remove and return random members. https://redis.io/commands/spop
 
         :return: one member (``None`` for a missing key) without ``count``; a set with it.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if count is None:
-            return await self.execute_command(b"SPOP", key)
+            reply: AnyStr_co | set[AnyStr_co] | None = await self.execute_command(b"SPOP", key)
+            return reply
         return await self.execute_command(b"SPOP", key, count, callback=_count_reply, count=count)
 
     @overload
@@ -216,14 +157,12 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         :return: one member (``None`` for a missing key) without ``count``; a set with it
          (a negative ``count`` may repeat members, which a set collapses).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if count is None:
-            return await self.execute_command(b"SRANDMEMBER", key)
+            reply: AnyStr_co | set[AnyStr_co] | None = await self.execute_command(
+                b"SRANDMEMBER", key
+            )
+            return reply
         return await self.execute_command(
             b"SRANDMEMBER", key, count, callback=_count_reply, count=count
         )
@@ -232,13 +171,9 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Remove members from a set. https://redis.io/commands/srem
 
         :return: the number of members removed.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"SREM", key, *as_list(members, "members"))
+        reply: int = await self.execute_command(b"SREM", key, *as_list(members, "members"))
+        return reply
 
     async def sscan(
         self,
@@ -250,11 +185,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Iterate the members of a set. https://redis.io/commands/sscan
 
         :return: the next cursor (0 when done) and a batch of members.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         args: list[ValueT] = [key, cursor or 0]
         args += scan_options(match, count)
@@ -267,9 +197,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
 
         Each step is one ``sscan`` call; a member may be yielded more than once.
 
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
         Cancelling it during a step discards that step's reply (closing an unshared connection).
         """
         cursor: int | None = None
@@ -282,11 +209,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Add sets. https://redis.io/commands/sunion
 
         :return: the members of any of the sets.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SUNION", *as_list(keys, "keys"), callback=to_set)
 
@@ -294,10 +216,6 @@ class SetCommands(CommandMixin[AnyStr_co]):
         """Add sets and store the result. https://redis.io/commands/sunionstore
 
         :return: the number of members stored.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"SUNIONSTORE", destination, *as_list(keys, "keys"))
+        reply: int = await self.execute_command(b"SUNIONSTORE", destination, *as_list(keys, "keys"))
+        return reply

@@ -5,20 +5,11 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ...exceptions import CommandSyntaxError, DataError
-from .._response_ext import (
-    as_bool,
-    as_str,
-    identity,
-    is_ok,
-    ms,
-    pairs,
-    stream_entries,
-    stream_entry,
-    values_list,
-)
+from .._arguments import as_list, int_to_milliseconds
+from .._callbacks import as_str, boolean, ok, pairs, stream_entries, stream_entry
 from .._result_types import StreamEntry, StreamInfo, StreamPending, StreamPendingExt
 from .._tokens import PureToken
 from .._typing import KeyT, Parameters, StringT, ValueT
@@ -63,7 +54,7 @@ def _read_reply(response: Any, **options: Any) -> dict[Any, tuple[StreamEntry, .
     )
 
 
-def _pending_reply(response: Any, **options: Any) -> Any:
+def _pending_reply(response: Any, **options: Any) -> StreamPending | tuple[StreamPendingExt, ...]:
     if options.get("extended"):
         return tuple(StreamPendingExt(i, c, int(idle), int(n)) for i, c, idle, n in response)
     count, low, high, consumers = response
@@ -73,7 +64,9 @@ def _pending_reply(response: Any, **options: Any) -> Any:
     return StreamPending(int(count), low, high, per_consumer)
 
 
-def _autoclaim_reply(response: Any, **options: Any) -> Any:
+def _autoclaim_reply(
+    response: Any, **options: Any
+) -> tuple[Any, tuple[Any, ...]] | tuple[Any, tuple[StreamEntry, ...], tuple[Any, ...]]:
     next_id, claimed = response[0], response[1]
     if options.get("justid"):
         return next_id, tuple(claimed)
@@ -81,7 +74,7 @@ def _autoclaim_reply(response: Any, **options: Any) -> Any:
     return next_id, stream_entries(claimed), deleted
 
 
-def _claim_reply(response: Any, **options: Any) -> Any:
+def _claim_reply(response: Any, **options: Any) -> tuple[Any, ...] | tuple[StreamEntry, ...]:
     if options.get("justid"):
         return tuple(response)
     return stream_entries(response)
@@ -110,16 +103,12 @@ def _xinfo_stream_reply(response: Any, **options: Any) -> StreamInfo:
             info[name] = groups
         else:
             info[name] = value
-    return info  # type: ignore[return-value]
+    # The keys are the server's (read at run time), so the TypedDict is stated, not built.
+    return cast("StreamInfo", info)
 
 
 class StreamCommands(CommandMixin[AnyStr_co]):
-    """The stream command group.
-
-    Every method raises :class:`~coredis.exceptions.ResponseError` (or a subclass) when the
-    server refuses the command; cancelling one while its reply is outstanding closes the
-    connection it used (it is never returned dirty to the pool).
-    """
+    """The stream command group."""
 
     async def xadd(
         self,
@@ -139,9 +128,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: the id of the new entry, ``None`` when ``nomkstream`` and no stream exists.
         :raises DataError: when ``field_values`` is empty.
         :raises CommandSyntaxError: when the trim arguments are incomplete.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         if not isinstance(field_values, Mapping) or not field_values:
             raise DataError("field_values must be a non-empty mapping of field to value")
@@ -152,7 +138,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         args.append(identifier if identifier is not None else "*")
         for field, value in field_values.items():
             args.extend((field, value))
-        return await self.execute_command(b"XADD", *args, callback=identity)  # type: ignore[no-any-return]
+        reply: AnyStr_co | None = await self.execute_command(b"XADD", *args)
+        return reply
 
     async def xlen(self, key: KeyT) -> int:
         """Number of entries in a stream.
@@ -160,11 +147,9 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xlen
 
         :return: the length (0 for a missing key).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"XLEN", key, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"XLEN", key)
+        return reply
 
     async def xrange(
         self,
@@ -178,9 +163,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xrange
 
         :return: the entries in ascending id order.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [
             key,
@@ -189,7 +171,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         ]
         if count is not None:
             args.extend((PureToken.COUNT, count))
-        return await self.execute_command(b"XRANGE", *args, callback=stream_entries)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XRANGE", *args, callback=stream_entries)
 
     async def xrevrange(
         self,
@@ -203,9 +185,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xrevrange
 
         :return: the entries in descending id order.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [
             key,
@@ -214,7 +193,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         ]
         if count is not None:
             args.extend((PureToken.COUNT, count))
-        return await self.execute_command(b"XREVRANGE", *args, callback=stream_entries)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XREVRANGE", *args, callback=stream_entries)
 
     @staticmethod
     def _streams_args(
@@ -228,7 +207,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         if count is not None:
             args.extend((PureToken.COUNT, count))
         if block is not None:
-            args.extend((PureToken.BLOCK, ms(block)))
+            args.extend((PureToken.BLOCK, int_to_milliseconds(block)))
         args.append(b"STREAMS")
         args.extend(streams.keys())
         args.extend(streams.values())
@@ -246,12 +225,9 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{stream: entries}``, or ``None`` when ``block`` expired without data.
         :raises DataError: when ``streams`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args = self._streams_args(streams, count, block)
-        return await self.execute_command(b"XREAD", *args, callback=_read_reply)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XREAD", *args, callback=_read_reply)
 
     async def xreadgroup(
         self,
@@ -268,16 +244,13 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: ``{stream: entries}``, or ``None`` when ``block`` expired without data.
         :raises DataError: when ``streams`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [b"GROUP", group, consumer]
         streams_args = self._streams_args(streams, count, block)
         if noack:
             streams_args.insert(streams_args.index(b"STREAMS"), PureToken.NOACK)
         args.extend(streams_args)
-        return await self.execute_command(b"XREADGROUP", *args, callback=_read_reply)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XREADGROUP", *args, callback=_read_reply)
 
     async def xdel(self, key: KeyT, identifiers: Parameters[ValueT]) -> int:
         """Delete entries by id.
@@ -286,12 +259,10 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of entries deleted.
         :raises DataError: when ``identifiers`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        ids = values_list(identifiers, "identifiers")
-        return await self.execute_command(b"XDEL", key, *ids, callback=identity)  # type: ignore[no-any-return]
+        ids = as_list(identifiers, "identifiers", allow_empty=False)
+        reply: int = await self.execute_command(b"XDEL", key, *ids)
+        return reply
 
     async def xtrim(
         self,
@@ -306,12 +277,10 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xtrim
 
         :return: the number of entries removed.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args = _trim_args(trim_strategy, threshold, trim_operator, limit)
-        return await self.execute_command(b"XTRIM", key, *args, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"XTRIM", key, *args)
+        return reply
 
     async def xack(self, key: KeyT, group: StringT, identifiers: Parameters[ValueT]) -> int:
         """Acknowledge messages of a consumer group.
@@ -320,12 +289,10 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the number of messages acknowledged.
         :raises DataError: when ``identifiers`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        ids = values_list(identifiers, "identifiers")
-        return await self.execute_command(b"XACK", key, group, *ids, callback=identity)  # type: ignore[no-any-return]
+        ids = as_list(identifiers, "identifiers", allow_empty=False)
+        reply: int = await self.execute_command(b"XACK", key, group, *ids)
+        return reply
 
     async def xpending(
         self,
@@ -345,9 +312,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         :return: a :class:`StreamPending` summary or a tuple of :class:`StreamPendingExt`.
         :raises CommandSyntaxError: when only some of ``start``/``end``/``count`` are given,
             or ``idle``/``consumer`` without them.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         extended = [start, end, count]
         args: list[ValueT] = [key, group]
@@ -356,15 +320,15 @@ class StreamCommands(CommandMixin[AnyStr_co]):
                 raise CommandSyntaxError(
                     {"start", "end", "count"}, "idle/consumer need start, end and count"
                 )
-            return await self.execute_command(b"XPENDING", *args, callback=_pending_reply)  # type: ignore[no-any-return]
-        if any(v is None for v in extended):
+            return await self.execute_command(b"XPENDING", *args, callback=_pending_reply)
+        if start is None or end is None or count is None:
             raise CommandSyntaxError({"start", "end", "count"}, "start, end and count go together")
         if idle is not None:
             args.extend((b"IDLE", idle))
-        args.extend((start, end, count))  # type: ignore[arg-type]
+        args.extend((start, end, count))
         if consumer is not None:
             args.append(consumer)
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"XPENDING", *args, callback=_pending_reply, extended=True
         )
 
@@ -387,14 +351,11 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: the claimed entries, or only their ids with ``justid``.
         :raises DataError: when ``identifiers`` is empty.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        ids: list[ValueT] = values_list(identifiers, "identifiers")
-        args: list[ValueT] = [key, group, consumer, ms(min_idle_time), *ids]
+        ids: list[ValueT] = as_list(identifiers, "identifiers", allow_empty=False)
+        args: list[ValueT] = [key, group, consumer, int_to_milliseconds(min_idle_time), *ids]
         if idle is not None:
-            args.extend((b"IDLE", ms(idle)))
+            args.extend((b"IDLE", int_to_milliseconds(idle)))
         if time is not None:
             stamp = int(time.timestamp() * 1000) if isinstance(time, datetime.datetime) else time
             args.extend((b"TIME", stamp))
@@ -404,7 +365,7 @@ class StreamCommands(CommandMixin[AnyStr_co]):
             args.append(PureToken.FORCE)
         if justid:
             args.append(PureToken.JUSTID)
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"XCLAIM", *args, callback=_claim_reply, justid=bool(justid)
         )
 
@@ -427,19 +388,16 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: ``(next_start, entries, deleted_ids)``, or ``(next_start, ids)`` with
             ``justid``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        args: list[ValueT] = [key, group, consumer, ms(min_idle_time), start]
+        args: list[ValueT] = [key, group, consumer, int_to_milliseconds(min_idle_time), start]
         if count is not None:
             args.extend((PureToken.COUNT, count))
         if justid:
             args.append(PureToken.JUSTID)
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"XAUTOCLAIM", *args, callback=_autoclaim_reply, justid=bool(justid)
         )
 
@@ -455,16 +413,13 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xsetid
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [key, last_id]
         if entries_added is not None:
             args.extend((b"ENTRIESADDED", entries_added))
         if max_deleted_entry_id is not None:
             args.extend((b"MAXDELETEDID", max_deleted_entry_id))
-        return await self.execute_command(b"XSETID", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XSETID", *args, callback=ok)
 
     async def xgroup_create(
         self,
@@ -480,15 +435,13 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises ResponseError: (``BUSYGROUP``) when the group exists.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [key, groupname, identifier if identifier is not None else "$"]
         if mkstream:
             args.append(PureToken.MKSTREAM)
         if entriesread is not None:
             args.extend((b"ENTRIESREAD", entriesread))
-        return await self.execute_command(b"XGROUP", b"CREATE", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XGROUP", b"CREATE", *args, callback=ok)
 
     async def xgroup_createconsumer(
         self, key: KeyT, groupname: StringT, consumername: StringT
@@ -498,15 +451,12 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xgroup-createconsumer
 
         :return: ``True`` if created, ``False`` if it existed.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
 
         .. versionadded:: 6.2.0
            Redis version that introduced the command.
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"XGROUP", b"CREATECONSUMER", key, groupname, consumername, callback=as_bool
+        return await self.execute_command(
+            b"XGROUP", b"CREATECONSUMER", key, groupname, consumername, callback=boolean
         )
 
     async def xgroup_delconsumer(self, key: KeyT, groupname: StringT, consumername: StringT) -> int:
@@ -515,13 +465,11 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xgroup-delconsumer
 
         :return: the number of messages the consumer still had pending.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
-            b"XGROUP", b"DELCONSUMER", key, groupname, consumername, callback=identity
+        reply: int = await self.execute_command(
+            b"XGROUP", b"DELCONSUMER", key, groupname, consumername
         )
+        return reply
 
     async def xgroup_destroy(self, key: KeyT, groupname: StringT) -> int:
         """Destroy a consumer group.
@@ -529,11 +477,9 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xgroup-destroy
 
         :return: the number of groups destroyed (0 or 1).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"XGROUP", b"DESTROY", key, groupname, callback=identity)  # type: ignore[no-any-return]
+        reply: int = await self.execute_command(b"XGROUP", b"DESTROY", key, groupname)
+        return reply
 
     async def xgroup_setid(
         self,
@@ -547,14 +493,11 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xgroup-setid
 
         :return: ``True``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [key, groupname, identifier if identifier is not None else "$"]
         if entriesread is not None:
             args.extend((b"ENTRIESREAD", entriesread))
-        return await self.execute_command(b"XGROUP", b"SETID", *args, callback=is_ok)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XGROUP", b"SETID", *args, callback=ok)
 
     async def xinfo_consumers(
         self, key: KeyT, groupname: StringT
@@ -564,11 +507,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xinfo-consumers
 
         :return: one dict per consumer (``name``, ``pending``, ``idle``).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(  # type: ignore[no-any-return]
+        return await self.execute_command(
             b"XINFO", b"CONSUMERS", key, groupname, callback=_info_dicts
         )
 
@@ -578,11 +518,8 @@ class StreamCommands(CommandMixin[AnyStr_co]):
         https://redis.io/commands/xinfo-groups
 
         :return: one dict per group (``name``, ``consumers``, ``pending``...).
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
-        return await self.execute_command(b"XINFO", b"GROUPS", key, callback=_info_dicts)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XINFO", b"GROUPS", key, callback=_info_dicts)
 
     async def xinfo_stream(
         self, key: KeyT, full: bool | None = None, count: int | None = None
@@ -593,9 +530,6 @@ class StreamCommands(CommandMixin[AnyStr_co]):
 
         :return: a :class:`StreamInfo` keyed by the server's field names.
         :raises CommandSyntaxError: when ``count`` is given without ``full``.
-        :raises ResponseError: when the server refuses the command.
-
-        Cancelling it while the reply is pending closes that connection (never reused).
         """
         args: list[ValueT] = [key]
         if full:
@@ -604,4 +538,4 @@ class StreamCommands(CommandMixin[AnyStr_co]):
                 args.extend((PureToken.COUNT, count))
         elif count is not None:
             raise CommandSyntaxError({"full", "count"}, "count needs full=True")
-        return await self.execute_command(b"XINFO", b"STREAM", *args, callback=_xinfo_stream_reply)  # type: ignore[no-any-return]
+        return await self.execute_command(b"XINFO", b"STREAM", *args, callback=_xinfo_stream_reply)

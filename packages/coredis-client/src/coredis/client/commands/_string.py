@@ -1,11 +1,5 @@
-# mypy: disable-error-code="no-any-return"
 """Redis string commands.
 
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass (e.g. :class:`~coredis.exceptions.WrongTypeError` on a key of another type);
-connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 ``.. versionadded::`` gives the Redis version that introduced a command.
 """
 
@@ -17,33 +11,31 @@ from typing import Any, Literal, Union, overload
 
 from coredis.exceptions import CommandSyntaxError
 
-from .._response import (
+from .._arguments import (
     as_list,
     dt_to_milliseconds,
     dt_to_seconds,
     flatten_pairs,
     int_to_milliseconds,
     int_to_seconds,
-    ok,
-    to_float,
-    to_tuple,
 )
+from .._callbacks import ok, to_float, to_tuple
 from .._tokens import PureToken
-from .._typing import KeyT, Parameters, ValueT
+from .._typing import KeyT, Parameters, ResponseType, ValueT
 from ..response_types import LCSMatch, LCSResult
 from ._base import AnyStr_co, CommandMixin
 
 __all__ = ("StringCommands",)
 
 
-def _set_reply(response: Any, **options: Any) -> Any:
+def _set_reply(response: Any, **options: Any) -> bool | ResponseType:
     # SET ... GET returns the old value (or null); otherwise OK or null (NX/XX refused).
     if options.get("get"):
         return response
     return response in (b"OK", "OK")
 
 
-def _lcs_reply(response: Any, **options: Any) -> Any:
+def _lcs_reply(response: Any, **options: Any) -> LCSResult | ResponseType:
     if not options.get("idx"):
         return response
     if isinstance(response, dict):
@@ -100,63 +92,43 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Append a value to a key. https://redis.io/commands/append
 
         :return: the length of the string after the append.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"APPEND", key, value)
+        reply: int = await self.execute_command(b"APPEND", key, value)
+        return reply
 
     async def decr(self, key: KeyT) -> int:
         """Decrement the integer value of a key by one. https://redis.io/commands/decr
 
         :return: the value after the decrement.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"DECR", key)
+        reply: int = await self.execute_command(b"DECR", key)
+        return reply
 
     async def decrby(self, key: KeyT, decrement: int) -> int:
         """Decrement the integer value of a key. https://redis.io/commands/decrby
 
         :return: the value after the decrement.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"DECRBY", key, decrement)
+        reply: int = await self.execute_command(b"DECRBY", key, decrement)
+        return reply
 
     async def get(self, key: KeyT) -> AnyStr_co | None:
         """Get the value of a key. https://redis.io/commands/get
 
         :return: the value, or ``None`` when the key does not exist.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"GET", key)
+        reply: AnyStr_co | None = await self.execute_command(b"GET", key)
+        return reply
 
     async def getdel(self, key: KeyT) -> AnyStr_co | None:
         """Get the value of a key and delete the key. https://redis.io/commands/getdel
 
         :return: the value, or ``None`` when the key does not exist.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
-        return await self.execute_command(b"GETDEL", key)
+        reply: AnyStr_co | None = await self.execute_command(b"GETDEL", key)
+        return reply
 
     async def getex(
         self,
@@ -171,77 +143,54 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: the value, or ``None`` when the key does not exist.
         :raises CommandSyntaxError: when more than one expiry option is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 6.2.0
         """
         args: list[ValueT] = [key, *_expiry_args(ex, px, exat, pxat, ("persist", bool(persist)))]
-        return await self.execute_command(b"GETEX", *args)
+        reply: AnyStr_co | None = await self.execute_command(b"GETEX", *args)
+        return reply
 
     async def getrange(self, key: KeyT, start: int, end: int) -> AnyStr_co:
         """Get a substring of the value of a key. https://redis.io/commands/getrange
 
         :return: the substring (inclusive offsets; negative count from the end).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"GETRANGE", key, start, end)
+        reply: AnyStr_co = await self.execute_command(b"GETRANGE", key, start, end)
+        return reply
 
     async def getset(self, key: KeyT, value: ValueT) -> AnyStr_co | None:
         """Set a key and return its old value. https://redis.io/commands/getset
 
         :return: the old value, or ``None`` when the key did not exist.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"GETSET", key, value)
+        reply: AnyStr_co | None = await self.execute_command(b"GETSET", key, value)
+        return reply
 
     async def incr(self, key: KeyT) -> int:
         """Increment the integer value of a key by one. https://redis.io/commands/incr
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"INCR", key)
+        reply: int = await self.execute_command(b"INCR", key)
+        return reply
 
     async def incrby(self, key: KeyT, increment: int) -> int:
         """Increment the integer value of a key. https://redis.io/commands/incrby
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"INCRBY", key, increment)
+        reply: int = await self.execute_command(b"INCRBY", key, increment)
+        return reply
 
     async def incrbyfloat(self, key: KeyT, increment: Union[int, float]) -> float:
         """Increment the float value of a key. https://redis.io/commands/incrbyfloat
 
         :return: the value after the increment.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"INCRBYFLOAT", key, increment, callback=to_float)
 
+    # len_=True and idx=True together match this overload and the idx one: mypy calls that
+    # an unsafe overlap, but the server refuses LEN with IDX, so no call returns both shapes.
     @overload
     async def lcs(  # type: ignore[overload-overlap]
         self,
@@ -290,11 +239,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         :return: the common string; its length with ``len_``; an :class:`LCSResult` with
          ``idx``.
         :raises CommandSyntaxError: when both ``len_`` and ``idx`` are given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: 7.0.0
         """
@@ -316,11 +260,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: the values in the order of ``keys`` (``None`` for missing keys).
         :raises DataError: when ``keys`` is a single string instead of an iterable.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"MGET", *as_list(keys, "keys"), callback=to_tuple)
 
@@ -329,11 +268,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: ``True``.
         :raises DataError: when ``key_values`` is not a mapping.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"MSET", *flatten_pairs(key_values, "key_values"), callback=ok
@@ -344,11 +278,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
 
         :return: whether the keys were set.
         :raises DataError: when ``key_values`` is not a mapping.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"MSETNX", *flatten_pairs(key_values, "key_values"), callback=_bool
@@ -360,11 +289,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Set a key with a time to live in milliseconds. https://redis.io/commands/psetex
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"PSETEX", key, int_to_milliseconds(milliseconds), value, callback=ok
@@ -417,11 +341,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
          (``False`` when ``condition`` refused it).
         :raises CommandSyntaxError: when more than one of ``ex``/``px``/``exat``/``pxat``/
          ``keepttl`` is given.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         if (
             condition is None
@@ -447,11 +366,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Set a key with a time to live in seconds. https://redis.io/commands/setex
 
         :return: ``True``.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(
             b"SETEX", key, int_to_seconds(seconds), value, callback=ok
@@ -461,11 +375,6 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Set a key only if it does not exist. https://redis.io/commands/setnx
 
         :return: whether the key was set.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
         return await self.execute_command(b"SETNX", key, value, callback=_bool)
 
@@ -473,37 +382,25 @@ class StringCommands(CommandMixin[AnyStr_co]):
         """Overwrite part of a string at an offset. https://redis.io/commands/setrange
 
         :return: the length of the string after the change.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"SETRANGE", key, offset, value)
+        reply: int = await self.execute_command(b"SETRANGE", key, offset, value)
+        return reply
 
     async def strlen(self, key: KeyT) -> int:
         """Get the length of the value of a key. https://redis.io/commands/strlen
 
         :return: the length (0 when the key does not exist).
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"STRLEN", key)
+        reply: int = await self.execute_command(b"STRLEN", key)
+        return reply
 
     async def substr(self, key: KeyT, start: int, end: int) -> AnyStr_co:
         """Get a substring of a value (deprecated alias of GETRANGE). https://redis.io/commands/substr
 
         :return: the substring.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
         """
-        return await self.execute_command(b"SUBSTR", key, start, end)
+        reply: AnyStr_co = await self.execute_command(b"SUBSTR", key, start, end)
+        return reply
 
 
 def _bool(response: Any, **options: Any) -> bool:

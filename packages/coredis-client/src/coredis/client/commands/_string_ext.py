@@ -1,13 +1,5 @@
-# mypy: disable-error-code="no-any-return"
 """String commands newer than Redis 7.0: MSETEX (Redis 8.4, Valkey 9.1) and DELIFEQ (Valkey
 9.0 only).
-
-Common to every method: an error reply raises its :class:`~coredis.exceptions.ResponseError`
-subclass; a server without the command raises
-:class:`~coredis.exceptions.CommandNotSupportedError` before anything is sent (with
-``verify_version``); connection failures raise :class:`~coredis.exceptions.ConnectionError` /
-:class:`~coredis.exceptions.TimeoutError`. Cancelling a call abandons the reply: the
-connection it was sent on is closed, never reused, and the command may or may not have run.
 """
 
 from __future__ import annotations
@@ -17,7 +9,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from ...exceptions import DataError
-from .._response import boolean
+from .._callbacks import boolean
 from .._tokens import PureToken
 from .._typing import KeyT, ValueT
 from ._base import AnyStr_co, CommandMixin
@@ -49,11 +41,6 @@ class StringExtCommands(CommandMixin[AnyStr_co]):
         :raises CommandSyntaxError: when more than one of ``ex``/``px``/``exat``/``pxat``/
          ``keepttl`` is given.
         :raises DataError: when ``key_values`` is empty.
-        :raises ResponseError: when the server rejects the command (a subclass names the reason).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Redis 8.4, Valkey 9.1
         """
@@ -73,10 +60,6 @@ class StringExtCommands(CommandMixin[AnyStr_co]):
         :return: whether the key was deleted (``False``: missing or another value).
         :raises ResponseError: when the server rejects the command (``WrongTypeError`` for a
          key that is not a string).
-        :raises ConnectionError: when the connection fails.
-        :raises TimeoutError: when no reply arrives within ``stream_timeout``.
-        Cancelling it once sent discards the reply (closing an unshared connection); the command
-        may still have run on the server.
 
         .. versionadded:: Valkey 9.0
         """

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._nodes import Node
 from ._pool import ClusterConnectionPool
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from coredis.connection import ConnectionArguments
 
 __all__ = ("BlockingClusterConnectionPool",)
 
@@ -33,9 +38,10 @@ class BlockingClusterConnectionPool(ClusterConnectionPool):
         max_idle_time: int = 0,
         idle_check_interval: int = 1,
         timeout: float = 20,
-        **connection_kwargs: Any,
+        **connection_kwargs: Unpack[ConnectionArguments],
     ) -> None:
-        connection_kwargs.pop("blocking", None)
+        # (4.x's blocking=: always true here; typed code does not pass it)
+        connection_kwargs.pop("blocking", None)  # type: ignore[typeddict-item]
         super().__init__(
             startup_nodes,
             connection_class,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from .._basic import _Process
+from .._fork import _Process
 from .._multiplexed import DEDICATED_COMMANDS, MultiplexedConnectionPool
 from ._hashslot import hash_slot
 from ._nodes import ManagedNode
@@ -145,6 +145,23 @@ class MultiplexedClusterConnectionPool(ClusterConnectionPool):
         if pool is not None:
             pool.release(connection)
         else:
+            connection.disconnect()
+
+    def discard(self, connection: Any) -> None:
+        """Close a connection taken from this pool, never to reuse it; never raises.
+
+        A shared connection is closed for every caller using it (requests in flight on it
+        fail with ``ConnectionError``) and replaced on next use, as by
+        :meth:`coredis.pool.MultiplexedConnectionPool.discard`; a dedicated one is handled
+        as by :meth:`ClusterConnectionPool.discard` (its slot in the cap is given back).
+        """
+        if not connection.multiplexed:
+            super().discard(connection)
+            return
+        pool = self._node_pools.get(f"{connection.host}:{connection.port}")
+        if pool is not None:
+            pool.discard(connection)
+        elif getattr(connection, "pid", None) == _Process.pid:
             connection.disconnect()
 
     def shared_connections(self) -> dict[str, int]:

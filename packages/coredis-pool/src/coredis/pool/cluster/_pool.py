@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from coredis.connection import check_settings, wait_for
+from coredis.connection import check_connection_arguments, check_settings, wait_for
 from coredis.protocol import RedisClusterException
 
-from .._basic import _Process
+from .._fork import _Process
 from .._settings import check_pool_settings
 from .._url import accepted_options
 from ._hashslot import hash_slot
@@ -24,6 +24,13 @@ from ._limiter import Limiter
 from ._nodes import ManagedNode, Node, NodeManager, close_quietly
 from ._stats import ClusterPoolStatistics, snapshot_fields
 from ._url import parse_cluster_url, seed_nodes
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from coredis.connection import ConnectionArguments
+
+    from .._options import ClusterURLOptions
 
 __all__ = ("ClusterConnectionPool",)
 
@@ -56,7 +63,9 @@ class ClusterConnectionPool:
         send ``READONLY``).
     :param blocking: wait for a connection instead of raising when the cap is reached.
     :param timeout: how long a blocking request waits, in seconds.
-    :param connection_kwargs: passed to every connection (``host``/``port`` set per node).
+    :param connection_kwargs: passed to every connection (``host``/``port`` set per node):
+        :class:`~coredis.connection.ConnectionArguments`, refused at construction (a
+        :class:`TypeError` naming it) when the connection class does not take one.
 
     Every setting is checked here, at construction, as the standalone pools check theirs
     (:func:`coredis.pool.check_pool_settings`, :func:`coredis.connection.check_settings`):
@@ -82,7 +91,7 @@ class ClusterConnectionPool:
         idle_check_interval: int = 1,
         blocking: bool = False,
         timeout: float = 20,
-        **connection_kwargs: Any,
+        **connection_kwargs: Unpack[ConnectionArguments],
     ) -> None:
         check_pool_settings(
             max_connections=max_connections,
@@ -91,11 +100,13 @@ class ClusterConnectionPool:
             idle_check_interval=idle_check_interval,
             timeout=timeout,
         )
-        host, port = connection_kwargs.pop("host", None), connection_kwargs.pop("port", None)
+        kwargs: dict[str, Any] = dict(connection_kwargs)
+        host, port = kwargs.pop("host", None), kwargs.pop("port", None)
         address = {"host": host, "port": port}  # (None: not given, a default fills in)
-        check_settings(**connection_kwargs, **{k: v for k, v in address.items() if v is not None})
+        check_settings(**kwargs, **{k: v for k, v in address.items() if v is not None})
         nodes = seed_nodes(startup_nodes, host, port)
         self.connection_class = connection_class or _default_connection_class()
+        check_connection_arguments(self.connection_class, kwargs, f"{type(self).__name__}()")
         self.max_connections = max_connections
         self.max_connections_per_node = max_connections_per_node
         self.reinitialize_steps = reinitialize_steps
@@ -105,7 +116,7 @@ class ClusterConnectionPool:
         self.idle_check_interval = idle_check_interval
         self.blocking = blocking or self.blocking_default
         self.timeout = timeout
-        self.connection_kwargs = connection_kwargs
+        self.connection_kwargs = kwargs
         self.nodes = NodeManager(
             nodes,
             self._fetch_slots,
@@ -128,7 +139,7 @@ class ClusterConnectionPool:
         url: str,
         db: int | None = None,
         decode_components: bool = False,
-        **kwargs: Any,
+        **kwargs: Unpack[ClusterURLOptions],
     ) -> _CCPT:
         """A pool for the cluster one of whose nodes ``url`` names (``redis://`` or
         ``rediss://``), its options taken and checked as by
@@ -374,6 +385,26 @@ class ClusterConnectionPool:
         del self._checked_out[id(connection)]
         try:
             entry[1].release(connection)
+        finally:
+            self._limiter.release()
+
+    def discard(self, connection: Any) -> None:
+        """Close a connection taken from this pool and give its slot back (in its node's
+        pool and in the cluster-wide cap), never to reuse it; never raises.
+
+        As :meth:`coredis.pool.ConnectionPool.discard`: for a connection whose state
+        changed or that must not serve anyone else; a waiter of a blocking pool gets the
+        slot and opens a new connection. A connection this pool did not hand out (or one
+        already given back) is only closed.
+        """
+        entry = self._checked_out.get(id(connection))
+        if entry is None or entry[0] is not connection:
+            if getattr(connection, "pid", None) == _Process.pid:
+                connection.disconnect()
+            return
+        del self._checked_out[id(connection)]
+        try:
+            entry[1].discard(connection)
         finally:
             self._limiter.release()
 

@@ -4,7 +4,7 @@ sentinels say the primary (or a replica) of a service is right now."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from coredis.connection import Connection
 from coredis.protocol import (
@@ -56,8 +56,11 @@ class _ReadOnlyWatch:
         self._reader = reader
         self._connection = connection
 
-    def feed(self, data: bytes) -> None:
-        self._reader.feed(data)
+    def feed(self, data: bytes | bytearray | memoryview, offset: int = 0, length: int = -1) -> None:
+        self._reader.feed(data, offset, length)
+
+    def has_data(self) -> bool:
+        return bool(self._reader.has_data())
 
     def gets(self, *args: Any) -> Any:
         reply = self._reader.gets(*args)
@@ -80,6 +83,8 @@ class SentinelManagedConnection(Connection):
     again (during a failover they may still name the old primary for a moment). A
     ``READONLY`` error reply closes the connection after it is delivered.
     """
+
+    _forwards_options: ClassVar[bool] = True  # its **kwargs go to Connection
 
     def __init__(self, connection_pool: SentinelConnectionPool, **kwargs: Any) -> None:
         self.connection_pool = connection_pool
@@ -121,7 +126,7 @@ class SentinelManagedConnection(Connection):
                     f"{self.location} of {self.connection_pool.service_name!r} is a {role}, "
                     f"not a {wanted}"
                 )
-        self._reader = _ReadOnlyWatch(self._reader, self)  # type: ignore[assignment]
+        self._reader = _ReadOnlyWatch(self._reader, self)
 
 
 class SentinelConnectionPool(ConnectionPool):
