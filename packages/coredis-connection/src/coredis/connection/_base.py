@@ -104,8 +104,9 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
     #: Set by a multiplexing pool on the connections it shares between callers: a caller
     #: cancelled while waiting then leaves its reply to be read and discarded instead of
     #: closing the connection under everyone else's requests. Once connected, such a
-    #: connection also coalesces the requests written in one turn of the event loop into
-    #: one write (one system call for many callers), sent when the turn ends.
+    #: connection also coalesces the requests written in one turn of the event loop while
+    #: others are in flight into one write (one system call for many callers), sent when
+    #: the turn ends; a request on an idle connection is written at once.
     multiplexed: bool = False
     #: Sent with ``CLIENT SETINFO LIB-NAME`` / ``LIB-VER`` during the handshake (Redis 7.2+,
     #: Valkey); set either to ``None`` (on a subclass or an instance) to send nothing.
@@ -510,7 +511,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         transport = self._transport
         if transport is None or self._broken:
             raise ConnectionError(f"Not connected to {self.location}")
-        if self.multiplexed and self._connected:
+        if self.multiplexed and self._connected and (self._unsent or self._requests):
             self._coalesce(data)
         else:
             transport.write(data)
@@ -560,7 +561,9 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         if loop is not self._loop:
             return self._send(b"", 1, decode)[0]  # raises the "another event loop" error
         data = encode_command(command, *args, encoding=self.encoding)
-        if self.multiplexed:
+        if self.multiplexed and (self._unsent or self._requests):
+            # others' requests are in flight: join this turn's write (an idle connection
+            # writes at once, so a lone request keeps its latency and its busy polling)
             self._coalesce(data)
         else:
             transport.write(data)
