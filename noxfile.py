@@ -620,8 +620,8 @@ def bench_smoke(session: nox.Session) -> None:
     """CI smoke run of the benchmark harness, so it cannot rot: every client (each in its
     own venv under benchmarks/.venvs), asyncio only, a few workloads, tiny durations."""
     session.install("-e", TESTING)
-    workloads = "seq_get,conc_get,pipeline,mget_wide,cluster_conc_get_set"
-    clients = "ours,ours-mux,redispy,coredis-published"
+    workloads = "seq_get,conc_get,pipeline,mget_wide,cluster_conc_get,cluster_conc_get_set"
+    clients = "ours,ours-mux,redispy,coredis-published,glide"
     session.run(
         "python", "benchmarks/run.py", "--quick", "--workloads", workloads, "--clients", clients
     )

@@ -44,15 +44,29 @@ PEERS: dict[str, list[str]] = {
     "ours": [*(f"-e{ROOT / 'packages' / f'coredis-{p}'}" for p in PACKAGES), "hiredis", "uvloop"],
     "redispy": ["redis[hiredis]==8.1.0", "uvloop"],
     "coredis-published": ["coredis==6.9.0", "uvloop"],
+    "glide": ["valkey-glide==2.6.0", "uvloop"],
 }
 #: How each client is described above the table.
 DESCRIPTIONS: dict[str, str] = {
     "ours": "ours (coredis-client with hiredis, default pools and busy polling)",
-    "ours-mux": "ours-mux (the same on MultiplexedConnectionPool for standalone workloads)",
+    "ours-mux": "ours-mux (the same on the multiplexed pools: MultiplexedConnectionPool, and "
+    "MultiplexedClusterConnectionPool for the cluster workloads)",
     "ours-parked": "ours-parked (ours with busy_poll=0: every reply awaited in the event loop)",
     "redispy": "redis-py 8.1.0 with hiredis",
     "coredis-published": "coredis 6.9.0 from PyPI",
+    "glide": "valkey-glide 2.6.0 (asyncio client, Rust core)",
 }
+#: The headline ratios (the rows of the first table): workload -> what it measures.
+HEADLINE: dict[str, str] = {
+    "seq_get": "sequential GET",
+    "conc_get": "100 tasks GET",
+    "pipeline": "pipeline of 1,000 SET",
+    "big_get": "1 MiB GET",
+    "cluster_conc_get": "cluster, 100 tasks GET",
+    "mget_wide": "MGET of 1,000 keys",
+}
+#: Peers of the headline table, by the name its columns give them.
+HEADLINE_PEERS = {"redispy": "redis-py", "glide": "valkey-glide", "native": "redis-benchmark"}
 #: Clients that run from another client's venv (same packages, another configuration).
 VENV_OF = {"ours-mux": "ours", "ours-parked": "ours"}
 STANDALONE_WORKLOADS = [
@@ -64,7 +78,7 @@ STANDALONE_WORKLOADS = [
     "mget_wide",
     "mset_wide",
 ]
-CLUSTER_WORKLOADS = ["cluster_conc_get_set", "cluster_pipeline"]
+CLUSTER_WORKLOADS = ["cluster_conc_get", "cluster_conc_get_set", "cluster_pipeline"]
 
 # redis-benchmark invocations matching each workload (the native ceiling), and the row of
 # its CSV output to read ("" = the mean of all rows).
@@ -94,6 +108,8 @@ def ensure_venv(name: str) -> Path:
     wanted = "\n".join(PEERS[name])
     if python.exists() and marker.exists() and marker.read_text() == wanted:
         return python
+    if (VENVS / name).exists():  # half-made or outdated: start over (uv refuses to reuse it)
+        shutil.rmtree(VENVS / name)
     uv = shutil.which("uv")
     if uv:
         subprocess.run([uv, "venv", "-q", "--python", sys.executable, VENVS / name], check=True)
@@ -201,6 +217,7 @@ def summarize(results: list[dict[str, Any]]) -> str:
     out = ["| workload | loop | " + " | ".join(columns) + " |"]
     out.append("|---" * (len(columns) + 2) + "|")
     medians: dict[tuple[str, str, str], float] = {}
+    connections: dict[tuple[str, str, str], int] = {}
     for w in workloads:
         for lp in loops:
             row = [w, lp]
@@ -217,16 +234,22 @@ def summarize(results: list[dict[str, Any]]) -> str:
                 p50 = [x["p50_us"] for x in runs if x.get("p50_us")]
                 p99 = [x["p99_us"] for x in runs if x.get("p99_us")]
                 cpu = [x["cpu_us_per_op"] for x in runs if x.get("cpu_us_per_op")]
+                conns = [x["max_conns_per_node"] for x in runs if "max_conns_per_node" in x]
+                if conns:
+                    connections[key] = max(conns)
                 if p50 and p99:
                     text += f" ({statistics.median(p50):,.0f}/{statistics.median(p99):,.0f} µs"
-                    text += f", {statistics.median(cpu):.1f} µs CPU/op)" if cpu else ")"
+                    text += f", {statistics.median(cpu):.1f} µs CPU/op" if cpu else ""
+                    text += f", ≤ {max(conns)} conn/node)" if conns else ")"
                 row.append(text)
             out.append("| " + " | ".join(row) + " |")
     out.append("")
     out.append(
         "Cells: median ops/s [min–max] (p50/p99 latency of one operation — for the pipeline "
-        "workloads one whole 1,000-command pipeline, ops counting commands — and client CPU "
-        "per operation). native = redis-benchmark with matching settings."
+        "workloads one whole 1,000-command pipeline, ops counting commands — client CPU "
+        "per operation, and for the cluster workloads the most connections any node saw "
+        "from the client at the end of the run, counted by the server's CLIENT LIST). "
+        "native = redis-benchmark with matching settings."
     )
     out.append("")
     ours = [c for c in clients if c.startswith("ours")]
@@ -242,7 +265,49 @@ def summarize(results: list[dict[str, Any]]) -> str:
                 peer = medians.get((w, p, "native" if p == "native" else lp))
                 row.append(f"{mine / peer:.2f}×" if mine and peer else "—")
             out.append("| " + " | ".join(row) + " |")
-    return "\n".join(out) + "\n"
+    top = headline(medians, connections, ours, loops)
+    return "\n".join([*top, *out]) + "\n"
+
+
+def headline(
+    medians: dict[tuple[str, str, str], float],
+    connections: dict[tuple[str, str, str], int],
+    ours: list[str],
+    loops: list[str],
+) -> list[str]:
+    """The headline table: for the workloads of :data:`HEADLINE`, each of our variants'
+    median divided by redis-py's, valkey-glide's and redis-benchmark's in the same run
+    (and, for the cluster, the connections per node each client held)."""
+    rows = [w for w in HEADLINE if any(k[0] == w for k in medians)]
+    if not rows:
+        return []
+    peers = list(HEADLINE_PEERS)
+    head = [f"{o} ÷ {HEADLINE_PEERS[p]}" for o in ours for p in peers]
+    out = ["| workload | loop | " + " | ".join(head) + " | connections per node |"]
+    out.append("|---" * (len(head) + 3) + "|")
+    for w in rows:
+        for lp in loops:
+            row = [HEADLINE[w], lp]
+            for o in ours:
+                for p in peers:
+                    mine = medians.get((w, o, lp))
+                    peer = medians.get((w, p, "native" if p == "native" else lp))
+                    row.append(f"{mine / peer:.2f}×" if mine and peer else "—")
+            held = [
+                f"{c} {connections[(w, c, lp)]}"
+                for c in (*ours, *peers)
+                if (w, c, lp) in connections
+            ]
+            row.append(", ".join(held) or "—")
+            out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    out.append(
+        "Ratios of medians in this run (higher is better for ours; — where a client did not "
+        "run the workload). Connections per node: the most any cluster node counted from "
+        "the client at the end of its run (server-side CLIENT LIST)."
+    )
+    out.append("")
+    return out
 
 
 def _client_order(client: str) -> tuple[int, str]:

@@ -64,7 +64,18 @@ class Ours(Adapter):
         import coredis
 
         extra: dict[str, Any] = {} if self.busy_poll is None else {"busy_poll": self.busy_poll}
-        if self.multiplexed and not workload.startswith("cluster"):
+        if self.multiplexed and workload.startswith("cluster"):
+            from coredis.pool import MultiplexedClusterConnectionPool
+
+            # one shared connection per node carries the GETs/SETs of all 100 tasks
+            self.client = coredis.RedisCluster(
+                args.host,
+                args.cluster_port,
+                connection_pool_cls=MultiplexedClusterConnectionPool,
+                **extra,
+            )
+            await self.client.initialize()
+        elif self.multiplexed:
             from coredis.pool import MultiplexedConnectionPool
 
             pool = MultiplexedConnectionPool(host=args.host, port=args.port, **extra)
@@ -108,8 +119,8 @@ class Ours(Adapter):
 
 
 class OursMultiplexed(Ours):
-    """Ours on the opt-in MultiplexedConnectionPool (standalone workloads; the cluster
-    workloads use the default cluster pool, so they match "ours")."""
+    """Ours on the opt-in multiplexed pools: MultiplexedConnectionPool (standalone) and
+    MultiplexedClusterConnectionPool (cluster workloads)."""
 
     multiplexed = True
 
@@ -193,12 +204,51 @@ class CoredisPublished(Adapter):
             await self.client.__aexit__(None, None, None)
 
 
+class Glide(Adapter):
+    """valkey-glide's asyncio client (a Rust core multiplexing one connection per node)."""
+
+    async def setup(self, args: argparse.Namespace, workload: str) -> None:
+        import glide
+
+        if workload.startswith("cluster"):
+            config: Any = glide.GlideClusterClientConfiguration(
+                [glide.NodeAddress(args.host, args.cluster_port)], request_timeout=10_000
+            )
+            self.client: Any = await glide.GlideClusterClient.create(config)
+            self._batch: Any = glide.ClusterBatch
+        else:
+            config = glide.GlideClientConfiguration(
+                [glide.NodeAddress(args.host, args.port)], request_timeout=10_000
+            )
+            self.client = await glide.GlideClient.create(config)
+            self._batch = glide.Batch
+
+    async def get(self, key: str) -> Any:
+        return await self.client.get(key)
+
+    async def set(self, key: str, value: bytes) -> Any:
+        return await self.client.set(key, value)
+
+    async def mget(self, keys: list[str]) -> Any:
+        return await self.client.mget(keys)
+
+    async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
+        batch = self._batch(is_atomic=False)
+        for key, value in items:
+            batch.set(key, value)
+        return await self.client.exec(batch, raise_on_error=True)
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
 ADAPTERS: dict[str, type[Adapter]] = {
     "ours": Ours,
     "ours-mux": OursMultiplexed,
     "ours-parked": OursParked,
     "redispy": RedisPy,
     "coredis-published": CoredisPublished,
+    "glide": Glide,
 }
 
 
@@ -279,6 +329,16 @@ async def run_workload(adapter: Adapter, workload: str, duration: float) -> dict
         async def op(_: int) -> Any:
             return await adapter.pipeline_set(items)
 
+    elif workload == "cluster_conc_get":
+        # 100 tasks of GET over 100 keys spread over every primary
+        keys = [f"bench:cg:{i}" for i in range(100)]
+        await asyncio.gather(*(adapter.set(key, b"value") for key in keys))
+        tasks = CONCURRENCY
+        rnd = random.Random(7)
+
+        async def op(_: int) -> Any:
+            return await adapter.get(keys[rnd.randrange(len(keys))])
+
     elif workload == "cluster_conc_get_set":
         tasks = CONCURRENCY
         rnd = random.Random(7)
@@ -317,11 +377,65 @@ async def run_workload(adapter: Adapter, workload: str, duration: float) -> dict
     }
 
 
+def _ask(host: str, port: int, *args: str) -> bytes:
+    """One command over a plain socket (the worker may import no client of the repo):
+    the reply's payload, enough for CLUSTER NODES and CLIENT LIST (bulk strings)."""
+    import socket
+
+    with socket.create_connection((host, port), timeout=5) as sock:
+        request = f"*{len(args)}\r\n" + "".join(f"${len(a)}\r\n{a}\r\n" for a in args)
+        sock.sendall(request.encode())
+        data = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            data += chunk
+            header, _, rest = data.partition(b"\r\n")
+            if header[:1] in (b"$", b"=") and len(rest) >= int(header[1:]) + 2:
+                return rest[: int(header[1:])]
+            if header[:1] == b"-":
+                raise RuntimeError(header.decode())
+
+
+def _field(line: str, name: str) -> str:
+    for item in line.split():
+        key, _, value = item.partition("=")
+        if key == name:
+            return value
+    return ""
+
+
+def connections_per_node(host: str, port: int) -> dict[str, int]:
+    """The client connections each cluster node sees (``CLIENT LIST``, less the probe's
+    own): measured on the server, the same way for every client."""
+    counts: dict[str, int] = {}
+    for line in _ask(host, port, "CLUSTER", "NODES").decode().splitlines():
+        address = line.split()[1].split("@")[0]
+        node_host, _, node_port = address.rpartition(":")
+        listed = _ask(node_host or host, int(node_port), "CLIENT", "LIST").decode()
+        # not the probe itself, nor the replication links between primaries and replicas
+        # (flags S and M)
+        ours = [
+            line
+            for line in listed.splitlines()
+            if not {"S", "M"} & set(_field(line, "flags")) and _field(line, "cmd") != "client|list"
+        ]
+        counts[address] = len(ours)
+    return counts
+
+
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     adapter = ADAPTERS[args.client]()
     await adapter.setup(args, args.workload)
     try:
-        return await run_workload(adapter, args.workload, args.duration)
+        result = await run_workload(adapter, args.workload, args.duration)
+        if args.workload.startswith("cluster"):
+            # while the client is still open: its connections, per node, as the server sees
+            counts = connections_per_node(args.host, args.cluster_port)
+            result["max_conns_per_node"] = max(counts.values())
+            result["conns_per_node"] = counts
+        return result
     finally:
         await adapter.close()
 

@@ -26,6 +26,7 @@ import coredis
 from coredis.pool import (
     BlockingClusterConnectionPool,
     ConnectionPool,
+    MultiplexedClusterConnectionPool,
     MultiplexedConnectionPool,
 )
 from coredis_testing import ClusterInfo, FaultProxy, ServerInfo, command
@@ -77,6 +78,16 @@ async def op_watch(client: Any, key: str) -> None:
         await pipe.watch(key)
         await pipe.get(key)
         pipe.multi()
+        await pipe.set(key, nonce)
+        await pipe.get(key)
+        _check(await pipe.execute(), (True, nonce))
+
+
+async def op_cluster_watch(client: Any, key: str) -> None:
+    """``op_watch`` as a cluster pipeline spells it (WATCH given up front, one slot)."""
+    nonce = uuid.uuid4().hex
+    key = f"{key}:{nonce}"  # a cancelled op's command may still run later: never share keys
+    async with client.pipeline(transaction=True, watches=[key]) as pipe:
         await pipe.set(key, nonce)
         await pipe.get(key)
         _check(await pipe.execute(), (True, nonce))
@@ -208,30 +219,52 @@ async def test_cancellation_fuzz_standalone(fault_proxy: FaultProxy, pool: str) 
         assert len(clients) <= stats.idle + shared + 1
 
 
-@pytest.mark.parametrize("blocking_cap", [None, 3], ids=["default-pool", "blocking-cap-3"])
-async def test_cancellation_fuzz_cluster(
-    redis_cluster_clean: ClusterInfo, blocking_cap: int | None
-) -> None:
+def _shared(client: Any) -> int:
+    """Shared connections a multiplexed cluster pool holds (counted in the nodes' in_use)."""
+    pool = client.connection_pool
+    if isinstance(pool, MultiplexedClusterConnectionPool):
+        return sum(pool.shared_connections().values())
+    return 0
+
+
+@pytest.mark.parametrize("pool", ["default-pool", "blocking-cap-3", "multiplexed"])
+async def test_cancellation_fuzz_cluster(redis_cluster_clean: ClusterInfo, pool: str) -> None:
     host, port = redis_cluster_clean.startup_nodes[0]
-    if blocking_cap is None:
+    ops: dict[str, Op] = {"plain": op_plain, "pipeline": op_pipeline}
+    if pool == "default-pool":
         client = coredis.RedisCluster(host, port, decode_responses=True, stream_timeout=10)
-    else:  # waiters on the cluster-wide cap are cancelled too (hand-off under cancellation)
+        # (a WATCH cancelled in __aenter__ used to leave its connection checked out)
+        ops.update(watch=op_cluster_watch)
+    elif pool == "blocking-cap-3":
+        # waiters on the cluster-wide cap are cancelled too (hand-off under cancellation)
         client = coredis.RedisCluster(
             host,
             port,
             decode_responses=True,
             connection_pool_cls=BlockingClusterConnectionPool,
-            max_connections=blocking_cap,
+            max_connections=3,
         )
-    ops: dict[str, Op] = {"plain": op_plain, "pipeline": op_pipeline}
+    else:
+        # plain commands and pipelines share one connection per node; BLPOP and
+        # WATCH/MULTI take dedicated ones next to them: every kind cancelled at random
+        client = coredis.RedisCluster(
+            host,
+            port,
+            decode_responses=True,
+            stream_timeout=10,
+            connection_pool_cls=MultiplexedClusterConnectionPool,
+        )
+        ops.update(blocking=op_blocking, watch=op_cluster_watch)
     total = scaled(1500)
     async with client:
         outcome = await _fuzz(client, ops, total, seed=11)
         assert sum(v for k, v in outcome.items() if k.endswith(":cancelled")) >= total
+        for name in ops:
+            assert outcome[f"{name}:completed"] > 0, outcome
         await _sweep(client, ops, 20)
         stats = client.connection_pool.statistics()
         assert (stats.in_use, stats.waiting) == (0, 0), stats
-        assert stats.total["in_use"] == stats.total["connecting"] == 0, stats
+        assert stats.total["in_use"] - _shared(client) == stats.total["connecting"] == 0, stats
 
 
 async def test_multiplexed_connect_survives_a_cancelled_caller(fault_proxy: FaultProxy) -> None:
@@ -305,7 +338,10 @@ async def test_cancellation_fuzz_over_tls(redis_tls_server: ServerInfo) -> None:
         assert (stats.in_use, stats.connecting, stats.waiting) == (0, 0, 0), stats
 
 
-async def test_cancellation_fuzz_cluster_during_slot_migrations(redis_cluster_factory: Any) -> None:
+@pytest.mark.parametrize("pool", ["default-pool", "multiplexed"])
+async def test_cancellation_fuzz_cluster_during_slot_migrations(
+    redis_cluster_factory: Any, pool: str
+) -> None:
     """1,000 cancellations on a cluster while worker 0's slot is migrated from primary to
     primary over and over (ASK, MOVED and topology refreshes under cancellation): no
     mismatched reply, no swallowed cancellation, nothing left in use."""
@@ -336,7 +372,10 @@ async def test_cancellation_fuzz_cluster_during_slot_migrations(redis_cluster_fa
 
     migrator = threading.Thread(target=migrate_forever, daemon=True)
     host, port = cluster.startup_nodes[0]
-    client = coredis.RedisCluster(host, port, decode_responses=True)
+    options: dict[str, Any] = {}
+    if pool == "multiplexed":
+        options["connection_pool_cls"] = MultiplexedClusterConnectionPool
+    client = coredis.RedisCluster(host, port, decode_responses=True, **options)
     ops: dict[str, Op] = {"plain": op_plain, "pipeline": op_pipeline}
     total = scaled(1000)
     migrator.start()

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import coredis
+from coredis.pool import ClusterConnectionPool, MultiplexedClusterConnectionPool
 from coredis_testing import ServerInfo, command
 
 pytestmark = pytest.mark.redis
@@ -95,11 +96,21 @@ async def test_auth_setname_reset_do_not_leak(redis_clean: ServerInfo) -> None:
         assert client.connection_pool.statistics().discarded >= 3
 
 
-async def test_cluster_hello_and_setname_do_not_leak(redis_cluster_clean: Any) -> None:
+@pytest.mark.parametrize(
+    "pool_cls",
+    [ClusterConnectionPool, MultiplexedClusterConnectionPool],
+    ids=["default", "multiplexed"],
+)
+async def test_cluster_hello_and_setname_do_not_leak(
+    redis_cluster_clean: Any, pool_cls: Any
+) -> None:
     """The same rule on RedisCluster: after hello(2) and client_setname, every pooled
-    connection of every node still speaks RESP3 and has no name."""
+    connection of every node still speaks RESP3 and has no name (on the multiplexed pool,
+    the shared connections too: such commands run on dedicated ones)."""
     host, port = redis_cluster_clean.startup_nodes[0]
-    async with coredis.RedisCluster(host, port, decode_responses=True) as client:
+    async with coredis.RedisCluster(
+        host, port, decode_responses=True, connection_pool_cls=pool_cls
+    ) as client:
         await client.set("a", "1")
         assert (await client.hello(2))["proto"] == 2
         assert await client.client_setname("leaky") is True
@@ -107,3 +118,15 @@ async def test_cluster_hello_and_setname_do_not_leak(redis_cluster_clean: Any) -
         fields = [dict(kv.split("=", 1) for kv in info.split()) for info in infos]
         assert {f["resp"] for f in fields} == {"3"}
         assert {f["name"] for f in fields} == {""}
+        if pool_cls is MultiplexedClusterConnectionPool:  # ask the shared ones themselves
+            shared = [
+                conn
+                for node_pool in client.connection_pool._node_pools.values()
+                for conn in node_pool._shared
+                if conn is not None
+            ]
+            assert shared
+            for conn in shared:
+                info = (await conn.execute_command(b"CLIENT", b"INFO")).split()
+                state = dict(kv.split("=", 1) for kv in info)
+                assert (state["resp"], state["name"]) == ("3", "")

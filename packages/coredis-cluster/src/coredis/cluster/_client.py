@@ -67,6 +67,12 @@ class RedisCluster(
     :param max_connections: cap on checked-out connections, cluster-wide or per node with
         ``max_connections_per_node``.
     :param non_atomic_cross_slot: split cross-slot multi-key commands instead of refusing.
+    :param connection_pool_cls: the pool strategy: :class:`~coredis.pool.ClusterConnectionPool`
+        (default: a connection per command in flight),
+        :class:`~coredis.pool.BlockingClusterConnectionPool` (wait at the cap), or
+        :class:`~coredis.pool.MultiplexedClusterConnectionPool` (ordinary commands share
+        ``multiplex_connections`` connections per node, ``1`` unless given; see "Sharing
+        connections" in the cluster handbook page).
     :param kwargs: passed to the pool and every connection (``username``, ``password``,
         ``stream_timeout``, ``connect_timeout``, ``client_name``...): a
         :class:`~coredis.cluster.ClusterOptions`. One neither takes (a misspelt name)
@@ -239,7 +245,9 @@ class RedisCluster(
         checked exactly as for :meth:`coredis.Redis.from_url` (see
         :func:`coredis.pool.cluster.parse_cluster_url`); the URL's options win over
         ``kwargs``. The options mean what the constructor's arguments mean: the client is
-        made by :class:`RedisCluster` itself, with the URL's node first.
+        made by :class:`RedisCluster` itself, with the URL's node first;
+        ``connection_pool_cls=MultiplexedClusterConnectionPool`` selects the multiplexed
+        pool, whose ``multiplex_connections`` may then be a query option.
 
         :raises TypeError: ``url`` is not a ``str``, or an option of the wrong type
         :raises ValueError: unsupported scheme (``unix://`` included), an unknown or

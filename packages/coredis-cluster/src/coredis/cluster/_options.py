@@ -19,7 +19,8 @@ class ClusterOptions(ClientOptions, total=False):
     passes on to its pool (:class:`~coredis.pool.ClusterConnectionPool`) and every
     connection: the :class:`~coredis.client.ClientOptions` it shares with
     :class:`~coredis.Redis`, the credentials, timeouts, ``encoding`` and ``client_name`` of
-    the connections, and the pool's idle handling and blocking mode.
+    the connections, and the pool's idle handling and blocking mode (and
+    ``multiplex_connections`` for the multiplexed pool).
     """
 
     username: str | None
@@ -33,6 +34,10 @@ class ClusterOptions(ClientOptions, total=False):
     idle_check_interval: float
     blocking: bool
     timeout: float
+    #: Shared connections per node of a
+    #: :class:`~coredis.pool.MultiplexedClusterConnectionPool` (``connection_pool_cls``);
+    #: the other cluster pools refuse it.
+    multiplex_connections: int
 
 
 class RedisClusterOptions(TLSOptions, ClusterOptions, total=False):

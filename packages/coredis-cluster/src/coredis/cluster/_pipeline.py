@@ -158,7 +158,16 @@ class ClusterPipeline(PipelineState, CoreCommands[AnyStr_co]):
             node = self.connection_pool.get_primary_node_by_slot(slot)
             self._connection = await self.connection_pool.get_connection_by_node(node)
         self._watch_slot = slot
-        await self._connection.execute_command(b"WATCH", *keys)
+        try:
+            await self._connection.execute_command(b"WATCH", *keys)
+        except BaseException:
+            if not self.watching:
+                # Nothing watched on it yet: give it back now. (From __aenter__, a
+                # cancelled or failed WATCH skips __aexit__, so reset() would never run
+                # and the connection would stay checked out for good.)
+                conn, self._connection, self._watch_slot = self._connection, None, None
+                self.connection_pool.release(conn)
+            raise
         self.watching = True
         return True
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from coredis.connection import BLOCKING_COMMANDS, STATEFUL_COMMANDS, changes_connection_state
 from coredis.exceptions import ReplicationError
+from coredis.pool import DEDICATED_COMMANDS
 from coredis.pool.cluster import ManagedNode
 from coredis.protocol import (
     AskError,
@@ -152,16 +153,26 @@ class Sender:
         :raises ConnectionError: the connection broke after writing.
         :raises TimeoutError: a reply did not arrive within ``stream_timeout``.
 
-        Cancelling closes the connection (the pool discards it). So does a command that
-        changes its connection's state (see ``coredis.connection.changes_connection_state``).
+        Cancelling closes the connection (the pool discards it), unless a multiplexing pool
+        shares it: then the replies are read and dropped, and the other callers' stay
+        matched. A command that changes its connection's state (see
+        ``coredis.connection.changes_connection_state``) closes it too (such commands never
+        get a shared connection).
         """
         pool = self.pool
+        single = len(commands) == 1
+        if single:  # what the connection is for (a multiplexing pool shares it)
+            name = commands[0][0]
+        else:
+            name = next((c[0] for c in commands if c[0] in DEDICATED_COMMANDS), commands[0][0])
         try:
-            conn = await pool.get_connection_by_node(node)
+            conn = await pool.get_connection_by_node(node, name)
         except (ConnectionError, OSError) as exc:
             if str(exc).startswith(_POOL_LIMIT_MESSAGES):
                 raise PoolLimit(exc) from exc
             raise NotSent(node, exc) from exc
+        if single and not asking:
+            return await self._send_one(pool, conn, commands[0], decode)
         try:
             batch: list[tuple[Any, ...]] = []
             for cmd in commands:
@@ -198,6 +209,29 @@ class Sender:
             if _changes_state(commands):
                 # HELLO, CLIENT SETNAME/TRACKING...: never back to the pool in that state
                 pool.discard(conn)
+            else:
+                pool.release(conn)
+
+    @staticmethod
+    async def _send_one(
+        pool: Any, conn: Any, cmd: tuple[Any, ...], decode: Any
+    ) -> tuple[list[Any], int]:
+        """:meth:`send` for one command without ``ASKING`` (the hot path, same outcomes)."""
+        name = cmd[0]
+        try:
+            reply = conn.create_request(*cmd, decode=decode)
+            try:
+                outcome = await conn.wait_for_reply(reply, poll=name not in BLOCKING_COMMANDS)
+            except BusyLoadingError as exc:  # a LOADING reply, not a broken connection
+                outcome = exc
+            except (ConnectionError, TimeoutError):
+                raise
+            except Exception as exc:  # an error reply: the outcome
+                outcome = exc
+            return [outcome], conn.protocol_version
+        finally:
+            if name in STATEFUL_COMMANDS and changes_connection_state(name, cmd[1:]):
+                pool.discard(conn)  # HELLO, CLIENT SETNAME...: never back to the pool
             else:
                 pool.release(conn)
 

@@ -105,7 +105,10 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
     locator: ClassVar[str] = ""
     #: Set by a multiplexing pool on the connections it shares between callers: a caller
     #: cancelled while waiting then leaves its reply to be read and discarded instead of
-    #: closing the connection under everyone else's requests.
+    #: closing the connection under everyone else's requests. Once connected, such a
+    #: connection also coalesces the requests written in one turn of the event loop while
+    #: others are in flight into one write (one system call for many callers), sent when
+    #: the turn ends; a request on an idle connection is written at once.
     multiplexed: bool = False
     #: Sent with ``CLIENT SETINFO LIB-NAME`` / ``LIB-VER`` during the handshake (Redis 7.2+,
     #: Valkey); set either to ``None`` (on a subclass or an instance) to send nothing.
@@ -192,6 +195,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         self.dedicated = False
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
+        self._unsent: list[bytes] = []  # (multiplexed) written this turn, sent by _flush
         # What the transport reads into (made on the first connect, kept after).
         self._read_buffer = bytearray()
         self._read_view = memoryview(self._read_buffer)
@@ -509,8 +513,27 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         transport = self._transport
         if transport is None or self._broken:
             raise ConnectionError(f"Not connected to {self.location}")
-        transport.write(data)
+        if self.multiplexed and self._connected and (self._unsent or self._requests):
+            self._coalesce(data)
+        else:
+            transport.write(data)
         self.last_used = time.monotonic()
+
+    def _coalesce(self, data: bytes) -> None:
+        unsent = self._unsent
+        unsent.append(data)
+        if len(unsent) == 1:  # the first of this turn: send them all when it ends
+            self._loop.call_soon(self._flush)  # type: ignore[union-attr]
+
+    def _flush(self) -> None:
+        unsent = self._unsent
+        if not unsent:
+            return
+        data = unsent[0] if len(unsent) == 1 else b"".join(unsent)
+        unsent.clear()
+        transport = self._transport
+        if transport is not None and not self._broken:
+            transport.write(data)
 
     def _raw_request(self, *command: CommandArg) -> Reply:
         """Write a command during the handshake or :meth:`on_connect` (before the connection
@@ -540,7 +563,12 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         if loop is not self._loop:
             return self._send(b"", 1, decode)[0]  # raises the "another event loop" error
         data = encode_command(command, *args, encoding=self.encoding)
-        transport.write(data)
+        if self.multiplexed and (self._unsent or self._requests):
+            # others' requests are in flight: join this turn's write (an idle connection
+            # writes at once, so a lone request keeps its latency and its busy polling)
+            self._coalesce(data)
+        else:
+            transport.write(data)
         self.last_used = time.monotonic()
         future = loop.create_future()
         if self.noreply:
@@ -662,6 +690,8 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         future = reply._future
         waiting = WAITING
         if poll and not waiting.count:  # (the poller decides; most waits have company)
+            if self._unsent and len(self._requests) == 1:
+                self._flush()  # a lone request has nothing to share its write with
             self.poller.maybe_poll(future, len(self._requests), self._write_paused, self._loop)
         handle = None
         if timeout is not None and not future.done():
@@ -744,6 +774,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         self._broken = True
         self.poller.detach()
         transport, self._transport = self._transport, None
+        self._unsent.clear()
         if transport is not None:
             try:
                 if abort:

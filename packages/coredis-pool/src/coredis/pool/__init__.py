@@ -4,7 +4,8 @@
 :class:`BlockingConnectionPool` waits, first come first served, up to ``timeout``.
 Both reuse idle connections LIFO, close idle ones after ``max_idle_time``, detect a
 fork, and report :class:`PoolStatistics`. :class:`MultiplexedConnectionPool` (opt-in)
-shares a few connections among ordinary commands and dedicates one to everything else.
+shares a few connections among ordinary commands and dedicates one to everything else;
+:class:`MultiplexedClusterConnectionPool` does the same on every node of a cluster.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from ._settings import check_pool_settings
 from ._stats import PoolStatistics
 from ._url import SSL_OPTIONS, build_ssl_context, parse_url
 from ._version import __version__
-from .cluster import BlockingClusterConnectionPool, ClusterConnectionPool
+from .cluster import (
+    BlockingClusterConnectionPool,
+    ClusterConnectionPool,
+    MultiplexedClusterConnectionPool,
+)
 from .sentinel import SentinelConnectionPool, SentinelManagedConnection
 
 __all__ = (
@@ -41,6 +46,7 @@ __all__ = (
     "DEDICATED_COMMANDS",
     "ClusterConnectionPool",
     "BlockingClusterConnectionPool",
+    "MultiplexedClusterConnectionPool",
     "SentinelConnectionPool",
     "SentinelManagedConnection",
     "PoolStatistics",

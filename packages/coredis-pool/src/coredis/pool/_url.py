@@ -62,6 +62,8 @@ _CONVERTERS: dict[str, Callable[[str], Any]] = {
     "skip_full_coverage_check": _to_bool,
     "nodemanager_follow_cluster": _to_bool,
     "blocking": _to_bool,
+    # multiplexed pools (standalone and cluster)
+    "multiplex_connections": _to_int,
 }
 #: Query options that are plain strings.
 _STRINGS = frozenset(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._blocking import BlockingClusterConnectionPool
 from ._hashslot import SLOT_COUNT, crc16, hash_slot
+from ._multiplexed import MultiplexedClusterConnectionPool
 from ._nodes import ManagedNode, Node, NodeManager
 from ._pool import ClusterConnectionPool
 from ._stats import ClusterPoolStatistics
@@ -15,6 +16,7 @@ __all__ = (
     "ClusterConnectionPool",
     "ClusterPoolStatistics",
     "ManagedNode",
+    "MultiplexedClusterConnectionPool",
     "Node",
     "NodeManager",
     "crc16",

@@ -267,28 +267,38 @@ class ClusterConnectionPool:
     def _node_pool(self, node: ManagedNode) -> Any:
         pool = self._node_pools.get(node.name)
         if pool is None:
-            from coredis.pool import BlockingConnectionPool, ConnectionPool
-
             kwargs: dict[str, Any] = dict(self.connection_kwargs)
             kwargs.update(host=node.host, port=node.port)
             if self.read_from_replicas:
                 kwargs["read_from_replicas"] = True
             limit = self.max_connections if self.max_connections_per_node else None
-            common: dict[str, Any] = dict(
+            kwargs.update(
                 connection_class=self.connection_class,
                 max_connections=limit,
                 max_idle_time=self.max_idle_time,
                 idle_check_interval=self.idle_check_interval,
             )
-            if self.blocking and limit is not None:
-                pool = BlockingConnectionPool(timeout=self.timeout, **common, **kwargs)
-            else:
-                pool = ConnectionPool(**common, **kwargs)
+            pool = self._make_node_pool(kwargs)
             self._node_pools[node.name] = pool
         return pool
 
-    async def get_connection_by_node(self, node: ManagedNode) -> Any:
+    def _make_node_pool(self, kwargs: dict[str, Any]) -> Any:
+        """The standalone pool of one node (a subclass may pick another strategy)."""
+        from coredis.pool import BlockingConnectionPool, ConnectionPool
+
+        if self.blocking and kwargs["max_connections"] is not None:
+            return BlockingConnectionPool(timeout=self.timeout, **kwargs)
+        return ConnectionPool(**kwargs)
+
+    async def get_connection_by_node(
+        self, node: ManagedNode, command_name: bytes | None = None
+    ) -> Any:
         """A connection to ``node``; give it back with :meth:`release`.
+
+        ``command_name`` names the command (or the batch's deciding command) the
+        connection is for: this pool gives every caller a connection of its own whatever
+        it is; :class:`~coredis.pool.cluster.MultiplexedClusterConnectionPool` shares one
+        between ordinary commands.
 
         :raises ConnectionError: ``Too many connections`` (non-blocking pool at its cap),
             ``No connection available`` (blocking pool, nothing freed within ``timeout``),
