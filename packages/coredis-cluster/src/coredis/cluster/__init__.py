@@ -6,7 +6,7 @@ from ._client import RedisCluster
 from ._cluster_pubsub import ClusterPubSub
 from ._options import ClusterOptions, RedisClusterOptions, RedisClusterURLOptions
 from ._pipeline import ClusterPipeline
-from ._pubsub import ShardedPubSub
+from ._sharded_pubsub import ShardedPubSub
 from ._version import __version__
 
 __all__ = (

@@ -40,7 +40,7 @@ from ._routing import (
     split_groups,
 )
 from ._sender import Sender, Wait, as_command
-from ._special import fire_and_forget, split_and_wait
+from ._split_reply_modes import fire_and_forget, split_and_wait
 from ._topology import ClusterTopology
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic
 from coredis.client._typing import ValueT
 from coredis.client.commands._base import AnyStr_co
 
-from ._pubsub import ShardedPubSub
+from ._sharded_pubsub import ShardedPubSub
 
 if TYPE_CHECKING:
     from ._client import RedisCluster
