@@ -94,16 +94,8 @@ def make_reader(
     """
     if use_hiredis is None:
         use_hiredis = HIREDIS_AVAILABLE
-    if use_hiredis:
-        return HiredisReader(
-            encoding,
-            errors,
-            max_bulk_length=max_bulk_length,
-            max_depth=max_depth,
-            max_buffer=max_buffer,
-            max_elements=max_elements,
-        )
-    return PythonReader(
+    reader = HiredisReader if use_hiredis else PythonReader
+    return reader(
         encoding,
         errors,
         max_bulk_length=max_bulk_length,

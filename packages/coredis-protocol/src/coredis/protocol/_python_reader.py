@@ -619,20 +619,28 @@ class PythonReader(Parser):
                     pass  # the general path below reports it
         return self._gets(decode)
 
-    def _take_pending(self, decode: bool) -> Any:
-        value: Any = self._pending
-        self._pending = None
-        if value is _NO_CRLF:
-            raise self._fail("bulk payload not followed by CRLF")
+    def _decoded(self, value: bytes, decode: bool) -> Any:
+        """A whole top-level bulk payload, decoded when asked and the reader has an encoding.
+
+        :raises ProtocolError: it could not be decoded (the reader is then failed)
+        """
         self._decode = decode
         if decode and self._encoding is not None:
             try:
-                value = value.decode(self._encoding, self._errors)
+                return value.decode(self._encoding, self._errors)
             except UnicodeDecodeError as exc:
                 raise self._fail(
                     f"a reply could not be decoded ({exc}); pass errors='replace' or "
                     "decode=False to receive it"
                 ) from None
+        return value
+
+    def _take_pending(self, decode: bool) -> Any:
+        value: Any = self._pending
+        self._pending = None
+        if value is _NO_CRLF:
+            raise self._fail("bulk payload not followed by CRLF")
+        value = self._decoded(value, decode)
         return value
 
     def _take_big_bulk(self, decode: bool) -> Any:
@@ -681,15 +689,7 @@ class PythonReader(Parser):
             rest = []
         if tail[0] != 13 or tail[1] != 10:
             raise self._fail("bulk payload not followed by CRLF")
-        self._decode = decode
-        if decode and self._encoding is not None:
-            try:
-                value = value.decode(self._encoding, self._errors)
-            except UnicodeDecodeError as exc:
-                raise self._fail(
-                    f"a reply could not be decoded ({exc}); pass errors='replace' or "
-                    "decode=False to receive it"
-                ) from None
+        value = self._decoded(value, decode)
         self._buf = tail
         self._pos = 2
         self._chunks = rest
