@@ -97,6 +97,30 @@ class MultiplexedConnectionPool(ConnectionPool):
         shared = sum(1 for c in self._shared if c is not None)
         return dataclasses.replace(stats, in_use=stats.in_use + shared)
 
+    def get_connection_nowait(self, command_name: bytes | None = None) -> BaseConnection | None:
+        """The next shared connection for an ordinary command when it is open and ready,
+        otherwise ``None`` (then await :meth:`get_connection`, which opens or replaces it,
+        or hands out a dedicated connection). The clients' hot path: no coroutine per
+        command. Release it with :meth:`release` as any other.
+
+        :raises: nothing.
+        """
+        if command_name is None or command_name in DEDICATED_COMMANDS:
+            return None
+        if self.pid != _Process.pid:
+            return None
+        index = self._next
+        connection = self._shared[index]
+        if (
+            connection is None
+            or not connection.is_connected
+            or connection.dedicated
+            or connection.loop is not asyncio.get_running_loop()
+        ):
+            return None  # (get_connection deals with it, from the same index)
+        self._next = (index + 1) % self.multiplex_connections
+        return connection
+
     async def get_connection(
         self, command_name: bytes | None = None, *args: Any, **kwargs: Any
     ) -> BaseConnection:
