@@ -200,9 +200,6 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         # write (_flush) scheduled with them; empty otherwise. See _write.
         self._out: list[bytes] = []
         self._out_size = 0
-        # Whether to coalesce at all: asyncio's loops send each write at once (one
-        # syscall per command); uvloop already gathers the writes of a loop iteration.
-        self._coalesce = False
         # asyncio's own loops: make futures without the Python-level create_future call
         self._base_loop = False
         # What the transport reads into (made on the first connect, kept after).
@@ -431,7 +428,6 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         self._transport = cast(asyncio.Transport, transport)
         self._loop = loop = asyncio.get_running_loop()
         self._base_loop = type(loop).create_future is _BASE_CREATE_FUTURE
-        self._coalesce = isinstance(loop, asyncio.BaseEventLoop)
         self._broken = False
         if not self._read_buffer:
             self._read_buffer = bytearray(READ_BUFFER_SIZE)
@@ -534,18 +530,24 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         transport = self._transport
         if transport is None or self._broken:
             raise ConnectionError(f"Not connected to {self.location}")
-        if self._out or (self._requests and self._coalesce):
+        if self._out or self._requests:
             self._queue(data)
         else:
             transport.write(data)
         self.last_used = time.monotonic()
 
     def _queue(self, data: bytes) -> None:
-        """Add ``data`` to the coalesced write (scheduling it when it is the first)."""
+        """Add ``data`` to the coalesced write (scheduling it when it is the first).
+
+        :raises ConnectionError: writing what was queued failed (the connection is closed)
+        """
         out = self._out
         if len(data) >= COALESCE_LIMIT:
             self._flush()  # what was queued first goes first; then this, uncopied
-            cast(asyncio.Transport, self._transport).write(data)
+            transport = self._transport
+            if transport is None or self._broken:
+                raise ConnectionError(f"Connection to {self.location} lost while writing")
+            transport.write(data)
             return
         if not out:
             cast(asyncio.AbstractEventLoop, self._loop).call_soon(self._flush)
@@ -553,6 +555,8 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         self._out_size += len(data)
         if self._out_size >= COALESCE_LIMIT:
             self._flush()  # bounded: the transport's flow control sees it now
+            if self._broken:
+                raise ConnectionError(f"Connection to {self.location} lost while writing")
 
     def _flush(self) -> None:
         """Write the queued commands in one write (a no-op when nothing is queued).
@@ -602,7 +606,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
             return self._send(b"", 1, decode)[0]  # raises the "another event loop" error
         data = encode_command(command, *args, encoding=self.encoding)
         requests = self._requests
-        if self._out or (requests and self._coalesce):
+        if self._out or requests:
             self._queue(data)  # (_write's rule, inlined)
         else:
             transport.write(data)
@@ -815,7 +819,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
             if self._transport is not None and not self._transport.is_closing():
                 try:
                     self._transport.write(b"".join(out))
-                except Exception:  # noqa: S110 (closing anyway; the requests fail below)
+                except Exception:  # (closing anyway: the requests fail below)
                     pass
         transport, self._transport = self._transport, None
         if transport is not None:
