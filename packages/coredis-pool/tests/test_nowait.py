@@ -80,11 +80,46 @@ async def test_subclasses_that_choose_connections_are_not_bypassed(
     assert Counting.handed == 1
     pool.disconnect()
 
-    shared = MultiplexedConnectionPool(host=redis_clean.host, port=redis_clean.port)
+    class Choosing(MultiplexedConnectionPool):
+        async def get_connection(
+            self, command_name: bytes | None = None, *args: Any, **kwargs: Any
+        ) -> BaseConnection:
+            Counting.handed += 1
+            return await super().get_connection(command_name, *args, **kwargs)
+
+    shared = Choosing(host=redis_clean.host, port=redis_clean.port)
     conn = await shared.get_connection(b"GET")
     shared.release(conn)
     assert shared.get_connection_nowait(b"GET") is None
+    assert Counting.handed == 2
     shared.disconnect()
+
+
+async def test_multiplexed_nowait_hands_out_the_shared_connections(
+    redis_clean: ServerInfo,
+) -> None:
+    """The multiplexed pool's fast path gives an ordinary command the next open shared
+    connection (round-robin, as get_connection does) and nothing else."""
+    pool = MultiplexedConnectionPool(
+        host=redis_clean.host, port=redis_clean.port, multiplex_connections=2
+    )
+    assert pool.get_connection_nowait(b"GET") is None  # not opened yet
+    first = await pool.get_connection(b"GET")
+    second = await pool.get_connection(b"GET")
+    assert first is not second and first.multiplexed and second.multiplexed
+    assert pool.get_connection_nowait(b"GET") is first
+    assert pool.get_connection_nowait(b"SET") is second
+    assert pool.get_connection_nowait(b"BLPOP") is None  # dedicated commands: never
+    assert pool.get_connection_nowait() is None  # pipelines, transactions: never
+    for conn in (first, second, first, second):
+        pool.release(conn)
+    assert await first.execute_command(b"PING") == b"PONG"
+    first.disconnect()  # a broken shared connection is left for get_connection
+    assert pool.get_connection_nowait(b"GET") is None
+    replaced = await pool.get_connection(b"GET")
+    assert replaced is not first and replaced.is_connected
+    pool.release(replaced)
+    pool.disconnect()
 
 
 async def test_nowait_reuses_idle_is_the_subclass_hook(redis_clean: ServerInfo) -> None:

@@ -51,6 +51,10 @@ MAX_READ_BUFFER_SIZE = 256 * 1024
 #: writes the rest of a big bulk string straight into its collector; shorter ones as the
 #: bytes the reader would copy them into anyway (fewer checks per small reply).
 DIRECT_FEED = 4096
+#: Commands queued for one coalesced write (see :meth:`BaseConnection._write`) are written
+#: at once, without waiting for the flush, when they reach this many bytes; a command this
+#: long or longer is never copied into the queue (what is queued is written, then it).
+COALESCE_LIMIT = 64 * 1024
 _Future = asyncio.Future
 _BASE_CREATE_FUTURE = asyncio.BaseEventLoop.create_future
 
@@ -195,7 +199,12 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         self.dedicated = False
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
-        self._unsent: list[bytes] = []  # (multiplexed) written this turn, sent by _flush
+        # Commands written while others were in flight, waiting for the one coalesced
+        # write (_flush) scheduled with them; empty otherwise. See _write.
+        self._out: list[bytes] = []
+        self._out_size = 0
+        # asyncio's own loops: make futures without the Python-level create_future call
+        self._base_loop = False
         # What the transport reads into (made on the first connect, kept after).
         self._read_buffer = bytearray()
         self._read_view = memoryview(self._read_buffer)
@@ -266,11 +275,12 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
 
         Pools hand out and take back only usable connections; anything else is closed.
         """
-        transport = self._transport  # checked on every acquire and release: kept flat
+        # Checked on every acquire and release: kept flat. (_connected implies a transport
+        # and not _broken: _close clears all three together.)
+        transport = self._transport
         return (
-            transport is not None
-            and self._connected
-            and not self._broken
+            self._connected
+            and transport is not None
             and not self._requests
             and not self.dedicated
             and not transport.is_closing()  # EOF seen, connection_lost not yet delivered
@@ -419,7 +429,8 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports are not asyncio.Transport subclasses, but quack alike.
         self._transport = cast(asyncio.Transport, transport)
-        self._loop = asyncio.get_running_loop()
+        self._loop = loop = asyncio.get_running_loop()
+        self._base_loop = type(loop).create_future is _BASE_CREATE_FUTURE
         self._broken = False
         if not self._read_buffer:
             self._read_buffer = bytearray(READ_BUFFER_SIZE)
@@ -510,30 +521,64 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
 
     # -- requests ---------------------------------------------------------------------------
     def _write(self, data: bytes) -> None:
+        """Write ``data`` (whole commands) in order after everything written before.
+
+        Written at once when no other request is in flight: a lone caller (sequential
+        commands, busy polling) never waits. While requests are in flight (callers sharing
+        a multiplexed connection, a batch of ``create_request`` calls), the commands of
+        one event-loop iteration are queued and written together by one callback
+        scheduled with the first of them (:meth:`_flush`): one ``send`` for many
+        commands. Nothing is delayed beyond the callbacks already ready to run.
+        """
         transport = self._transport
         if transport is None or self._broken:
             raise ConnectionError(f"Not connected to {self.location}")
-        if self.multiplexed and self._connected and (self._unsent or self._requests):
-            self._coalesce(data)
+        if self._out or self._requests:
+            self._queue(data)
         else:
             transport.write(data)
         self.last_used = time.monotonic()
 
-    def _coalesce(self, data: bytes) -> None:
-        unsent = self._unsent
-        unsent.append(data)
-        if len(unsent) == 1:  # the first of this turn: send them all when it ends
-            self._loop.call_soon(self._flush)  # type: ignore[union-attr]
+    def _queue(self, data: bytes) -> None:
+        """Add ``data`` to the coalesced write (scheduling it when it is the first).
+
+        :raises ConnectionError: writing what was queued failed (the connection is closed)
+        """
+        out = self._out
+        if len(data) >= COALESCE_LIMIT:
+            self._flush()  # what was queued first goes first; then this, uncopied
+            transport = self._transport
+            if transport is None or self._broken:
+                raise ConnectionError(f"Connection to {self.location} lost while writing")
+            transport.write(data)
+            return
+        if not out:
+            cast(asyncio.AbstractEventLoop, self._loop).call_soon(self._flush)
+        out.append(data)
+        self._out_size += len(data)
+        if self._out_size >= COALESCE_LIMIT:
+            self._flush()  # bounded: the transport's flow control sees it now
+            if self._broken:
+                raise ConnectionError(f"Connection to {self.location} lost while writing")
 
     def _flush(self) -> None:
-        unsent = self._unsent
-        if not unsent:
+        """Write the queued commands in one write (a no-op when nothing is queued).
+
+        A write that raises closes the connection, failing every request in flight (the
+        queued ones included) with :class:`~coredis.protocol.ConnectionError`.
+        """
+        out = self._out
+        if not out:
             return
-        data = unsent[0] if len(unsent) == 1 else b"".join(unsent)
-        unsent.clear()
+        self._out = []
+        self._out_size = 0
         transport = self._transport
-        if transport is not None and not self._broken:
-            transport.write(data)
+        if transport is None or self._broken:
+            return  # closed meanwhile: _close failed the requests already
+        try:
+            transport.write(out[0] if len(out) == 1 else b"".join(out))
+        except Exception as exc:  # (asyncio reports socket errors via connection_lost)
+            self._abandon(ConnectionError(f"Writing to {self.location} failed: {exc!r}"))
 
     def _raw_request(self, *command: CommandArg) -> Reply:
         """Write a command during the handshake or :meth:`on_connect` (before the connection
@@ -563,18 +608,17 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         if loop is not self._loop:
             return self._send(b"", 1, decode)[0]  # raises the "another event loop" error
         data = encode_command(command, *args, encoding=self.encoding)
-        if self.multiplexed and (self._unsent or self._requests):
-            # others' requests are in flight: join this turn's write (an idle connection
-            # writes at once, so a lone request keeps its latency and its busy polling)
-            self._coalesce(data)
+        requests = self._requests
+        if self._out or requests:
+            self._queue(data)  # (_write's rule, inlined)
         else:
             transport.write(data)
         self.last_used = time.monotonic()
-        future = loop.create_future()
+        future = _Future(loop=loop) if self._base_loop else loop.create_future()
         if self.noreply:
             future.set_result(None)
         else:
-            self._requests.append((future, self.decode_responses if decode is None else decode))
+            requests.append((future, self.decode_responses if decode is None else decode))
         return Reply(self, future)
 
     def create_requests(
@@ -689,9 +733,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         timeout = self.stream_timeout if timeout is None else timeout
         future = reply._future
         waiting = WAITING
-        if poll and not waiting.count:  # (the poller decides; most waits have company)
-            if self._unsent and len(self._requests) == 1:
-                self._flush()  # a lone request has nothing to share its write with
+        if poll and not waiting.count and not self._out:  # (queued: not sent yet)
             self.poller.maybe_poll(future, len(self._requests), self._write_paused, self._loop)
         handle = None
         if timeout is not None and not future.done():
@@ -773,8 +815,16 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         self._connected = False
         self._broken = True
         self.poller.detach()
+        if self._out:
+            # Queued commands go out first, as if each had been written directly (what a
+            # caller wrote before the close reaches the server, as without coalescing).
+            out, self._out, self._out_size = self._out, [], 0
+            if self._transport is not None and not self._transport.is_closing():
+                try:
+                    self._transport.write(b"".join(out))
+                except Exception:  # (closing anyway: the requests fail below)
+                    pass
         transport, self._transport = self._transport, None
-        self._unsent.clear()
         if transport is not None:
             try:
                 if abort:

@@ -7,7 +7,12 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from coredis.protocol import AuthenticationRequiredError, ResponseError, UnknownCommandError
+from coredis.protocol import (
+    AuthenticationRequiredError,
+    ResponseError,
+    UnknownCommandError,
+    encode_commands,
+)
 
 from ._credentials import resolve_credentials
 from ._version import __version__
@@ -87,9 +92,9 @@ async def perform_handshake(connection: BaseConnection) -> None:
             hello += [b"AUTH", username or "default", password]
         if client_name:
             hello += [b"SETNAME", client_name]
-        pending_hello = connection._raw_request(*hello)
-        # Written with HELLO, so their replies come with its reply: no extra round trip.
-        ignored = [connection._raw_request(*step) for step in setinfo]
+        # Written with HELLO, in one write, so their replies come with its reply: no extra
+        # round trip (and one send: a connection queues what follows a request in flight).
+        pending_hello, *ignored = _raw_requests(connection, [hello, *setinfo])
         try:
             reply = await pending_hello
         except UnknownCommandError:
@@ -114,7 +119,7 @@ async def perform_handshake(connection: BaseConnection) -> None:
             steps.append([b"SELECT", connection.db])
         if client_name and not hello_done:
             steps.append([b"CLIENT", b"SETNAME", client_name])
-        replies = [connection._raw_request(*step) for step in steps]
+        replies = _raw_requests(connection, steps) if steps else []
         first_error: ResponseError | None = None
         for pending in replies:
             try:
@@ -129,6 +134,12 @@ async def perform_handshake(connection: BaseConnection) -> None:
         # The message is the server's (WRONGPASS, NOAUTH...): it never echoes credentials.
         _log.debug("handshake with %s refused: %s", connection.location, exc)
         raise _with_address(exc, connection) from exc
+
+
+def _raw_requests(connection: BaseConnection, commands: list[list[CommandArg]]) -> list[Reply]:
+    """Write ``commands`` in one write during the handshake (replies not decoded)."""
+    data = encode_commands(commands, encoding=connection.encoding)
+    return connection._send(data, len(commands), False)
 
 
 def _setinfo_commands(connection: BaseConnection) -> list[list[CommandArg]]:

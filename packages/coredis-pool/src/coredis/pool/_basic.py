@@ -41,6 +41,8 @@ _log = logging.getLogger("coredis.pool")
 #: An idle connection unused for this long (seconds) gets one event-loop turn before it is
 #: handed out, so a close by the server is seen first. Cheap next to the idle time itself.
 _STALE_AFTER = 0.1
+#: The running event loop or ``None`` (never raises: the nowait path raises nothing).
+_running_loop = asyncio._get_running_loop
 
 
 def _usable(connection: BaseConnection) -> bool:
@@ -288,9 +290,8 @@ class ConnectionPool:
 
         Ready means: the same process, no idle reaping configured (``max_idle_time``),
         released less than 0.1 s ago (so the socket needs no look first), usable, and
-        opened in an event loop that is running (the current one, unless a pool is shared
-        between threads, which is not supported: the first command then fails with
-        ``ConnectionError`` naming the other loop), and :attr:`nowait_reuses_idle` true for
+        opened in the running event loop (one from another loop is left for
+        :meth:`get_connection`, which replaces it), and :attr:`nowait_reuses_idle` true for
         the pool's class: a subclass that overrides :meth:`get_connection` gets ``None``
         here unless it says otherwise, so its own choice of connection is never bypassed.
 
@@ -300,11 +301,9 @@ class ConnectionPool:
         if not idle or self.max_idle_time or self.pid != _Process.pid or not self._nowait_ok:
             return None
         connection = idle[-1]
-        loop = connection.loop
         if (
-            loop is None
+            connection.loop is not _running_loop()
             or time.monotonic() - connection.last_used >= _STALE_AFTER
-            or not loop.is_running()
             or not connection.is_usable
         ):
             return None

@@ -43,6 +43,21 @@ DEDICATED_COMMANDS: frozenset[bytes] = (
 )
 
 
+def _nowait_shares(cls: type[MultiplexedConnectionPool]) -> bool:
+    """Whether ``get_connection_nowait`` may hand out shared connections for instances of
+    ``cls``: not when a subclass overrides ``get_connection`` (its choice is never
+    bypassed) unless it sets ``nowait_reuses_idle = True`` itself."""
+    for klass in cls.__mro__:
+        if klass is MultiplexedConnectionPool:
+            return True
+        declared = klass.__dict__.get("nowait_reuses_idle")
+        if declared is not None:
+            return bool(declared)
+        if "get_connection" in klass.__dict__:
+            return False
+    return True
+
+
 class MultiplexedConnectionPool(ConnectionPool):
     """An opt-in pool strategy: many callers share ``multiplex_connections`` connections.
 
@@ -69,7 +84,9 @@ class MultiplexedConnectionPool(ConnectionPool):
 
     #: ``False``: :meth:`get_connection` hands out shared connections, which are never
     #: idle; the standalone fast path (the idle connection released last) would go around
-    #: that choice.
+    #: that choice. This class's own :meth:`get_connection_nowait` hands out the shared
+    #: connections instead (not for a subclass that overrides :meth:`get_connection`,
+    #: unless that subclass sets this attribute to ``True``).
     nowait_reuses_idle = False
 
     def __init__(self, *, multiplex_connections: int = 1, **kwargs: Unpack[PoolOptions]) -> None:
@@ -77,6 +94,7 @@ class MultiplexedConnectionPool(ConnectionPool):
             raise ValueError(f"multiplex_connections must be >= 1, not {multiplex_connections!r}")
         self.multiplex_connections = multiplex_connections
         super().__init__(**kwargs)
+        self._nowait_shares = _nowait_shares(type(self))
 
     def reset(self) -> None:
         """Forget every connection, shared ones included, without closing any."""
@@ -96,6 +114,33 @@ class MultiplexedConnectionPool(ConnectionPool):
         stats = super().statistics()
         shared = sum(1 for c in self._shared if c is not None)
         return dataclasses.replace(stats, in_use=stats.in_use + shared)
+
+    def get_connection_nowait(self, command_name: bytes | None = None) -> BaseConnection | None:
+        """The next shared connection for an ordinary command when it is open and ready,
+        otherwise ``None`` (then await :meth:`get_connection`, which opens or replaces it,
+        or hands out a dedicated connection). The clients' hot path: no coroutine per
+        command. Release it with :meth:`release` as any other.
+
+        :raises: nothing.
+        """
+        if (
+            command_name is None
+            or command_name in DEDICATED_COMMANDS
+            or not self._nowait_shares
+            or self.pid != _Process.pid
+        ):
+            return None
+        index = self._next
+        connection = self._shared[index]
+        if (
+            connection is None
+            or not connection.is_connected
+            or connection.dedicated
+            or connection.loop is not asyncio.get_running_loop()
+        ):
+            return None  # (get_connection deals with it, from the same index)
+        self._next = (index + 1) % self.multiplex_connections
+        return connection
 
     async def get_connection(
         self, command_name: bytes | None = None, *args: Any, **kwargs: Any
