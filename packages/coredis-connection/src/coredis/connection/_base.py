@@ -182,6 +182,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         # (future, Batch or None, decode). None routes the reply to push_messages, in
         # order; a Batch collects the replies of a whole batch (execute_commands).
         self._requests: deque[tuple[asyncio.Future[Any] | Batch | None, bool]] = deque()
+        self._batches = 0  # Batch entries in _requests (pending_requests stays O(1) without)
         self._connect_callbacks: list[ConnectCallback] = []
         self._disconnect_calls = 0
         self._connecting: asyncio.Future[None] | None = None
@@ -255,9 +256,10 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
     def pending_requests(self) -> int:
         """Requests written whose reply has not arrived yet."""
         count = len(self._requests)
-        for target, _ in self._requests:
-            if isinstance(target, Batch):
-                count += target.count - len(target.replies) - 1
+        if self._batches:
+            for target, _ in self._requests:
+                if isinstance(target, Batch):
+                    count += target.count - len(target.replies) - 1
         return count
 
     @property
@@ -354,6 +356,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
     async def _connect(self) -> None:
         self._reader = Reader(encoding=self.encoding, **self.reader_options)
         self._requests = deque()
+        self._batches = 0
         self.push_messages = asyncio.Queue()
         self.dedicated = False
         self.protocol_version = self.requested_protocol_version
@@ -485,6 +488,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
                         return
                     if outcome is None:  # the batch is whole
                         requests.popleft()
+                        self._batches -= 1
                         waiter = target.waiter
                         if not waiter.done():
                             waiter.set_result(replies)
@@ -644,6 +648,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
             return None
         batch = Batch(count, loop.create_future())
         self._requests.append((batch, self.decode_responses if decode is None else decode))
+        self._batches += 1
         return batch
 
     async def _wait_for_batch(self, batch: Batch) -> list[Any]:
@@ -842,6 +847,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
             except RuntimeError:
                 _close_orphaned(transport)
         requests, self._requests = self._requests, deque()
+        self._batches = 0
         for target, _ in requests:
             future = target.waiter if isinstance(target, Batch) else target
             if future is not None and not future.done():
