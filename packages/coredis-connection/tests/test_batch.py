@@ -99,3 +99,58 @@ async def test_noreply_batch(redis_clean: ServerInfo) -> None:
                 break
             await asyncio.sleep(0.01)
         assert await check.execute_command(b"GET", "q") == b"2"
+
+
+async def test_push_frames_between_the_replies_of_a_batch(redis_clean: ServerInfo) -> None:
+    # RESP3 tracking on this very connection: each SET of a tracked key pushes an
+    # invalidation between the batch's replies. They go to push_messages, in order; the
+    # batch gets exactly its own replies.
+    async with Connection(redis_clean.host, redis_clean.port) as conn:
+        commands: list[tuple[bytes | str, ...]] = [(b"CLIENT", b"TRACKING", b"ON")]
+        for i in range(50):
+            commands += [(b"GET", f"t{i}"), (b"SET", f"t{i}", str(i))]
+        replies = await conn.execute_commands(commands)
+        assert replies == [b"OK", *([None, b"OK"] * 50)]
+        pushed = [conn.push_messages.get_nowait() for _ in range(50)]
+        assert [p[1] for p in pushed] == [[f"t{i}".encode()] for i in range(50)]
+        assert conn.is_connected and conn.pending_requests == 0
+
+
+async def test_pending_requests_counts_the_replies_a_batch_awaits(conn: Connection) -> None:
+    task = asyncio.ensure_future(
+        conn.execute_commands([(b"PING",), (b"BLPOP", "none", "0.3"), (b"PING",), (b"PING",)])
+    )
+    await asyncio.sleep(0.1)
+    assert conn.pending_requests == 3  # the first PING is answered
+    assert await task == [b"PONG", None, b"PONG", b"PONG"]
+    assert conn.pending_requests == 0 and conn.is_usable
+
+
+async def test_cancelled_batch_on_a_multiplexed_connection_keeps_its_place(
+    conn: Connection,
+) -> None:
+    # A shared connection is not closed under the other callers: the cancelled batch's
+    # replies are read and dropped, and the next request gets its own reply.
+    conn.multiplexed = True
+    task = asyncio.ensure_future(
+        conn.execute_commands([(b"SET", "m", "1"), (b"BLPOP", "none", "0.2"), (b"GET", "m")])
+    )
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await conn.execute_command(b"ECHO", "mine") == b"mine"
+    assert conn.is_usable
+
+
+async def test_timeout_counts_from_the_last_reply(conn: Connection) -> None:
+    # stream_timeout is counted from the batch's previous reply: two BLPOPs of 0.15 s
+    # (0.3 s in all) pass with 0.25 s; a reply 0.3 s after the one before it times out.
+    conn.stream_timeout = 0.25
+    replies = await conn.execute_commands(
+        [(b"BLPOP", "none", "0.15"), (b"BLPOP", "none", "0.15"), (b"PING",)]
+    )
+    assert replies == [None, None, b"PONG"]
+    with pytest.raises(TimeoutError):
+        await conn.execute_commands([(b"PING",), (b"BLPOP", "none", "0.3")])
+    assert not conn.is_connected

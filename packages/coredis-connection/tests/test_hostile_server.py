@@ -76,9 +76,11 @@ async def measure(
     use_hiredis: bool,
     timeout: float = 20,
     limits: dict[str, int] | None = None,
+    batch: bool = False,
     **kwargs: Any,
 ) -> tuple[BaseException, int]:
-    """Send GET to the hostile server; return what it raised and the tracemalloc peak."""
+    """Send GET (``batch``: three GETs through ``execute_commands``) to the hostile server;
+    return what it raised and the tracemalloc peak."""
     server, port = await serve(behaviour)
     # RESP2 and no credentials: once HELLO is refused, the first command is ours.
     conn = Connection(
@@ -92,7 +94,10 @@ async def measure(
     try:
         await conn.connect()
         with pytest.raises((ProtocolError, ConnectionError)) as info:
-            await asyncio.wait_for(conn.execute_command(b"GET", b"k"), timeout)
+            if batch:
+                await asyncio.wait_for(conn.execute_commands([(b"GET", b"k")] * 3), timeout)
+            else:
+                await asyncio.wait_for(conn.execute_command(b"GET", b"k"), timeout)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -115,6 +120,18 @@ def test_absurd_declared_count(loop: str, use_hiredis: bool) -> None:
         assert peak < 8 * MiB
 
     run_in(loop, main)
+
+
+@READERS
+def test_absurd_declared_count_in_a_batch(use_hiredis: bool) -> None:
+    # The same, read by the batch path (the reader's gets_into): the same limit, at once.
+    async def main() -> None:
+        behaviour = stream(b"$1\r\nv\r\n*4611686018427387904\r\n", b"~0\r\n", 16 * MiB)
+        error, peak = await measure(behaviour, use_hiredis, batch=True)
+        assert isinstance(error, ProtocolError) and "max_elements" in str(error)
+        assert peak < 8 * MiB
+
+    run_in("asyncio", main)
 
 
 @LOOPS
@@ -182,6 +199,22 @@ def test_push_flood_closes_the_connection(loop: str, use_hiredis: bool) -> None:
         assert peak < 8 * MiB
 
     run_in(loop, main)
+
+
+@READERS
+def test_push_flood_closes_the_connection_during_a_batch(use_hiredis: bool) -> None:
+    # Push frames between a batch's replies are routed aside one by one: the same bound.
+    async def main() -> None:
+        async def behaviour(writer: asyncio.StreamWriter) -> None:
+            writer.write(b"$5\r\nvalue\r\n")  # the batch's first reply, then the flood
+            await pushes(50_000)(writer)
+
+        error, peak = await measure(behaviour, use_hiredis, batch=True, max_push_messages=5_000)
+        assert isinstance(error, ConnectionError)
+        assert "max_push_messages=5000" in str(error)
+        assert peak < 8 * MiB
+
+    run_in("asyncio", main)
 
 
 def test_push_flood_default_bound() -> None:

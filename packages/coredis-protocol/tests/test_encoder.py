@@ -187,3 +187,53 @@ def test_types_learned_for_the_packed_path_are_bounded() -> None:
         number = type(f"Number{index}", (int,), {})(index)
         assert encode_command(b"X", *MANY, text, number) == _python_path(b"X", *MANY, text, number)
     assert len(_encoder._PACKABLE) + len(_encoder._NOT_PACKABLE) <= _encoder._MAX_LEARNED
+
+
+# -- the columnar path (runs of commands of one shape) sends what the Python path sends -----
+
+_COLUMN = st.sampled_from(["bytes", "str", "int", "mixed"])
+
+
+def _value(kind: str, index: int, draw_text: str) -> Any:
+    if kind == "bytes":
+        return draw_text.encode("utf-8") + b"%d" % index
+    if kind == "str":
+        return f"{draw_text}{index}"
+    if kind == "int":
+        return index * 7919 - 10**12
+    return [b"b", "s", 3, 1.5, Token.NX, bytearray(b"ba")][index % 6]
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    shape=st.lists(_COLUMN, min_size=0, max_size=4),
+    count=st.integers(min_value=1, max_value=40),
+    text=st.text(max_size=8),
+    name=st.sampled_from([b"SET", "SET", b"", None]),
+    extra=st.booleans(),
+)
+def test_columnar_runs_match_the_python_path(
+    shape: list[str], count: int, text: str, name: Any, extra: bool
+) -> None:
+    commands: list[tuple[Any, ...]] = [
+        (
+            name if name is not None else f"N{i % 2}",
+            *(_value(kind, i, text) for kind in shape),
+        )
+        for i in range(count)
+    ]
+    if extra:  # a transaction: runs of other lengths around them
+        commands = [(b"MULTI",), *commands, (b"EXEC",), (b"GET", "k")]
+    expected = b"".join(_python_path(*command) for command in commands)
+    assert encode_commands(commands) == expected
+
+
+def test_columnar_path_edge_cases() -> None:
+    commands = [(b"SET", "k", "v" * 5000, 2**70)] * 20 + [(b"SET", "\udc80", "v", 1)]
+    with pytest.raises(UnicodeEncodeError):
+        encode_commands(commands)
+    with pytest.raises(DataError, match=r"command 20 of the batch: .*argument 1: NaN"):
+        encode_commands([(b"ZADD", 1.5)] * 20 + [(b"ZADD", math.nan)])
+    big = [(b"SET", "k", b"v" * (1 << 20))] * 20
+    assert encode_commands(big) == b"".join(_python_path(*c) for c in big)
+    assert encode_commands([()] * 20) == b"*0\r\n" * 20  # type: ignore[list-item]

@@ -34,7 +34,7 @@ from coredis.client._deprecations import DEPRECATED_COMMANDS, warn_if_deprecated
 from coredis.client._pipeline_state import PipelineState
 from coredis.client._typing import R, ResponseType, ValueT
 from coredis.client.commands._base import AnyStr_co, ResponseCallback
-from coredis.exceptions import ClusterTransactionError, RedisError, ResponseError, WatchError
+from coredis.exceptions import ClusterTransactionError, RedisError, WatchError
 from coredis.pool.cluster import ManagedNode, hash_slot
 from coredis.protocol import (
     AskError,
@@ -332,13 +332,8 @@ class ClusterPipeline(PipelineState, CoreCommands[AnyStr_co]):
         commands: list[tuple[Any, ...]] = [(b"MULTI",)]
         commands += [as_command(c, a) for c, a, _, _ in stack]
         commands.append((b"EXEC",))
-        replies = conn.create_requests(commands)
-        outcomes: list[Any] = []
-        for reply in replies:
-            try:
-                outcomes.append(await conn.wait_for_reply(reply))
-            except ResponseError as exc:  # a queued command's error: EXEC reports EXECABORT
-                outcomes.append(exc)
+        # (a queued command's error reply comes back in its place: EXEC reports EXECABORT)
+        outcomes = await conn.execute_commands(commands)
         exec_reply = outcomes[-1]
         if exec_reply is None:
             raise WatchError("Watched variable changed.")

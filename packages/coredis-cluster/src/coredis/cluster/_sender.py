@@ -179,29 +179,25 @@ class Sender:
                 if asking:
                     batch.append((b"ASKING",))
                 batch.append(cmd)
+            outcomes: list[Any]
             if len(batch) == 1:  # the common case: skip the batch encoder
-                replies = [conn.create_request(*batch[0], decode=decode)]
-            else:
-                replies = conn.create_requests(batch, decode=decode)
-            outcomes: list[Any] = []
-            first_error: BaseException | None = None
-            # a blocking command's reply is not worth busy polling for
-            if len(commands) == 1:
-                poll = commands[0][0] not in BLOCKING_COMMANDS
-            else:
-                poll = not any(cmd[0] in BLOCKING_COMMANDS for cmd in commands)
-            for reply in replies:
+                reply = conn.create_request(*batch[0], decode=decode)
                 try:
-                    outcomes.append(await conn.wait_for_reply(reply, poll=poll))
+                    # a blocking command's reply is not worth busy polling for
+                    outcome = await conn.wait_for_reply(
+                        reply, poll=commands[0][0] not in BLOCKING_COMMANDS
+                    )
                 except BusyLoadingError as exc:  # a LOADING reply, not a broken connection
-                    outcomes.append(exc)
-                except (ConnectionError, TimeoutError) as exc:
-                    first_error = first_error or exc
-                    outcomes.append(exc)
+                    outcome = exc
+                except (ConnectionError, TimeoutError):
+                    raise
                 except Exception as exc:  # an error reply: a value for this position
-                    outcomes.append(exc)
-            if first_error is not None:
-                raise first_error
+                    outcome = exc
+                outcomes = [outcome]
+            else:
+                # One batch, one wake-up: error replies (LOADING included) come back in
+                # their places; a broken connection or a timeout raises (it is closed).
+                outcomes = await conn.execute_commands(batch, decode=decode)
             if asking:
                 outcomes = outcomes[1::2]
             return outcomes, conn.protocol_version

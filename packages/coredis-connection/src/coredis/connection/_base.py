@@ -29,7 +29,7 @@ from ._busypoll import DEFAULT_BUSY_POLL, WAITING, BusyPoller
 from ._credentials import CredentialSource
 from ._handshake import LIB_NAME, LIB_VERSION, perform_handshake
 from ._lowlevel import Lost, LowLevelAPI, PushHandler
-from ._reply import Reply
+from ._reply import Batch, Reply
 from ._settings import DEFAULT_MAX_PUSH_MESSAGES, check_settings
 from ._timeout import wait_for
 from .events import LISTENERS, ConnectionClosed, ConnectionCreated, emit
@@ -186,8 +186,10 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         #: Extra arguments of :func:`coredis.protocol.Reader` (limits, ``use_hiredis``).
         self.reader_options: dict[str, Any] = dict(reader_options or {})
         self._reader = Reader(encoding=encoding, **self.reader_options)
-        # (future or None, decode). None routes the reply to push_messages, in order.
-        self._requests: deque[tuple[asyncio.Future[Any] | None, bool]] = deque()
+        # (future, Batch or None, decode). None routes the reply to push_messages, in
+        # order; a Batch collects the replies of a whole batch (execute_commands).
+        self._requests: deque[tuple[asyncio.Future[Any] | Batch | None, bool]] = deque()
+        self._batches = 0  # Batch entries in _requests (pending_requests stays O(1) without)
         self._connect_callbacks: list[ConnectCallback] = []
         self._disconnect_calls = 0
         self._connecting: asyncio.Future[None] | None = None
@@ -266,7 +268,12 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
     @property
     def pending_requests(self) -> int:
         """Requests written whose reply has not arrived yet."""
-        return len(self._requests)
+        count = len(self._requests)
+        if self._batches:
+            for target, _ in self._requests:
+                if isinstance(target, Batch):
+                    count += target.count - len(target.replies) - 1
+        return count
 
     @property
     def is_usable(self) -> bool:
@@ -363,6 +370,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
     async def _connect(self) -> None:
         self._reader = Reader(encoding=self.encoding, **self.reader_options)
         self._requests = deque()
+        self._batches = 0
         self.push_messages = asyncio.Queue()
         self.dedicated = False
         self.protocol_version = self.requested_protocol_version
@@ -482,8 +490,38 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
                 self._read_view = memoryview(self._read_buffer)
         requests = self._requests
         while True:
+            if requests:
+                target, decode = requests[0]
+                if isinstance(target, Batch):
+                    # A batch: its replies in one reader call, its waiter resolved once.
+                    replies = target.replies
+                    before = len(replies)
+                    try:
+                        outcome = reader.gets_into(replies, target.count - before, decode)
+                    except ProtocolError as exc:
+                        self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
+                        return
+                    if outcome is None:  # the batch is whole
+                        requests.popleft()
+                        self._batches -= 1
+                        waiter = target.waiter
+                        if not waiter.done():
+                            waiter.set_result(replies)
+                        if not requests and not reader.has_data():
+                            return
+                        continue
+                    if target.timer is not None and len(replies) > before:
+                        target.progress = cast(asyncio.AbstractEventLoop, self._loop).time()
+                    if outcome is NOT_ENOUGH_DATA:
+                        return
+                    self._on_push(outcome)  # a push frame between two of its replies
+                    if self._broken:
+                        return
+                    continue
+            else:
+                target, decode = None, self.decode_responses
             try:
-                reply = reader.gets(requests[0][1] if requests else self.decode_responses)
+                reply = reader.gets(decode)
             except ProtocolError as exc:
                 self._abandon(ProtocolError(f"Invalid data from {self.location}: {exc}"))
                 return
@@ -495,7 +533,8 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
                 if self._broken:
                     return  # max_push_messages exceeded: the connection is closed
                 continue
-            future, _ = requests.popleft()
+            requests.popleft()
+            future = target  # (the head: not a batch, checked above)
             if future is None:
                 self.push_messages.put_nowait(reply)
             elif not future.done():
@@ -640,10 +679,12 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
 
         An error reply takes its command's place as its
         :class:`~coredis.protocol.ResponseError` instance (returned, not raised), so the
-        other replies are still read and returned. Only replies that have not arrived yet
-        are waited for, each at most ``stream_timeout`` seconds as in
-        :meth:`wait_for_reply`: a batch pays for one await per read from the socket rather
-        than one per command.
+        other replies are still read and returned. The batch is one entry of the
+        connection's FIFO: the read loop collects its replies in a list, with one reader
+        call per read from the socket, and wakes the caller once, when the last one
+        arrived. ``stream_timeout`` bounds each reply, as in :meth:`wait_for_reply`: it is
+        counted from the previous reply of the batch (or from sending), not for the whole
+        batch. A batch's reply is never waited for by busy polling.
 
         :raises DataError: an argument cannot be encoded (nothing is written)
         :raises ConnectionError: not connected, or the connection broke (it is closed)
@@ -651,27 +692,80 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
          is closed
 
         Cancelling it closes the connection (replies may still be on their way); the
-        commands may or may not have run.
+        commands may or may not have run. On a :attr:`multiplexed` connection a cancelled
+        batch keeps its place instead: its replies are read and dropped.
         """
         self._check_ready()
         if not isinstance(commands, (list, tuple)):
             commands = list(commands)
-        futures = self._send_futures(
-            encode_commands(commands, encoding=self.encoding), len(commands), decode
+        count = len(commands)
+        if not count:
+            return []
+        batch = self._send_batch(encode_commands(commands, encoding=self.encoding), count, decode)
+        if batch is None:
+            return [None] * count
+        return await self._wait_for_batch(batch)
+
+    def _send_batch(self, data: bytes, count: int, decode: bool | None) -> Batch | None:
+        """Write ``data`` (``count`` commands) and queue one :class:`Batch` for their
+        replies; ``None`` with ``noreply`` (the server sends nothing)."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            raise ConnectionError(
+                f"Connection to {self.location} belongs to another event loop; "
+                "connect it again (or let the pool make a new one) in this loop"
+            )
+        self._write(data)
+        if self.noreply and self._connected:
+            return None
+        batch = Batch(count, loop.create_future())
+        self._requests.append((batch, self.decode_responses if decode is None else decode))
+        self._batches += 1
+        return batch
+
+    async def _wait_for_batch(self, batch: Batch) -> list[Any]:
+        """Await ``batch``'s replies, with ``stream_timeout`` per reply and flow control;
+        anything but the list of replies closes the connection (see execute_commands)."""
+        waiter = batch.waiter
+        timeout = self.stream_timeout
+        if timeout is not None:
+            loop = asyncio.get_running_loop()
+            batch.progress = loop.time()
+            batch.timer = loop.call_at(
+                batch.progress + timeout, self._on_batch_timeout, batch, timeout
+            )
+        WAITING.count += 1  # (no connection busy polls while this task waits)
+        try:
+            if self._write_paused:
+                await self._drain()
+            return await waiter
+        except BaseException as exc:
+            if not (self.multiplexed and waiter.cancelled()):
+                self._abandon(exc)
+            raise
+        finally:
+            WAITING.count -= 1
+            if batch.timer is not None:
+                batch.timer.cancel()
+                batch.timer = None
+
+    def _on_batch_timeout(self, batch: Batch, timeout: float) -> None:
+        """The timer of a batch: replies arrived meanwhile move it (each reply has
+        ``timeout`` seconds from the previous one); otherwise the batch times out."""
+        waiter = batch.waiter
+        if waiter.done():
+            return
+        loop = asyncio.get_running_loop()
+        deadline = batch.progress + timeout
+        if deadline > loop.time():
+            batch.timer = loop.call_at(deadline, self._on_batch_timeout, batch, timeout)
+            return
+        batch.timer = None
+        waiter.set_exception(
+            RedisTimeoutError(f"Timed out after {timeout}s waiting for {self.location}")
         )
-        results: list[Any] = []
-        append = results.append
-        for future in futures:
-            if not future.done():
-                try:
-                    await self.wait_for_reply(Reply(self, future))
-                except ResponseError:
-                    pass
-            try:
-                append(future.result())
-            except ResponseError as exc:
-                append(exc)
-        return results
+        waiter.exception()  # (retrieved: its task may be gone)
+        self._abandon(ConnectionError(f"Connection to {self.location} closed after a timeout"))
 
     def _send(self, data: bytes, count: int, decode: bool | None) -> list[Reply]:
         return [Reply(self, future) for future in self._send_futures(data, count, decode)]
@@ -834,7 +928,9 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
             except RuntimeError:
                 _close_orphaned(transport)
         requests, self._requests = self._requests, deque()
-        for future, _ in requests:
+        self._batches = 0
+        for target, _ in requests:
+            future = target.waiter if isinstance(target, Batch) else target
             if future is not None and not future.done():
                 future.set_exception(exc)
                 future.exception()  # mark retrieved: nobody may be awaiting it

@@ -19,6 +19,7 @@ from ._timeout import wait_for
 
 if TYPE_CHECKING:
     from ._base import CommandArg
+    from ._reply import Batch
 
 __all__ = ("Lost", "LowLevelAPI", "PushHandler")
 
@@ -41,7 +42,7 @@ class LowLevelAPI:
         push_messages: asyncio.Queue[Any]
         max_push_messages: int
         _push_handler: PushHandler | None
-        _requests: deque[tuple[asyncio.Future[Any] | None, bool]]
+        _requests: deque[tuple[asyncio.Future[Any] | Batch | None, bool]]
         noreply: bool
         dedicated: bool
         decode_responses: bool

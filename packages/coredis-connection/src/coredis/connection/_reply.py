@@ -11,7 +11,7 @@ from coredis.protocol import ResponseError
 if TYPE_CHECKING:
     from ._base import BaseConnection
 
-__all__ = ("Reply",)
+__all__ = ("Batch", "Reply")
 
 
 class Reply:
@@ -50,3 +50,24 @@ class Reply:
             # step, so the connection must not carry anything else.
             self._connection._abandon(exc)
             raise
+
+
+class Batch:
+    """The replies owed to one batch of requests: a single FIFO entry for all of them.
+
+    The connection's read loop appends each reply to :attr:`replies` (an error reply as its
+    exception instance, in its place) and resolves :attr:`waiter` with that list when the
+    :attr:`count`-th arrives: one future and one wake-up per batch instead of one per
+    command. :attr:`progress` is the loop time of the last reply appended (or of the
+    start of the wait), from which ``stream_timeout`` is counted; :attr:`timer` the
+    pending timeout check, if any.
+    """
+
+    __slots__ = ("count", "progress", "replies", "timer", "waiter")
+
+    def __init__(self, count: int, waiter: asyncio.Future[list[Any]]) -> None:
+        self.count = count
+        self.waiter = waiter
+        self.replies: list[Any] = []
+        self.progress = 0.0
+        self.timer: asyncio.TimerHandle | None = None

@@ -55,7 +55,7 @@ from ._limits import (
     MAX_LINE_LENGTH,
 )
 from ._python_reader import PythonReader, received_bytes
-from ._types import NOT_ENOUGH_DATA
+from ._types import NOT_ENOUGH_DATA, PushFrame
 
 __all__ = ("HiredisReader",)
 
@@ -340,3 +340,54 @@ class HiredisReader:
             self._hiredis_size = size
             self._forget_consumed(size)
         return reply
+
+    def gets_into(self, replies: list[Any], count: int, decode: bool = True) -> Any:
+        """Append up to ``count`` whole replies to ``replies``, as :meth:`gets` would return
+        them one by one, stopping early at a push frame; see
+        :meth:`PythonReader.gets_into` for what it returns.
+
+        hiredis' ``gets`` is called in one loop with the hand-over bookkeeping of
+        :meth:`gets` inlined (a batch of small replies costs about a third of calling
+        :meth:`gets` for each); any hiredis error still hands the stream, at the same
+        reply, to the pure reader, which goes on filling ``replies``.
+
+        :raises ProtocolError: as :meth:`gets` (the replies before the bad one stay
+         appended).
+        """
+        if self._use_python:
+            return self._python.gets_into(replies, count, decode)
+        gets = self._hiredis_gets
+        size_of = self._hiredis_len
+        append = replies.append
+        known = self._hiredis_size
+        returned = self._returned
+        while count > 0:
+            try:
+                reply = gets(decode)
+            except (_HiredisFailed, TypeError, UnicodeDecodeError):
+                self._hiredis_size = known
+                self._returned = returned
+                self._switch()
+                return self._python.gets_into(replies, count, decode)
+            size = size_of()
+            if reply is NOT_ENOUGH_DATA:
+                self._hiredis_size = size
+                self._returned = returned
+                return reply
+            if size == known:
+                returned += 1
+            else:
+                # hiredis dropped what it had consumed: it holds exactly ``size`` bytes,
+                # none of them of a reply returned (see gets())
+                known = size
+                self._forget_consumed(size)
+                returned = 0
+            if isinstance(reply, PushFrame):
+                self._hiredis_size = known
+                self._returned = returned
+                return reply
+            append(reply)
+            count -= 1
+        self._hiredis_size = known
+        self._returned = returned
+        return None

@@ -35,6 +35,8 @@ class RespReader(Protocol):
 
     def gets(self, decode: bool = True) -> Any: ...
 
+    def gets_into(self, replies: list[Any], count: int, decode: bool = True) -> Any: ...
+
     def has_data(self) -> bool: ...
 
     def reset(self) -> None: ...
@@ -54,7 +56,11 @@ def make_reader(
 
     ``reader.feed(data)`` appends received bytes (``feed(buffer, offset, length)`` a part
     of a buffer the caller reuses: it is copied, never kept); ``reader.gets(decode=True)``
-    returns the next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.has_data()`` whether
+    returns the next whole reply or :data:`NOT_ENOUGH_DATA`; ``reader.gets_into(replies,
+    count, decode=True)`` appends up to ``count`` of them to the list ``replies`` in one call
+    (stopping early, and returning it, at a push frame; returning :data:`NOT_ENOUGH_DATA`
+    when the bytes run out first, ``None`` once ``count`` were appended): a batch's replies
+    without a call per reply; ``reader.has_data()`` whether
     bytes fed are still unparsed (when not, ``gets`` needs no asking); ``reader.reset()``
     forgets everything (and clears a failed state). Replies:
 

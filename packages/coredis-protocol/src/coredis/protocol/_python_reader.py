@@ -619,6 +619,28 @@ class PythonReader(Parser):
                     pass  # the general path below reports it
         return self._gets(decode)
 
+    def gets_into(self, replies: list[Any], count: int, decode: bool = True) -> Any:
+        """Append up to ``count`` whole replies to ``replies`` (what :meth:`gets` would
+        return for each), stopping early at a push frame.
+
+        :return: ``None`` once ``count`` replies were appended; :data:`NOT_ENOUGH_DATA`
+         when the bytes ran out first; a :class:`PushFrame` met on the way (returned, not
+         appended: the caller routes it, then asks again).
+        :raises ProtocolError: as :meth:`gets` (the replies before the bad one stay
+         appended).
+        """
+        gets = self.gets
+        append = replies.append
+        while count > 0:
+            reply = gets(decode)
+            if reply is NOT_ENOUGH_DATA:
+                return reply
+            if isinstance(reply, PushFrame):
+                return reply
+            append(reply)
+            count -= 1
+        return None
+
     def _decoded(self, value: bytes, decode: bool) -> Any:
         """A whole top-level bulk payload, decoded when asked and the reader has an encoding.
 
@@ -640,8 +662,7 @@ class PythonReader(Parser):
         self._pending = None
         if value is _NO_CRLF:
             raise self._fail("bulk payload not followed by CRLF")
-        value = self._decoded(value, decode)
-        return value
+        return self._decoded(value, decode)
 
     def _take_big_bulk(self, decode: bool) -> Any:
         """A whole top-level bulk string of ``BIG_PAYLOAD`` bytes or more that starts in

@@ -70,6 +70,18 @@ class _ReadOnlyWatch:
                 loop.call_soon(self._connection.disconnect)
         return reply
 
+    def gets_into(self, replies: list[Any], count: int, decode: bool = True) -> Any:
+        start = len(replies)
+        outcome = self._reader.gets_into(replies, count, decode)
+        if self._connection.is_primary:
+            for index in range(start, len(replies)):
+                if isinstance(replies[index], ReadOnlyError):
+                    loop = self._connection.loop
+                    if loop is not None:
+                        loop.call_soon(self._connection.disconnect)
+                    break
+        return outcome
+
     def reset(self) -> None:
         self._reader.reset()
 
