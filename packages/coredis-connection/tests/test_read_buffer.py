@@ -29,8 +29,12 @@ def _on(loop_kind: str, main: Callable[[], Awaitable[Any]]) -> Any:
         loop.close()
 
 
-async def _exercise(conn: BaseConnection) -> None:
-    """Small replies, a big one (the buffer grows), small ones again, a burst."""
+async def _exercise(conn: BaseConnection, *, grows_to_max: bool = True) -> None:
+    """Small replies, a big one (the buffer grows), small ones again, a burst.
+
+    ``grows_to_max=False`` (TLS): the buffer grows only while reads fill it, and how much
+    a TLS transport hands over per read depends on how many records have arrived, so it
+    must grow but need not reach its maximum."""
     await conn.connect()
     try:
         assert len(conn.get_buffer(-1)) == READ_BUFFER_SIZE
@@ -38,7 +42,11 @@ async def _exercise(conn: BaseConnection) -> None:
         assert await conn.execute_command(b"SET", b"rb:big", value) == b"OK"
         assert await conn.execute_command(b"ECHO", b"small") == b"small"
         assert await conn.execute_command(b"GET", b"rb:big") == value
-        assert len(conn.get_buffer(-1)) == MAX_READ_BUFFER_SIZE  # grew while reads filled it
+        grown = len(conn.get_buffer(-1))  # grew while reads filled it
+        if grows_to_max:
+            assert grown == MAX_READ_BUFFER_SIZE
+        else:
+            assert READ_BUFFER_SIZE < grown <= MAX_READ_BUFFER_SIZE
         replies = conn.create_requests([(b"ECHO", str(i)) for i in range(2000)])
         for i, reply in enumerate(replies):
             assert await conn.wait_for_reply(reply) == str(i).encode()
@@ -70,7 +78,8 @@ def test_tls(redis_tls_server: ServerInfo, loop_kind: str) -> None:
 
     async def main() -> None:
         await _exercise(
-            Connection(redis_tls_server.host, redis_tls_server.port, ssl_context=context)
+            Connection(redis_tls_server.host, redis_tls_server.port, ssl_context=context),
+            grows_to_max=False,
         )
         await asyncio.sleep(0.1)  # let the aborted TLS transport finish closing
 
