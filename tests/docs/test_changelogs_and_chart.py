@@ -6,6 +6,7 @@ benchmarks/results.svg is exactly what the harness draws from the committed resu
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import sys
@@ -99,13 +100,25 @@ def test_chart_bars_are_proportional_within_a_panel() -> None:
     assert int(root.get("width", 0)) <= 1280  # readable at 1280 px without scaling down
 
 
+def _run_py_list(name: str) -> list[str]:
+    """A list literal of benchmarks/run.py (the order its chart uses), read without running
+    the harness's imports."""
+    tree = ast.parse((ROOT / "benchmarks" / "run.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == name for target in node.targets
+        ):
+            value: list[str] = ast.literal_eval(node.value)
+            return value
+    raise AssertionError(f"{name} not found in benchmarks/run.py")
+
+
 def test_committed_chart_is_drawn_from_the_committed_json() -> None:
     saved = json.loads((ROOT / "benchmarks" / "results.json").read_text())
     committed = (ROOT / "benchmarks" / "results.svg").read_text()
     runs = len({r.get("run", 0) for r in saved["results"]})
     title = f"Median ops/s of {runs} interleaved run(s) per cell; whiskers: min–max"
-    order = ["seq_get", "conc_get", "conc_set_get_pool8", "pipeline", "big_get", "mget_wide"]
-    order += ["cluster_conc_get_set", "cluster_pipeline"]
+    order = _run_py_list("STANDALONE_WORKLOADS") + _run_py_list("CLUSTER_WORKLOADS")
     assert committed == chart.render_svg(saved["results"], order, title)
     # ... and the table of the same run
     assert (
