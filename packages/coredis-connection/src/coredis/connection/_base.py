@@ -780,7 +780,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
                 "connect it again (or let the pool make a new one) in this loop"
             )
         self._write(data)
-        if type(loop).create_future is _BASE_CREATE_FUTURE:
+        if self._base_loop:  # (loop is self._loop: decided once, in connection_made)
             # asyncio's own loops: the same future, without a Python-level call per command
             futures: list[asyncio.Future[Any]] = [_Future(loop=loop) for _ in range(count)]
         else:
