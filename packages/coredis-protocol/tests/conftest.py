@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,37 @@ import pytest
 from coredis.protocol import NOT_ENOUGH_DATA, HiredisReader, PushFrame, PythonReader
 
 READER_CLASSES = {"python": PythonReader, "hiredis": HiredisReader}
+
+
+COMMON = [
+    b":1\r\n",
+    b"+OK\r\n",
+    b"$5\r\nhello\r\n",
+    b"*3\r\n$1\r\na\r\n:2\r\n$-1\r\n",
+    b"%2\r\n+f1\r\n$2\r\nv1\r\n+f2\r\n,2.5\r\n",
+    b"-WRONGTYPE wrong\r\n",
+    b">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$4\r\ndata\r\n",
+    b"$300\r\n" + b"p" * 300 + b"\r\n",
+    b"*2\r\n*2\r\n:1\r\n:2\r\n%1\r\n+k\r\n#t\r\n",
+]
+# Replies hiredis does not return faithfully: they make the adapter hand over (at a feed,
+# or from inside hiredis' gets: the bulk error and the aggregate map key).
+RARE = [
+    b"~2\r\n+a\r\n+b\r\n",
+    b"(123456789012345678901234567890\r\n",
+    b"|1\r\n+ttl\r\n:1\r\n:9\r\n",
+    b"!9\r\nERR bulky\r\n",
+    b"%1\r\n*1\r\n:1\r\n:2\r\n",
+]
+
+
+def mixed_stream(rng: random.Random, replies: int, rare_ratio: float) -> bytes:
+    """``replies`` replies drawn from COMMON, and from RARE with probability ``rare_ratio``."""
+    parts = []
+    for _ in range(replies):
+        pool = RARE if rng.random() < rare_ratio else COMMON
+        parts.append(rng.choice(pool))
+    return b"".join(parts)
 
 
 def canonical(value: Any) -> Any:

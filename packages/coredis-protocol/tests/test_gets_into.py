@@ -17,32 +17,7 @@ from coredis.protocol import (
     PythonReader,
 )
 
-COMMON = [
-    b":1\r\n",
-    b"+OK\r\n",
-    b"$5\r\nhello\r\n",
-    b"*3\r\n$1\r\na\r\n:2\r\n$-1\r\n",
-    b"%2\r\n+f1\r\n$2\r\nv1\r\n+f2\r\n,2.5\r\n",
-    b"-WRONGTYPE wrong\r\n",
-    b">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$4\r\ndata\r\n",
-    b"$300\r\n" + b"p" * 300 + b"\r\n",
-    b"*2\r\n*2\r\n:1\r\n:2\r\n%1\r\n+k\r\n#t\r\n",
-]
-# Replies that make the hiredis adapter hand the stream to the pure reader (at a feed, or
-# from inside hiredis' gets: the bulk error and the aggregate map key).
-RARE = [
-    b"~2\r\n+a\r\n+b\r\n",
-    b"(123456789012345678901234567890\r\n",
-    b"|1\r\n+ttl\r\n:1\r\n:9\r\n",
-    b"!9\r\nERR bulky\r\n",
-    b"%1\r\n*1\r\n:1\r\n:2\r\n",
-]
-
-
-def _stream(rng: random.Random, replies: int, rare_ratio: float) -> bytes:
-    return b"".join(
-        rng.choice(RARE if rng.random() < rare_ratio else COMMON) for _ in range(replies)
-    )
+from .conftest import mixed_stream
 
 
 def _one_by_one(reader: Any, wire: bytes, cuts: list[int]) -> list[Any]:
@@ -87,7 +62,7 @@ def test_batches_equal_gets_one_by_one(
     tools: Any, reader_class: Callable[[], Any], seed: int, rare_ratio: float
 ) -> None:
     rng = random.Random(seed)
-    wire = _stream(rng, 2000, rare_ratio)
+    wire = mixed_stream(rng, 2000, rare_ratio)
     max_piece = [7, 100, 5000][seed % 3]
     cuts: list[int] = []
     while (cuts[-1] if cuts else 0) < len(wire):

@@ -10,33 +10,7 @@ import pytest
 
 from coredis.protocol import NOT_ENOUGH_DATA, HiredisReader, PythonReader
 
-COMMON = [
-    b":1\r\n",
-    b"+OK\r\n",
-    b"$5\r\nhello\r\n",
-    b"*3\r\n$1\r\na\r\n:2\r\n$-1\r\n",
-    b"%2\r\n+f1\r\n$2\r\nv1\r\n+f2\r\n,2.5\r\n",
-    b"-WRONGTYPE wrong\r\n",
-    b">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$4\r\ndata\r\n",
-    b"$300\r\n" + b"p" * 300 + b"\r\n",
-    b"*2\r\n*2\r\n:1\r\n:2\r\n%1\r\n+k\r\n#t\r\n",
-]
-# Replies hiredis does not return faithfully: they make the adapter hand over.
-RARE = [
-    b"~2\r\n+a\r\n+b\r\n",
-    b"(123456789012345678901234567890\r\n",
-    b"|1\r\n+ttl\r\n:1\r\n:9\r\n",
-    b"!9\r\nERR bulky\r\n",
-    b"%1\r\n*1\r\n:1\r\n:2\r\n",
-]
-
-
-def _stream(rng: random.Random, replies: int, rare_ratio: float) -> bytes:
-    parts = []
-    for _ in range(replies):
-        pool = RARE if rng.random() < rare_ratio else COMMON
-        parts.append(rng.choice(pool))
-    return b"".join(parts)
+from .conftest import mixed_stream
 
 
 def _read_all(reader: Any, wire: bytes, rng: random.Random, max_piece: int) -> list[Any]:
@@ -54,7 +28,7 @@ def _read_all(reader: Any, wire: bytes, rng: random.Random, max_piece: int) -> l
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("rare_ratio", [0.0, 0.01, 0.2])
 def test_long_stream_in_random_pieces(tools: Any, seed: int, rare_ratio: float) -> None:
-    wire = _stream(random.Random(seed), 3000, rare_ratio)
+    wire = mixed_stream(random.Random(seed), 3000, rare_ratio)
     max_piece = [7, 100, 5000, 70000][seed % 4]
     expected = _read_all(PythonReader(), wire, random.Random(seed), max_piece)
     got = _read_all(HiredisReader(), wire, random.Random(seed), max_piece)
