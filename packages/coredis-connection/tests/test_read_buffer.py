@@ -29,19 +29,25 @@ def _on(loop_kind: str, main: Callable[[], Awaitable[Any]]) -> Any:
         loop.close()
 
 
-async def _exercise(conn: BaseConnection, *, grows_to_max: bool = True) -> None:
+async def _exercise(conn: BaseConnection, *, grows_to_max: bool = True, big_reads: int = 1) -> None:
     """Small replies, a big one (the buffer grows), small ones again, a burst.
 
-    ``grows_to_max=False`` (TLS): the buffer grows only while reads fill it, and how much
-    a TLS transport hands over per read depends on how many records have arrived, so it
-    must grow but need not reach its maximum."""
+    ``grows_to_max=False``: asyncio's TLS layer on Python 3.10 hands the protocol what
+    one read decrypts, which never fills 64 KiB, so there the buffer must grow but stops
+    short of its maximum (every other transport and loop reaches it). Elsewhere a TLS
+    transport hands over what the records that have arrived hold, so on a loaded machine
+    one big reply may not fill the buffer at every size: ``big_reads`` lets it read the big
+    reply up to that many times to get there."""
     await conn.connect()
     try:
         assert len(conn.get_buffer(-1)) == READ_BUFFER_SIZE
         value = bytes(range(256)) * (BIG // 256)
         assert await conn.execute_command(b"SET", b"rb:big", value) == b"OK"
         assert await conn.execute_command(b"ECHO", b"small") == b"small"
-        assert await conn.execute_command(b"GET", b"rb:big") == value
+        for _ in range(big_reads):
+            assert await conn.execute_command(b"GET", b"rb:big") == value
+            if len(conn.get_buffer(-1)) == MAX_READ_BUFFER_SIZE:
+                break
         grown = len(conn.get_buffer(-1))  # grew while reads filled it
         if grows_to_max:
             assert grown == MAX_READ_BUFFER_SIZE
@@ -79,7 +85,8 @@ def test_tls(redis_tls_server: ServerInfo, loop_kind: str) -> None:
     async def main() -> None:
         await _exercise(
             Connection(redis_tls_server.host, redis_tls_server.port, ssl_context=context),
-            grows_to_max=False,
+            grows_to_max=loop_kind == "uvloop" or sys.version_info >= (3, 11),
+            big_reads=10,
         )
         await asyncio.sleep(0.1)  # let the aborted TLS transport finish closing
 
