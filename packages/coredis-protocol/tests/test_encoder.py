@@ -18,6 +18,10 @@ class Token(bytes, enum.Enum):
     NX = b"NX"
 
 
+class Word(str, enum.Enum):
+    NX = "NX"
+
+
 class Number(enum.IntEnum):
     TEN = 10
 
@@ -237,3 +241,70 @@ def test_columnar_path_edge_cases() -> None:
     big = [(b"SET", "k", b"v" * (1 << 20))] * 20
     assert encode_commands(big) == b"".join(_python_path(*c) for c in big)
     assert encode_commands([()] * 20) == b"*0\r\n" * 20  # type: ignore[list-item]
+
+
+# -- the wide path (long commands whose arguments repeat) sends what the Python path sends --
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    head=st.lists(_ARGUMENT, max_size=1),
+    shape=st.lists(_COLUMN, min_size=1, max_size=2),
+    rows=st.integers(min_value=4, max_value=120),
+    text=st.text(max_size=8),
+    name=st.sampled_from([b"MSET", "MSET", b"X" * 3]),
+    big=st.booleans(),
+)
+def test_wide_commands_match_the_python_path(
+    head: list[Any], shape: list[str], rows: int, text: str, name: Any, big: bool
+) -> None:
+    tail = [_value(kind, row, text) for row in range(rows) for kind in shape]
+    if big:  # a bulk header past the precomputed ones (1 KiB and more)
+        tail[rows // 2] = b"v" * 5000 if isinstance(tail[rows // 2], bytes) else "v" * 5000
+    command = (name, *head, *tail)
+    assert encode_command(*command) == _python_path(*command)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        [f"k{i}" for i in range(120)],  # ASCII text: encoded once, as a whole
+        [f"clé{i}" for i in range(120)],  # non-ASCII text: sizes are not lengths
+        [b"k%d" % i for i in range(120)],
+        [x for i in range(60) for x in (f"k{i}", b"v%d" % i)],  # MSET's pairs
+        [x for i in range(60) for x in (i, f"m{i}")],  # ZADD's pairs
+        [Word.NX, *(f"k{i}" for i in range(120))],  # a str subclass first
+        [*(f"k{i}" for i in range(120)), Word.NX],  # ... and last
+    ],
+)
+@pytest.mark.parametrize("head", [(), ("key",), (b"key",), (7,)])
+def test_wide_command_shapes(head: tuple[Any, ...], tail: list[Any]) -> None:
+    command = (b"CMD", *head, *tail)
+    encoder = _encoder_module()
+    assert len(command) >= encoder.WIDE_MIN  # (text takes its path from 7 arguments on)
+    if not (head and isinstance(tail[0], Word) and type(head[0]) is not str):
+        # these shapes take the wide path (that one: a column of mixed exact types)
+        assert encoder._wide(command) is not None
+    assert encode_command(*command) == _python_path(*command)
+
+
+def test_wide_commands_keep_the_python_path_rules() -> None:
+    keys = [f"k{i}" for i in range(40)]
+    with pytest.raises(DataError, match=r"argument 41: NaN"):
+        encode_command(b"MGET", *keys, math.nan)
+    with pytest.raises(DataError, match=r"'bool' for argument 2"):
+        encode_command(b"MSET", "k", True, *keys)
+    with pytest.raises(DataError, match=r"'NoneType' for argument 4"):
+        encode_command(b"MSET", *(x for k in keys for x in (k, None if k == "k1" else b"v")))
+    with pytest.raises(UnicodeEncodeError):
+        encode_command(b"MGET", *keys, "\udc80")
+    view = memoryview(b"abcdef")[::2]
+    assert encode_command(b"DEL", *keys, view) == _python_path(b"DEL", *keys, view)
+    latin = encode_command(b"MGET", *keys, "é", encoding="latin-1")
+    assert latin.endswith(b"$1\r\n\xe9\r\n")
+
+
+def _encoder_module() -> Any:
+    from coredis.protocol import _encoder
+
+    return _encoder

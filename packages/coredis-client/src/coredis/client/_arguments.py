@@ -96,5 +96,11 @@ def flatten_pairs(mapping: Any, name: str) -> list[Any]:
     """``{k: v}`` → ``[k, v, k, v]`` argument list; anything but a mapping → ``DataError``."""
     if not hasattr(mapping, "items"):
         raise DataError(f"{name} must be a mapping, not {type(mapping).__name__}")
-    # (one C-speed pass: MSET of 1,000 keys spent more here than in sending the bytes)
+    if type(mapping) is dict:  # (a subclass may override items() alone)
+        # (slice assignment from the views: C speed, without a tuple per pair; MSET of
+        # 1,000 keys: less than half the time of flattening the items)
+        flat: list[Any] = [None] * (2 * len(mapping))
+        flat[0::2] = mapping.keys()
+        flat[1::2] = mapping.values()
+        return flat
     return list(chain.from_iterable(mapping.items()))
