@@ -4,9 +4,10 @@ A command is sent as a RESP array of bulk strings. Every argument is turned into
 and the pieces of a command (or of a whole batch) are joined once; bytes-like arguments are
 not copied before that join.
 
-With hiredis installed, commands of plain small arguments are packed by its C
-``pack_command`` instead (about three times faster than the Python loop: the cost of a
-1,000-command pipeline or a 1,000-key MGET is mostly this loop). It is only given what it
+Long commands and batches of one shape take C-speed passes over whole columns of
+arguments (:func:`_wide`, :func:`_columnar`): no Python code runs per argument. With
+hiredis installed, other commands of plain small arguments are packed by its C
+``pack_command`` (about three times faster than the Python loop). It is only given what it
 encodes exactly as the Python path does, checked in one C-speed pass over the types and
 sizes: ``bytes``/``str`` (and subclasses), ``int`` and ``float``, UTF-8, every argument
 under :data:`PACK_LIMIT`. Everything else (``bool``, ``memoryview``, which hiredis packs
