@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import coredis
-from coredis.exceptions import ExecAbortError, RedisError, WatchError, WrongTypeError
+from coredis.exceptions import DataError, ExecAbortError, RedisError, WatchError, WrongTypeError
 from coredis_testing import ServerInfo, command
 
 pytestmark = pytest.mark.redis
@@ -122,6 +122,29 @@ async def test_unwatch_and_reset_return_connection(client: Any) -> None:
     assert not pipe.watching
     await pipe.reset()
     assert client.connection_pool.statistics().in_use == 0
+
+
+@pytest.mark.parametrize("cancel", [False, True])
+async def test_failed_watch_on_entry_returns_the_connection(client: Any, cancel: bool) -> None:
+    # __aenter__ raising skips __aexit__: the pipeline must not keep the connection (the
+    # pipeline stays referenced here, so its __del__ cannot be what gives it back)
+    pool = client.connection_pool
+    if cancel:
+        pipe = client.pipeline(watches=["k"])
+        entering = asyncio.ensure_future(pipe.__aenter__())
+        while pool.statistics().in_use == 0:  # (until it has checked a connection out)
+            await asyncio.sleep(0)
+        entering.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await entering
+    else:
+        pipe = client.pipeline(watches=[None])
+        with pytest.raises(DataError):
+            async with pipe:
+                pass
+    assert pool.statistics().in_use == 0
+    assert not pipe.watching
+    assert await client.ping()
 
 
 async def test_transaction_helper_retries_on_watch_error(

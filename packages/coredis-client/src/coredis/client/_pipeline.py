@@ -171,13 +171,23 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         """``WATCH keys`` on the pipeline's connection and switch to immediate mode.
 
         :raises RedisError: after :meth:`multi`
+        :raises DataError: for a key that cannot be sent
 
-        Cancelling it closes the pipeline's connection.
+        Cancelling it closes the pipeline's connection; when nothing was watched on it yet,
+        the connection also goes back to the pool at once.
         """
         if self.explicit_transaction:
             raise RedisError("WATCH cannot be used after MULTI")
         conn = await self._get_connection()
-        await conn.execute_command(b"WATCH", *keys)
+        try:
+            await conn.execute_command(b"WATCH", *keys)
+        except BaseException:
+            if not self.watching:
+                # Nothing watched on it yet: give it back now. (From __aenter__, a failed
+                # or cancelled WATCH skips __aexit__: reset() would never run.)
+                self._connection = None
+                self.connection_pool.release(conn)
+            raise
         self.watching = True
         return True
 
