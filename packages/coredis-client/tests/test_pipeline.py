@@ -132,8 +132,11 @@ async def test_failed_watch_on_entry_returns_the_connection(client: Any, cancel:
     if cancel:
         pipe = client.pipeline(watches=["k"])
         entering = asyncio.ensure_future(pipe.__aenter__())
-        while pool.statistics().in_use == 0:  # (until it has checked a connection out)
+        for _ in range(1000):  # (until it has checked a connection out)
+            if pool.statistics().in_use:
+                break
             await asyncio.sleep(0)
+        assert pool.statistics().in_use == 1
         entering.cancel()
         with pytest.raises(asyncio.CancelledError):
             await entering
