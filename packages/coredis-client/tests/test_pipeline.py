@@ -74,7 +74,7 @@ async def test_uniform_callbacks_in_batch(client: Any, _s: Any, transaction: boo
         for index in range(3):
             await pipe.renamenx(f"k{index + 2}", "r0" if index == 1 else f"n{index}")
         assert await pipe.execute() == (True, False, True)
-        for index in range(3):
+        for _ in range(3):
             await pipe.incrbyfloat("f", 0.5)
         assert await pipe.execute() == (0.5, 1.0, 1.5)
         for index in range(3):  # no batch form: the callback still gets the version
