@@ -56,6 +56,36 @@ async def test_errors_reported_per_command(client: Any, _s: Any, transaction: bo
     assert client.connection_pool.statistics().discarded == 0
 
 
+@pytest.mark.parametrize("transaction", [True, False])
+async def test_uniform_callbacks_in_batch(client: Any, _s: Any, transaction: bool) -> None:
+    # every entry with one callback and no options: converted in one pass (BATCH_FORMS),
+    # with the same values, errors in place, a refused SET NX still False
+    async with client.pipeline(transaction=transaction) as pipe:
+        for index in range(20):
+            await pipe.set(f"k{index}", "v")
+        assert await pipe.execute() == (True,) * 20
+    async with client.pipeline(transaction=transaction) as pipe:
+        await pipe.rename("k0", "r0")
+        await pipe.rename("missing", "r1")  # an error reply: stays in place
+        await pipe.rename("k1", "r1")
+        results = await pipe.execute(raise_on_error=False)
+        assert results[0] is True and results[2] is True
+        assert isinstance(results[1], RedisError)
+        for index in range(3):
+            await pipe.renamenx(f"k{index + 2}", "r0" if index == 1 else f"n{index}")
+        assert await pipe.execute() == (True, False, True)
+        for _ in range(3):
+            await pipe.incrbyfloat("f", 0.5)
+        assert await pipe.execute() == (0.5, 1.0, 1.5)
+        for index in range(3):  # no batch form: the callback still gets the version
+            await pipe.hgetall(f"h{index}")
+        assert await pipe.execute() == ({}, {}, {})
+        await pipe.rename("missing", "r1")
+        await pipe.rename("missing", "r2")
+        with pytest.raises(RedisError):
+            await pipe.execute()
+
+
 async def test_transaction_discarded_on_queue_error(client: Any) -> None:
     async with client.pipeline() as pipe:
         await pipe.set("a", "1")

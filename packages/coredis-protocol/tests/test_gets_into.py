@@ -16,6 +16,7 @@ from coredis.protocol import (
     PushFrame,
     PythonReader,
 )
+from coredis.protocol._hiredis_reader import FAST_BACKLOG
 
 from .conftest import mixed_stream
 
@@ -133,4 +134,27 @@ def test_backlog_stays_small_when_read_in_batches() -> None:
         largest = max(largest, reader._backlog_size)
         assert reader.using_hiredis
     assert len(replies) == 100_000
-    assert largest <= 4099 + 1024 + 17
+    # batches skip hiredis' len() (no cut) while the backlog is at most FAST_BACKLOG; past
+    # it, a batch cuts it as gets() does: at most that plus one read
+    assert largest <= FAST_BACKLOG + 4099
+
+
+def test_hand_over_after_uncut_batches_is_exact() -> None:
+    # many batches taken without cutting the backlog (hiredis compacted its buffer many
+    # times meanwhile), then hiredis fails: the pure reader takes the stream at the same
+    # reply, whether the backlog was just cut or not
+    for total in (3_000, 20_000):
+        reader = HiredisReader()
+        wire = b"".join(b":%d\r\n" % index for index in range(total))
+        replies: list[Any] = []
+        for start in range(0, len(wire), 1000):
+            reader.feed(wire[start : start + 1000])
+            reader.gets_into(replies, 77)
+            while reader.gets_into(replies, 77) is None:
+                pass
+        assert reader.using_hiredis and len(replies) == total
+        reader.feed(b":1\r\n" * 5 + b"!9\r\nERR bulky\r\n" + b"+tail\r\n")
+        assert reader.gets_into(replies, 7) is None
+        assert not reader.using_hiredis
+        assert replies == [*range(total), *[1] * 5, replies[-2], b"tail"]
+        assert str(replies[-2]) == "ERR bulky"
