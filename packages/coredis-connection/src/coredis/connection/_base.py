@@ -25,7 +25,7 @@ from coredis.protocol import (
 )
 from coredis.protocol import TimeoutError as RedisTimeoutError
 
-from ._busypoll import DEFAULT_BUSY_POLL, WAITING, BusyPoller
+from ._busypoll import DEFAULT_BUSY_POLL, BusyPoller, waiting_count
 from ._credentials import CredentialSource
 from ._handshake import LIB_NAME, LIB_VERSION, perform_handshake
 from ._lowlevel import Lost, LowLevelAPI, PushHandler
@@ -212,6 +212,9 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         self._read_view = memoryview(self._read_buffer)
         #: This connection's busy polling (window, counters, trigger); see ``_busypoll``.
         self.poller = BusyPoller(self, self._on_read_error, busy_poll)
+        # Tasks of this connection's thread waiting for a reply (see _busypoll.WAITING):
+        # looked up again in connection_made, in the thread of the event loop.
+        self._waiting = waiting_count()
 
     # -- busy polling (the poller holds the state; these are the 4.x-style names) ----------
     @property
@@ -439,6 +442,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         self._transport = cast(asyncio.Transport, transport)
         self._loop = loop = asyncio.get_running_loop()
         self._base_loop = type(loop).create_future is _BASE_CREATE_FUTURE
+        self._waiting = waiting_count()
         self._broken = False
         if not self._read_buffer:
             self._read_buffer = bytearray(READ_BUFFER_SIZE)
@@ -734,7 +738,8 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
             batch.timer = loop.call_at(
                 batch.progress + timeout, self._on_batch_timeout, batch, timeout
             )
-        WAITING.count += 1  # (no connection busy polls while this task waits)
+        waiting = self._waiting
+        waiting.count += 1  # (no connection busy polls while this task waits)
         try:
             if self._write_paused:
                 await self._drain()
@@ -744,7 +749,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
                 self._abandon(exc)
             raise
         finally:
-            WAITING.count -= 1
+            waiting.count -= 1
             if batch.timer is not None:
                 batch.timer.cancel()
                 batch.timer = None
@@ -826,7 +831,7 @@ class BaseConnection(LowLevelAPI, asyncio.BufferedProtocol):
         """
         timeout = self.stream_timeout if timeout is None else timeout
         future = reply._future
-        waiting = WAITING
+        waiting = self._waiting
         if poll and not waiting.count and not self._out:  # (queued: not sent yet)
             self.poller.maybe_poll(future, len(self._requests), self._write_paused, self._loop)
         handle = None

@@ -436,10 +436,12 @@ class ConnectionPool:
         as discarded. A connection this pool did not hand out, one released twice, or one
         from before a fork is ignored and the counts stay right.
         """
-        if connection not in self._in_use:
+        try:
+            self._in_use.remove(connection)  # (one set lookup: on every command's path)
+        except KeyError:
             return
-        self._in_use.discard(connection)
-        if connection.pid != self.pid or self.pid != _Process.pid:
+        pid = self.pid
+        if connection.pid != pid or pid != _Process.pid:
             return
         if self._stale and connection in self._stale:
             self._stale.discard(connection)
