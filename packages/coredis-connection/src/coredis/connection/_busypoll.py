@@ -221,7 +221,7 @@ class BusyPoller:
         polling is on (process and connection), ``future`` is the connection's only
         request in flight, its writes are not paused, no other task of this thread waits
         for a reply and (asyncio) no callback is ready to run."""
-        if self._fd < 0 or WAITING.count or future.done() or not _switch.enabled:
+        if self._fd < 0 or WAITING.counter.count or future.done() or not _switch.enabled:
             return
         if self._pause:
             self._pause -= 1
