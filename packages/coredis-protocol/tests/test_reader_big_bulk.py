@@ -115,6 +115,31 @@ def test_collector_is_reused_and_bounded() -> None:
     assert len(reader._collector) == 0  # too big to keep
 
 
+def test_collector_is_kept_across_hiredis_hand_overs() -> None:
+    """The hiredis reader hands each big bulk to the pure reader (resetting it first) and
+    takes the stream back after: the collector's storage must survive those resets."""
+    from coredis.protocol import HiredisReader
+
+    reader = HiredisReader()
+    kept = None
+    for index in range(3):
+        reader.feed(b"+small\r\n" + HEADER + BIG[:1000])
+        assert reader.gets() == b"small"
+        assert reader.gets() is NOT_ENOUGH_DATA
+        reader.feed(BIG[1000:] + b"\r\n:%d\r\n" % index)
+        assert reader.gets() == BIG
+        assert reader.gets() == index
+        collector = reader._python._collector
+        assert len(collector) >= len(BIG)
+        assert kept is None or collector is kept  # the same storage, every time
+        kept = collector
+    reader.reset()
+    assert reader._python._collector is kept  # (its content is dead: written from the start)
+    reader.feed(HEADER + BIG[:10])
+    reader.feed(BIG[10:] + b"\r\n")
+    assert reader.gets() == BIG
+
+
 def test_max_buffer_while_collecting() -> None:
     reader = PythonReader(max_buffer=len(HEADER) + 5000)
     reader.feed(HEADER + BIG[:1000])

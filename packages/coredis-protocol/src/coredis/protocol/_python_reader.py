@@ -395,8 +395,16 @@ class PythonReader(Parser):
         self.reset()
 
     def reset(self) -> None:
-        """Forget all buffered bytes and partial replies, and clear a failed state."""
-        self._collector = bytearray()
+        """Forget all buffered bytes and partial replies, and clear a failed state.
+
+        The big-bulk collector's storage is kept (up to ``KEEP_COLLECTOR`` bytes; what it
+        holds is dead: a bulk is written into it from its start): the hiredis reader resets
+        this reader each time it hands a big reply over, and a new collector per 1 MiB GET
+        let glibc trim and re-fault the heap on every one.
+        """
+        collector: bytearray | None = getattr(self, "_collector", None)
+        if collector is None or len(collector) > KEEP_COLLECTOR:
+            self._collector = bytearray()
         self._collecting = 0  # > 0: bytes of the big bulk being collected (header included)
         self._collected = 0
         # a big bulk collected whole and not returned yet (or _NO_CRLF)
