@@ -298,6 +298,13 @@ def test_wide_commands_keep_the_python_path_rules() -> None:
         encode_command(b"MSET", *(x for k in keys for x in (k, None if k == "k1" else b"v")))
     with pytest.raises(UnicodeEncodeError):
         encode_command(b"MGET", *keys, "\udc80")
+    pairs = [x for i in range(60) for x in (f"f{i}", b"v")]  # (a wide tail after a bad key)
+    with pytest.raises(DataError, match=r"'NoneType' for argument 1:"):
+        encode_command(b"HSET", None, *pairs)
+    with pytest.raises(DataError, match=r"argument 1: NaN"):
+        encode_command(b"HSET", math.nan, *pairs)
+    with pytest.raises(UnicodeEncodeError):
+        encode_command(b"HSET", "\udc80", *pairs)
     view = memoryview(b"abcdef")[::2]
     assert encode_command(b"DEL", *keys, view) == _python_path(b"DEL", *keys, view)
     latin = encode_command(b"MGET", *keys, "é", encoding="latin-1")

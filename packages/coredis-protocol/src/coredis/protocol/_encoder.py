@@ -252,8 +252,12 @@ def _wide(args: Sequence[Any]) -> bytes | None:
             else:
                 if start == 2:
                     head: list[Any] = []
-                    _append(head, args[1:2], "utf-8")  # (its header: *1, dropped)
-                    first += _CRLF + b"".join(head[1:])[:-2]
+                    try:
+                        _append(head, args[1:2], "utf-8")
+                    except (DataError, UnicodeError):
+                        return None  # (the general path raises, naming argument 1)
+                    # (its header and value; the *1 before them and the CRLF after go)
+                    first += _CRLF + b"".join(head[1:3])
                 return _assemble(first, None, rows, columns)
     return None
 
