@@ -130,13 +130,20 @@ def _column(column: Sequence[Any]) -> tuple[Sequence[bytes], Sequence[bytes]] | 
         values = column if kind is bytes else list(map(b"%d".__mod__, column))
     else:
         return None
+    return _headers(values, _HEADERS, _HEADER), values
+
+
+def _headers(values: Sequence[Any], table: Sequence[Any], header: Any) -> Sequence[Any]:
+    """The bulk header of each of ``values`` (two at least): looked up in ``table`` by
+    length (``_HEADERS`` or ``_TEXT_HEADERS``), formatted with ``header`` when a value is
+    1 KiB or longer."""
     lengths = list(map(len, values))
     try:
         # (itemgetter of several indices: one C loop; at least two, or it returns no tuple)
-        headers: Sequence[bytes] = itemgetter(*lengths)(_HEADERS)
-    except IndexError:  # a value of 1 KiB or more in the column
-        headers = list(map(_HEADER.__mod__, lengths))
-    return headers, values
+        found: Sequence[Any] = itemgetter(*lengths)(table)
+    except IndexError:
+        return list(map(header.__mod__, lengths))
+    return found
 
 
 def _assemble(
@@ -194,13 +201,8 @@ def _ascii_text(arguments: Sequence[str]) -> str:
     """The bulk strings of ``arguments`` (ASCII ``str``: a length is a size) as one text,
     each preceded by the CRLF that ends the piece before it, and a final CRLF: no
     argument is encoded by itself, the whole is encoded once."""
-    lengths = list(map(len, arguments))
-    try:
-        headers: Sequence[str] = itemgetter(*lengths)(_TEXT_HEADERS)
-    except IndexError:  # an argument of 1 KiB or more
-        headers = list(map(_TEXT_HEADER.__mod__, lengths))
     parts: list[str] = [""] * (2 * len(arguments) + 1)
-    parts[0:-1:2] = headers
+    parts[0:-1:2] = _headers(arguments, _TEXT_HEADERS, _TEXT_HEADER)
     parts[1:-1:2] = arguments
     parts[-1] = "\r\n"
     return "".join(parts)
