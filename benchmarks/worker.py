@@ -35,21 +35,21 @@ class Adapter:
     async def setup(self, args: argparse.Namespace, workload: str) -> None:
         raise NotImplementedError
 
+    # get, set, mget and mset: every client here spells them the same way.
     async def get(self, key: str) -> Any:
-        raise NotImplementedError
+        return await self.client.get(key)
 
     async def set(self, key: str, value: bytes) -> Any:
-        raise NotImplementedError
+        return await self.client.set(key, value)
 
     async def mget(self, keys: list[str]) -> Any:
-        raise NotImplementedError
+        return await self.client.mget(keys)
+
+    async def mset(self, mapping: dict[str, bytes]) -> Any:
+        return await self.client.mset(mapping)
 
     async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
         raise NotImplementedError
-
-    async def mset(self, mapping: dict[str, bytes]) -> Any:
-        # (every client here spells it the same way)
-        return await self.client.mset(mapping)
 
     async def close(self) -> None:
         raise NotImplementedError
@@ -97,15 +97,6 @@ class Ours(Adapter):
         else:
             self.client = coredis.Redis(args.host, args.port, **extra)
 
-    async def get(self, key: str) -> Any:
-        return await self.client.get(key)
-
-    async def set(self, key: str, value: bytes) -> Any:
-        return await self.client.set(key, value)
-
-    async def mget(self, keys: list[str]) -> Any:
-        return await self.client.mget(keys)
-
     async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
         pipe = await self.client.pipeline(transaction=False)
         for key, value in items:
@@ -147,15 +138,6 @@ class RedisPy(Adapter):
         else:
             self.client = redis.Redis(host=args.host, port=args.port, max_connections=1000)
 
-    async def get(self, key: str) -> Any:
-        return await self.client.get(key)
-
-    async def set(self, key: str, value: bytes) -> Any:
-        return await self.client.set(key, value)
-
-    async def mget(self, keys: list[str]) -> Any:
-        return await self.client.mget(keys)
-
     async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
         async with self.client.pipeline(transaction=False) as pipe:
             for key, value in items:
@@ -183,15 +165,6 @@ class CoredisPublished(Adapter):
         self._cm = self.client
         if hasattr(self.client, "__aenter__"):
             await self.client.__aenter__()
-
-    async def get(self, key: str) -> Any:
-        return await self.client.get(key)
-
-    async def set(self, key: str, value: bytes) -> Any:
-        return await self.client.set(key, value)
-
-    async def mget(self, keys: list[str]) -> Any:
-        return await self.client.mget(keys)
 
     async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
         async with self.client.pipeline(transaction=False) as pipe:
@@ -222,15 +195,6 @@ class Glide(Adapter):
             )
             self.client = await glide.GlideClient.create(config)
             self._batch = glide.Batch
-
-    async def get(self, key: str) -> Any:
-        return await self.client.get(key)
-
-    async def set(self, key: str, value: bytes) -> Any:
-        return await self.client.set(key, value)
-
-    async def mget(self, keys: list[str]) -> Any:
-        return await self.client.mget(keys)
 
     async def pipeline_set(self, items: list[tuple[str, bytes]]) -> Any:
         batch = self._batch(is_atomic=False)
