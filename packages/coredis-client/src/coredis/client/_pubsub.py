@@ -38,6 +38,15 @@ _PATTERN_KINDS = frozenset({"psubscribe", "punsubscribe"})
 Handler = Callable[["PubSubMessage"], "Awaitable[None] | None"]
 
 
+def subscription_key(name: Any, decode: bool, encoding: str) -> Any:
+    """A channel or pattern name as the subscription dicts key it: in the type messages
+    carry (``str`` when replies are decoded, ``bytes`` otherwise), so lookups match. Also
+    the cluster's sharded subscriber's."""
+    if decode:
+        return name.decode(encoding) if isinstance(name, bytes) else name
+    return name.encode(encoding) if isinstance(name, str) else name
+
+
 class PubSubMessage(TypedDict):
     """A message (or subscription confirmation) as returned by :meth:`PubSub.get_message`.
 
@@ -112,10 +121,7 @@ class PubSub(Generic[AnyStr_co]):
         await self.close()
 
     def _name(self, name: StringT) -> Any:
-        # Keys of the subscription dicts use the type messages carry, so lookups match.
-        if self._decode:
-            return name.decode(self._encoding) if isinstance(name, bytes) else name
-        return name.encode(self._encoding) if isinstance(name, str) else name
+        return subscription_key(name, self._decode, self._encoding)
 
     async def _ensure_connection(self) -> BaseConnection:
         conn = self.connection

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic
 
+from coredis.client._pubsub import subscription_key
 from coredis.client.commands._base import AnyStr_co
 from coredis.connection import wait_for
 from coredis.exceptions import PubSubError
@@ -80,9 +81,7 @@ class ShardedPubSub(Generic[AnyStr_co]):
         await self.aclose()
 
     def _name(self, name: Any) -> Any:
-        if self._decode:
-            return name.decode(self._encoding) if isinstance(name, bytes) else name
-        return name.encode(self._encoding) if isinstance(name, str) else name
+        return subscription_key(name, self._decode, self._encoding)
 
     def _node_for(self, channel: Any) -> ManagedNode:
         slot = hash_slot(channel)
