@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
 from coredis.connection import Connection
 from coredis.protocol import ConnectionError, DataError, TimeoutError, WrongTypeError
 from coredis_testing import ServerInfo
-
-
-@pytest.fixture
-async def conn(redis_clean: ServerInfo) -> AsyncIterator[Connection]:
-    connection = Connection(redis_clean.host, redis_clean.port)
-    await connection.connect()
-    try:
-        yield connection
-    finally:
-        connection.disconnect()
 
 
 async def test_replies_in_order_with_errors_in_place(conn: Connection) -> None:

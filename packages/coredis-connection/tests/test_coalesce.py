@@ -4,7 +4,6 @@ event-loop iteration, in order, against a real server."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -12,16 +11,6 @@ import pytest
 from coredis.connection import Connection
 from coredis.protocol import ConnectionError
 from coredis_testing import ServerInfo
-
-
-@pytest.fixture
-async def conn(redis_clean: ServerInfo) -> AsyncIterator[Connection]:
-    connection = Connection(redis_clean.host, redis_clean.port)
-    await connection.connect()
-    try:
-        yield connection
-    finally:
-        connection.disconnect()
 
 
 def count_writes(connection: Connection) -> list[bytes]:
