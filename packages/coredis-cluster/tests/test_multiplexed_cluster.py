@@ -25,16 +25,22 @@ def _ours(node: Any) -> int:
     return sum(1 for line in listed.splitlines() if f" name={NAME} " in f" {line} ")
 
 
-@pytest.fixture
-async def client(redis_cluster_clean: Any) -> AsyncIterator[RedisCluster[str]]:
-    host, port = redis_cluster_clean.startup_nodes[0]
-    client: RedisCluster[str] = RedisCluster(
+def _multiplexed(cluster: Any, **options: Any) -> RedisCluster[str]:
+    """A decoding client named ``NAME`` on the multiplexed pool, at ``cluster``'s first node."""
+    host, port = cluster.startup_nodes[0]
+    return RedisCluster(
         host,
         port,
         decode_responses=True,
         client_name=NAME,
         connection_pool_cls=MultiplexedClusterConnectionPool,
+        **options,
     )
+
+
+@pytest.fixture
+async def client(redis_cluster_clean: Any) -> AsyncIterator[RedisCluster[str]]:
+    client = _multiplexed(redis_cluster_clean)
     yield client
     await client.aclose()
 
@@ -64,15 +70,7 @@ async def test_connections_per_node_stay_bounded_under_a_mixed_load(
 ) -> None:
     """200 tasks of GET/SET/INCR/MGET/non-transactional pipelines: every node sees at most
     ``multiplex_connections`` connections from the client, whatever the concurrency."""
-    host, port = redis_cluster_clean.startup_nodes[0]
-    client: RedisCluster[str] = RedisCluster(
-        host,
-        port,
-        decode_responses=True,
-        client_name=NAME,
-        connection_pool_cls=MultiplexedClusterConnectionPool,
-        multiplex_connections=2,
-    )
+    client = _multiplexed(redis_cluster_clean, multiplex_connections=2)
     rng = random.Random(3)
     peak = dict.fromkeys((n.port for n in redis_cluster_clean.primaries), 0)
     stop = asyncio.Event()
