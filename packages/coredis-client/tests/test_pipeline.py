@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import coredis
+from coredis import PureToken
 from coredis.exceptions import DataError, ExecAbortError, RedisError, WatchError, WrongTypeError
 from coredis_testing import ServerInfo, command
 
@@ -84,6 +85,34 @@ async def test_uniform_callbacks_in_batch(client: Any, _s: Any, transaction: boo
         await pipe.rename("missing", "r2")
         with pytest.raises(RedisError):
             await pipe.execute()
+
+
+@pytest.mark.parametrize("transaction", [True, False])
+async def test_options_stay_with_their_command(client: Any, transaction: bool) -> None:
+    # the options of some commands (SET ... GET passes get=True to its callback) are kept
+    # by position: each reaches its own command's callback, and no other
+    def value(text: str) -> Any:
+        return text if client.decode_responses else text.encode()
+
+    async with client.pipeline(transaction=transaction) as pipe:
+        await pipe.set("a", "1")
+        await pipe.set("a", "2", get=True)  # the old value
+        await pipe.set("b", "3")
+        await pipe.set("b", "4", condition=PureToken.NX, get=True)  # refused: the old one
+        await pipe.execute_command(b"GET", "a")
+        await pipe.set("c", "5", get=True)  # nothing before
+        assert await pipe.execute() == (True, value("1"), True, value("3"), value("2"), None)
+        # and after execute(), the next queue starts without the last one's options
+        await pipe.set("a", "6")
+        await pipe.set("c", "7", get=True)
+        assert await pipe.execute() == (True, value("5"))
+
+
+async def test_execute_command_needs_a_name(client: Any) -> None:
+    async with client.pipeline() as pipe:
+        with pytest.raises(TypeError, match="name first"):
+            await pipe.execute_command()
+        assert len(pipe) == 0
 
 
 async def test_transaction_discarded_on_queue_error(client: Any) -> None:

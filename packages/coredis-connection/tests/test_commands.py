@@ -10,6 +10,7 @@ from coredis.connection import (
     SUBSCRIPTION_COMMANDS,
     TRANSACTION_COMMANDS,
     changes_connection_state,
+    commands_change_connection_state,
     read_timeout,
     stack_changes_connection_state,
 )
@@ -62,6 +63,16 @@ def test_changes_connection_state(command: bytes, args: tuple[object, ...], chan
 def test_stack_changes_connection_state() -> None:
     assert stack_changes_connection_state([(b"GET", (b"k",)), (b"SELECT", (2,))])
     assert not stack_changes_connection_state([(b"GET", (b"k",)), (b"CLIENT", (b"ID",))])
+    assert stack_changes_connection_state([(b"CLIENT", ("setname", "x"), None, {})])
+
+
+def test_commands_change_connection_state() -> None:
+    """The same question for commands as they are sent: the name, then the arguments."""
+    assert commands_change_connection_state([(b"GET", b"k"), (b"SELECT", 2)])
+    assert commands_change_connection_state([(b"CLIENT", "setname", "x")])
+    assert not commands_change_connection_state([(b"GET", b"k"), (b"CLIENT", b"ID")])
+    assert not commands_change_connection_state([(b"CLIENT",)])  # (no subcommand)
+    assert not commands_change_connection_state([])
 
 
 def test_sets_are_disjoint_where_they_must_be() -> None:

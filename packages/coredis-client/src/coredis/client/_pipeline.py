@@ -13,11 +13,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from itertools import repeat
-from operator import add, is_, itemgetter
+from operator import is_
 from types import FunctionType
 from typing import TYPE_CHECKING, Any, overload
 
-from coredis.connection import stack_changes_connection_state
+from coredis.connection import commands_change_connection_state
 from coredis.exceptions import ExecAbortError, RedisError, ResponseError, WatchError
 
 from ._cache_abc import invalidate_for
@@ -39,17 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ("Pipeline", "run_transaction")
 
-_Queued = tuple[bytes, tuple[ValueT, ...], ResponseCallback[Any] | None, dict[str, Any]]
-_NAME = itemgetter(0)
-_ARGS = itemgetter(1)
-_CALLBACK = itemgetter(2)
-_OPTIONS = itemgetter(3)
-
-
-def _commands_of(stack: list[_Queued]) -> list[tuple[ValueT, ...]]:
-    """The queued entries as the commands to send (name first): ``(name,) + args`` in
-    C-speed passes (about a third cheaper than a comprehension over the entries)."""
-    return list(map(add, zip(map(_NAME, stack)), map(_ARGS, stack)))
+#: A queued command as it is sent: its name, then its arguments.
+_Command = tuple[Any, ...]
+_Callback = ResponseCallback[Any] | None
 
 
 def _has_error(values: tuple[Any, ...] | list[Any]) -> bool:
@@ -73,17 +65,24 @@ def _decode(value: Any, encoding: str) -> Any:
     return value
 
 
-def _apply(entry: _Queued, reply: Any, version: int, encoding: str | None = None) -> Any:
-    """Run the entry's callback; ``encoding`` set: the reply came raw and must be decoded
+def _apply(
+    callback: _Callback,
+    options: dict[str, Any] | None,
+    reply: Any,
+    version: int,
+    encoding: str | None = None,
+) -> Any:
+    """Run the command's callback; ``encoding`` set: the reply came raw and must be decoded
     (unless the command itself asked for ``decode=False``)."""
     if isinstance(reply, Exception):
         return reply
-    if encoding is not None and entry[3].get("decode") is not False:
+    if encoding is not None and (options is None or options.get("decode") is not False):
         reply = _decode(reply, encoding)
-    callback = entry[2]
     if callback is None:
         return reply
-    return callback(reply, version=version, **entry[3])
+    if options is None:
+        return callback(reply, version=version)
+    return callback(reply, version=version, **options)
 
 
 class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
@@ -101,7 +100,13 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         self.decode_responses = client.decode_responses
         self.protocol_version = client.protocol_version
         self.transaction = transaction
-        self.command_stack: list[_Queued] = []
+        # The queue: the commands as they are sent (the encoder takes the list as it is),
+        # their callbacks, and the options of those that have any, by position. Queueing
+        # makes one object per command, the argument tuple of the call itself: the garbage
+        # collector's passes over a long queue are a good part of a pipeline's cost.
+        self.command_stack: list[_Command] = []
+        self._callbacks: list[_Callback] = []
+        self._options: dict[int, dict[str, Any]] = {}
         self.scripts: set[Script[AnyStr_co]] = set()
         self.watching = False
         self.explicit_transaction = False
@@ -149,10 +154,9 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         **options: Any,
     ) -> ResponseType | Self: ...
 
-    async def execute_command(
+    async def execute_command(  # (the name and the arguments: one tuple, queued as it is)
         self,
-        command: bytes,
-        *args: ValueT,
+        *command: Any,
         callback: ResponseCallback[Any] | None = None,
         **options: Any,
     ) -> Any:
@@ -160,21 +164,30 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         on the pipeline's connection and return its reply).
 
         :raises ResponseError: in immediate mode, for an error reply
+        :raises TypeError: without a command name
 
         Cancelling an immediate command closes the pipeline's connection (watches are lost).
         """
-        if command in DEPRECATED_COMMANDS and self.client.verify_version:
+        try:
+            name = command[0]
+        except IndexError:
+            raise TypeError("execute_command() takes the command's name first") from None
+        if name in DEPRECATED_COMMANDS and self.client.verify_version:
             # as the client (and 4.x): a deprecated command warns where it is called
             # (for the connected product: Valkey withdrew most of Redis's deprecations)
-            warn_if_deprecated(command, args, await self._server())
+            warn_if_deprecated(name, command[1:], await self._server())
         if self.watching and not self.explicit_transaction:
             conn = await self._get_connection()
-            request = conn.create_request(command, *args, decode=options.get("decode"))
+            request = conn.create_request(*command, decode=options.get("decode"))
             reply = await conn.wait_for_reply(request)
             if callback is None:
                 return reply
             return callback(reply, version=conn.protocol_version, **options)
-        self.command_stack.append((command, args, callback, options))
+        stack = self.command_stack
+        if options:
+            self._options[len(stack)] = options
+        stack.append(command)
+        self._callbacks.append(callback)
         return self
 
     async def watch(self, *keys: KeyT) -> bool:
@@ -209,6 +222,8 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         :raises: nothing (a failed ``UNWATCH`` just closes the connection).
         """
         self.command_stack = []
+        self._callbacks = []
+        self._options = {}
         self.scripts = set()
         await self._release_connection()
 
@@ -235,7 +250,8 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
                 return ()
             cache = self.client.cache
             if cache is not None:  # a user AbstractCache must not hide these writes
-                for command, args, _, _ in stack:
+                for entry in stack:
+                    command, args = entry[0], entry[1:]
                     if not cache.cacheable(command, args):
                         invalidate_for(cache, command, args)
             conn = await self._get_connection()
@@ -246,7 +262,7 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
             else:
                 results = await self._execute_pipeline(conn, stack)
         finally:
-            if self._connection is not None and stack_changes_connection_state(stack):
+            if self._connection is not None and commands_change_connection_state(stack):
                 # SELECT/HELLO/AUTH/...: never hand a connection in a changed state back
                 self._connection.disconnect()
             await self.reset()
@@ -259,10 +275,12 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
                     raise result
         return results
 
-    def _decoding(self, stack: list[_Queued]) -> tuple[bool | None, str | None]:
+    def _decoding(self) -> tuple[bool | None, str | None]:
         """One batch has one decoding: when a command asks for raw bytes (``DUMP``...) on a
         decoding client, read everything raw and decode the other replies here."""
-        if self.decode_responses and any(entry[3].get("decode") is False for entry in stack):
+        if self.decode_responses and any(
+            options.get("decode") is False for options in self._options.values()
+        ):
             return False, self.encoding
         return None, None
 
@@ -274,19 +292,17 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
                 await conn.execute_command(b"SCRIPT", b"LOAD", script.script)
 
     async def _execute_pipeline(
-        self, conn: BaseConnection, stack: list[_Queued]
+        self, conn: BaseConnection, stack: list[_Command]
     ) -> tuple[Any, ...]:
-        decode, encoding = self._decoding(stack)
-        replies = await conn.execute_commands(_commands_of(stack), decode=decode)
-        return _results(stack, replies, conn.protocol_version, encoding)
+        decode, encoding = self._decoding()
+        replies = await conn.execute_commands(stack, decode=decode)
+        return _results(self._callbacks, self._options, replies, conn.protocol_version, encoding)
 
     async def _execute_transaction(
-        self, conn: BaseConnection, stack: list[_Queued]
+        self, conn: BaseConnection, stack: list[_Command]
     ) -> tuple[Any, ...]:
-        commands: list[tuple[ValueT, ...]] = [(b"MULTI",)]
-        commands.extend(_commands_of(stack))
-        commands.append((b"EXEC",))
-        decode, encoding = self._decoding(stack)
+        commands: list[_Command] = [(b"MULTI",), *stack, (b"EXEC",)]
+        decode, encoding = self._decoding()
         replies = await conn.execute_commands(commands, decode=decode)
         if isinstance(replies[0], ResponseError):
             raise replies[0]
@@ -307,33 +323,35 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         self.watching = False  # EXEC always unwatches
         if exec_reply is None:
             raise WatchError("a watched key changed: the transaction was not applied")
-        return _results(stack, exec_reply, conn.protocol_version, encoding)
+        return _results(self._callbacks, self._options, exec_reply, conn.protocol_version, encoding)
 
 
 def _results(
-    stack: list[_Queued], replies: list[Any], version: int, encoding: str | None
+    callbacks: list[_Callback],
+    options: dict[int, dict[str, Any]],
+    replies: list[Any],
+    version: int,
+    encoding: str | None,
 ) -> tuple[Any, ...]:
-    """Every queued command's callback applied to its reply, in one loop (the cost of a
-    long pipeline is per command: no call but the callback's own in the common case).
+    """Every queued command's callback applied to its reply (``options`` holds the options
+    of the commands that have any, by position), in one loop: the cost of a long pipeline
+    is per command, so no call but the callback's own in the common case.
 
-    When every entry has the same callback and no options, and no reply is an error (the
-    usual long pipeline: a thousand ``SET``), checked in C-speed passes, the callback is
-    applied without the per-entry unpacking: by its batch form (see
+    When every command has the same callback and none has options, and no reply is an error
+    (the usual long pipeline: a thousand ``SET``), checked in C-speed passes, the callback
+    is applied without the per-command unpacking: by its batch form (see
     :data:`~coredis.client._callbacks.BATCH_FORMS`) when it has one, else in a comprehension
     that still passes ``version``.
     """
+    if len(callbacks) != len(replies):
+        raise ValueError(f"{len(replies)} replies for {len(callbacks)} commands")
     if encoding is not None:
         return tuple(
-            _apply(entry, reply, version, encoding)
-            for entry, reply in zip(stack, replies, strict=True)
+            _apply(callback, options.get(index), reply, version, encoding)
+            for index, (callback, reply) in enumerate(zip(callbacks, replies, strict=True))
         )
-    first = stack[0][2] if stack else None
-    if (
-        len(stack) == len(replies)
-        and all(map(is_, map(_CALLBACK, stack), repeat(first)))
-        and not any(map(_OPTIONS, stack))
-        and not _has_error(replies)
-    ):
+    first = callbacks[0] if callbacks else None
+    if not options and all(map(is_, callbacks, repeat(first))) and not _has_error(replies):
         if first is None:
             return tuple(replies)
         # (only plain functions are looked up: any other callable may be unhashable)
@@ -343,11 +361,11 @@ def _results(
         return tuple([first(reply, version=version) for reply in replies])
     results: list[Any] = []
     append = results.append
-    for (_, _, callback, options), reply in zip(stack, replies, strict=True):
+    for index, (callback, reply) in enumerate(zip(callbacks, replies, strict=True)):
         if callback is None or isinstance(reply, Exception):
             append(reply)
-        elif options:
-            append(callback(reply, version=version, **options))
+        elif index in options:
+            append(callback(reply, version=version, **options[index]))
         else:
             append(callback(reply, version=version))
     return tuple(results)

@@ -56,6 +56,7 @@ __all__ = (
     "is_idempotent",
     "read_timeout",
     "stack_changes_connection_state",
+    "commands_change_connection_state",
 )
 
 # -- blocking commands ----------------------------------------------------------------------
@@ -144,16 +145,24 @@ def changes_connection_state(command: bytes, args: tuple[Any, ...]) -> bool:
     return isinstance(sub, bytes | bytearray) and bytes(sub).upper() in subcommands
 
 
+def commands_change_connection_state(commands: Sequence[Sequence[Any]]) -> bool:
+    """Whether any of ``commands`` (as sent: the name first, then the arguments) changes
+    its connection's state (see :func:`changes_connection_state`)."""
+    if STATEFUL_COMMANDS.isdisjoint(map(itemgetter(0), commands)):  # one C-speed pass
+        return False
+    return any(
+        command[0] in STATEFUL_COMMANDS and changes_connection_state(command[0], tuple(command[1:]))
+        for command in commands
+    )
+
+
 def stack_changes_connection_state(stack: Iterable[tuple[Any, ...]]) -> bool:
     """Whether any queued ``(command, args, ...)`` entry changes its connection's state."""
     if not isinstance(stack, (list, tuple)):
         stack = list(stack)
-    if STATEFUL_COMMANDS.isdisjoint(map(itemgetter(0), stack)):  # one C-speed pass
+    if STATEFUL_COMMANDS.isdisjoint(map(itemgetter(0), stack)):  # (the common case, as is)
         return False
-    return any(
-        entry[0] in STATEFUL_COMMANDS and changes_connection_state(entry[0], tuple(entry[1]))
-        for entry in stack
-    )
+    return commands_change_connection_state([(entry[0], *entry[1]) for entry in stack])
 
 
 # -- modes -------------------------------------------------------------------------------------
