@@ -171,7 +171,10 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
         try:
             name = command[0]
         except IndexError:
-            raise TypeError("execute_command() takes the command's name first") from None
+            if "command" not in options:  # (the name given by keyword, as 4.x allowed)
+                raise TypeError("execute_command() takes the command's name first") from None
+            name = options.pop("command")
+            command = (name,)
         if name in DEPRECATED_COMMANDS and self.client.verify_version:
             # as the client (and 4.x): a deprecated command warns where it is called
             # (for the connected product: Valkey withdrew most of Redis's deprecations)
