@@ -176,8 +176,12 @@ def _columnar(commands: Sequence[Any]) -> bytes | None:
     batch is of another kind (the caller packs it command by command), or a ``str`` cannot
     be encoded (the Python path raises).
     """
-    columns = list(zip(*commands, strict=True))
-    if not columns or len(commands) < 2:
+    if len(commands) < 2:
+        return None
+    # (one C-speed pass per position; zip(*commands) would hold an iterator per command,
+    # which the garbage collector finds alive, visits, and moves to its older generations)
+    columns = [list(map(itemgetter(i), commands)) for i in range(len(commands[0]))]
+    if not columns:
         return None
     names = columns[0]
     first = names[0]
