@@ -139,6 +139,29 @@ def test_backlog_stays_small_when_read_in_batches() -> None:
     assert largest <= FAST_BACKLOG + 4099
 
 
+def test_a_batch_read_whole_leaves_no_backlog() -> None:
+    # a batch whose replies all arrived (a pipeline's, most often) ends with hiredis holding
+    # nothing: the backlog is dropped there, so it never grows across batches
+    reader = HiredisReader()
+    replies: list[Any] = []
+    for _ in range(50):
+        reader.feed(b"+OK\r\n" * 1000)
+        assert reader.gets_into(replies, 1000) is None
+        assert reader._backlog_size == 0
+    assert replies == [b"OK"] * 50_000
+    # an aggregate read in part is kept whole, although hiredis dropped the bytes of its
+    # first elements (it compacts its buffer as it goes), and the pure reader, handed the
+    # stream in its middle (a set follows), returns it whole
+    head = b"*3000\r\n" + b":1\r\n" * 1500
+    reader.feed(head)
+    assert reader.gets_into(replies, 1) is NOT_ENOUGH_DATA
+    assert reader._backlog_size == len(head)
+    reader.feed(b":1\r\n" * 1500 + b"~1\r\n:5\r\n")
+    assert reader.gets_into(replies, 2) is None
+    assert not reader.using_hiredis
+    assert replies[-2:] == [[1] * 3000, {5}]
+
+
 def test_hand_over_after_uncut_batches_is_exact() -> None:
     # many batches taken without cutting the backlog (hiredis compacted its buffer many
     # times meanwhile), then hiredis fails: the pure reader takes the stream at the same

@@ -396,8 +396,14 @@ class HiredisReader:
                 self._switch()
                 return self._python.gets_into(replies, count - taken, decode)
             taken = len(replies) - before
-            self._returned += taken
             self._hiredis_size = self._hiredis_len()
+            if taken == count and not self._hiredis.has_data():
+                # The last call returned a whole reply and hiredis has no byte left to
+                # parse: no reply is in part either, so no backlog is needed (the end of a
+                # batch's replies, most often: the backlog does not grow across batches).
+                self._forget_consumed(0)
+                return None
+            self._returned += taken
             return None if taken == count else NOT_ENOUGH_DATA
         gets = self._hiredis_gets
         size_of = self._hiredis_len
