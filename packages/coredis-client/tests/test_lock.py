@@ -48,6 +48,25 @@ async def test_non_blocking_and_timeout(client_resp3: Any) -> None:
     assert not await second.locked()
 
 
+async def test_release_after_the_timeout_raises(client_resp3: Any) -> None:
+    # released just as the timeout runs out, when the server may still hold the key for a
+    # millisecond (it counts whole ones): LockError every time, and the key is gone
+    for _ in range(5):
+        lock = client_resp3.lock("res", timeout=0.05, sleep=0.01)
+        assert await lock.acquire()
+        await asyncio.sleep(0.05)
+        with pytest.raises(LockError, match=r"expired before it was released|no longer owned"):
+            await lock.release()
+        assert not await lock.locked()
+    # within the timeout, and within an extended one, no error
+    lock = client_resp3.lock("res", timeout=0.05, sleep=0.01)
+    assert await lock.acquire()
+    await lock.extend(5)
+    await asyncio.sleep(0.06)
+    await lock.release()
+    assert not await lock.locked()
+
+
 async def test_extend(client_resp3: Any, redis_clean: ServerInfo) -> None:
     lock = client_resp3.lock("res", timeout=1)
     assert await lock.acquire()

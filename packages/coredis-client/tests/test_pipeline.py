@@ -98,7 +98,7 @@ async def test_options_stay_with_their_command(client: Any, transaction: bool) -
         await pipe.set("a", "1")
         await pipe.set("a", "2", get=True)  # the old value
         await pipe.set("b", "3")
-        await pipe.set("b", "4", condition=PureToken.NX, get=True)  # refused: the old one
+        await pipe.set("b", "4", condition=PureToken.XX, get=True)  # (NX with GET: 7.0+)
         await pipe.execute_command(b"GET", "a")
         await pipe.set("c", "5", get=True)  # nothing before
         assert await pipe.execute() == (True, value("1"), True, value("3"), value("2"), None)

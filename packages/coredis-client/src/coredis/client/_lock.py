@@ -55,6 +55,9 @@ class Lock:
         self.blocking = blocking
         self.blocking_timeout = blocking_timeout
         self.token: bytes | None = None
+        # When the lock runs out by the event loop's clock: counted from just before the
+        # SET that took it (so never later than the server's expiry), pushed by extend().
+        self._deadline: float | None = None
 
     def __repr__(self) -> str:
         return f"Lock<{self.name!r}, owned={self.token is not None}>"
@@ -95,6 +98,7 @@ class Lock:
             args += [b"PX", int(self.timeout * 1000)]
         cluster = is_cluster_client(self.client)
         while True:
+            started = loop.time()
             if cluster:  # the token must reach the shard's replicas (see _lock_replication)
                 wait_ms = None if deadline is None else int((deadline - loop.time()) * 1000)
                 taken = await set_replicated(self.client, self.name, token, args, wait_ms)
@@ -103,6 +107,7 @@ class Lock:
                 taken = taken is not None
             if taken:
                 self.token = token
+                self._deadline = None if self.timeout is None else started + self.timeout
                 return True
             if not blocking or (deadline is not None and loop.time() >= deadline):
                 return False
@@ -146,14 +151,23 @@ class Lock:
     async def release(self) -> None:
         """Delete the key if this object still owns it.
 
-        :raises LockError: when it is not (or no longer) owned
+        :raises LockError: when it is not (or no longer) owned, or when its ``timeout``
+         (counted from just before the ``SET`` that took it, and pushed by
+         :meth:`extend`) ran out before this call: the key is deleted then if it is still
+         there (the server counts whole milliseconds, so it may hold an expired lock for
+         one more), and the error still says the lock was held too long
 
         Cancelling it may or may not release the lock; the token is forgotten either way.
         """
+        deadline = self._deadline
+        expired = deadline is not None and asyncio.get_running_loop().time() >= deadline
         try:
             await self._change_if_owned(b"DEL", self.name)
         finally:
             self.token = None
+            self._deadline = None
+        if expired:
+            raise LockError(f"lock {self.name!r} expired before it was released")
 
     async def extend(self, additional_time: float) -> bool:
         """Push the expiry ``additional_time`` seconds further; ``True`` (as in 4.x).
@@ -168,4 +182,6 @@ class Lock:
         await self._change_if_owned(
             b"PEXPIRE", self.name, max(int(ttl), 0) + int(additional_time * 1000)
         )
+        if self._deadline is not None:
+            self._deadline += additional_time
         return True
