@@ -113,6 +113,9 @@ async def test_execute_command_needs_a_name(client: Any) -> None:
         with pytest.raises(TypeError, match="name first"):
             await pipe.execute_command()
         assert len(pipe) == 0
+        with pytest.raises(TypeError, match="twice"):
+            await pipe.execute_command("k", command=b"GET")
+        assert len(pipe) == 0
         await pipe.execute_command(command=b"PING")  # (the 4.x parameter's name)
         assert await pipe.execute() == ("PONG" if client.decode_responses else b"PONG",)
 

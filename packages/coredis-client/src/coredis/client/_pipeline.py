@@ -175,6 +175,8 @@ class Pipeline(PipelineState, CoreCommands[AnyStr_co]):
                 raise TypeError("execute_command() takes the command's name first") from None
             name = options.pop("command")
             command = (name,)
+        if options and "command" in options:
+            raise TypeError("execute_command() got the command's name twice")
         if name in DEPRECATED_COMMANDS and self.client.verify_version:
             # as the client (and 4.x): a deprecated command warns where it is called
             # (for the connected product: Valkey withdrew most of Redis's deprecations)
