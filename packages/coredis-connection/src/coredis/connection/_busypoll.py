@@ -219,9 +219,10 @@ class BusyPoller:
     ) -> None:
         """Poll for ``future``'s reply if, and only if, nothing else could run meanwhile:
         polling is on (process and connection), ``future`` is the connection's only
-        request in flight, its writes are not paused, no other task of this thread waits
-        for a reply and (asyncio) no callback is ready to run."""
-        if self._fd < 0 or WAITING.counter.count or future.done() or not _switch.enabled:
+        request in flight, its writes are not paused and (asyncio) no callback is ready to
+        run. The connection calls it only when no other task of this thread waits for a
+        reply (it checks its thread's counter, see :func:`waiting_count`, first)."""
+        if self._fd < 0 or future.done() or not _switch.enabled:
             return
         if self._pause:
             self._pause -= 1
