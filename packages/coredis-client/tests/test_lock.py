@@ -50,7 +50,8 @@ async def test_non_blocking_and_timeout(client_resp3: Any) -> None:
 
 async def test_release_after_the_timeout_raises(client_resp3: Any) -> None:
     # released just as the timeout runs out, when the server may still hold the key for a
-    # millisecond (it counts whole ones): LockError every time, and the key is gone
+    # millisecond (it counts whole ones), or expire it between the GET and the EXEC of the
+    # release: LockError every time, and the key is gone
     for _ in range(5):
         lock = client_resp3.lock("res", timeout=0.05, sleep=0.01)
         assert await lock.acquire()

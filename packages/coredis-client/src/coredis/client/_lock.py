@@ -134,7 +134,7 @@ class Lock:
         value = await self.client.execute_command(b"GET", self.name, decode=False)
         return bool(value == self.token)
 
-    async def _change_if_owned(self, *command: Any) -> None:
+    async def _change_if_owned(self, *command: Any, expired: bool = False) -> None:
         if self.token is None:
             raise LockError(f"lock {self.name!r} is not held by this object")
         async with self.client.pipeline(transaction=True) as pipe:
@@ -146,6 +146,8 @@ class Lock:
                 await pipe.execute_command(*command)
                 await pipe.execute()
             except WatchError:
+                if expired:  # (the WATCH saw the key expire: not someone else's doing)
+                    raise self._expired() from None
                 raise LockError(f"lock {self.name!r} changed hands during the operation") from None
 
     async def release(self) -> None:
@@ -162,12 +164,15 @@ class Lock:
         deadline = self._deadline
         expired = deadline is not None and asyncio.get_running_loop().time() >= deadline
         try:
-            await self._change_if_owned(b"DEL", self.name)
+            await self._change_if_owned(b"DEL", self.name, expired=expired)
         finally:
             self.token = None
             self._deadline = None
         if expired:
-            raise LockError(f"lock {self.name!r} expired before it was released")
+            raise self._expired()
+
+    def _expired(self) -> LockError:
+        return LockError(f"lock {self.name!r} expired before it was released")
 
     async def extend(self, additional_time: float) -> bool:
         """Push the expiry ``additional_time`` seconds further; ``True`` (as in 4.x).
