@@ -67,6 +67,10 @@ LINT_PATHS = ("packages", "tools", "tests", "benchmarks", "demo", "noxfile.py")
 TESTING = "packages/coredis-testing"
 # The metadata-only `coredis` distribution (the drop-in install; version = the API level).
 UMBRELLA = "packages/coredis"
+# Every install of coredis-protocol made here (editable or wheel) compiles its C encoder or
+# fails (packages/coredis-protocol/hatch_build.py): the suites run it, and the encoder tests
+# also run its pure-Python twin.
+os.environ.setdefault("COREDIS_PROTOCOL_SPEEDUPS", "require")
 
 
 def _dist(layer: str) -> str:
@@ -316,6 +320,12 @@ def _check_wheel(wheel: Path, layer: str) -> list[str]:
         raise RuntimeError(f"{wheel.name} ships no coredis/{layer}/ modules")
     if f"coredis/{layer}/py.typed" not in names:
         raise RuntimeError(f"{wheel.name} lacks coredis/{layer}/py.typed")
+    compiled = [name for name in names if name.endswith((".so", ".pyd"))]
+    if layer == "protocol":  # (its C encoder, built for this interpreter: so tagged)
+        if not compiled or wheel.name.endswith("-py3-none-any.whl"):
+            raise RuntimeError(f"{wheel.name}: no compiled encoder, or a pure wheel's tag")
+    elif compiled:
+        raise RuntimeError(f"{wheel.name} ships compiled modules: {compiled}")
     has_init = "coredis/__init__.py" in names
     if has_init != (layer == "client"):
         raise RuntimeError(f"{wheel.name}: coredis/__init__.py present={has_init}")
@@ -361,7 +371,7 @@ def _build_wheels(session: nox.Session) -> Path:
     """Build the wheel and sdist of the five layers and of the metadata-only ``coredis``
     distribution into a fresh directory, check what each ships (no path shipped twice, the
     repository's LICENSE in every one), return the directory."""
-    session.install("build", "hatchling>=1.25")
+    session.install("build", "hatchling>=1.25", "setuptools>=70")  # (coredis-protocol's C)
     out = Path(session.create_tmp()) / "wheels"
     shutil.rmtree(out, ignore_errors=True)
     dists = (*(_dist(layer) for layer in LAYERS), UMBRELLA)

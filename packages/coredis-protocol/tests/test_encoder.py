@@ -1,17 +1,34 @@
-"""encode_command / encode_commands."""
+"""encode_command / encode_commands, on the compiled encoder and on the pure-Python one."""
 
 from __future__ import annotations
 
 import enum
 import gc
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coredis.protocol import DataError, PythonReader, encode_command, encode_commands
+from coredis.protocol import DataError, PythonReader, _encoder, encode_command, encode_commands
+
+
+@pytest.fixture(scope="module", autouse=True, params=["compiled", "python"])
+def implementation(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test here runs twice: on the compiled encoder (``_speedups``, which the test
+    environments build), then with it set aside, on the pure-Python paths it stands in
+    for (hiredis' ``pack_command``, the columnar and wide paths, the plain loop)."""
+    saved = _encoder._compiled_command, _encoder._compiled_commands
+    if request.param == "compiled":
+        assert _encoder.SPEEDUPS_AVAILABLE, "coredis.protocol._speedups was not built"
+    else:
+        _encoder._compiled_command = _encoder._compiled_commands = None
+    try:
+        yield request.param
+    finally:
+        _encoder._compiled_command, _encoder._compiled_commands = saved
 
 
 class Token(bytes, enum.Enum):
@@ -136,8 +153,6 @@ MANY = [f"key:{i}" for i in range(20)]  # more than 6 arguments: the C-speed che
 
 def _python_path(*args: Any, encoding: str = "utf-8") -> bytes:
     """The reference: the pure-Python encoder, whatever is installed."""
-    from coredis.protocol import _encoder
-
     parts: list[Any] = []
     _encoder._append(parts, args, encoding)
     return b"".join(parts)
@@ -185,8 +200,6 @@ def test_long_commands_keep_the_python_path_rules(count: int) -> None:
 
 
 def test_types_learned_for_the_packed_path_are_bounded() -> None:
-    from coredis.protocol import _encoder
-
     for index in range(2 * _encoder._MAX_LEARNED):
         text = type(f"Text{index}", (str,), {})("t")
         number = type(f"Number{index}", (int,), {})(index)
@@ -306,11 +319,10 @@ def test_wide_commands_match_the_python_path(
 @pytest.mark.parametrize("head", [(), ("key",), (b"key",), (7,)])
 def test_wide_command_shapes(head: tuple[Any, ...], tail: list[Any]) -> None:
     command = (b"CMD", *head, *tail)
-    encoder = _encoder_module()
-    assert len(command) >= encoder.WIDE_MIN  # (text takes its path from 7 arguments on)
+    assert len(command) >= _encoder.WIDE_MIN  # (text takes its path from 7 arguments on)
     if not (head and isinstance(tail[0], Word) and type(head[0]) is not str):
         # these shapes take the wide path (that one: a column of mixed exact types)
-        assert encoder._wide(command) is not None
+        assert _encoder._wide(command) is not None
     assert encode_command(*command) == _python_path(*command)
 
 
@@ -335,9 +347,3 @@ def test_wide_commands_keep_the_python_path_rules() -> None:
     assert encode_command(b"DEL", *keys, view) == _python_path(b"DEL", *keys, view)
     latin = encode_command(b"MGET", *keys, "é", encoding="latin-1")
     assert latin.endswith(b"$1\r\n\xe9\r\n")
-
-
-def _encoder_module() -> Any:
-    from coredis.protocol import _encoder
-
-    return _encoder

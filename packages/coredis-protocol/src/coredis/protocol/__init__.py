@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._encoder import CommandArgument, encode_command, encode_commands
+from ._encoder import SPEEDUPS_AVAILABLE, CommandArgument, encode_command, encode_commands
 from ._errors import (
     ERROR_CODES,
     AskError,
@@ -56,6 +56,7 @@ __all__ = (
     "CommandArgument",
     "encode_command",
     "encode_commands",
+    "SPEEDUPS_AVAILABLE",
     "make_reader",
     "Reader",
     "RespReader",

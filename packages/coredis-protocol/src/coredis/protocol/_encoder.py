@@ -27,6 +27,18 @@ from typing import Any
 
 from ._errors import DataError
 
+_compiled_command: Callable[[Sequence[Any]], bytes | None] | None
+_compiled_commands: Callable[[Sequence[Sequence[Any]]], bytes | None] | None
+try:
+    from ._speedups import encode_command as _compiled_command
+    from ._speedups import encode_commands as _compiled_commands
+except ImportError:  # a pure-Python install (no C compiler where it was built)
+    _compiled_command = _compiled_commands = None
+
+#: Whether the compiled encoder (``coredis.protocol._speedups``, built with the package
+#: where a C compiler is found) is in use.
+SPEEDUPS_AVAILABLE = _compiled_command is not None
+
 _pack_command: Callable[[tuple[Any, ...]], bytes] | None
 try:
     from hiredis import pack_command as _pack_command
@@ -363,6 +375,10 @@ def encode_command(*args: CommandArgument, encoding: str = "utf-8") -> bytes:
 
     This function is synchronous and pure: there is nothing to cancel.
     """
+    if _compiled_command is not None and encoding in _UTF8:
+        data = _compiled_command(args)
+        if data is not None:
+            return data
     if encoding in _UTF8 and len(args) > 6:
         data = _wide(args)
         if data is not None:
@@ -409,6 +425,10 @@ def encode_commands(
     if encoding in _UTF8:
         if not isinstance(commands, (list, tuple)):
             commands = list(commands)
+        if _compiled_commands is not None:
+            data = _compiled_commands(commands)
+            if data is not None:
+                return data
         data = _encode_runs(commands) if commands else b""
         if data is not None:
             return data
