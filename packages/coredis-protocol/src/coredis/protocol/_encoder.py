@@ -4,6 +4,11 @@ A command is sent as a RESP array of bulk strings. Every argument is turned into
 and the pieces of a command (or of a whole batch) are joined once; bytes-like arguments are
 not copied before that join.
 
+Where the package was installed with its compiled encoder (``_speedups``, see
+:data:`SPEEDUPS_AVAILABLE`), commands and batches of the exact types ``bytes``, ``str``,
+``int`` and ``float`` are encoded there, in C; it returns ``None`` for anything else, and
+the paths below run. They are the whole encoder of a pure-Python install:
+
 Long commands and batches of one shape take C-speed passes over whole columns of
 arguments (:func:`_wide`, :func:`_columnar`): no Python code runs per argument. With
 hiredis installed, other commands of plain small arguments are packed by its C

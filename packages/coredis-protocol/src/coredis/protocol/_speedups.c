@@ -59,7 +59,7 @@ typedef struct {
     piece *pieces;
     Py_ssize_t count;
     Py_ssize_t capacity;
-    PyObject *keep; /* the UTF-8 bytes of non-ASCII str arguments, alive until the end */
+    PyObject *keep; /* texts made for arguments (non-ASCII str, float), alive until the end */
     Py_ssize_t total;
 } plan;
 
