@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import random
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -86,6 +88,16 @@ def feed_in_pieces(reader: Any, data: bytes, cuts: list[int], decode: bool = Tru
     return replies
 
 
+def run_script(script: str) -> None:
+    """Runs ``script`` in a fresh interpreter (where it can hide a module before the package
+    is imported) and checks that it ended by printing ``ok``."""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 @pytest.fixture(params=sorted(READER_CLASSES))
 def reader_class(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """Each reader implementation in turn."""
@@ -103,4 +115,5 @@ def tools() -> Any:
     namespace.canonical = canonical  # type: ignore[attr-defined]
     namespace.drain = drain  # type: ignore[attr-defined]
     namespace.feed_in_pieces = feed_in_pieces  # type: ignore[attr-defined]
+    namespace.run_script = run_script  # type: ignore[attr-defined]
     return namespace

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
+from typing import Any
 
 SCRIPT = textwrap.dedent(
     """
@@ -32,9 +31,5 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_pure_reader_when_hiredis_is_missing() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+def test_pure_reader_when_hiredis_is_missing(tools: Any) -> None:
+    tools.run_script(SCRIPT)

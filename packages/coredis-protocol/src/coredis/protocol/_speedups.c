@@ -243,6 +243,22 @@ plan_init(plan *p, Py_ssize_t capacity)
     return 0;
 }
 
+/* What a call returns once its commands are planned (done as plan_command says): the bytes,
+ * None or NULL with an exception set; the plan is cleared. */
+static PyObject *
+plan_finish(plan *p, int done)
+{
+    PyObject *result = NULL;
+    if (done == 1) {
+        result = write_plan(p);
+    }
+    else if (done == 0) {
+        result = Py_NewRef(Py_None);
+    }
+    plan_clear(p);
+    return result;
+}
+
 PyDoc_STRVAR(encode_command_doc,
 "encode_command(args, /)\n--\n\n"
 "The RESP bytes of one command (a tuple or list: its name and arguments), or None when\n"
@@ -257,16 +273,7 @@ encode_command(PyObject *Py_UNUSED(module), PyObject *args)
     if (plan_init(&p, size + 1) < 0) {
         return NULL;
     }
-    PyObject *result = NULL;
-    int done = plan_command(&p, args);
-    if (done == 1) {
-        result = write_plan(&p);
-    }
-    else if (done == 0) {
-        result = Py_NewRef(Py_None);
-    }
-    plan_clear(&p);
-    return result;
+    return plan_finish(&p, plan_command(&p, args));
 }
 
 PyDoc_STRVAR(encode_commands_doc,
@@ -294,19 +301,11 @@ encode_commands(PyObject *Py_UNUSED(module), PyObject *commands)
     if (plan_init(&p, guess) < 0) {
         return NULL;
     }
-    PyObject *result = NULL;
     int done = 1;
     for (Py_ssize_t i = 0; i < count && done == 1; i++) {
         done = plan_command(&p, items[i]);
     }
-    if (done == 1) {
-        result = write_plan(&p);
-    }
-    else if (done == 0) {
-        result = Py_NewRef(Py_None);
-    }
-    plan_clear(&p);
-    return result;
+    return plan_finish(&p, done);
 }
 
 static PyMethodDef methods[] = {
