@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what a fresh Debian/Ubuntu machine lacks to run this repository's nox sessions:
-# redis-server, redis-cli and redis-sentinel (apt), nox and uv (pip). Safe to run again: each
+# redis-server, redis-cli and redis-sentinel (apt), a C compiler and the Python headers (apt:
+# the sessions build coredis-protocol's C encoder), nox and uv (pip). Safe to run again: each
 # step is skipped or a no-op when its tools are already there.
 set -euo pipefail
 
@@ -23,6 +24,17 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update
     as_root apt-get install -y --no-install-recommends python3-pip python3-venv
+fi
+
+has_headers() {
+    "$PYTHON" -c 'import os, sys, sysconfig
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'
+}
+if ! command -v cc >/dev/null 2>&1 || ! has_headers; then
+    echo "bootstrap: installing gcc and python3-dev (apt-get), for coredis-protocol's C encoder"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update
+    as_root apt-get install -y --no-install-recommends gcc libc6-dev python3-dev
 fi
 
 echo "bootstrap: $PYTHON -m pip install nox uv"
