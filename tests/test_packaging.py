@@ -9,10 +9,12 @@ checks that every wheel and sdist ships the LICENSE.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from types import ModuleType
 
@@ -188,3 +190,36 @@ def test_top_level_pages_stand_alone(name: str) -> None:
             continue
         assert (ROOT / target).resolve().is_relative_to(ROOT)
         assert (ROOT / target).exists(), target
+
+
+def _build_protocol_wheel(out: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    uv = shutil.which("uv")
+    assert uv is not None, "uv is needed to build (tools/bootstrap.sh installs it)"
+    return subprocess.run(
+        [uv, "build", "--wheel", "--out-dir", str(out), str(ROOT / "packages/coredis-protocol")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )
+
+
+def test_protocol_wheel_without_a_compiler(tmp_path: Path) -> None:
+    """coredis-protocol's build hook: with no usable C compiler the default (``auto``)
+    still installs, as the pure package (the wheels session checks the compiled one), and
+    ``require`` refuses to build."""
+    broken = {"CC": str(tmp_path / "no-such-cc"), "COREDIS_PROTOCOL_SPEEDUPS": "auto"}
+    result = _build_protocol_wheel(tmp_path / "auto", **broken)
+    assert result.returncode == 0, result.stderr
+    wheels = list((tmp_path / "auto").glob("*.whl"))
+    assert [w.name.endswith("-py3-none-any.whl") for w in wheels] == [True], wheels
+    with zipfile.ZipFile(wheels[0]) as archive:
+        names = archive.namelist()
+    assert "coredis/protocol/_encoder.py" in names
+    assert not [name for name in names if name.endswith((".so", ".pyd", ".c"))], names
+    assert "C encoder was not built" in result.stderr + result.stdout
+
+    broken["COREDIS_PROTOCOL_SPEEDUPS"] = "require"
+    result = _build_protocol_wheel(tmp_path / "require", **broken)
+    assert result.returncode != 0
+    assert not list((tmp_path / "require").glob("*.whl"))
