@@ -3,8 +3,8 @@
  * The optional compiled twin of the encoder's fast paths (see _encoder.py). It encodes
  * exactly what those paths encode: arguments of the exact types bytes, str (as UTF-8), int
  * (that fit in 64 bits) and float (but NaN). For anything else (subclasses, bool, buffers,
- * a str that UTF-8 cannot encode, a huge int, NaN) it returns None, and the Python path encodes the
- * command or raises the error that names the argument. The output is built in two passes
+ * a str that UTF-8 cannot encode, a huge int, NaN) it returns None, and the Python path
+ * encodes the command or raises the error that names the argument. The output is built in two passes
  * over the arguments: the first checks every type and adds up the size, the second writes
  * into one bytes object of that size. No Python code can run between the two (only exact
  * built-in types are read), so the arguments cannot change under it.
@@ -36,13 +36,20 @@ write_digits_backwards(char *end, unsigned long long value)
     return end;
 }
 
-/* Writes "<prefix><n>\r\n" at out; returns the position after it. */
+/* The absolute value of number, which may be the most negative long long. */
+static unsigned long long
+magnitude(long long number)
+{
+    return number < 0 ? 0ULL - (unsigned long long)number : (unsigned long long)number;
+}
+
+/* Writes "<prefix><n>\r\n" at out (n is not negative); returns the position after it. */
 static char *
-write_header(char *out, char prefix, Py_ssize_t n, Py_ssize_t width)
+write_header(char *out, char prefix, Py_ssize_t n)
 {
     *out++ = prefix;
-    write_digits_backwards(out + width, (unsigned long long)n);
-    out += width;
+    out += digits((unsigned long long)n);
+    write_digits_backwards(out, (unsigned long long)n);
     *out++ = '\r';
     *out++ = '\n';
     return out;
@@ -117,11 +124,9 @@ plan_argument(plan *p, PyObject *arg)
         if (number == -1 && PyErr_Occurred()) {
             return -1;
         }
-        unsigned long long magnitude =
-            number < 0 ? 0ULL - (unsigned long long)number : (unsigned long long)number;
         item->data = NULL;
         item->number = number;
-        item->size = digits(magnitude) + (number < 0);
+        item->size = digits(magnitude(number)) + (number < 0);
     }
     else if (PyFloat_CheckExact(arg)) {
         if (Py_IS_NAN(PyFloat_AS_DOUBLE(arg))) {
@@ -196,20 +201,17 @@ write_plan(plan *p)
     for (Py_ssize_t i = 0; i < p->count; i++) {
         piece *item = &p->pieces[i];
         if (item->size < 0) {
-            Py_ssize_t n = -item->size;
-            out = write_header(out, '*', n, digits((unsigned long long)n));
+            out = write_header(out, '*', -item->size);
             continue;
         }
-        out = write_header(out, '$', item->size, digits((unsigned long long)item->size));
+        out = write_header(out, '$', item->size);
         if (item->data != NULL) {
             memcpy(out, item->data, (size_t)item->size);
             out += item->size;
         }
         else {
             long long number = item->number;
-            unsigned long long magnitude =
-                number < 0 ? 0ULL - (unsigned long long)number : (unsigned long long)number;
-            write_digits_backwards(out + item->size, magnitude);
+            write_digits_backwards(out + item->size, magnitude(number));
             if (number < 0) {
                 *out = '-';
             }
